@@ -1,0 +1,43 @@
+"""helpers: the tested library behind the PyTorch <-> ONNX course notebooks.
+
+One module per course stage: ``models`` (define and train), ``export`` (to ONNX), ``runtime``
+(onnxruntime), ``inspection`` (graph summary and Netron), ``convert`` (ONNX back to PyTorch),
+``bench`` (CPU vs GPU timing), ``environment`` and ``doctor`` (where we run), ``exercises``.
+"""
+
+from __future__ import annotations
+
+from . import exercises
+from .course import colab_badge, colab_url, setup_notebook
+from .environment import EnvironmentReport, artifacts_dir, describe_environment, detect_platform, gpu_available
+from .export import DEFAULT_OPSET, ExportReport, TensorInfo, ensure_linear_onnx, export_model, load_onnx
+from .models import (
+    LinearRegressor,
+    RegressionData,
+    TrainingHistory,
+    count_parameters,
+    ensure_trained_linear,
+    load_weights,
+    make_linear_model,
+    make_mlp,
+    make_regression_data,
+    make_torchvision_model,
+    plot_losses,
+    save_weights,
+    train_regressor,
+)
+from .runtime import Comparison, Session, compare_outputs, create_session, run, to_numpy
+
+__all__ = [
+    # environment and course
+    "EnvironmentReport", "describe_environment", "detect_platform", "gpu_available", "artifacts_dir",
+    "setup_notebook", "colab_url", "colab_badge",
+    # models
+    "LinearRegressor", "RegressionData", "TrainingHistory", "make_linear_model", "make_regression_data",
+    "train_regressor", "plot_losses", "save_weights", "load_weights", "make_mlp", "make_torchvision_model",
+    "count_parameters", "ensure_trained_linear",
+    # export
+    "TensorInfo", "ExportReport", "export_model", "load_onnx", "ensure_linear_onnx", "DEFAULT_OPSET",
+    # runtime
+    "Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy",
+]

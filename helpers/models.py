@@ -1,0 +1,208 @@
+"""The course's models and data: the blog's Linear(10 -> 1) model, seeded data, training, safe weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import torch
+from torch import nn
+
+from .errors import missing_file_error
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "LinearRegressor",
+    "RegressionData",
+    "TrainingHistory",
+    "make_linear_model",
+    "make_regression_data",
+    "train_regressor",
+    "plot_losses",
+    "save_weights",
+    "load_weights",
+    "make_mlp",
+    "make_torchvision_model",
+    "count_parameters",
+    "ensure_trained_linear",
+    "TORCHVISION_MODELS",
+]
+
+N_FEATURES = 10
+TORCHVISION_MODELS = ("resnet18", "mobilenet_v3_small", "efficientnet_b0")
+
+
+class LinearRegressor(nn.Module):
+    """The blog post's model: one ``nn.Linear(10, 1)`` layer, ``(batch, 10) -> (batch, 1)``."""
+
+    def __init__(self, n_features: int = N_FEATURES) -> None:
+        super().__init__()
+        self.linear = nn.Linear(n_features, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear(x)
+
+
+def make_linear_model(seed: int = 0) -> LinearRegressor:
+    """A freshly initialised LinearRegressor; the same seed gives the same weights."""
+    torch.manual_seed(seed)
+    return LinearRegressor()
+
+
+@dataclass
+class RegressionData:
+    """A synthetic regression task: ``y = x @ true_weight + true_bias + noise``."""
+
+    x: torch.Tensor  # (n_samples, n_features)
+    y: torch.Tensor  # (n_samples, 1)
+    true_weight: torch.Tensor  # (n_features,)
+    true_bias: float
+    noise: float
+
+    def __repr__(self) -> str:
+        return (f"RegressionData(x={tuple(self.x.shape)}, y={tuple(self.y.shape)}, "
+                f"true_bias={self.true_bias:.3f}, noise={self.noise})")
+
+
+def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noise: float = 0.1,
+                         seed: int = 0) -> RegressionData:
+    """Seeded data that follows a known linear rule plus Gaussian noise, so training has a right answer."""
+    if n_samples < 1 or n_features < 1:
+        raise ValueError(f"n_samples and n_features must be positive, got {n_samples} and {n_features}.")
+    gen = torch.Generator().manual_seed(seed)
+    true_weight = torch.linspace(-1.0, 1.0, n_features)
+    true_bias = 0.5
+    x = torch.randn(n_samples, n_features, generator=gen)
+    y = x @ true_weight + true_bias + noise * torch.randn(n_samples, generator=gen)
+    return RegressionData(x=x, y=y.unsqueeze(1), true_weight=true_weight, true_bias=true_bias, noise=noise)
+
+
+@dataclass
+class TrainingHistory:
+    """Mean-squared-error loss after each epoch of ``train_regressor``."""
+
+    losses: list[float] = field(default_factory=list)
+
+    @property
+    def final_loss(self) -> float:
+        return self.losses[-1] if self.losses else float("nan")
+
+    def __repr__(self) -> str:
+        if not self.losses:
+            return "TrainingHistory(no epochs)"
+        return f"TrainingHistory(epochs={len(self.losses)}, first_loss={self.losses[0]:.4f}, final_loss={self.final_loss:.4f})"
+
+
+def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30, lr: float = 0.05,
+                    batch_size: int = 32, seed: int = 0) -> TrainingHistory:
+    """Train ``model`` on ``data`` with SGD and MSE loss; returns the loss per epoch."""
+    if data.x.shape[1] != _in_features(model):
+        raise ValueError(f"The model expects {_in_features(model)} features but the data has {data.x.shape[1]}.")
+    gen = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=lr)
+    loss_fn = nn.MSELoss()
+    history = TrainingHistory()
+    model.train()
+    for _ in range(epochs):
+        order = torch.randperm(len(data.x), generator=gen)
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            optimizer.zero_grad()
+            loss = loss_fn(model(data.x[idx]), data.y[idx])
+            loss.backward()
+            optimizer.step()
+        with torch.no_grad():
+            history.losses.append(float(loss_fn(model(data.x), data.y)))
+    model.eval()
+    return history
+
+
+def _in_features(model: nn.Module) -> int | None:
+    first = next((m for m in model.modules() if isinstance(m, nn.Linear)), None)
+    return first.in_features if first is not None else None
+
+
+def plot_losses(history: TrainingHistory, ax=None, title: str = "Training loss") -> Figure:
+    """Plot the loss per epoch on a log scale; returns the matplotlib Figure."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig = ax.figure
+    ax.plot(range(1, len(history.losses) + 1), history.losses, marker=".")
+    ax.set(xlabel="epoch", ylabel="MSE loss", yscale="log", title=title)
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def save_weights(model: nn.Module, path: str | Path) -> Path:
+    """Save the model's ``state_dict`` (tensors only, safe to load with ``weights_only=True``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), path)
+    return path
+
+
+def load_weights(model: nn.Module, path: str | Path) -> nn.Module:
+    """Load a ``state_dict`` saved by ``save_weights`` into ``model`` safely (``weights_only=True``)."""
+    path = Path(path)
+    if not path.exists():
+        raise missing_file_error(path)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # pickle errors, truncated zip files, ...
+        raise ValueError(f"{path} is not a weights file saved with torch.save(model.state_dict()): {exc}. "
+                         "Save it again with helpers.save_weights(model, path).") from None
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as exc:
+        raise ValueError(f"The weights in {path} do not fit {type(model).__name__}: {exc}") from None
+    return model.eval()
+
+
+def make_mlp(in_features: int = N_FEATURES, hidden: int = 32, out_features: int = 1, seed: int = 0) -> nn.Sequential:
+    """A small multi-layer perceptron: Linear -> ReLU -> Linear -> ReLU -> Linear."""
+    torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Linear(in_features, hidden), nn.ReLU(),
+        nn.Linear(hidden, hidden), nn.ReLU(),
+        nn.Linear(hidden, out_features),
+    ).eval()
+
+
+def make_torchvision_model(name: str = "resnet18", *, pretrained: bool = False, seed: int = 0) -> nn.Module:
+    """A torchvision classifier in eval mode; random weights unless ``pretrained=True`` (needs internet)."""
+    import torchvision
+
+    if name not in TORCHVISION_MODELS:
+        raise ValueError(f"Unknown model {name!r}; the course uses one of {', '.join(TORCHVISION_MODELS)}.")
+    torch.manual_seed(seed)
+    weights = "DEFAULT" if pretrained else None
+    try:
+        model = torchvision.models.get_model(name, weights=weights)
+    except (OSError, RuntimeError) as exc:  # URLError is an OSError
+        raise RuntimeError(f"Could not download pretrained weights for {name} ({exc}). "
+                           "Use pretrained=False to work offline with random weights.") from None
+    return model.eval()
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
+    """Number of parameters (all, or only those with ``requires_grad``)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def ensure_trained_linear(directory: str | Path | None = None, seed: int = 0) -> tuple[LinearRegressor, Path]:
+    """The trained course model and its weights file, creating both if notebook 01 has not run here."""
+    from .environment import artifacts_dir
+
+    path = Path(directory or artifacts_dir()) / "linear_weights.pt"
+    model = make_linear_model(seed)
+    if path.exists():
+        return load_weights(model, path), path
+    train_regressor(model, make_regression_data(seed=seed), seed=seed)
+    save_weights(model, path)
+    return model.eval(), path

@@ -1,0 +1,179 @@
+"""Run ONNX models in onnxruntime: provider choice, validated inputs, output comparison."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+
+from .export import TensorInfo, load_onnx, tensor_infos
+
+__all__ = ["Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy"]
+
+_NUMPY_FROM_ORT = {
+    "tensor(float)": "float32", "tensor(double)": "float64", "tensor(float16)": "float16",
+    "tensor(int64)": "int64", "tensor(int32)": "int32", "tensor(int8)": "int8", "tensor(uint8)": "uint8",
+    "tensor(bool)": "bool",
+}
+
+
+@dataclass
+class Session:
+    """An onnxruntime InferenceSession plus the provider it uses and its input/output signature."""
+
+    ort_session: ort.InferenceSession
+    provider: str
+    note: str
+    inputs: list[TensorInfo]
+    outputs: list[TensorInfo]
+    path: Path | None = None
+
+    def run(self, feeds: Any) -> dict[str, np.ndarray]:
+        """Validate ``feeds`` (a dict, or one array/tensor for a one-input model) and run the model."""
+        return run(self, feeds)
+
+    def __repr__(self) -> str:
+        sig = ", ".join(str(i) for i in self.inputs) + " -> " + ", ".join(str(o) for o in self.outputs)
+        where = f"{self.path.as_posix()} " if self.path else ""
+        return f"Session({where}on {self.provider}: {sig})"
+
+
+def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "auto",
+                   optimization: str = "all", optimized_model_path: str | Path | None = None,
+                   threads: int | None = None) -> Session:
+    """Open an onnxruntime session on the GPU when one is usable (``device='auto'``), else on the CPU.
+
+    Args:
+        onnx_path: an ``.onnx`` file or a loaded ModelProto.
+        device: ``'auto'``, ``'cpu'`` or ``'cuda'`` (raises if CUDA is not usable).
+        optimization: graph optimisation level: ``'none'``, ``'basic'``, ``'extended'`` or ``'all'``.
+        optimized_model_path: if given, onnxruntime saves the optimised graph there.
+        threads: intra-op threads (None lets onnxruntime choose).
+    """
+    model = load_onnx(onnx_path)
+    available = ort.get_available_providers()
+    if device not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}.")
+    has_cuda = "CUDAExecutionProvider" in available
+    if device == "cuda" and not has_cuda:
+        raise RuntimeError("onnxruntime has no CUDAExecutionProvider here. On a machine with an NVIDIA GPU, "
+                           "uninstall 'onnxruntime' and install 'onnxruntime-gpu' (never both); or use device='cpu'.")
+    if device != "cpu" and has_cuda:
+        providers, provider = ["CUDAExecutionProvider", "CPUExecutionProvider"], "CUDAExecutionProvider"
+        note = "GPU found: running on CUDAExecutionProvider"
+    else:
+        providers, provider = ["CPUExecutionProvider"], "CPUExecutionProvider"
+        note = "running on CPUExecutionProvider" + ("" if device == "cpu" else " (no CUDA provider in this onnxruntime)")
+    options = ort.SessionOptions()
+    options.graph_optimization_level = _optimization_level(optimization)
+    if optimized_model_path is not None:
+        options.optimized_model_filepath = str(optimized_model_path)
+    if threads is not None:
+        options.intra_op_num_threads = threads
+    ort_session = ort.InferenceSession(model.SerializeToString(), sess_options=options, providers=providers)
+    if ort_session.get_providers()[0] != provider:  # CUDA provider listed but failed to load (driver, cuDNN)
+        provider, note = "CPUExecutionProvider", "CUDA provider failed to load; fell back to CPUExecutionProvider"
+    inputs, outputs = tensor_infos(model)
+    path = None if isinstance(onnx_path, onnx.ModelProto) else Path(onnx_path)
+    return Session(ort_session, provider, note, inputs, outputs, path)
+
+
+def _optimization_level(name: str) -> ort.GraphOptimizationLevel:
+    levels = {
+        "none": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+    }
+    if name not in levels:
+        raise ValueError(f"optimization must be one of {', '.join(levels)}, not {name!r}.")
+    return levels[name]
+
+
+def to_numpy(value: Any) -> np.ndarray:
+    """A NumPy array from a tensor (detached, on the CPU), an array or a nested list."""
+    if hasattr(value, "detach"):
+        return value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def run(session: Session, feeds: Any) -> dict[str, np.ndarray]:
+    """Run ``session`` after checking input names, ranks, fixed dimensions and dtypes.
+
+    ``feeds`` is a dict ``{input name: array or tensor}``, or a single array/tensor when the
+    model has exactly one input. Returns ``{output name: array}``.
+    """
+    expected = {info.name: info for info in session.inputs}
+    if not isinstance(feeds, Mapping):
+        if len(expected) != 1:
+            raise TypeError(f"This model has {len(expected)} inputs ({', '.join(expected)}); "
+                            "pass a dict {input name: array}.")
+        feeds = {next(iter(expected)): feeds}
+    unknown = sorted(set(feeds) - set(expected))
+    missing = sorted(set(expected) - set(feeds))
+    if unknown or missing:
+        raise ValueError(f"Input names do not match the model: expected {sorted(expected)}, received "
+                         f"{sorted(feeds)} (unknown: {unknown or 'none'}, missing: {missing or 'none'}).")
+    arrays = {name: _checked(expected[name], to_numpy(value)) for name, value in feeds.items()}
+    results = session.ort_session.run(None, arrays)
+    return {info.name: value for info, value in zip(session.outputs, results)}
+
+
+def _checked(info: TensorInfo, array: np.ndarray) -> np.ndarray:
+    if array.ndim != len(info.shape):
+        raise ValueError(f"Input {info.name!r} expects shape {_shape(info)} ({len(info.shape)} dimensions); "
+                         f"received shape {tuple(array.shape)}.")
+    for axis, (want, got) in enumerate(zip(info.shape, array.shape)):
+        if isinstance(want, int) and want != got:
+            raise ValueError(f"Input {info.name!r} expects shape {_shape(info)}; received {tuple(array.shape)} "
+                             f"(dimension {axis} must be {want}).")
+    if str(array.dtype) != info.dtype:
+        raise TypeError(f"Input {info.name!r} expects dtype {info.dtype}; received {array.dtype}. "
+                        f"Convert it first, e.g. x.astype(np.{info.dtype}) or tensor.to(torch.{info.dtype}).")
+    return array
+
+
+def _shape(info: TensorInfo) -> str:
+    return "(" + ", ".join("?" if d is None else str(d) for d in info.shape) + ")"
+
+
+@dataclass
+class Comparison:
+    """How closely two arrays agree, judged with ``numpy.allclose`` semantics."""
+
+    max_abs_diff: float
+    max_rel_diff: float
+    shapes_match: bool
+    rtol: float
+    atol: float
+
+    @property
+    def ok(self) -> bool:
+        """True when shapes match and every element satisfies |a - b| <= atol + rtol * |expected|."""
+        return self.shapes_match and self._within
+
+    _within: bool = False
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        if not self.shapes_match:
+            return "shapes differ"
+        verdict = "match" if self.ok else "DIFFER"
+        return f"{verdict}: max |Δ| = {self.max_abs_diff:.1e} (rtol={self.rtol:g}, atol={self.atol:g})"
+
+
+def compare_outputs(expected: Any, actual: Any, *, rtol: float = 1e-3, atol: float = 1e-5) -> Comparison:
+    """Compare ``actual`` with the reference ``expected`` (arrays or tensors) and return a Comparison."""
+    a, b = to_numpy(expected).astype(np.float64), to_numpy(actual).astype(np.float64)
+    if a.shape != b.shape:
+        return Comparison(float("inf"), float("inf"), False, rtol, atol)
+    diff = np.abs(a - b)
+    rel = diff / np.maximum(np.abs(a), np.finfo(np.float64).tiny)
+    within = bool(np.all(diff <= atol + rtol * np.abs(a)))
+    return Comparison(float(diff.max(initial=0.0)), float(rel.max(initial=0.0)), True, rtol, atol, within)
