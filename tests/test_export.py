@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import onnx
+import pytest
+import torch
+
+import helpers
+
+
+def test_linear_export_is_one_checked_file_with_symbolic_batch(linear_onnx, linear_model) -> None:
+    model = onnx.load(linear_onnx)
+    onnx.checker.check_model(model, full_check=True)
+    inputs, outputs = helpers.export.tensor_infos(model)
+    assert [(i.name, i.dtype, i.shape) for i in inputs] == [("features", "float32", ("batch", 10))]
+    assert [(o.name, o.shape) for o in outputs] == [("prediction", ("batch", 1))]
+    assert not list(linear_onnx.parent.glob("*.onnx.data"))
+    assert [n.op_type for n in model.graph.node] == ["Gemm"]
+
+
+@pytest.mark.parametrize("opset", [18, 20])
+@pytest.mark.parametrize("batch", [1, 3])
+def test_export_report(tmp_path, linear_model, opset: int, batch: int) -> None:
+    report = helpers.export_model(linear_model, torch.randn(batch, 10), tmp_path / "m.onnx", opset=opset)
+    assert report.opset == opset == onnx.load(report.path).opset_import[0].version
+    assert report.dynamic_batch and report.checked and report.sidecar_files == []
+    assert report.max_abs_diff is not None and report.max_abs_diff < 1e-5
+    assert report.file_size == report.path.stat().st_size
+    assert "features: float32[batch, 10]" in str(report)
+
+
+def test_static_export_keeps_the_example_batch(tmp_path, linear_model) -> None:
+    report = helpers.export_model(linear_model, torch.randn(4, 10), tmp_path / "s.onnx", dynamic_batch=False)
+    assert report.inputs[0].shape == (4, 10) and not report.dynamic_batch
+
+
+def test_export_of_a_two_input_model(tmp_path) -> None:
+    class Add(torch.nn.Module):
+        def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+            return a + 2 * b
+
+    report = helpers.export_model(Add(), (torch.randn(2, 3), torch.randn(2, 3)), tmp_path / "add.onnx",
+                                  input_names=("a", "b"), output_names=("sum",))
+    assert [i.name for i in report.inputs] == ["a", "b"] and report.max_abs_diff == 0.0
+
+
+def test_input_names_must_match_examples(tmp_path, linear_model) -> None:
+    with pytest.raises(ValueError, match="one name per input"):
+        helpers.export_model(linear_model, torch.randn(2, 10), tmp_path / "m.onnx", input_names=("a", "b"))
+
+
+def test_export_failure_is_explained(tmp_path) -> None:
+    class Bad(torch.nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x.view(3, -1)  # fails to trace for a dynamic batch of 2
+
+    with pytest.raises(RuntimeError, match="torch.onnx.export failed for Bad"):
+        helpers.export_model(Bad(), torch.randn(2, 4), tmp_path / "bad.onnx")
+
+
+def test_missing_onnx_names_the_notebook(tmp_path) -> None:
+    with pytest.raises(FileNotFoundError, match="02_export_to_onnx.ipynb"):
+        helpers.load_onnx(tmp_path / "linear.onnx")
+
+
+def test_directory_instead_of_file(tmp_path) -> None:
+    with pytest.raises(IsADirectoryError, match=".onnx file"):
+        helpers.load_onnx(tmp_path)
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9])
+def test_truncated_onnx_is_refused(tmp_path, linear_onnx, cut: float) -> None:
+    data = linear_onnx.read_bytes()
+    path = tmp_path / "cut.onnx"
+    path.write_bytes(data[: int(len(data) * cut)])
+    with pytest.raises(ValueError, match="export it again"):
+        helpers.load_onnx(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"hello, I am not ONNX", bytes(range(256))])
+def test_non_onnx_bytes_are_refused(tmp_path, content: bytes) -> None:
+    path = tmp_path / "x.onnx"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="not a (readable|valid) ONNX model"):
+        helpers.load_onnx(path)

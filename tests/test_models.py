@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+import torch
+
+import helpers
+
+
+def test_linear_model_matches_the_blog_architecture() -> None:
+    model = helpers.make_linear_model()
+    assert isinstance(model.linear, torch.nn.Linear)
+    assert (model.linear.in_features, model.linear.out_features) == (10, 1)
+    assert helpers.count_parameters(model) == 11
+
+
+def test_same_seed_same_weights_other_seed_other_weights() -> None:
+    a, b, c = helpers.make_linear_model(3), helpers.make_linear_model(3), helpers.make_linear_model(4)
+    assert torch.equal(a.linear.weight, b.linear.weight)
+    assert not torch.equal(a.linear.weight, c.linear.weight)
+
+
+@pytest.mark.parametrize("n_samples,noise", [(64, 0.0), (512, 0.1)])
+def test_regression_data_follows_its_rule(n_samples: int, noise: float) -> None:
+    data = helpers.make_regression_data(n_samples=n_samples, noise=noise, seed=1)
+    assert data.x.shape == (n_samples, 10) and data.y.shape == (n_samples, 1)
+    residual = data.y.squeeze(1) - (data.x @ data.true_weight + data.true_bias)
+    assert residual.std().item() == pytest.approx(noise, abs=0.03)
+
+
+def test_regression_data_rejects_empty_sets() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        helpers.make_regression_data(n_samples=0)
+
+
+def test_training_recovers_the_true_rule() -> None:
+    data = helpers.make_regression_data(seed=0)
+    model = helpers.make_linear_model(seed=0)
+    history = helpers.train_regressor(model, data, epochs=30)
+    assert history.final_loss < history.losses[0] < 1.0
+    assert history.final_loss == pytest.approx(data.noise ** 2, rel=0.3)
+    torch.testing.assert_close(model.linear.weight.detach().flatten(), data.true_weight, atol=0.03, rtol=0)
+    assert not model.training
+
+
+def test_training_rejects_data_of_the_wrong_width() -> None:
+    with pytest.raises(ValueError, match="expects 10 features but the data has 3"):
+        helpers.train_regressor(helpers.make_linear_model(), helpers.make_regression_data(n_features=3))
+
+
+def test_weights_round_trip(tmp_path) -> None:
+    model = helpers.make_linear_model(seed=5)
+    path = helpers.save_weights(model, tmp_path / "w.pt")
+    restored = helpers.load_weights(helpers.make_linear_model(seed=6), path)
+    assert torch.equal(model.linear.weight, restored.linear.weight)
+
+
+def test_missing_weights_name_the_notebook(tmp_path) -> None:
+    with pytest.raises(FileNotFoundError, match="01_define_and_train.ipynb"):
+        helpers.load_weights(helpers.make_linear_model(), tmp_path / "linear_weights.pt")
+
+
+@pytest.mark.parametrize("content", [b"", b"not a checkpoint", b"PK\x03\x04truncated"])
+def test_corrupt_weights_file_says_how_to_fix(tmp_path, content: bytes) -> None:
+    path = tmp_path / "w.pt"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="save_weights"):
+        helpers.load_weights(helpers.make_linear_model(), path)
+
+
+def test_weights_of_another_model_are_refused(tmp_path) -> None:
+    path = helpers.save_weights(helpers.make_mlp(), tmp_path / "mlp.pt")
+    with pytest.raises(ValueError, match="do not fit LinearRegressor"):
+        helpers.load_weights(helpers.make_linear_model(), path)
+
+
+def test_ensure_trained_linear_creates_then_reuses(tmp_path) -> None:
+    model, path = helpers.ensure_trained_linear(tmp_path)
+    assert path.exists()
+    again, _ = helpers.ensure_trained_linear(tmp_path)
+    assert torch.equal(model.linear.weight, again.linear.weight)
+
+
+def test_unknown_torchvision_model_is_named() -> None:
+    with pytest.raises(ValueError, match="resnet18"):
+        helpers.make_torchvision_model("vgg_tiny")
+
+
+def test_plot_losses_returns_a_figure() -> None:
+    history = helpers.TrainingHistory([1.0, 0.5, 0.25])
+    fig = helpers.plot_losses(history)
+    assert fig.axes[0].get_yscale() == "log"
+    assert list(fig.axes[0].lines[0].get_ydata()) == [1.0, 0.5, 0.25]

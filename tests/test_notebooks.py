@@ -1,0 +1,69 @@
+"""Structure every course notebook must follow (nbval executes them; this checks their shape)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from helpers import course
+
+NOTEBOOKS = course.list_notebooks()
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _text(cell) -> str:
+    return "".join(cell["source"])
+
+
+def test_notebooks_are_numbered_in_order() -> None:
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 2
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_with_objectives_time_and_the_setup_cell(path) -> None:
+    cells = _cells(path)
+    title = _text(cells[0])
+    assert title.startswith(course.colab_badge(path.name)), "run `python -m helpers.course sync`"
+    assert re.search(rf"^# {path.name[:2]} · ", title, re.M)
+    assert "**Objectives**" in title and "**Estimated time:**" in title and "**Prerequisites:**" in title
+    first_code = next(c for c in cells if c["cell_type"] == "code")
+    assert _text(first_code) == course.setup_cell_source(), "run `python -m helpers.course sync`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_ends_with_summary_and_checked_exercises(path) -> None:
+    cells = _cells(path)
+    assert _text(cells[-1]).startswith("## Summary")
+    solutions = [c for c in cells if "solution" in c.get("metadata", {}).get("tags", [])]
+    checks = [c for c in cells if c["cell_type"] == "code" and "helpers.exercises.check_" in _text(c)]
+    assert len(solutions) >= 2 and len(checks) >= len(solutions)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_outputs_are_clean(path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"(/work/|/root/|/tmp/|/home/[a-z]|0x[0-9a-f]{8,})", text), "machine path or address"
+    cells = _cells(path)
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert all(c.get("outputs") for c in code if "solution" not in c.get("metadata", {}).get("tags", [])
+               and "helpers.exercises" in _text(c)), "execute the notebook before committing"
+    errors = [c for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert all("raises-exception" in c.get("metadata", {}).get("tags", []) for c in errors)
+
+
+def test_sync_is_a_no_op_on_committed_notebooks(tmp_path) -> None:
+    for path in NOTEBOOKS:
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert course.sync_notebooks(tmp_path) == []
+
+
+def test_colab_links_use_the_one_repo_url() -> None:
+    url = course.colab_url("01_define_and_train.ipynb")
+    assert url.startswith("https://colab.research.google.com/github/") and url.endswith("/notebooks/01_define_and_train.ipynb")
+    assert course.REPO_URL.removeprefix("https://github.com/") in url
