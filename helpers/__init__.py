@@ -26,6 +26,8 @@ from .models import (
     save_weights,
     train_regressor,
 )
+from . import inspection
+from .inspection import GraphDrawing, GraphSummary, NetronView, draw_graph, show_in_netron, stop_netron, summarize
 from .runtime import Comparison, Session, compare_outputs, create_session, run, to_numpy
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "count_parameters", "ensure_trained_linear",
     # export
     "TensorInfo", "ExportReport", "export_model", "load_onnx", "ensure_linear_onnx", "DEFAULT_OPSET",
+    # inspection
+    "GraphSummary", "summarize", "GraphDrawing", "draw_graph", "NetronView", "show_in_netron", "stop_netron",
     # runtime
     "Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy",
 ]

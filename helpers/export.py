@@ -23,6 +23,7 @@ __all__ = [
     "load_onnx",
     "tensor_infos",
     "ensure_linear_onnx",
+    "strip_stack_traces",
     "DEFAULT_OPSET",
 ]
 
@@ -132,13 +133,14 @@ class ExportReport:
 def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.Tensor], onnx_path: str | Path, *,
                  input_names: Sequence[str] = ("features",), output_names: Sequence[str] = ("prediction",),
                  dynamic_batch: bool = True, opset: int = DEFAULT_OPSET, verify: bool = True,
-                 quiet: bool = True) -> ExportReport:
+                 quiet: bool = True, keep_stack_traces: bool = False) -> ExportReport:
     """Export ``model`` with the current (dynamo) exporter into one checked ``.onnx`` file.
 
     Puts the model in eval mode, names inputs and outputs, makes dimension 0 of every input a
     symbolic ``batch`` (unless ``dynamic_batch=False``), embeds the weights (no ``.onnx.data``
     sidecar), runs the full ONNX checker with shape inference and, with ``verify=True``, compares
-    onnxruntime's output with PyTorch's on ``example_input``.
+    onnxruntime's output with PyTorch's on ``example_input``. The exporter's per-node Python stack
+    traces (absolute paths of your machine) are removed unless ``keep_stack_traces=True``.
 
     Returns:
         An ExportReport: path, opset, IR version, inputs/outputs with shapes, file size and parity.
@@ -172,7 +174,23 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
                                "..., quiet=False) to see the exporter's log.") from exc
     if not quiet:
         print(sink.getvalue())
+    if not keep_stack_traces:
+        strip_stack_traces(onnx_path)
     return _report(model, examples, onnx_path, verify)
+
+
+def strip_stack_traces(onnx_path: str | Path) -> int:
+    """Remove the exporter's ``pkg.torch.onnx.stack_trace`` node metadata (it holds absolute file paths)."""
+    proto = onnx.load(str(onnx_path))
+    removed = 0
+    for node in proto.graph.node:
+        keep = [p for p in node.metadata_props if p.key != "pkg.torch.onnx.stack_trace"]
+        removed += len(node.metadata_props) - len(keep)
+        del node.metadata_props[:]
+        node.metadata_props.extend(keep)
+    if removed:
+        onnx.save(proto, str(onnx_path))
+    return removed
 
 
 def _first_line(exc: BaseException) -> str:

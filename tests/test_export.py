@@ -82,3 +82,17 @@ def test_non_onnx_bytes_are_refused(tmp_path, content: bytes) -> None:
     path.write_bytes(content)
     with pytest.raises(ValueError, match="not a (readable|valid) ONNX model"):
         helpers.load_onnx(path)
+
+
+def test_exported_file_holds_no_machine_paths(linear_onnx) -> None:
+    model = onnx.load(linear_onnx)
+    keys = {p.key for node in model.graph.node for p in node.metadata_props}
+    assert "pkg.torch.onnx.stack_trace" not in keys and "pkg.torch.onnx.class_hierarchy" in keys
+    assert str(linear_onnx.parent.parent) not in linear_onnx.read_bytes().decode("latin-1")
+
+
+def test_stack_traces_can_be_kept(tmp_path, linear_model) -> None:
+    report = helpers.export_model(linear_model, torch.randn(2, 10), tmp_path / "k.onnx", keep_stack_traces=True)
+    keys = {p.key for node in onnx.load(report.path).graph.node for p in node.metadata_props}
+    assert "pkg.torch.onnx.stack_trace" in keys
+    assert helpers.export.strip_stack_traces(report.path) == 1

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import onnx
+import pytest
+import torch
+from onnx import TensorProto, helper
+
+import helpers
+from helpers import inspection
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output"
+
+
+def test_summary_of_the_linear_model(linear_onnx) -> None:
+    summary = inspection.summarize(linear_onnx)
+    assert summary.operators == {"Gemm": 1} and summary.node_count == 1
+    assert summary.initializer_count == 2 and summary.parameter_count == 11 and summary.initializer_bytes == 44
+    assert summary.opsets[""] == 18 and summary.inputs[0].shape == ("batch", 10)
+    assert "Gemm ×1" in str(summary) and "<table>" in summary._repr_html_()
+
+
+def test_summary_counts_match_pytorch(tmp_path) -> None:
+    mlp = helpers.make_mlp(hidden=16)
+    report = helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "mlp.onnx")
+    summary = inspection.summarize(report.path)
+    assert summary.parameter_count == helpers.count_parameters(mlp)
+    assert summary.operators == {"Gemm": 3, "Relu": 2}
+
+
+def test_summary_of_an_in_memory_model_and_non_raw_initializers() -> None:
+    weight = helper.make_tensor("w", TensorProto.FLOAT, [2, 3], [1.0] * 6)  # float_data, not raw bytes
+    node = helper.make_node("MatMul", ["x", "w"], ["y"])
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["n", 3])], [weight])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    summary = inspection.summarize(model)
+    assert summary.initializer_bytes == 24 and summary.name == "g"
+
+
+def _drawn(drawing: inspection.GraphDrawing) -> ET.Element:
+    return ET.fromstring(drawing.svg)
+
+
+def test_drawing_of_the_linear_model(linear_onnx) -> None:
+    drawing = inspection.draw_graph(linear_onnx)
+    root = _drawn(drawing)
+    ns = "{http://www.w3.org/2000/svg}"
+    nodes = [g for g in root.iter(f"{ns}g") if g.get("class") == "node"]
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert len(nodes) == 1 and "Gemm" in texts and "W 1×10, 1" in texts and "→ batch×1" in texts
+    assert {"features", "prediction"} <= set(texts)
+    assert drawing.edge_count == 2 and len([p for p in root.iter(f"{ns}path") if p.get("class") == "edge"]) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", helpers.models.TORCHVISION_MODELS)
+def test_drawing_of_every_torchvision_model_in_the_course(tmp_path, name: str) -> None:
+    model = helpers.make_torchvision_model(name)
+    report = helpers.export_model(model, torch.randn(2, 3, 224, 224), tmp_path / f"{name}.onnx", verify=False)
+    proto = onnx.load(report.path)
+    drawing = inspection.draw_graph(proto)
+    root = _drawn(drawing)
+    nodes = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "node"]
+    assert len(nodes) == len(proto.graph.node) == drawing.node_count
+    consumed = sum(1 for n in proto.graph.node for i in n.input if i and i not in {t.name for t in proto.graph.initializer})
+    assert drawing.edge_count == consumed + len(proto.graph.output)
+
+
+def test_drawing_refuses_huge_graphs(linear_onnx) -> None:
+    with pytest.raises(ValueError, match="show_in_netron"):
+        inspection.draw_graph(linear_onnx, max_nodes=0)
+
+
+def test_static_mode_returns_the_drawing(linear_onnx) -> None:
+    view = helpers.show_in_netron(linear_onnx, mode="static")
+    assert view.mode == "static" and view.drawing is not None and "<svg" in view._repr_html_()
+
+
+def test_bad_mode() -> None:
+    with pytest.raises(ValueError, match="mode must be"):
+        helpers.show_in_netron("x.onnx", mode="widget")
+
+
+def test_missing_file_is_explained(tmp_path) -> None:
+    with pytest.raises(FileNotFoundError, match="02_export_to_onnx"):
+        helpers.show_in_netron(tmp_path / "linear.onnx")
+
+
+def test_binder_without_server_proxy_falls_back(monkeypatch, linear_onnx) -> None:
+    monkeypatch.setattr(inspection, "detect_platform", lambda: "binder")
+    monkeypatch.setattr(inspection, "_has_server_proxy", lambda: False)
+    view = helpers.show_in_netron(linear_onnx)
+    assert view.mode == "static" and "jupyter-server-proxy" in view.reason
+
+
+@pytest.mark.parametrize("platform,url", [("local", "http://127.0.0.1:8123/"), ("binder", "/user/ann/proxy/8123/"),
+                                          ("jupyterhub", "/user/ann/proxy/8123/")])
+def test_netron_url_per_platform(monkeypatch, platform: str, url: str) -> None:
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ann/")
+    assert inspection.netron_url_for(8123, platform) == url
+
+
+def test_netron_listens_on_loopback_only_and_rerun_leaves_one_server(linear_onnx) -> None:
+    import netron
+
+    try:
+        first = helpers.show_in_netron(linear_onnx)
+        second = helpers.show_in_netron(linear_onnx)  # the same cell run again
+        assert first.mode == second.mode == "netron" and first.port == second.port
+        assert second.url == f"http://127.0.0.1:{second.port}/"
+        servers = [t for t in netron.server._threads() if t.alive()]
+        assert len(servers) == 1
+        assert servers[0].server.socket.getsockname() == ("127.0.0.1", second.port)
+        with urllib.request.urlopen(second.url, timeout=5) as response:
+            assert response.status == 200 and b"Netron" in response.read()
+    finally:
+        assert inspection.stop_netron()
+    assert not netron.status(("127.0.0.1", second.port))
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", second.port), timeout=1).close()
+    assert not inspection.stop_netron()
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.browser
+def test_netron_renders_the_linear_graph_in_chromium(linear_onnx) -> None:
+    browser_path = _chromium()
+    if browser_path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run)")
+        pytest.skip("no chromium here: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    host, port = inspection.start_netron(linear_onnx)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=browser_path, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page(viewport={"width": 1000, "height": 700})
+            # Only the loopback server may be reached: Netron's telemetry and fonts are blocked.
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(f"http://{host}:")
+                       else route.abort())
+            page.goto(f"http://{host}:{port}/")
+            accept = page.get_by_text("Accept")
+            accept.wait_for(timeout=30_000)
+            accept.click()
+            page.locator("text=Gemm").first.wait_for(timeout=30_000)
+            page.screenshot(path=str(SCREENSHOTS / "netron_linear.png"))
+            assert page.locator("text=Gemm").count() >= 1
+            browser.close()
+    finally:
+        inspection.stop_netron()
+    assert (SCREENSHOTS / "netron_linear.png").stat().st_size > 10_000
