@@ -8,6 +8,8 @@ One module per course stage: ``models`` (define and train), ``export`` (to ONNX)
 from __future__ import annotations
 
 from . import exercises
+from . import convert
+from .convert import ImportedModule, UnsupportedOperatorError, import_to_pytorch
 from .course import colab_badge, colab_url, setup_notebook
 from .environment import EnvironmentReport, artifacts_dir, describe_environment, detect_platform, gpu_available
 from .export import DEFAULT_OPSET, ExportReport, TensorInfo, ensure_linear_onnx, export_model, load_onnx
@@ -40,6 +42,8 @@ __all__ = [
     "count_parameters", "ensure_trained_linear",
     # export
     "TensorInfo", "ExportReport", "export_model", "load_onnx", "ensure_linear_onnx", "DEFAULT_OPSET",
+    # convert
+    "ImportedModule", "UnsupportedOperatorError", "import_to_pytorch",
     # inspection
     "GraphSummary", "summarize", "GraphDrawing", "draw_graph", "NetronView", "show_in_netron", "stop_netron",
     # runtime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import warnings
 from dataclasses import dataclass, field
@@ -157,6 +158,8 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     if dynamic_batch:
         batch = torch.export.Dim("batch")
         dynamic_shapes = tuple({0: batch} for _ in examples)
+        if _takes_varargs(model):  # forward(self, *inputs): the specs sit in one tuple for ``inputs``
+            dynamic_shapes = (dynamic_shapes,)
         # A batch of 1 would be specialised to the constant 1; trace with 2 rows instead.
         traced = tuple(t.repeat(2, *([1] * (t.dim() - 1))) if t.shape[0] == 1 else t for t in examples)
     sink = io.StringIO()
@@ -191,6 +194,11 @@ def strip_stack_traces(onnx_path: str | Path) -> int:
     if removed:
         onnx.save(proto, str(onnx_path))
     return removed
+
+
+def _takes_varargs(model: nn.Module) -> bool:
+    parameters = inspect.signature(model.forward).parameters.values()
+    return any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters)
 
 
 def _first_line(exc: BaseException) -> str:

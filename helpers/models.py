@@ -175,7 +175,12 @@ def make_mlp(in_features: int = N_FEATURES, hidden: int = 32, out_features: int 
 
 
 def make_torchvision_model(name: str = "resnet18", *, pretrained: bool = False, seed: int = 0) -> nn.Module:
-    """A torchvision classifier in eval mode; random weights unless ``pretrained=True`` (needs internet)."""
+    """A torchvision classifier in eval mode; random weights unless ``pretrained=True`` (needs internet).
+
+    With random weights, the batch-norm statistics are estimated on a few seeded random images, so the
+    network's outputs have a realistic scale (with the default statistics they shrink towards zero
+    layer by layer, and comparisons between runtimes would compare almost-zeros).
+    """
     import torchvision
 
     if name not in TORCHVISION_MODELS:
@@ -187,7 +192,26 @@ def make_torchvision_model(name: str = "resnet18", *, pretrained: bool = False, 
     except (OSError, RuntimeError) as exc:  # URLError is an OSError
         raise RuntimeError(f"Could not download pretrained weights for {name} ({exc}). "
                            "Use pretrained=False to work offline with random weights.") from None
+    if not pretrained:
+        _estimate_batchnorm_statistics(model, seed)
     return model.eval()
+
+
+def _estimate_batchnorm_statistics(model: nn.Module, seed: int, batches: int = 2, batch_size: int = 8) -> None:
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    gen = torch.Generator().manual_seed(seed)
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # a cumulative average over the batches below
+    model.train()
+    with torch.no_grad():
+        for _ in range(batches):
+            model(torch.randn(batch_size, 3, 224, 224, generator=gen))
+    for norm in norms:
+        norm.momentum = 0.1
+    model.eval()
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:

@@ -34,3 +34,19 @@ def linear_session(linear_onnx: Path) -> helpers.Session:
 @pytest.fixture(autouse=True)
 def _seed() -> None:
     torch.manual_seed(0)
+
+
+@pytest.fixture(scope="session")
+def torchvision_onnx(tmp_path_factory: pytest.TempPathFactory):
+    """Export each torchvision model once per session: ``torchvision_onnx(name) -> (model, path)``."""
+    cache: dict[str, tuple[torch.nn.Module, Path]] = {}
+    folder = tmp_path_factory.mktemp("torchvision")
+
+    def get(name: str) -> tuple[torch.nn.Module, Path]:
+        if name not in cache:
+            model = helpers.make_torchvision_model(name)
+            report = helpers.export_model(model, torch.randn(2, 3, 224, 224), folder / f"{name}.onnx", verify=False)
+            cache[name] = (model, report.path)
+        return cache[name]
+
+    return get

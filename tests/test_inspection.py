@@ -61,10 +61,8 @@ def test_drawing_of_the_linear_model(linear_onnx) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", helpers.models.TORCHVISION_MODELS)
-def test_drawing_of_every_torchvision_model_in_the_course(tmp_path, name: str) -> None:
-    model = helpers.make_torchvision_model(name)
-    report = helpers.export_model(model, torch.randn(2, 3, 224, 224), tmp_path / f"{name}.onnx", verify=False)
-    proto = onnx.load(report.path)
+def test_drawing_of_every_torchvision_model_in_the_course(torchvision_onnx, name: str) -> None:
+    proto = onnx.load(torchvision_onnx(name)[1])
     drawing = inspection.draw_graph(proto)
     root = _drawn(drawing)
     nodes = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "node"]
