@@ -18,6 +18,7 @@ from .models import (
     RegressionData,
     TrainingHistory,
     count_parameters,
+    freeze_all_but_last,
     ensure_trained_linear,
     load_weights,
     make_linear_model,
@@ -39,7 +40,7 @@ __all__ = [
     # models
     "LinearRegressor", "RegressionData", "TrainingHistory", "make_linear_model", "make_regression_data",
     "train_regressor", "plot_losses", "save_weights", "load_weights", "make_mlp", "make_torchvision_model",
-    "count_parameters", "ensure_trained_linear",
+    "count_parameters", "freeze_all_but_last", "ensure_trained_linear",
     # export
     "TensorInfo", "ExportReport", "export_model", "load_onnx", "ensure_linear_onnx", "DEFAULT_OPSET",
     # convert

@@ -27,6 +27,7 @@ __all__ = [
     "make_mlp",
     "make_torchvision_model",
     "count_parameters",
+    "freeze_all_but_last",
     "ensure_trained_linear",
     "TORCHVISION_MODELS",
 ]
@@ -68,13 +69,21 @@ class RegressionData:
 
 
 def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noise: float = 0.1,
-                         seed: int = 0) -> RegressionData:
-    """Seeded data that follows a known linear rule plus Gaussian noise, so training has a right answer."""
+                         seed: int = 0, rule_seed: int | None = None) -> RegressionData:
+    """Seeded data that follows a known linear rule plus Gaussian noise, so training has a right answer.
+
+    The rule is ``linspace(-1, 1)`` weights and bias 0.5, or, with ``rule_seed``, random weights and
+    bias drawn from that seed (a different task on the same kind of inputs).
+    """
     if n_samples < 1 or n_features < 1:
         raise ValueError(f"n_samples and n_features must be positive, got {n_samples} and {n_features}.")
     gen = torch.Generator().manual_seed(seed)
-    true_weight = torch.linspace(-1.0, 1.0, n_features)
-    true_bias = 0.5
+    if rule_seed is None:
+        true_weight, true_bias = torch.linspace(-1.0, 1.0, n_features), 0.5
+    else:
+        rule = torch.Generator().manual_seed(rule_seed)
+        true_weight = torch.randn(n_features, generator=rule)
+        true_bias = float(torch.randn(1, generator=rule))
     x = torch.randn(n_samples, n_features, generator=gen)
     y = x @ true_weight + true_bias + noise * torch.randn(n_samples, generator=gen)
     return RegressionData(x=x, y=y.unsqueeze(1), true_weight=true_weight, true_bias=true_bias, noise=noise)
@@ -212,6 +221,20 @@ def _estimate_batchnorm_statistics(model: nn.Module, seed: int, batches: int = 2
     for norm in norms:
         norm.momentum = 0.1
     model.eval()
+
+
+def freeze_all_but_last(model: nn.Module) -> list[str]:
+    """Freeze every parameter except those of the last layer that has any; returns the trainable names."""
+    owners = [name for name, module in model.named_modules() if any(True for _ in module.parameters(recurse=False))]
+    if not owners:
+        raise ValueError(f"{type(model).__name__} has no parameters to fine-tune.")
+    last = owners[-1]
+    trainable = []
+    for name, parameter in model.named_parameters():
+        parameter.requires_grad_(name.rpartition(".")[0] == last)
+        if parameter.requires_grad:
+            trainable.append(name)
+    return trainable
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:

@@ -90,3 +90,25 @@ def test_plot_losses_returns_a_figure() -> None:
     fig = helpers.plot_losses(history)
     assert fig.axes[0].get_yscale() == "log"
     assert list(fig.axes[0].lines[0].get_ydata()) == [1.0, 0.5, 0.25]
+
+
+def test_rule_seed_gives_another_task() -> None:
+    a = helpers.make_regression_data(rule_seed=1)
+    b = helpers.make_regression_data(rule_seed=1)
+    default = helpers.make_regression_data()
+    assert torch.equal(a.true_weight, b.true_weight) and a.true_bias == b.true_bias
+    assert not torch.allclose(a.true_weight, default.true_weight)
+
+
+@pytest.mark.parametrize("hidden", [4, 16])
+def test_freeze_all_but_last(hidden: int) -> None:
+    mlp = helpers.make_mlp(hidden=hidden)
+    trainable = helpers.freeze_all_but_last(mlp)
+    assert trainable == ["4.weight", "4.bias"]
+    assert helpers.count_parameters(mlp, trainable_only=True) == hidden + 1
+    assert helpers.count_parameters(mlp) - helpers.count_parameters(mlp, trainable_only=True) > 0
+
+
+def test_freeze_needs_parameters() -> None:
+    with pytest.raises(ValueError, match="no parameters"):
+        helpers.freeze_all_but_last(torch.nn.ReLU())
