@@ -32,6 +32,8 @@ __all__ = [
     "SweepResult",
     "timing_stats",
     "benchmark",
+    "benchmark_all",
+    "plot_medians",
     "available_backends",
     "describe_machine",
     "run_sweep",
@@ -124,6 +126,31 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
 
         threads = torch.get_num_threads()
     return BenchmarkResult(name, times, batch_size, threads)
+
+
+def benchmark_all(functions: dict[str, Callable[[], object]], *, batch_size: int = 1, warmup: int = 3,
+                  repeat: int = 15, min_time: float = 0.5, threads: int | None = None) -> dict[str, BenchmarkResult]:
+    """Benchmark several zero-argument functions one after another with the same settings."""
+    return {name: benchmark(fn, warmup=warmup, repeat=repeat, min_time=min_time, batch_size=batch_size,
+                            name=name, threads=threads) for name, fn in functions.items()}
+
+
+def plot_medians(results: dict[str, BenchmarkResult], baseline: str | None = None, ax=None):
+    """Horizontal bars of median latency with p10–p90 whiskers, annotated with the speed-up over ``baseline``."""
+    ax = _axes(ax)
+    names = list(results)
+    stats = [results[n].stats for n in names]
+    medians = [s.median for s in stats]
+    errors = [[s.median - s.p10 for s in stats], [s.p90 - s.median for s in stats]]
+    ax.barh(names, medians, xerr=errors, color="#7aa6d6", capsize=3)
+    ax.invert_yaxis()
+    if baseline is not None:
+        base = results[baseline].median_ms
+        for y, median in enumerate(medians):
+            ax.text(median, y, f"  {base / median:.1f}x", va="center")
+    ax.set(xlabel="median latency (ms), p10–p90 whiskers", title="Latency per call")
+    ax.figure.tight_layout()
+    return ax.figure
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ class GraphSummary:
     initializer_bytes: int
     operators: dict[str, int]
     node_count: int
+    domains: list[str] = field(default_factory=list)
 
     def _rows(self) -> list[tuple[str, str]]:
         opsets = ", ".join(f"{d or 'ai.onnx'} {v}" for d, v in self.opsets.items())
@@ -58,7 +59,8 @@ class GraphSummary:
             *(("input", str(i)) for i in self.inputs), *(("output", str(o)) for o in self.outputs),
             ("initializers", f"{self.initializer_count} tensors, {self.parameter_count:,} numbers, "
                              f"{self.initializer_bytes:,} bytes"),
-            ("nodes", str(self.node_count)), ("operators", ops),
+            ("nodes", f"{self.node_count} (operator domains: {', '.join(self.domains) or 'none'})"),
+            ("operators", ops),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +94,7 @@ def summarize(model_or_path: str | Path | onnx.ModelProto) -> GraphSummary:
         initializer_bytes=sum(b for _, b in sizes),
         operators=dict(sorted(operators.items(), key=lambda kv: (-kv[1], kv[0]))),
         node_count=len(graph.node),
+        domains=sorted({node.domain or "ai.onnx" for node in graph.node}),
     )
 
 

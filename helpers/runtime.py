@@ -69,6 +69,7 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         providers, provider = ["CPUExecutionProvider"], "CPUExecutionProvider"
         note = "running on CPUExecutionProvider" + ("" if device == "cpu" else " (no CUDA provider in this onnxruntime)")
     options = ort.SessionOptions()
+    options.log_severity_level = 3  # errors only: onnxruntime's warnings print timestamps into notebooks
     options.graph_optimization_level = _optimization_level(optimization)
     if optimized_model_path is not None:
         options.optimized_model_filepath = str(optimized_model_path)

@@ -1,0 +1,173 @@
+"""Make an exported network cheaper to run: onnxruntime graph optimisation, int8 quantisation, fp16."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import onnx
+
+from .export import load_onnx, tensor_infos
+
+__all__ = [
+    "Agreement",
+    "OPTIMIZATION_LEVELS",
+    "optimize_graph",
+    "make_calibration_images",
+    "quantize_dynamic_int8",
+    "quantize_static_int8",
+    "convert_to_fp16",
+    "compare_classifiers",
+]
+
+OPTIMIZATION_LEVELS = ("none", "basic", "extended", "all")
+
+
+def optimize_graph(onnx_path: str | Path, level: str, output_path: str | Path) -> Path:
+    """Let onnxruntime optimise the graph at ``level`` and save the optimised model to ``output_path``.
+
+    ``'basic'`` folds constants and removes redundant nodes (standard ONNX ops only); ``'extended'`` and
+    ``'all'`` also fuse nodes into onnxruntime's own operators (``com.microsoft`` domain), so those files
+    run in onnxruntime only.
+    """
+    from .runtime import create_session
+
+    if level not in OPTIMIZATION_LEVELS:
+        raise ValueError(f"level must be one of {', '.join(OPTIMIZATION_LEVELS)}, not {level!r}.")
+    output_path = Path(output_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    create_session(onnx_path, device="cpu", optimization=level, optimized_model_path=output_path)
+    return output_path
+
+
+def make_calibration_images(n: int = 16, shape: Sequence[int] = (3, 224, 224), seed: int = 0) -> np.ndarray:
+    """``n`` seeded images, standard-normal like ImageNet-normalised inputs: a synthetic calibration set."""
+    if n < 1:
+        raise ValueError(f"Calibration needs at least one image, got n={n}.")
+    return np.random.default_rng(seed).standard_normal((n, *shape), dtype=np.float32)
+
+
+@contextlib.contextmanager
+def _quiet():
+    """onnxruntime.quantization logs and warns a lot; keep the notebook readable."""
+    logger = logging.getLogger()
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def _preprocessed(onnx_path: Path, output_path: Path) -> Path:
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    pre = output_path.with_name(output_path.stem + ".pre.onnx")
+    quant_pre_process(str(onnx_path), str(pre))  # shape inference + graph clean-up, as the docs recommend
+    return pre
+
+
+def quantize_dynamic_int8(onnx_path: str | Path, output_path: str | Path) -> Path:
+    """Dynamic int8 quantisation: weights stored as int8, activations quantised on the fly at run time."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    onnx_path, output_path = Path(onnx_path), Path(output_path)
+    load_onnx(onnx_path, check=False)
+    with _quiet():
+        pre = _preprocessed(onnx_path, output_path)
+        quantize_dynamic(str(pre), str(output_path), weight_type=QuantType.QInt8)
+    pre.unlink()
+    return output_path
+
+
+def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibration: np.ndarray, *,
+                         per_channel: bool = True) -> Path:
+    """Static int8 quantisation in QDQ format, with activation ranges calibrated on ``calibration``.
+
+    ``calibration`` is a batch of inputs for the model's single input, fed one row at a time.
+    """
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+
+    onnx_path, output_path = Path(onnx_path), Path(output_path)
+    inputs, _ = tensor_infos(load_onnx(onnx_path, check=False))
+    if len(inputs) != 1:
+        raise ValueError(f"quantize_static_int8 handles one-input models; this one has {len(inputs)}.")
+    if calibration.ndim != len(inputs[0].shape) or calibration.dtype != np.float32:
+        raise ValueError(f"Calibration data must be float32 of rank {len(inputs[0].shape)} like {inputs[0]}; "
+                         f"got {calibration.dtype} with shape {calibration.shape}.")
+    name = inputs[0].name
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.rows = iter([{name: calibration[i:i + 1]} for i in range(len(calibration))])
+
+        def get_next(self):
+            return next(self.rows, None)
+
+    with _quiet():
+        pre = _preprocessed(onnx_path, output_path)
+        quantize_static(str(pre), str(output_path), Reader(), quant_format=QuantFormat.QDQ,
+                        per_channel=per_channel, weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8)
+    pre.unlink()
+    return output_path
+
+
+def convert_to_fp16(onnx_path: str | Path, output_path: str | Path, *, keep_io_types: bool = True) -> Path:
+    """Store weights and compute in float16 (for GPUs); inputs and outputs stay float32 by default."""
+    from onnxruntime.transformers.float16 import convert_float_to_float16
+
+    output_path = Path(output_path)
+    with _quiet():
+        model = convert_float_to_float16(load_onnx(onnx_path), keep_io_types=keep_io_types)
+    _sort_topologically(model.graph)  # the converter appends its input casts at the end of the node list
+    onnx.checker.check_model(model)
+    onnx.save(model, str(output_path))
+    return output_path
+
+
+def _sort_topologically(graph: onnx.GraphProto) -> None:
+    ready = {i.name for i in graph.input} | {i.name for i in graph.initializer} | {""}
+    pending, ordered = list(graph.node), []
+    while pending:
+        runnable = [n for n in pending if all(name in ready for name in n.input)]
+        if not runnable:
+            raise ValueError("The graph has a cycle or an input nobody produces; it cannot be sorted.")
+        for node in runnable:
+            ordered.append(node)
+            ready.update(node.output)
+        pending = [n for n in pending if all(n is not r for r in runnable)]
+    del graph.node[:]
+    graph.node.extend(ordered)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How closely a candidate classifier's logits follow the reference's."""
+
+    max_abs_diff: float
+    reference_scale: float
+    top1_agreement: float
+    samples: int
+
+    def __str__(self) -> str:
+        return (f"top-1 agreement {self.top1_agreement:.0%} on {self.samples} inputs, max |Δ logit| "
+                f"{self.max_abs_diff:.3f} (reference logits up to {self.reference_scale:.2f})")
+
+
+def compare_classifiers(reference: np.ndarray, candidate: np.ndarray) -> Agreement:
+    """Max logit difference and top-1 agreement of two ``(samples, classes)`` logit arrays."""
+    reference, candidate = np.asarray(reference), np.asarray(candidate)
+    if reference.shape != candidate.shape or reference.ndim != 2:
+        raise ValueError(f"Expected two (samples, classes) arrays of the same shape, got {reference.shape} "
+                         f"and {candidate.shape}.")
+    agree = float(np.mean(reference.argmax(1) == candidate.argmax(1)))
+    return Agreement(float(np.abs(reference - candidate).max()), float(np.abs(reference).max()), agree,
+                     len(reference))
