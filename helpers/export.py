@@ -134,11 +134,13 @@ class ExportReport:
 def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.Tensor], onnx_path: str | Path, *,
                  input_names: Sequence[str] = ("features",), output_names: Sequence[str] = ("prediction",),
                  dynamic_batch: bool = True, opset: int = DEFAULT_OPSET, verify: bool = True,
-                 quiet: bool = True, keep_stack_traces: bool = False) -> ExportReport:
+                 quiet: bool = True, keep_stack_traces: bool = False,
+                 dynamic_shapes: Sequence[dict] | None = None) -> ExportReport:
     """Export ``model`` with the current (dynamo) exporter into one checked ``.onnx`` file.
 
     Puts the model in eval mode, names inputs and outputs, makes dimension 0 of every input a
-    symbolic ``batch`` (unless ``dynamic_batch=False``), embeds the weights (no ``.onnx.data``
+    symbolic ``batch`` (unless ``dynamic_batch=False``; pass ``dynamic_shapes``, one dict per input,
+    to declare other ``torch.export.Dim``s), embeds the weights (no ``.onnx.data``
     sidecar), runs the full ONNX checker with shape inference and, with ``verify=True``, compares
     onnxruntime's output with PyTorch's on ``example_input``. The exporter's per-node Python stack
     traces (absolute paths of your machine) are removed unless ``keep_stack_traces=True``.
@@ -155,7 +157,11 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     model = model.eval()
     traced = examples
     dynamic_shapes = None
-    if dynamic_batch:
+    if dynamic_shapes is not None:
+        dynamic_shapes = tuple(dynamic_shapes)
+        if _takes_varargs(model):
+            dynamic_shapes = (dynamic_shapes,)
+    elif dynamic_batch:
         batch = torch.export.Dim("batch")
         dynamic_shapes = tuple({0: batch} for _ in examples)
         if _takes_varargs(model):  # forward(self, *inputs): the specs sit in one tuple for ``inputs``

@@ -96,3 +96,13 @@ def test_stack_traces_can_be_kept(tmp_path, linear_model) -> None:
     keys = {p.key for node in onnx.load(report.path).graph.node for p in node.metadata_props}
     assert "pkg.torch.onnx.stack_trace" in keys
     assert helpers.export.strip_stack_traces(report.path) == 1
+
+
+def test_custom_dynamic_shapes(tmp_path) -> None:
+    class Pairs(torch.nn.Module):
+        def forward(self, x):
+            return x.reshape(-1, 2, x.shape[1]).sum(1)
+
+    half = torch.export.Dim("half")
+    report = helpers.export_model(Pairs(), torch.randn(4, 3), tmp_path / "p.onnx", dynamic_shapes=({0: 2 * half},))
+    assert isinstance(report.inputs[0].shape[0], str) and report.max_abs_diff == 0.0

@@ -1,0 +1,172 @@
+"""Dynamic PyTorch, static ONNX: control flow, dynamic shapes, and the export errors they cause."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import torch
+from torch import nn
+
+__all__ = [
+    "SignGate",
+    "SignGateCond",
+    "RepeatedScale",
+    "LargeBatchSmoothing",
+    "PairSum",
+    "ExportErrorSummary",
+    "explain_export_error",
+    "check_exportable",
+    "export_with_legacy_tracer",
+]
+
+
+class SignGate(nn.Module):
+    """A Python ``if`` on the data: doubles inputs whose sum is positive, negates the others."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.sum() > 0:
+            return x * 2
+        return -x
+
+
+class SignGateCond(nn.Module):
+    """``SignGate`` written with ``torch.cond``, so both branches are captured in the graph."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cond(x.sum() > 0, lambda t: t * 2, lambda t: -t, (x,))
+
+
+class RepeatedScale(nn.Module):
+    """A Python loop with a fixed count: ``steps`` times ``x = x * 1.5``."""
+
+    def __init__(self, steps: int = 3) -> None:
+        super().__init__()
+        self.steps = steps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for _ in range(self.steps):
+            x = x * 1.5
+        return x
+
+
+class LargeBatchSmoothing(nn.Module):
+    """A branch on the batch size: batches larger than 8 are replaced by their mean row."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[0] > 8:
+            return x.mean(0, keepdim=True).expand_as(x)
+        return x
+
+
+class PairSum(nn.Module):
+    """Adds rows in pairs, so the batch size must be even."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(-1, 2, x.shape[1]).sum(1)
+
+
+@dataclass
+class ExportErrorSummary:
+    """The parts of a long torch.export error message a student needs."""
+
+    kind: str
+    reasons: list[str]
+    suggested_fixes: list[str] = field(default_factory=list)
+    code: str | None = None
+
+    def __str__(self) -> str:
+        lines = [f"error:  {self.kind}"] + [f"reason: {r}" for r in self.reasons]
+        if self.code:
+            lines.append(f"code:   {self.code}")
+        lines += [f"fix:    {f}" for f in self.suggested_fixes]
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def explain_export_error(error: BaseException) -> ExportErrorSummary:
+    """Pull the error type, reasons, suggested fixes and the offending line of code out of an export error."""
+    chain, seen = [], error
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    text = _strip_ansi("\n".join(str(e) for e in chain))
+    kind = type(chain[-1]).__name__
+    reasons: list[str] = []
+    summary = re.search(r"## Exception summary\s*\n\s*<class '([\w.]+)'>: (.+)", text)
+    if summary:
+        kind = summary.group(1).rsplit(".", 1)[-1]
+        reasons.append(summary.group(2).strip())
+    violated = re.search(r"Constraints violated \((\w+)\)!", text)
+    if violated:
+        kind = f"constraint violated for dimension {violated.group(1)!r}"
+        reasons += [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
+    fixes: list[str] = []
+    block = re.search(r"Suggested fixes:\n((?:  .+\n?)+)", text)
+    if block:
+        fixes = [line.strip() for line in block.group(1).splitlines() if line.strip()]
+    code = re.search(r"The following call raised this error:\n\s*File .+\n\s*(.+)", text)
+    if not reasons:
+        first = next((line.strip() for line in text.splitlines() if line.strip()), type(error).__name__)
+        reasons.append(first)
+    reasons = list(dict.fromkeys(reasons))[:3]  # the error chain repeats itself
+    return ExportErrorSummary(kind, reasons, list(dict.fromkeys(fixes)), code.group(1).strip() if code else None)
+
+
+def check_exportable(model: nn.Module, example_inputs: Sequence[torch.Tensor],
+                     dynamic_shapes: Sequence[dict] | None = None) -> ExportErrorSummary | None:
+    """Run ``torch.export.export`` (step 1 of the ONNX export); None if it succeeds, else the explained error."""
+    try:
+        with _quiet_torch_logs():
+            torch.export.export(model.eval(), tuple(example_inputs), dynamic_shapes=dynamic_shapes, strict=False)
+    except Exception as error:  # torch.export raises many types; all of them are explained the same way
+        return explain_export_error(error)
+    return None
+
+
+@contextlib.contextmanager
+def _quiet_torch_logs():
+    """torch.export logs graphs (with file paths) and timestamped warnings while it fails; keep them out."""
+    loggers = [logging.getLogger(name) for name in ("torch", "torch.fx", "torch._dynamo", "torch.export")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
+def export_with_legacy_tracer(model: nn.Module, example_input: torch.Tensor, onnx_path: str | Path, *,
+                              input_name: str = "x", output_name: str = "y") -> list[str]:
+    """Export with the deprecated TorchScript tracer (``dynamo=False``), as older tutorials do.
+
+    Returns the first line of every warning it raised. The tracer records only the operations run on
+    ``example_input``: Python control flow is frozen into the graph. Kept to show that failure mode.
+    """
+    onnx_path = Path(onnx_path)
+    onnx_path.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("always")
+        try:
+            torch.onnx.export(model.eval(), (example_input,), str(onnx_path), dynamo=False,
+                              input_names=[input_name], output_names=[output_name],
+                              dynamic_axes={input_name: {0: "batch"}, output_name: {0: "batch"}})
+        except TypeError as error:  # a future PyTorch without the legacy exporter
+            raise RuntimeError(f"This PyTorch ({torch.__version__}) no longer has the legacy TorchScript "
+                               "exporter; the point it made stands: tracing freezes control flow.") from error
+    return list(dict.fromkeys(str(w.message).strip().splitlines()[0] for w in caught))
