@@ -15,7 +15,7 @@ from .environment import EnvironmentReport, describe_environment, package_versio
 __all__ = ["Check", "diagnose", "format_checks", "main"]
 
 MINIMUM = {"torch": "2.6", "torchvision": "0.21", "onnx": "1.17", "onnxruntime": "1.20", "onnxscript": "0.3",
-           "onnx2pytorch": "0.6", "netron": "8.0"}
+           "onnx2pytorch": "0.6", "onnxruntime-extensions": "0.12", "netron": "8.0"}
 REQUIRED = ("torch", "torchvision", "onnx", "onnxruntime", "onnxscript")  # the rest only block one notebook
 MIN_FREE_GB = 2.0
 

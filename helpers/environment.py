@@ -18,7 +18,8 @@ __all__ = [
     "artifacts_dir",
 ]
 
-COURSE_PACKAGES = ("torch", "torchvision", "onnx", "onnxruntime", "onnxscript", "onnx2pytorch", "netron")
+COURSE_PACKAGES = ("torch", "torchvision", "onnx", "onnxruntime", "onnxscript", "onnx2pytorch",
+                   "onnxruntime-extensions", "netron")
 
 
 def package_version(name: str) -> str | None:

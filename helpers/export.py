@@ -135,12 +135,14 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
                  input_names: Sequence[str] = ("features",), output_names: Sequence[str] = ("prediction",),
                  dynamic_batch: bool = True, opset: int = DEFAULT_OPSET, verify: bool = True,
                  quiet: bool = True, keep_stack_traces: bool = False,
-                 dynamic_shapes: Sequence[dict] | None = None) -> ExportReport:
+                 dynamic_shapes: Sequence[dict] | None = None,
+                 custom_translation_table: dict | None = None) -> ExportReport:
     """Export ``model`` with the current (dynamo) exporter into one checked ``.onnx`` file.
 
     Puts the model in eval mode, names inputs and outputs, makes dimension 0 of every input a
     symbolic ``batch`` (unless ``dynamic_batch=False``; pass ``dynamic_shapes``, one dict per input,
-    to declare other ``torch.export.Dim``s), embeds the weights (no ``.onnx.data``
+    to declare other ``torch.export.Dim``s; ``custom_translation_table`` maps custom PyTorch operators
+    to onnxscript functions, see notebook 08), embeds the weights (no ``.onnx.data``
     sidecar), runs the full ONNX checker with shape inference and, with ``verify=True``, compares
     onnxruntime's output with PyTorch's on ``example_input``. The exporter's per-node Python stack
     traces (absolute paths of your machine) are removed unless ``keep_stack_traces=True``.
@@ -174,7 +176,8 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
         try:
             torch.onnx.export(model, traced, str(onnx_path), input_names=list(input_names),
                               output_names=list(output_names), dynamic_shapes=dynamic_shapes,
-                              opset_version=opset, external_data=False, dynamo=True, verbose=False)
+                              opset_version=opset, external_data=False, dynamo=True, verbose=False,
+                              custom_translation_table=custom_translation_table)
         except Exception as exc:
             if not quiet:
                 print(sink.getvalue())

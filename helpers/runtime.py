@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import onnx
@@ -44,7 +44,7 @@ class Session:
 
 def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "auto",
                    optimization: str = "all", optimized_model_path: str | Path | None = None,
-                   threads: int | None = None) -> Session:
+                   threads: int | None = None, custom_op_libraries: Sequence[str] = ()) -> Session:
     """Open an onnxruntime session on the GPU when one is usable (``device='auto'``), else on the CPU.
 
     Args:
@@ -53,6 +53,7 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         optimization: graph optimisation level: ``'none'``, ``'basic'``, ``'extended'`` or ``'all'``.
         optimized_model_path: if given, onnxruntime saves the optimised graph there.
         threads: intra-op threads (None lets onnxruntime choose).
+        custom_op_libraries: shared libraries with kernels for custom-domain operators (notebook 08).
     """
     model = load_onnx(onnx_path)
     available = ort.get_available_providers()
@@ -75,7 +76,15 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         options.optimized_model_filepath = str(optimized_model_path)
     if threads is not None:
         options.intra_op_num_threads = threads
-    ort_session = ort.InferenceSession(model.SerializeToString(), sess_options=options, providers=providers)
+    for library in custom_op_libraries:
+        options.register_custom_ops_library(str(library))
+    try:
+        ort_session = ort.InferenceSession(model.SerializeToString(), sess_options=options, providers=providers)
+    except Exception as exc:  # onnxruntime's own exception types are not importable by name
+        custom = sorted({f"{n.domain}::{n.op_type}" for n in model.graph.node if n.domain not in ("", "ai.onnx")})
+        hint = (f" The model uses custom-domain operators {custom}: register their kernels with "
+                "custom_op_libraries=[...]." if custom else "")
+        raise RuntimeError(f"onnxruntime could not load the model: {str(exc).strip().splitlines()[0]}{hint}") from None
     if ort_session.get_providers()[0] != provider:  # CUDA provider listed but failed to load (driver, cuDNN)
         provider, note = "CPUExecutionProvider", "CUDA provider failed to load; fell back to CPUExecutionProvider"
     inputs, outputs = tensor_infos(model)
