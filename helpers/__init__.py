@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import exercises
 from . import convert
-from . import bench, custom_ops, dynamic, optimize
+from . import bench, custom_ops, dynamic, optimize, workshop
 from .convert import ImportedModule, UnsupportedOperatorError, import_to_pytorch
 from .course import colab_badge, colab_url, setup_notebook
 from .environment import EnvironmentReport, artifacts_dir, describe_environment, detect_platform, gpu_available

@@ -21,6 +21,7 @@ __all__ = [
     "NOTEBOOKS_DIR",
     "colab_url",
     "colab_badge",
+    "binder_url",
     "setup_cell_source",
     "setup_notebook",
     "list_notebooks",
@@ -39,6 +40,12 @@ def colab_url(notebook: str) -> str:
     """The link that opens ``notebooks/<notebook>`` of the course repository in Google Colab."""
     path = REPO_URL.removeprefix("https://github.com/")
     return f"https://colab.research.google.com/github/{path}/blob/{BRANCH}/notebooks/{notebook}"
+
+
+def binder_url() -> str:
+    """The mybinder.org link that builds the repository (binder/) and opens JupyterLab on notebooks/."""
+    path = REPO_URL.removeprefix("https://github.com/")
+    return f"https://mybinder.org/v2/gh/{path}/{BRANCH}?urlpath=lab/tree/notebooks"
 
 
 def colab_badge(notebook: str) -> str:

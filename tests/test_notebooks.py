@@ -67,3 +67,30 @@ def test_colab_links_use_the_one_repo_url() -> None:
     url = course.colab_url("01_define_and_train.ipynb")
     assert url.startswith("https://colab.research.google.com/github/") and url.endswith("/notebooks/01_define_and_train.ipynb")
     assert course.REPO_URL.removeprefix("https://github.com/") in url
+
+
+README = course.NOTEBOOKS_DIR.parent / "README.md"
+
+
+def test_readme_lists_every_notebook_with_its_colab_badge() -> None:
+    text = README.read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"](notebooks/{path.name})" in text, f"README does not link {path.name}"
+        assert course.colab_badge(path.name) in text, f"README's Colab badge for {path.name} is missing or stale"
+    assert course.binder_url() in text
+
+
+def test_every_course_link_points_at_an_existing_notebook_and_the_one_repo() -> None:
+    files = [README, course.NOTEBOOKS_DIR.parent / "INSTRUCTORS.md", *NOTEBOOKS]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    names = {p.name for p in NOTEBOOKS}
+    colab = re.findall(r"https://colab\.research\.google\.com/github/([^)\s\"]+)", text)
+    assert colab
+    for target in colab:
+        repo, _, rest = target.partition("/blob/")
+        assert f"https://github.com/{repo}" == course.REPO_URL and rest.startswith(f"{course.BRANCH}/notebooks/")
+        assert rest.rsplit("/", 1)[1] in names
+    relative = re.findall(r"\]\((?:notebooks/)?(\d\d_[\w]+\.ipynb)\)", text)
+    assert relative and set(relative) <= names
+    binder = re.findall(r"https://mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/", text)
+    assert binder and all(f"https://github.com/{b}" == course.REPO_URL for b in binder)

@@ -1,0 +1,125 @@
+"""JupyterLab in a real browser: open notebook 01 in headless Chromium, run all cells, expect no errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "test-output"
+NOTEBOOK = "01_define_and_train.ipynb"
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run)")
+        pytest.skip("no chromium here: apt-get install -y chromium")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_server(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"JupyterLab did not answer at {url} within {timeout:.0f} s")
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """JupyterLab on 127.0.0.1 with a random token, serving a copy of notebook 01."""
+    notebook = json.loads((ROOT / "notebooks" / NOTEBOOK).read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:  # start clean, so every output on screen comes from this run
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    (tmp_path / NOTEBOOK).write_text(json.dumps(notebook), encoding="utf-8")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / ".runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / ".config"))
+    log = (tmp_path / "lab.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_server(f"http://127.0.0.1:{port}/api/status?token={token}", process)
+        yield f"http://127.0.0.1:{port}", token, tmp_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.mark.browser
+def test_notebook_01_runs_without_errors_in_jupyterlab(lab) -> None:
+    browser_path = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    base, token, folder = lab
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+        page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+        select = page.get_by_role("button", name="Select", exact=True)
+        try:  # JupyterLab may ask which kernel to start
+            select.wait_for(timeout=10_000)
+            select.click()
+        except Exception:  # playwright's TimeoutError: no dialog this time
+            pass
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=60_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            # textContent, not innerText: JupyterLab skips rendering off-screen cells (content-visibility)
+            prompts = page.locator(".jp-CodeCell .jp-InputPrompt").evaluate_all("els => els.map(e => e.textContent)")
+            if prompts and all(text.strip()[1:-2].isdigit() for text in prompts):  # "[12]:", not "[*]:" or "[ ]:"
+                break
+            time.sleep(1)
+        else:
+            pytest.fail(f"the cells did not finish running: {prompts}")
+        page.keyboard.press("Control+s")
+        time.sleep(2)
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").evaluate_all(
+            "els => els.map(e => e.textContent)")
+        page.locator(".jp-CodeCell").last.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "jupyterlab_notebook_01.png"))
+        browser.close()
+    assert not [e for e in errors if "Error" in e or "Traceback" in e], errors
+    saved = json.loads((folder / NOTEBOOK).read_text(encoding="utf-8"))
+    code = [c for c in saved["cells"] if c["cell_type"] == "code"]
+    assert all(c["execution_count"] for c in code), "JupyterLab did not run (or save) every cell"
+    assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    assert any("Exercise 01.1: ✅ correct" in "".join(o.get("data", {}).get("text/plain", "")) for c in code
+               for o in c["outputs"])
