@@ -404,6 +404,14 @@ def _axes(ax):
     return ax
 
 
+def _finish(ax, **labels):
+    ax.set(xscale="log", xlabel="batch size", **labels)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    ax.figure.tight_layout()
+    return ax.figure
+
+
 def plot_latency(sweep: SweepResult, ax=None):
     """Median latency (with p10–p90 band) against batch size, both axes logarithmic; returns the Figure."""
     ax = _axes(ax)
@@ -411,12 +419,7 @@ def plot_latency(sweep: SweepResult, ax=None):
         rows = [r for r in sweep.rows if r.backend == backend]
         ax.plot([r.batch_size for r in rows], [r.median_ms for r in rows], marker="o", label=backend)
         ax.fill_between([r.batch_size for r in rows], [r.p10_ms for r in rows], [r.p90_ms for r in rows], alpha=0.2)
-    ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="latency per batch (ms)",
-           title=f"{sweep.model}: latency ({sweep.source})")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    ax.figure.tight_layout()
-    return ax.figure
+    return _finish(ax, yscale="log", ylabel="latency per batch (ms)", title=f"{sweep.model}: latency ({sweep.source})")
 
 
 def plot_throughput(sweep: SweepResult, ax=None):
@@ -425,12 +428,7 @@ def plot_throughput(sweep: SweepResult, ax=None):
     for backend in sweep.backends:
         rows = [r for r in sweep.rows if r.backend == backend]
         ax.plot([r.batch_size for r in rows], [r.throughput for r in rows], marker="o", label=backend)
-    ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="items / s",
-           title=f"{sweep.model}: throughput ({sweep.source})")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    ax.figure.tight_layout()
-    return ax.figure
+    return _finish(ax, yscale="log", ylabel="items / s", title=f"{sweep.model}: throughput ({sweep.source})")
 
 
 def speedups(sweep: SweepResult, baseline: str = "pytorch-cpu") -> dict[str, dict[int, float]]:
@@ -456,12 +454,7 @@ def plot_speedup(sweep: SweepResult, baseline: str = "pytorch-cpu", ax=None):
     for backend, values in speedups(sweep, baseline).items():
         ax.plot(list(values), list(values.values()), marker="o", label=backend)
     ax.axhline(1.0, color="grey", lw=1, ls="--")
-    ax.set(xscale="log", xlabel="batch size", ylabel=f"speed-up over {baseline}",
-           title=f"{sweep.model}: speed-up ({sweep.source})")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    ax.figure.tight_layout()
-    return ax.figure
+    return _finish(ax, ylabel=f"speed-up over {baseline}", title=f"{sweep.model}: speed-up ({sweep.source})")
 
 
 # --------------------------------------------------------------------------- CLI

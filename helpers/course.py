@@ -1,6 +1,6 @@
 """The course's one home for its repository URL, the notebooks' setup cell and their Colab badges.
 
-Run ``python -m helpers.course sync`` after changing ``REPO_URL`` or adding a notebook: it rewrites
+Run ``python -m helpers.workshop sync`` after changing ``REPO_URL`` or adding a notebook: it rewrites
 every notebook's setup cell and badge from this module, so the URL lives in exactly one place.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import sys
 from pathlib import Path
 
 from .environment import EnvironmentReport, artifacts_dir, describe_environment
@@ -56,7 +55,7 @@ def colab_badge(notebook: str) -> str:
 def setup_cell_source() -> str:
     """The first code cell of every notebook: installs the course on Colab, then prepares the kernel."""
     return (
-        "# Course setup, the same in every notebook (written by `python -m helpers.course sync`).\n"
+        "# Course setup, the same in every notebook (written by `python -m helpers.workshop sync`).\n"
         "# On Colab it installs the course package; elsewhere `make lab` has already done so.\n"
         "import importlib.util, subprocess, sys\n"
         "if 'google.colab' in sys.modules and importlib.util.find_spec('helpers') is None:\n"
@@ -118,17 +117,3 @@ def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
 def _as_lines(text: str) -> list[str]:
     lines = text.split("\n")
     return [line + "\n" for line in lines[:-1]] + [lines[-1]]
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args != ["sync"]:
-        print("usage: python -m helpers.course sync")
-        return 2
-    for path in sync_notebooks():
-        print(f"updated {path.name}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -20,7 +20,6 @@ __all__ = [
     "check_operator_count",
     "check_initializer_parameters",
     "check_frozen_parameters",
-    "check_reference_agreement",
     "check_speedup",
     "check_fastest_backend",
     "check_quantized_size_ratio",
@@ -121,13 +120,6 @@ def check_frozen_parameters(answer: Any, model: nn.Module, exercise: str) -> Exe
     """Exercise: how many parameters are frozen (``requires_grad=False``) in ``model``?"""
     expected = sum(p.numel() for p in model.parameters() if not p.requires_grad)
     return check_answer(exercise, answer, expected, hint="Sum p.numel() over parameters whose requires_grad is False.")
-
-
-def check_reference_agreement(answer: Any, expected_max_diff: float, exercise: str) -> ExerciseResult:
-    """Exercise: the largest absolute difference between two runtimes' outputs (to 10 %)."""
-    return check_answer(exercise, answer, expected_max_diff,
-                        equal=lambda a, b: abs(float(a) - b) <= 0.1 * b + 1e-12,
-                        hint="Take np.abs(a - b).max() over the two outputs.")
 
 
 def check_speedup(answer: Any, baseline_ms: float, candidate_ms: float, exercise: str) -> ExerciseResult:

@@ -2,6 +2,7 @@
 
     python -m helpers.workshop student [--output student]   # notebooks with solution cells blanked
     python -m helpers.workshop timings [--output INSTRUCTORS.md]  # execute every notebook, write the agenda
+    python -m helpers.workshop sync       # rewrite every notebook's setup cell and Colab badge from helpers.course
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .course import NOTEBOOKS_DIR, list_notebooks
+from .course import NOTEBOOKS_DIR, list_notebooks, sync_notebooks
 
 __all__ = [
     "SOLUTION_TAG",
@@ -157,7 +158,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     student.add_argument("--output", type=Path, default=Path("student"))
     timings = sub.add_parser("timings", help="execute every notebook and write the agenda into a Markdown file")
     timings.add_argument("--output", type=Path, default=NOTEBOOKS_DIR.parent / "INSTRUCTORS.md")
+    sub.add_parser("sync", help="rewrite the notebooks' setup cells and Colab badges from helpers.course")
     args = parser.parse_args(argv)
+    if args.command == "sync":
+        for path in sync_notebooks():
+            print("updated", path.name)
+        return 0
     if args.command == "student":
         for path in write_student_copies(args.output):
             print("wrote", path)

@@ -84,3 +84,11 @@ def test_doctor_cli_exit_status(capsys) -> None:
     out = capsys.readouterr().out
     assert status == (1 if "FAIL" in out else 0)
     assert "onnxruntime builds" in out
+
+
+def test_public_api_is_complete() -> None:
+    for name in helpers.__all__:
+        assert hasattr(helpers, name), name
+    for name in ("export_model", "import_to_pytorch", "summarize", "create_session", "show_in_netron"):
+        doc = getattr(helpers, name).__doc__
+        assert doc and doc.strip().splitlines()[0].endswith((".", ")")), name

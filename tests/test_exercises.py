@@ -48,7 +48,6 @@ def test_tolerant_checks() -> None:
     assert exercises.check_speedup(2.04, 10.0, 5.0, "x").passed
     assert not exercises.check_speedup(2.5, 10.0, 5.0, "x").passed
     assert exercises.check_fastest_backend("ort", {"eager": 3.0, "ort": 1.0}, "x").passed
-    assert exercises.check_reference_agreement(1.05e-7, 1e-7, "x").passed
 
 
 def test_a_wrong_type_is_reported_not_raised() -> None:

@@ -29,11 +29,11 @@ def test_notebooks_are_numbered_in_order() -> None:
 def test_notebook_opens_with_objectives_time_and_the_setup_cell(path) -> None:
     cells = _cells(path)
     title = _text(cells[0])
-    assert title.startswith(course.colab_badge(path.name)), "run `python -m helpers.course sync`"
+    assert title.startswith(course.colab_badge(path.name)), "run `python -m helpers.workshop sync`"
     assert re.search(rf"^# {path.name[:2]} · ", title, re.M)
     assert "**Objectives**" in title and "**Estimated time:**" in title and "**Prerequisites:**" in title
     first_code = next(c for c in cells if c["cell_type"] == "code")
-    assert _text(first_code) == course.setup_cell_source(), "run `python -m helpers.course sync`"
+    assert _text(first_code) == course.setup_cell_source(), "run `python -m helpers.workshop sync`"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
