@@ -195,7 +195,7 @@ def strip_stack_traces(onnx_path: str | Path) -> int:
     """Remove the exporter's ``pkg.torch.onnx.stack_trace`` node metadata (it holds absolute file paths)."""
     proto = onnx.load(str(onnx_path))
     removed = 0
-    for node in proto.graph.node:
+    for node in _nodes_everywhere(proto):
         keep = [p for p in node.metadata_props if p.key != "pkg.torch.onnx.stack_trace"]
         removed += len(node.metadata_props) - len(keep)
         del node.metadata_props[:]
@@ -203,6 +203,19 @@ def strip_stack_traces(onnx_path: str | Path) -> int:
     if removed:
         onnx.save(proto, str(onnx_path))
     return removed
+
+
+def _nodes_everywhere(model: onnx.ModelProto):
+    """Every node of the graph, of its subgraphs (If/Loop branches) and of its local functions."""
+    pending = [list(model.graph.node)] + [list(f.node) for f in model.functions]
+    while pending:
+        for node in pending.pop():
+            yield node
+            for attribute in node.attribute:
+                if attribute.type == onnx.AttributeProto.GRAPH:
+                    pending.append(list(attribute.g.node))
+                elif attribute.type == onnx.AttributeProto.GRAPHS:
+                    pending.extend(list(g.node) for g in attribute.graphs)
 
 
 def _takes_varargs(model: nn.Module) -> bool:

@@ -160,3 +160,28 @@ def test_netron_renders_the_linear_graph_in_chromium(linear_onnx) -> None:
     finally:
         inspection.stop_netron()
     assert (SCREENSHOTS / "netron_linear.png").stat().st_size > 10_000
+
+
+def _course_models():
+    from helpers import custom_ops, dynamic
+
+    return {
+        "mlp": (helpers.make_mlp(), torch.randn(2, 10), {}),
+        "sign_gate_cond": (dynamic.SignGateCond(), torch.randn(2, 3), {}),
+        "repeated_scale": (dynamic.RepeatedScale(3), torch.randn(2, 4), {}),
+        "scaled_swish_standard": (custom_ops.ScaledSwishNet(), torch.randn(2, 8),
+                                  {"custom_translation_table": custom_ops.translation_table("standard")}),
+        "scaled_swish_contrib": (custom_ops.ScaledSwishNet(), torch.randn(2, 8),
+                                 {"custom_translation_table": custom_ops.translation_table("contrib"), "verify": False}),
+    }
+
+
+@pytest.mark.parametrize("name", list(_course_models()))
+def test_drawing_of_the_other_course_models(tmp_path, name: str) -> None:
+    model, example, options = _course_models()[name]
+    path = helpers.export_model(model, example, tmp_path / f"{name}.onnx", **options).path
+    proto = onnx.load(path)
+    root = _drawn(inspection.draw_graph(path))
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    nodes = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "node"]
+    assert len(nodes) == len(proto.graph.node) and {n.op_type for n in proto.graph.node} <= texts
