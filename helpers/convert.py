@@ -19,7 +19,7 @@ import torch
 from onnx import numpy_helper
 from torch import nn
 
-from .export import TensorInfo, load_onnx, tensor_infos
+from .export import TensorInfo, iter_nodes, load_onnx, tensor_infos
 
 __all__ = [
     "ImportedModule",
@@ -103,21 +103,13 @@ def _default_opset(model: onnx.ModelProto) -> int:
     raise ValueError("The model imports no default ONNX opset (domain ''), so it cannot be converted.")
 
 
-def _all_nodes(graph: onnx.GraphProto):
-    for node in graph.node:
-        yield node
-        for attribute in node.attribute:
-            for sub in ([attribute.g] if attribute.type == onnx.AttributeProto.GRAPH else list(attribute.graphs)):
-                yield from _all_nodes(sub)
-
-
 def find_unsupported_operators(model_or_path: str | Path | onnx.ModelProto) -> list[tuple[str, str, int]]:
     """Every (domain, op type, opset) in the model, subgraphs included, that cannot be converted."""
     model = load_onnx(model_or_path, check=False)
     versions = {o.domain: o.version for o in model.opset_import}
     supported = supported_operators()
     found = set()
-    for node in _all_nodes(model.graph):
+    for node in iter_nodes(model.graph):
         domain = node.domain or ""
         if domain not in ("", "ai.onnx") or (supported and node.op_type not in supported):
             found.add((domain or "ai.onnx", node.op_type, versions.get(node.domain, versions.get("", 0))))
@@ -159,7 +151,7 @@ def fold_constants(model: onnx.ModelProto, max_elements: int = 50_000_000) -> tu
         kept.append(node)
     del graph.node[:]
     graph.node.extend(kept)
-    used = {name for node in _all_nodes(graph) for name in node.input} | {o.name for o in graph.output}
+    used = {name for node in iter_nodes(graph) for name in node.input} | {o.name for o in graph.output}
     unused = [init for init in graph.initializer if init.name not in used]
     for init in unused:
         graph.initializer.remove(init)

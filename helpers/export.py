@@ -205,17 +205,23 @@ def strip_stack_traces(onnx_path: str | Path) -> int:
     return removed
 
 
+def iter_nodes(graph: onnx.GraphProto):
+    """Every node of ``graph`` and, recursively, of its subgraphs (``If``/``Loop``/``Scan`` bodies)."""
+    for node in graph.node:
+        yield node
+        for attribute in node.attribute:
+            if attribute.type == onnx.AttributeProto.GRAPH:
+                yield from iter_nodes(attribute.g)
+            elif attribute.type == onnx.AttributeProto.GRAPHS:
+                for sub in attribute.graphs:
+                    yield from iter_nodes(sub)
+
+
 def _nodes_everywhere(model: onnx.ModelProto):
-    """Every node of the graph, of its subgraphs (If/Loop branches) and of its local functions."""
-    pending = [list(model.graph.node)] + [list(f.node) for f in model.functions]
-    while pending:
-        for node in pending.pop():
-            yield node
-            for attribute in node.attribute:
-                if attribute.type == onnx.AttributeProto.GRAPH:
-                    pending.append(list(attribute.g.node))
-                elif attribute.type == onnx.AttributeProto.GRAPHS:
-                    pending.extend(list(g.node) for g in attribute.graphs)
+    """The nodes of the main graph, its subgraphs and the model's local functions."""
+    yield from iter_nodes(model.graph)
+    for function in model.functions:
+        yield from function.node
 
 
 def _takes_varargs(model: nn.Module) -> bool:
