@@ -1,26 +1,48 @@
 # Two commands matter: `make lab` (set up and open the course) and `make test` (run every test).
 PYTHON ?= python3
-VENV   := .venv
+# Which environment and which pinned versions: `make test-colab` reruns everything with
+# VENV=.venv-colab CONSTRAINTS=constraints-colab.txt (Google Colab's versions).
+VENV        ?= .venv
+CONSTRAINTS ?= constraints.txt
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+REQUIREMENTS := requirements.txt requirements-lab.txt requirements-dev.txt pyproject.toml
 
-.PHONY: setup lab test test-latest
+# JupyterLab refuses to start as root unless told to. Docker containers, cloud VMs and many
+# workshop machines run as root, so pass --allow-root there, and only there.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Extra arguments for `jupyter lab`, e.g. make lab LAB_ARGS="--no-browser --port=8899".
+LAB_ARGS ?=
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+.PHONY: setup lab test test-colab test-latest test-portability
+
+# Installs only when a requirements or constraints file changed since the last install, so a
+# second `make lab` starts in seconds.
+$(STAMP): $(REQUIREMENTS) $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -r requirements-dev.txt -c constraints.txt -e .
+	$(BIN)/python -m pip install -r requirements-dev.txt -c $(CONSTRAINTS) -e .
 	touch $(STAMP)
 
 ## Create .venv (if missing) and install the course and its test tools.
 setup: $(STAMP)
 
-## Set up, then open JupyterLab on the notebooks.
+## Set up, then open JupyterLab on the notebooks. Without a browser, open the URL with the token it prints.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/
 
 ## Set up, then run the helpers' unit tests and every notebook under nbval.
 test: setup
 	$(BIN)/python -m pytest
+
+## The notebooks again with one thread on one core, then with PyTorch's plain (non-SIMD) kernels:
+## committed outputs must not depend on either.
+test-portability: setup
+	OMP_NUM_THREADS=1 taskset -c 0 $(BIN)/python -m pytest notebooks
+	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest notebooks
+
+## The same tests on Google Colab's versions (constraints-colab.txt), in .venv-colab.
+test-colab:
+	$(MAKE) test VENV=.venv-colab CONSTRAINTS=constraints-colab.txt
 
 ## The same tests against the newest releases that requirements.txt allows (no constraints).
 test-latest:

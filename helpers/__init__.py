@@ -12,10 +12,13 @@ from __future__ import annotations
 from . import convert, custom_ops, dynamic, exercises, inspection, optimize  # bench, doctor, workshop: CLIs
 from .convert import ImportedModule, UnsupportedOperatorError, import_to_pytorch
 from .course import binder_url, colab_badge, colab_url, setup_notebook
-from .environment import EnvironmentReport, artifacts_dir, describe_environment, detect_platform, gpu_available
+from .environment import (EnvironmentReport, artifacts_dir, cpu_int8_features, describe_environment, detect_platform,
+                          gpu_available)
 from .export import DEFAULT_OPSET, ExportReport, TensorInfo, ensure_linear_onnx, export_model, load_onnx
 from .inspection import GraphDrawing, GraphSummary, NetronView, draw_graph, show_in_netron, stop_netron, summarize
 from .models import (
+    SHAPE_CLASSES,
+    ImageData,
     LinearRegressor,
     RegressionData,
     TrainingHistory,
@@ -23,12 +26,16 @@ from .models import (
     ensure_trained_linear,
     freeze_all_but_last,
     load_weights,
+    accuracy,
     make_linear_model,
     make_mlp,
     make_regression_data,
+    make_shapes_data,
+    make_small_cnn,
     make_torchvision_model,
     plot_losses,
     save_weights,
+    train_classifier,
     train_regressor,
 )
 from .runtime import Comparison, Session, compare_outputs, create_session, run, to_numpy
@@ -37,12 +44,13 @@ __all__ = [
     # modules
     "convert", "custom_ops", "dynamic", "exercises", "inspection", "optimize",
     # environment and course
-    "EnvironmentReport", "describe_environment", "detect_platform", "gpu_available", "artifacts_dir",
+    "EnvironmentReport", "describe_environment", "detect_platform", "gpu_available", "artifacts_dir", "cpu_int8_features",
     "setup_notebook", "colab_url", "colab_badge", "binder_url",
     # models
     "LinearRegressor", "RegressionData", "TrainingHistory", "make_linear_model", "make_regression_data",
     "train_regressor", "plot_losses", "save_weights", "load_weights", "make_mlp", "make_torchvision_model",
     "count_parameters", "freeze_all_but_last", "ensure_trained_linear",
+    "ImageData", "SHAPE_CLASSES", "make_shapes_data", "make_small_cnn", "train_classifier", "accuracy",
     # export
     "TensorInfo", "ExportReport", "export_model", "load_onnx", "ensure_linear_onnx", "DEFAULT_OPSET",
     # runtime

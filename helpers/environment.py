@@ -16,6 +16,7 @@ __all__ = [
     "gpu_available",
     "package_version",
     "artifacts_dir",
+    "cpu_int8_features",
 ]
 
 COURSE_PACKAGES = ("torch", "torchvision", "onnx", "onnxruntime", "onnxscript", "onnx2pytorch",
@@ -96,6 +97,35 @@ def describe_environment() -> EnvironmentReport:
         gpu=gpu,
         ort_providers=providers,
     )
+
+
+# CPU flags (as Linux names them in /proc/cpuinfo) that give onnxruntime fast int8 kernels.
+INT8_CPU_FLAGS = {
+    "avx512_vnni": "AVX-512 VNNI",
+    "avx_vnni": "AVX-VNNI",
+    "amx_int8": "AMX-INT8",
+    "asimddp": "Arm dot product",
+    "i8mm": "Arm int8 matrix multiply",
+}
+
+
+def cpu_int8_features(cpuinfo: str | None = None) -> list[str] | None:
+    """The CPU's int8 dot-product instructions (VNNI, AMX, Arm dot product); None where they cannot be read.
+
+    int8 inference is only faster than fp32 when the CPU multiplies int8 numbers natively, so print
+    these next to any int8 speed-up. Reads ``/proc/cpuinfo`` (Linux) unless ``cpuinfo`` text is given.
+    """
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None  # macOS and Windows keep these flags elsewhere
+    flags: set[str] = set()
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("flags", "Features"):
+            flags.update(value.split())
+    return [name for flag, name in INT8_CPU_FLAGS.items() if flag in flags]
 
 
 def artifacts_dir(create: bool = True) -> Path:

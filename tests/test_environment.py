@@ -92,3 +92,21 @@ def test_public_api_is_complete() -> None:
     for name in ("export_model", "import_to_pytorch", "summarize", "create_session", "show_in_netron"):
         doc = getattr(helpers, name).__doc__
         assert doc and doc.strip().splitlines()[0].endswith((".", ")")), name
+
+
+@pytest.mark.parametrize(
+    "cpuinfo,expected",
+    [
+        ("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni\nflags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n", ["AVX-512 VNNI"]),
+        ("flags\t\t: fpu avx2 avx_vnni amx_bf16 amx_int8 avx512_vnni\n", ["AVX-512 VNNI", "AVX-VNNI", "AMX-INT8"]),
+        ("Features\t: fp asimd asimddp i8mm sve\n", ["Arm dot product", "Arm int8 matrix multiply"]),
+        ("flags\t\t: fpu sse2 avx2 fma\n", []),
+    ],
+)
+def test_cpu_int8_features_reads_the_flags(cpuinfo: str, expected: list[str]) -> None:
+    assert helpers.cpu_int8_features(cpuinfo) == expected
+
+
+def test_cpu_int8_features_of_this_machine_is_a_list_or_unknown() -> None:
+    features = helpers.cpu_int8_features()
+    assert features is None or all(name in helpers.environment.INT8_CPU_FLAGS.values() for name in features)
