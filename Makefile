@@ -44,9 +44,10 @@ test-portability: setup
 test-colab:
 	$(MAKE) test VENV=.venv-colab CONSTRAINTS=constraints-colab.txt
 
-## The same tests against the newest releases that requirements.txt allows (no constraints).
+## The same tests against the newest releases that requirements.txt allows (no constraints),
+## listing the deprecation warnings libraries raise, so an API about to go is noticed early.
 test-latest:
 	test -x .venv-latest/bin/python || $(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install --upgrade -r requirements-dev.txt -e .
 	.venv-latest/bin/python -m pip list --format=freeze | grep -iE '^(torch|torchvision|onnx|onnxruntime|onnxscript|onnx2pytorch|netron)=='
-	.venv-latest/bin/python -m pytest
+	.venv-latest/bin/python -m pytest -W default::DeprecationWarning  # report libraries' deprecations

@@ -46,8 +46,10 @@ class ScaledSwishNet(nn.Module):
     def __init__(self, in_features: int = 8, hidden: int = 16, out_features: int = 2, beta: float = 1.5,
                  seed: int = 0) -> None:
         super().__init__()
-        torch.manual_seed(seed)
-        self.first, self.last, self.beta = nn.Linear(in_features, hidden), nn.Linear(hidden, out_features), beta
+        with torch.random.fork_rng(devices=[]):  # seed the layers without reseeding the caller's generator
+            torch.manual_seed(seed)
+            self.first, self.last = nn.Linear(in_features, hidden), nn.Linear(hidden, out_features)
+        self.beta = beta
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.last(scaled_swish(self.first(x), self.beta))
@@ -86,11 +88,19 @@ def extensions_available() -> bool:
     return importlib.util.find_spec("onnxruntime_extensions") is not None
 
 
+_KERNEL_LIBRARY: str | None = None
+
+
 def register_scaled_swish_kernel() -> str:
-    """Register a Python kernel for ``ai.onnx.contrib::ScaledSwish`` with onnxruntime-extensions.
+    """Register a Python kernel for ``ai.onnx.contrib::ScaledSwish`` with onnxruntime-extensions, once.
 
     Returns the path of the extensions library to pass to ``create_session(custom_op_libraries=[...])``.
+    Calling it again returns the same path: a second registration of the same operator type would make
+    onnxruntime refuse every later session ("Conflicting with a registered kernel").
     """
+    global _KERNEL_LIBRARY
+    if _KERNEL_LIBRARY is not None:
+        return _KERNEL_LIBRARY
     if not extensions_available():
         raise ImportError("Running custom-domain nodes needs onnxruntime-extensions: pip install onnxruntime-extensions")
     from onnxruntime_extensions import PyOp, get_library_path, onnx_op
@@ -100,4 +110,5 @@ def register_scaled_swish_kernel() -> str:
         beta = float(attributes["beta"])
         return (x / (1.0 + np.exp(-beta * x))).astype(np.float32)
 
-    return get_library_path()
+    _KERNEL_LIBRARY = get_library_path()
+    return _KERNEL_LIBRARY

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,9 @@ import onnx
 import torch
 from torch import nn
 
-from .errors import missing_file_error
+from .onnx_file import (DEFAULT_OPSET, TensorInfo, default_opset, iter_nodes, load_onnx, strip_stack_traces,
+                        tensor_infos)
+from .runtime import create_session
 
 __all__ = [
     "TensorInfo",
@@ -26,73 +29,8 @@ __all__ = [
     "ensure_linear_onnx",
     "strip_stack_traces",
     "DEFAULT_OPSET",
+    "iter_nodes",
 ]
-
-DEFAULT_OPSET = 18
-
-
-@dataclass(frozen=True)
-class TensorInfo:
-    """Name, element type and shape of a graph input or output; symbolic dimensions are strings."""
-
-    name: str
-    dtype: str
-    shape: tuple[int | str | None, ...]
-
-    def __str__(self) -> str:
-        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
-        return f"{self.name}: {self.dtype}[{dims}]"
-
-
-def _dtype_name(elem_type: int) -> str:
-    try:
-        return str(onnx.helper.tensor_dtype_to_np_dtype(elem_type))
-    except (KeyError, ValueError, TypeError):
-        return onnx.TensorProto.DataType.Name(elem_type).lower()
-
-
-def _tensor_info(value: onnx.ValueInfoProto) -> TensorInfo:
-    tensor_type = value.type.tensor_type
-    dims: list[int | str | None] = []
-    for dim in tensor_type.shape.dim:
-        if dim.HasField("dim_value"):
-            dims.append(dim.dim_value)
-        elif dim.HasField("dim_param"):
-            dims.append(dim.dim_param)
-        else:
-            dims.append(None)
-    return TensorInfo(value.name, _dtype_name(tensor_type.elem_type), tuple(dims))
-
-
-def tensor_infos(model: onnx.ModelProto) -> tuple[list[TensorInfo], list[TensorInfo]]:
-    """The graph's real inputs (initializers excluded) and outputs as TensorInfo lists."""
-    initializers = {init.name for init in model.graph.initializer}
-    inputs = [_tensor_info(v) for v in model.graph.input if v.name not in initializers]
-    return inputs, [_tensor_info(v) for v in model.graph.output]
-
-
-def load_onnx(path: str | Path | onnx.ModelProto, *, check: bool = True) -> onnx.ModelProto:
-    """Load an ONNX file (or pass a ModelProto through), with errors that say what went wrong."""
-    if isinstance(path, onnx.ModelProto):
-        return path
-    path = Path(path)
-    if not path.exists():
-        raise missing_file_error(path)
-    if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder; pass the path of a .onnx file inside it.")
-    try:
-        model = onnx.load(str(path))
-    except Exception as exc:  # protobuf DecodeError and friends
-        raise ValueError(f"{path} is not a readable ONNX model ({type(exc).__name__}: {exc}). The file may be "
-                         "truncated or of another type; export it again with helpers.export_model().") from None
-    if check:
-        try:
-            onnx.checker.check_model(model)
-        except onnx.checker.ValidationError as exc:
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty model"
-            raise ValueError(f"{path} is not a valid ONNX model ({first_line}). The file may be truncated or "
-                             "of another type; export it again with helpers.export_model().") from None
-    return model
 
 
 @dataclass
@@ -150,6 +88,9 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     Returns:
         An ExportReport: path, opset, IR version, inputs/outputs with shapes, file size and parity.
     """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"export_model needs a torch.nn.Module, got a {type(model).__name__}. Wrap the computation "
+                        "in a Module whose forward() does it.")
     examples = (example_input,) if isinstance(example_input, torch.Tensor) else tuple(example_input)
     if len(input_names) != len(examples):
         raise ValueError(f"Got {len(examples)} example input(s) but {len(input_names)} input name(s) "
@@ -158,7 +99,6 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     onnx_path.parent.mkdir(parents=True, exist_ok=True)
     model = model.eval()
     traced = examples
-    dynamic_shapes = None
     if dynamic_shapes is not None:
         dynamic_shapes = tuple(dynamic_shapes)
         if _takes_varargs(model):
@@ -181,9 +121,9 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
         except Exception as exc:
             if not quiet:
                 print(sink.getvalue())
-            raise RuntimeError(f"torch.onnx.export failed for {type(model).__name__}: {type(exc).__name__}: "
-                               f"{_first_line(exc)}\nSee notebook 07 for reading export errors; call export_model("
-                               "..., quiet=False) to see the exporter's log.") from exc
+            raise RuntimeError(f"torch.onnx.export failed for {type(model).__name__}: {root_cause(exc)}\n"
+                               "See notebook 07 for reading export errors; call export_model(..., quiet=False) "
+                               "to see the exporter's log.") from exc
     if not quiet:
         print(sink.getvalue())
     if not keep_stack_traces:
@@ -191,47 +131,25 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     return _report(model, examples, onnx_path, verify)
 
 
-def strip_stack_traces(onnx_path: str | Path) -> int:
-    """Remove the exporter's ``pkg.torch.onnx.stack_trace`` node metadata (it holds absolute file paths)."""
-    proto = onnx.load(str(onnx_path))
-    removed = 0
-    for node in _nodes_everywhere(proto):
-        keep = [p for p in node.metadata_props if p.key != "pkg.torch.onnx.stack_trace"]
-        removed += len(node.metadata_props) - len(keep)
-        del node.metadata_props[:]
-        node.metadata_props.extend(keep)
-    if removed:
-        onnx.save(proto, str(onnx_path))
-    return removed
-
-
-def iter_nodes(graph: onnx.GraphProto):
-    """Every node of ``graph`` and, recursively, of its subgraphs (``If``/``Loop``/``Scan`` bodies)."""
-    for node in graph.node:
-        yield node
-        for attribute in node.attribute:
-            if attribute.type == onnx.AttributeProto.GRAPH:
-                yield from iter_nodes(attribute.g)
-            elif attribute.type == onnx.AttributeProto.GRAPHS:
-                for sub in attribute.graphs:
-                    yield from iter_nodes(sub)
-
-
-def _nodes_everywhere(model: onnx.ModelProto):
-    """The nodes of the main graph, its subgraphs and the model's local functions."""
-    yield from iter_nodes(model.graph)
-    for function in model.functions:
-        yield from function.node
-
-
 def _takes_varargs(model: nn.Module) -> bool:
     parameters = inspect.signature(model.forward).parameters.values()
     return any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters)
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else "(no message)"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def root_cause(error: BaseException) -> str:
+    """``Type: first line`` of the innermost exception behind ``error``, in plain text (no colour codes)."""
+    seen = [error]
+    while (error.__cause__ or error.__context__) is not None and len(seen) < 20:
+        error = error.__cause__ or error.__context__
+        seen.append(error)
+    for candidate in reversed(seen):  # the innermost exception with a message
+        lines = [line.strip() for line in _ANSI.sub("", str(candidate)).splitlines() if line.strip()]
+        if lines:
+            return f"{type(candidate).__name__}: {lines[0]}"
+    return type(seen[-1]).__name__
 
 
 def _report(model: nn.Module, examples: tuple[torch.Tensor, ...], onnx_path: Path, verify: bool) -> ExportReport:
@@ -241,15 +159,13 @@ def _report(model: nn.Module, examples: tuple[torch.Tensor, ...], onnx_path: Pat
     sidecars = sorted(p.name for p in onnx_path.parent.glob(onnx_path.name + ".data"))
     report = ExportReport(
         path=onnx_path,
-        opset=next(o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")),
+        opset=default_opset(proto),
         ir_version=proto.ir_version,
         producer=f"{proto.producer_name} {proto.producer_version}".strip(),
         inputs=inputs, outputs=outputs, file_size=onnx_path.stat().st_size,
         sidecar_files=sidecars, checked=True,
     )
     if verify:
-        from .runtime import create_session
-
         session = create_session(onnx_path, device="cpu")
         with torch.no_grad():
             expected = model(*examples)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import torch
 from torch import nn
@@ -53,10 +54,21 @@ class LinearRegressor(nn.Module):
         return self.linear(x)
 
 
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """A block in which PyTorch's CPU generator starts from ``seed``; the caller's random state comes back after.
+
+    Model constructors use it so that building a model never reseeds the notebook's own random numbers.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
 def make_linear_model(seed: int = 0) -> LinearRegressor:
     """A freshly initialised LinearRegressor; the same seed gives the same weights."""
-    torch.manual_seed(seed)
-    return LinearRegressor()
+    with seeded(seed):
+        return LinearRegressor()
 
 
 @dataclass
@@ -170,23 +182,33 @@ def load_weights(model: nn.Module, path: str | Path) -> nn.Module:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # pickle errors, truncated zip files, ...
-        raise ValueError(f"{path} is not a weights file saved with torch.save(model.state_dict()): {exc}. "
-                         "Save it again with helpers.save_weights(model, path).") from None
+        # Not PyTorch's own message: it suggests weights_only=False, i.e. unpickling a file you do not trust.
+        raise ValueError(f"{path} is not a weights file saved with torch.save(model.state_dict()) (it holds "
+                         f"{'Python objects other than tensors' if _is_zip(path) else 'no PyTorch checkpoint'}). "
+                         "Do not load it with weights_only=False unless you trust its author; save the weights "
+                         "again with helpers.save_weights(model, path).") from exc
+    if not isinstance(state, dict):
+        raise ValueError(f"{path} holds a {type(state).__name__}, not a state_dict: save model.state_dict().")
     try:
         model.load_state_dict(state)
     except RuntimeError as exc:
-        raise ValueError(f"The weights in {path} do not fit {type(model).__name__}: {exc}") from None
+        raise ValueError(f"The weights in {path} do not fit {type(model).__name__}: {exc}") from exc
     return model.eval()
+
+
+def _is_zip(path: Path) -> bool:
+    with open(path, "rb") as file:
+        return file.read(4) == b"PK\x03\x04"  # torch.save writes a zip archive
 
 
 def make_mlp(in_features: int = N_FEATURES, hidden: int = 32, out_features: int = 1, seed: int = 0) -> nn.Sequential:
     """A small multi-layer perceptron: Linear -> ReLU -> Linear -> ReLU -> Linear."""
-    torch.manual_seed(seed)
-    return nn.Sequential(
-        nn.Linear(in_features, hidden), nn.ReLU(),
-        nn.Linear(hidden, hidden), nn.ReLU(),
-        nn.Linear(hidden, out_features),
-    ).eval()
+    with seeded(seed):
+        return nn.Sequential(
+            nn.Linear(in_features, hidden), nn.ReLU(),
+            nn.Linear(hidden, hidden), nn.ReLU(),
+            nn.Linear(hidden, out_features),
+        ).eval()
 
 
 def make_torchvision_model(name: str = "resnet18", *, pretrained: bool = False, seed: int = 0) -> nn.Module:
@@ -200,13 +222,13 @@ def make_torchvision_model(name: str = "resnet18", *, pretrained: bool = False, 
 
     if name not in TORCHVISION_MODELS:
         raise ValueError(f"Unknown model {name!r}; the course uses one of {', '.join(TORCHVISION_MODELS)}.")
-    torch.manual_seed(seed)
     weights = "DEFAULT" if pretrained else None
     try:
-        model = torchvision.models.get_model(name, weights=weights)
+        with seeded(seed):
+            model = torchvision.models.get_model(name, weights=weights)
     except (OSError, RuntimeError) as exc:  # URLError is an OSError
         raise RuntimeError(f"Could not download pretrained weights for {name} ({exc}). "
-                           "Use pretrained=False to work offline with random weights.") from None
+                           "Use pretrained=False to work offline with random weights.") from exc
     if not pretrained:
         _estimate_batchnorm_statistics(model, seed)
     return model.eval()
@@ -314,12 +336,12 @@ def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -
 
 def make_small_cnn(n_classes: int = len(SHAPE_CLASSES), seed: int = 0) -> nn.Sequential:
     """A small convolutional classifier for ``make_shapes_data``: (batch, 1, 16, 16) -> (batch, n_classes)."""
-    torch.manual_seed(seed)
-    return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # (batch, 16, 8, 8)
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (batch, 32, 4, 4)
-        nn.Flatten(), nn.Linear(32 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, n_classes),
-    ).eval()
+    with seeded(seed):
+        return nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # (batch, 16, 8, 8)
+            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (batch, 32, 4, 4)
+            nn.Flatten(), nn.Linear(32 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, n_classes),
+        ).eval()
 
 
 def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: float = 3e-3,

@@ -55,16 +55,19 @@ def make_calibration_images(n: int = 16, shape: Sequence[int] = (3, 224, 224), s
 
 @contextlib.contextmanager
 def _quiet():
-    """onnxruntime.quantization logs and warns a lot; keep the notebook readable."""
-    logger = logging.getLogger()
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    """onnxruntime.quantization logs and warns a lot; keep the notebook readable, and leave logging as it was."""
+    # quantization logs through the root logger (logging.info): raise its level only inside this block
+    loggers = (logging.getLogger("onnxruntime"), logging.getLogger())
+    levels = [(logger, logger.level) for logger in loggers]
+    for logger, _ in levels:
+        logger.setLevel(logging.ERROR)
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
             yield
     finally:
-        logger.setLevel(level)
+        for logger, level in levels:
+            logger.setLevel(level)
 
 
 def _preprocessed(onnx_path: Path, output_path: Path) -> Path:
@@ -127,25 +130,20 @@ def convert_to_fp16(onnx_path: str | Path, output_path: str | Path, *, keep_io_t
     output_path = Path(output_path)
     with _quiet():
         model = convert_float_to_float16(load_onnx(onnx_path), keep_io_types=keep_io_types)
-    _sort_topologically(model.graph)  # the converter appends its input casts at the end of the node list
+    model = _sort_topologically(model)  # the converter appends its input casts at the end of the node list
     onnx.checker.check_model(model)
     onnx.save(model, str(output_path))
     return output_path
 
 
-def _sort_topologically(graph: onnx.GraphProto) -> None:
-    ready = {i.name for i in graph.input} | {i.name for i in graph.initializer} | {""}
-    pending, ordered = list(graph.node), []
-    while pending:
-        runnable = [n for n in pending if all(name in ready for name in n.input)]
-        if not runnable:
-            raise ValueError("The graph has a cycle or an input nobody produces; it cannot be sorted.")
-        for node in runnable:
-            ordered.append(node)
-            ready.update(node.output)
-        pending = [n for n in pending if all(n is not r for r in runnable)]
-    del graph.node[:]
-    graph.node.extend(ordered)
+def _sort_topologically(model: onnx.ModelProto) -> onnx.ModelProto:
+    """The model with every graph's nodes in dependency order (onnx_ir's stable sort, subgraphs included)."""
+    import onnx_ir
+    from onnx_ir.passes.common import TopologicalSortPass
+
+    ir_model = onnx_ir.from_proto(model)
+    TopologicalSortPass()(ir_model)
+    return onnx_ir.to_proto(ir_model)
 
 
 @dataclass(frozen=True)

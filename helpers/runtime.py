@@ -10,7 +10,7 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 
-from .export import TensorInfo, load_onnx, tensor_infos
+from .onnx_file import TensorInfo, load_onnx, tensor_infos
 
 __all__ = ["Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy"]
 
@@ -178,7 +178,11 @@ class Comparison:
         return f"{verdict}: max |Δ| = {self.max_abs_diff:.1e} (rtol={self.rtol:g}, atol={self.atol:g})"
 
 
-def compare_outputs(expected: Any, actual: Any, *, rtol: float = 1e-3, atol: float = 1e-5) -> Comparison:
+# The course's one definition of "the same output": float32 results of two runtimes, summed in different orders.
+DEFAULT_RTOL, DEFAULT_ATOL = 1e-3, 1e-5
+
+
+def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Comparison:
     """Compare ``actual`` with the reference ``expected`` (arrays or tensors) and return a Comparison."""
     a, b = to_numpy(expected).astype(np.float64), to_numpy(actual).astype(np.float64)
     if a.shape != b.shape:

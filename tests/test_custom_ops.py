@@ -53,3 +53,17 @@ def test_contrib_node_needs_its_kernel(model, tmp_path) -> None:
 def test_unknown_translation_kind() -> None:
     with pytest.raises(ValueError, match="standard"):
         custom_ops.translation_table("fast")
+
+
+def test_registering_the_kernel_twice_keeps_sessions_working(tmp_path) -> None:
+    import onnxruntime as ort
+
+    if not custom_ops.extensions_available():
+        pytest.skip("onnxruntime-extensions is not installed")
+    model = custom_ops.ScaledSwishNet()
+    path = helpers.export_model(model, torch.randn(2, 8), tmp_path / "c.onnx", verify=False,
+                                custom_translation_table=custom_ops.translation_table("contrib")).path
+    for _ in range(2):  # a notebook cell run twice
+        options = ort.SessionOptions()
+        options.register_custom_ops_library(custom_ops.register_scaled_swish_kernel())
+        ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])

@@ -98,6 +98,24 @@ def test_stack_traces_can_be_kept(tmp_path, linear_model) -> None:
     assert helpers.export.strip_stack_traces(report.path) == 1
 
 
+def test_custom_dynamic_shapes_are_used_not_replaced_by_the_default(tmp_path) -> None:
+    # The default makes only dimension 0 dynamic; a caller's dynamic_shapes must reach the exporter.
+    model = torch.nn.Linear(4, 2)
+    spec = ({0: torch.export.Dim("rows"), 1: torch.export.Dim("cols")},)
+
+    class Transposed(torch.nn.Module):  # (rows, cols, 4): both leading dimensions may vary
+        def __init__(self):
+            super().__init__()
+            self.linear = model
+
+        def forward(self, x):
+            return self.linear(x)
+
+    report = helpers.export_model(Transposed(), torch.randn(3, 5, 4), tmp_path / "t.onnx", dynamic_shapes=spec)
+    assert all(isinstance(d, str) for d in report.inputs[0].shape[:2]), report.inputs[0]
+    assert report.inputs[0].shape[2] == 4
+
+
 def test_custom_dynamic_shapes(tmp_path) -> None:
     class Pairs(torch.nn.Module):
         def forward(self, x):
@@ -106,3 +124,17 @@ def test_custom_dynamic_shapes(tmp_path) -> None:
     half = torch.export.Dim("half")
     report = helpers.export_model(Pairs(), torch.randn(4, 3), tmp_path / "p.onnx", dynamic_shapes=({0: 2 * half},))
     assert isinstance(report.inputs[0].shape[0], str) and report.max_abs_diff == 0.0
+
+
+def test_export_errors_name_the_root_cause_in_plain_text(tmp_path) -> None:
+    with pytest.raises(RuntimeError) as info:
+        helpers.export_model(torch.nn.Linear(10, 1), torch.randn(2, 5), tmp_path / "bad.onnx")
+    message = str(info.value)
+    assert "\x1b[" not in message and "This is step" not in message
+    assert "5" in message and "10" in message  # the shape mismatch itself, not the exporter's boilerplate
+    assert info.value.__cause__ is not None
+
+
+def test_export_refuses_what_is_not_a_module(tmp_path) -> None:
+    with pytest.raises(TypeError, match="nn.Module"):
+        helpers.export_model(lambda x: x, torch.randn(2, 3), tmp_path / "f.onnx")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -112,3 +113,57 @@ def test_freeze_all_but_last(hidden: int) -> None:
 def test_freeze_needs_parameters() -> None:
     with pytest.raises(ValueError, match="no parameters"):
         helpers.freeze_all_but_last(torch.nn.ReLU())
+
+
+def test_shapes_data_is_seeded_balanced_and_labelled() -> None:
+    a, b = helpers.make_shapes_data(200, seed=3), helpers.make_shapes_data(200, seed=3)
+    assert torch.equal(a.images, b.images) and torch.equal(a.labels, b.labels)
+    assert a.images.shape == (200, 1, 16, 16) and a.images.dtype == torch.float32
+    assert set(a.labels.tolist()) == set(range(len(helpers.SHAPE_CLASSES)))
+    clean = helpers.make_shapes_data(40, seed=0, noise=0.0)
+    bars = clean.images[clean.labels == 0]  # horizontal bars: every lit pixel of an image on one row
+    assert all(len(torch.nonzero(img[0].sum(1))) == 1 for img in bars)
+
+
+def test_small_cnn_learns_the_shapes() -> None:
+    train, test = helpers.make_shapes_data(800, seed=0), helpers.make_shapes_data(200, seed=1)
+    cnn = helpers.make_small_cnn(seed=0)
+    with torch.no_grad():
+        before = helpers.accuracy(cnn(test.images), test.labels)
+    history = helpers.train_classifier(cnn, train, epochs=3, seed=0)
+    with torch.no_grad():
+        after = helpers.accuracy(cnn(test.images), test.labels)
+    assert history.final_loss < history.losses[0] and after > max(0.6, before + 0.2)
+
+
+def test_accuracy_checks_its_inputs() -> None:
+    assert helpers.accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1])) == 0.5
+    with pytest.raises(ValueError, match="labels"):
+        helpers.accuracy(np.zeros((3, 2)), np.zeros(2, dtype=int))
+
+
+def test_load_weights_never_advises_an_unsafe_load_and_keeps_the_cause(tmp_path) -> None:
+    whole = tmp_path / "whole.pt"
+    torch.save(helpers.make_linear_model(), whole)  # a pickled module, not a state_dict
+    with pytest.raises(ValueError) as info:
+        helpers.load_weights(helpers.make_linear_model(), whole)
+    message = str(info.value)
+    assert "will likely succeed" not in message and "save_weights" in message
+    assert info.value.__cause__ is not None  # the pickle error is kept for whoever debugs it
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="no PyTorch checkpoint"):
+        helpers.load_weights(helpers.make_linear_model(), junk)
+    tensor = tmp_path / "tensor.pt"
+    torch.save(torch.zeros(3), tensor)
+    with pytest.raises(ValueError, match="not a state_dict"):
+        helpers.load_weights(helpers.make_linear_model(), tensor)
+
+
+def test_building_a_model_leaves_the_callers_random_numbers_alone() -> None:
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    helpers.make_linear_model(seed=0), helpers.make_mlp(seed=4), helpers.make_small_cnn(seed=5)
+    assert torch.equal(torch.rand(3), expected)
+    assert torch.equal(helpers.make_mlp(seed=4)[0].weight, helpers.make_mlp(seed=4)[0].weight)

@@ -1,0 +1,132 @@
+"""ONNX-file basics every other module builds on: load and check a file, read its signature, walk its nodes.
+
+The ground floor of ``helpers``: it imports no sibling but ``errors``. Notebooks 02 and 03 teach the raw
+``onnx`` calls these functions wrap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import onnx
+
+from .errors import missing_file_error
+
+__all__ = [
+    "DEFAULT_OPSET",
+    "TensorInfo",
+    "tensor_infos",
+    "load_onnx",
+    "default_opset",
+    "iter_nodes",
+    "strip_stack_traces",
+]
+
+DEFAULT_OPSET = 18
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """Name, element type and shape of a graph input or output; symbolic dimensions are strings."""
+
+    name: str
+    dtype: str
+    shape: tuple[int | str | None, ...]
+
+    def __str__(self) -> str:
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
+        return f"{self.name}: {self.dtype}[{dims}]"
+
+
+def _dtype_name(elem_type: int) -> str:
+    try:
+        return str(onnx.helper.tensor_dtype_to_np_dtype(elem_type))
+    except (KeyError, ValueError, TypeError):
+        return onnx.TensorProto.DataType.Name(elem_type).lower()
+
+
+def _tensor_info(value: onnx.ValueInfoProto) -> TensorInfo:
+    tensor_type = value.type.tensor_type
+    dims: list[int | str | None] = []
+    for dim in tensor_type.shape.dim:
+        if dim.HasField("dim_value"):
+            dims.append(dim.dim_value)
+        elif dim.HasField("dim_param"):
+            dims.append(dim.dim_param)
+        else:
+            dims.append(None)
+    return TensorInfo(value.name, _dtype_name(tensor_type.elem_type), tuple(dims))
+
+
+def tensor_infos(model: onnx.ModelProto) -> tuple[list[TensorInfo], list[TensorInfo]]:
+    """The graph's real inputs (initializers excluded) and outputs as TensorInfo lists."""
+    initializers = {init.name for init in model.graph.initializer}
+    inputs = [_tensor_info(v) for v in model.graph.input if v.name not in initializers]
+    return inputs, [_tensor_info(v) for v in model.graph.output]
+
+
+def load_onnx(path: str | Path | onnx.ModelProto, *, check: bool = True) -> onnx.ModelProto:
+    """Load an ONNX file (or pass a ModelProto through), with errors that say what went wrong."""
+    if isinstance(path, onnx.ModelProto):
+        return path
+    path = Path(path)
+    if not path.exists():
+        raise missing_file_error(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; pass the path of a .onnx file inside it.")
+    try:
+        model = onnx.load(str(path))
+    except Exception as exc:  # protobuf DecodeError and friends
+        raise ValueError(f"{path} is not a readable ONNX model ({type(exc).__name__}: {exc}). The file may be "
+                         "truncated or of another type; export it again with helpers.export_model().") from None
+    if check:
+        try:
+            onnx.checker.check_model(model)
+        except onnx.checker.ValidationError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty model"
+            raise ValueError(f"{path} is not a valid ONNX model ({first_line}). The file may be truncated or "
+                             "of another type; export it again with helpers.export_model().") from None
+    return model
+
+
+def default_opset(model: onnx.ModelProto) -> int:
+    """The version of the default (``ai.onnx``) operator set the model imports."""
+    for opset in model.opset_import:
+        if opset.domain in ("", "ai.onnx"):
+            return opset.version
+    raise ValueError("The model imports no ai.onnx opset; is it an ONNX model of standard operators?")
+
+
+def strip_stack_traces(onnx_path: str | Path) -> int:
+    """Remove the exporter's ``pkg.torch.onnx.stack_trace`` node metadata (it holds absolute file paths)."""
+    proto = onnx.load(str(onnx_path))
+    removed = 0
+    for node in _nodes_everywhere(proto):
+        keep = [p for p in node.metadata_props if p.key != "pkg.torch.onnx.stack_trace"]
+        removed += len(node.metadata_props) - len(keep)
+        del node.metadata_props[:]
+        node.metadata_props.extend(keep)
+    if removed:
+        onnx.save(proto, str(onnx_path))
+    return removed
+
+
+def iter_nodes(graph: onnx.GraphProto) -> Iterator[onnx.NodeProto]:
+    """Every node of ``graph`` and, recursively, of its subgraphs (``If``/``Loop``/``Scan`` bodies)."""
+    for node in graph.node:
+        yield node
+        for attribute in node.attribute:
+            if attribute.type == onnx.AttributeProto.GRAPH:
+                yield from iter_nodes(attribute.g)
+            elif attribute.type == onnx.AttributeProto.GRAPHS:
+                for sub in attribute.graphs:
+                    yield from iter_nodes(sub)
+
+
+def _nodes_everywhere(model: onnx.ModelProto) -> Iterator[onnx.NodeProto]:
+    """The nodes of the main graph, its subgraphs and the model's local functions."""
+    yield from iter_nodes(model.graph)
+    for function in model.functions:
+        yield from function.node
