@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import importlib.metadata
+import re
+import time
+
 import numpy as np
 import onnx
+import onnx2pytorch
 import onnxruntime
 import pytest
 import torch
 from onnx import TensorProto, helper
 
+import convert_models  # tests/convert_models.py: the models these tests import
 import helpers
 from helpers import convert
 
@@ -55,13 +61,6 @@ def test_constant_weight_models_convert_at_every_opset(opset: int) -> None:
     x = torch.randn(5, 4)
     expected = onnx.reference.ReferenceEvaluator(model).run(None, {"x": x.numpy()})[0]
     np.testing.assert_allclose(module(x).detach().numpy(), expected, rtol=1e-5, atol=1e-6)
-
-
-def test_opset_below_9_is_refused() -> None:
-    model = _constant_weight_model(9)
-    model.opset_import[0].version = 8
-    with pytest.raises(ValueError, match="opset >= 9"):
-        helpers.import_to_pytorch(model)
 
 
 def test_unsupported_operators_are_all_listed_with_their_opset() -> None:
@@ -138,6 +137,192 @@ def test_reference_evaluator_takes_over_when_onnxruntime_cannot_load(monkeypatch
     assert module.verification.reference == "onnx.reference" and module.verification.ok
 
 
+def _ort_outputs(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> list[np.ndarray] | None:
+    """onnxruntime's outputs, or None when onnxruntime cannot run the model (such cases are not counted)."""
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    try:
+        session = onnxruntime.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+        return session.run(None, feeds)
+    except Exception:
+        return None
+
+
+def _run_case(case: convert_models.OperatorCase) -> str | None:
+    """'match', 'up front' (UnsupportedOperatorError) or a description of what went wrong; None if ORT can't run it."""
+    expected = _ort_outputs(case.model, case.feeds)
+    if expected is None:
+        return None
+    try:
+        examples = [torch.from_numpy(np.array(value)) for value in case.feeds.values()]
+    except TypeError:  # string inputs: the import must refuse them before it needs examples
+        examples = None
+    try:
+        module = helpers.import_to_pytorch(case.model, verify="report", example_inputs=examples)
+        with torch.no_grad():
+            got = module(*examples)
+    except convert.UnsupportedOperatorError:
+        return "up front"
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    _, ok = convert._compare([got] if isinstance(got, torch.Tensor) else list(got), expected, 1e-3, 1e-4)
+    return "match" if ok else f"differs: {module.verification}"
+
+
+@pytest.mark.parametrize("corpus", ["operators", "onnx backend data"])
+def test_at_least_95_percent_of_operator_cases_convert_and_the_rest_fail_up_front(corpus: str) -> None:
+    cases = (convert_models.single_operator_models() if corpus == "operators"
+             else list(convert_models.backend_test_cases()))
+    results = {case.name: _run_case(case) for case in cases}
+    ran = {name: result for name, result in results.items() if result is not None}
+    failures = {name: result for name, result in ran.items() if result not in ("match", "up front")}
+    matched = sum(result == "match" for result in ran.values())
+    assert len(ran) >= 100 and not failures
+    assert matched / len(ran) >= 0.95, f"{matched}/{len(ran)} match"
+
+
+@pytest.mark.parametrize("opset", [7, 9])
+def test_ir3_initializers_are_constants_and_the_module_takes_only_the_data(opset: int) -> None:
+    model = convert_models.classic_cnn(opset=opset)
+    before = model.SerializeToString()
+    assert model.ir_version == 3 and {i.name for i in model.graph.initializer} < {i.name for i in model.graph.input}
+    module = helpers.import_to_pytorch(model)
+    assert [str(i) for i in module.input_infos] == ["data_0: float32[1, 3, 16, 16]"]
+    assert module.verification.ok and len(module.report.constant_inputs) == len(model.graph.initializer)
+    x = np.random.default_rng(1).standard_normal((1, 3, 16, 16)).astype(np.float32)
+    with torch.no_grad():
+        got = module(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(got, _ort_outputs(model, {"data_0": x})[0], rtol=1e-3, atol=1e-4)
+    assert model.SerializeToString() == before  # the caller's model is left as it was
+
+
+def test_opset_7_model_is_upgraded_and_the_report_says_so() -> None:
+    module = helpers.import_to_pytorch(convert_models.classic_cnn(opset=7))
+    report = module.report
+    assert (report.source_opset, report.opset, module.opset) == (7, convert.UPGRADE_OPSET, convert.UPGRADE_OPSET)
+    assert report.upgraded and f"upgraded from opset 7 to {convert.UPGRADE_OPSET}" in str(report)
+    assert f"onnx opset {convert.UPGRADE_OPSET} (upgraded from 7): data_0" in repr(module)
+    assert report.folded >= 6 and report.verification is module.verification and "match" in str(report)
+    assert not helpers.import_to_pytorch(_constant_weight_model(13)).report.upgraded
+
+
+def test_an_upgrade_the_converter_cannot_do_says_what_to_do() -> None:
+    model = _constant_weight_model(9)
+    model.opset_import[0].version = 8  # ConstantOfShape does not exist before opset 9
+    with pytest.raises(ValueError, match="could not upgrade the model from opset 8") as info:
+        helpers.import_to_pytorch(model)
+    assert "onnxruntime" in str(info.value) and info.value.__cause__ is not None
+
+
+@pytest.mark.parametrize("name", ["squeezenet", "shufflenet", "resnet50",
+                                  *(pytest.param(n, marks=pytest.mark.slow) for n in ("bvlc_alexnet", "densenet121"))])
+def test_model_zoo_networks_shipped_with_onnx_convert(name: str) -> None:
+    path = convert_models.light_zoo_models()[name]  # IR 3, opset 9, weights computed by ConstantOfShape
+    module = helpers.import_to_pytorch(path)
+    assert len(module.input_infos) == 1 and module.verification.ok
+    assert module.report.folded > 0 and module.report.constant_inputs
+
+
+def test_overridable_inputs_stay_module_inputs() -> None:
+    model = convert_models.classic_cnn(opset=9)
+    module = helpers.import_to_pytorch(model, overridable_inputs=["fc2_b"])
+    assert [i.name for i in module.input_infos] == ["data_0", "fc2_b"] and module.verification.ok
+    x, bias = np.ones((1, 3, 16, 16), np.float32), np.linspace(-1, 1, 10).astype(np.float32)
+    with torch.no_grad():
+        got = module(torch.from_numpy(x), fc2_b=torch.from_numpy(bias)).numpy()
+    model.ir_version = 4  # IR-3 runtimes take no feeds for initializers
+    np.testing.assert_allclose(got, _ort_outputs(model, {"data_0": x, "fc2_b": bias})[0], rtol=1e-3, atol=1e-4)
+    with pytest.raises(ValueError, match="not graph inputs with an initializer"):
+        helpers.import_to_pytorch(model, overridable_inputs=["data_0"])
+
+
+def _several_inputs_and_outputs_model() -> onnx.ModelProto:
+    """(x, y) -> (x * y + w, x unchanged, a constant that folding computes)."""
+    nodes = [helper.make_node("Mul", ["x", "y"], ["xy"]), helper.make_node("Add", ["xy", "w"], ["sum"]),
+             helper.make_node("Identity", ["x"], ["x_out"]), helper.make_node("Neg", ["w"], ["minus_w"])]
+    value = lambda name, shape: helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+    graph = helper.make_graph(nodes, "several", [value("x", ["batch", 3]), value("y", ["batch", 3])],
+                              [value("sum", ["batch", 3]), value("x_out", ["batch", 3]), value("minus_w", [3])],
+                              [onnx.numpy_helper.from_array(np.array([1, 2, 3], np.float32), "w")])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+
+
+def test_several_inputs_and_outputs() -> None:
+    module = helpers.import_to_pytorch(_several_inputs_and_outputs_model())
+    assert [i.name for i in module.input_infos] == ["x", "y"] and module.verification.ok
+    assert [o.name for o in module.output_infos] == ["sum", "x_out", "minus_w"]
+    x, y = torch.randn(4, 3), torch.randn(4, 3)
+    total, same, constant = module(x, y)
+    torch.testing.assert_close(total, x * y + torch.tensor([1.0, 2.0, 3.0]))
+    torch.testing.assert_close(same, x)
+    torch.testing.assert_close(constant, torch.tensor([-1.0, -2.0, -3.0]))
+    torch.testing.assert_close(module(y=y, x=x)[0], total)
+    with pytest.raises(TypeError, match="Missing input"):
+        module(x=x)
+    with pytest.raises(TypeError, match="Unknown or repeated"):
+        module(x, y, z=y)
+
+
+def test_fold_constants_evaluates_each_node_at_the_model_opset() -> None:
+    """An opset-11 Unsqueeze (axes as attribute) computes a weight; Shape of a static input is folded too."""
+    nodes = [helper.make_node("Unsqueeze", ["w_flat"], ["w"], axes=[0]),
+             helper.make_node("Shape", ["x"], ["x_shape"]),
+             helper.make_node("ConstantOfShape", ["x_shape"], ["ones"],
+                              value=helper.make_tensor("one", TensorProto.FLOAT, [1], [1.0])),
+             helper.make_node("Add", ["x", "ones"], ["x1"]), helper.make_node("Mul", ["x1", "w"], ["y"])]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])],
+                              [onnx.numpy_helper.from_array(np.arange(3, dtype=np.float32), "w_flat")])
+    folded, count = convert.fold_constants(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]))
+    assert count == 3 and [n.op_type for n in folded.graph.node] == ["Add", "Mul"]
+    weights = {i.name: onnx.numpy_helper.to_array(i) for i in folded.graph.initializer}
+    np.testing.assert_array_equal(weights["w"], [[0, 1, 2]])
+    np.testing.assert_array_equal(weights["ones"], np.ones((2, 3), np.float32))
+
+
+def _unconvertible_model() -> onnx.ModelProto:
+    """A string input, a sequence output, a training-only operator and a custom-domain operator."""
+    nodes = [helper.make_node("SequenceConstruct", ["x", "x"], ["seq"]),
+             helper.make_node("Gradient", ["x"], ["dx"], domain="ai.onnx.preview.training", xs=["x"], y="x"),
+             helper.make_node("FancyGelu", ["x"], ["g"], domain="com.example")]
+    graph = helper.make_graph(nodes, "bad", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2]),
+                                             helper.make_tensor_value_info("text", TensorProto.STRING, [2])],
+                              [helper.make_tensor_sequence_value_info("seq", TensorProto.FLOAT, [2]),
+                               helper.make_tensor_value_info("dx", TensorProto.FLOAT, [2]),
+                               helper.make_tensor_value_info("g", TensorProto.FLOAT, [2])])
+    opsets = [("", 18), ("ai.onnx.preview.training", 1), ("com.example", 1)]
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets])
+
+
+def test_what_cannot_be_converted_fails_up_front_in_one_error(monkeypatch) -> None:
+    monkeypatch.setattr(onnx2pytorch, "ConvertModel", lambda *args, **kwargs: pytest.fail("conversion started"))
+    with pytest.raises(convert.UnsupportedOperatorError) as info:
+        helpers.import_to_pytorch(_unconvertible_model())
+    message = str(info.value)
+    assert "input 'text' (string tensor" in message and "output 'seq' (a sequence, not a tensor)" in message
+    assert "Gradient (ai.onnx.preview.training, opset 1, training only)" in message
+    assert "FancyGelu (com.example, opset 1)" in message and "onnxruntime" in message
+    assert len(info.value.values) == 2 and len(info.value.operators) == 2
+
+
+def test_layers_whose_weights_are_inputs_convert_or_fail_up_front() -> None:
+    cases = {c.name: c for c in convert_models.single_operator_models((18,))}
+    for name in ("Conv_inputs_same_upper-opset18", "BatchNormalization_inputs-opset18", "Gemm_inputs-opset18"):
+        examples = [torch.from_numpy(v) for v in cases[name].feeds.values()]
+        assert helpers.import_to_pytorch(cases[name].model, example_inputs=examples).verification.ok, name
+    with pytest.raises(convert.UnsupportedOperatorError, match="ConvTranspose 'y' \\(input 'w'\\)"):
+        helpers.import_to_pytorch(cases["ConvTranspose_inputs-opset18"].model)
+
+
+def test_supported_operators_fails_closed(monkeypatch, linear_onnx) -> None:
+    monkeypatch.setattr(convert._inspect, "getsource", lambda module: "# a rewritten onnx2pytorch")
+    version = importlib.metadata.version("onnx2pytorch")
+    with pytest.raises(RuntimeError, match=f"onnx2pytorch {re.escape(version)}"):
+        convert.supported_operators()
+    with pytest.raises(RuntimeError, match="Could not read which operators"):
+        helpers.import_to_pytorch(linear_onnx)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", helpers.models.TORCHVISION_MODELS)
 def test_torchvision_exports_convert_and_export_again(tmp_path, torchvision_onnx, name: str) -> None:
@@ -152,3 +337,15 @@ def test_torchvision_exports_convert_and_export_again(tmp_path, torchvision_onnx
         assert (module(x) - reference).abs().max().item() <= 1e-3 * scale
     again = helpers.export_model(module, x, tmp_path / f"{name}_again.onnx")
     assert again.dynamic_batch and again.max_abs_diff <= 1e-3 * scale
+
+
+@pytest.mark.slow
+def test_resnet18_imports_with_verification_within_two_seconds(torchvision_onnx) -> None:
+    _, path = torchvision_onnx("resnet18")
+    helpers.import_to_pytorch(path)  # the first call also imports onnx2pytorch and onnxscript
+    durations = []
+    for _ in range(3):
+        start = time.perf_counter()
+        assert helpers.import_to_pytorch(path).verification.ok
+        durations.append(time.perf_counter() - start)
+    assert min(durations) <= 2.0, durations
