@@ -5,40 +5,37 @@ One module per course stage: ``models`` (define and train), ``export`` (to ONNX)
 ``bench`` (CPU vs GPU timing), ``optimize`` (graph levels, int8, fp16), ``dynamic`` (control flow and
 dynamic shapes), ``custom_ops`` (custom operators); plus ``environment``, ``doctor``, ``course``,
 ``workshop`` and ``exercises``.
+
+Importing ``helpers`` imports nothing else: each module and name below is imported on first use
+(PEP 562). That lets ``python -m helpers.doctor`` run, and explain what is missing, on a Python
+without PyTorch or onnxruntime. ``helpers.setup_notebook()`` imports everything at once.
 """
 
 from __future__ import annotations
 
-from . import convert, custom_ops, dynamic, exercises, inspection, optimize  # bench, doctor, workshop: CLIs
-from .convert import ImportedModule, UnsupportedOperatorError, import_to_pytorch
-from .course import binder_url, colab_badge, colab_url, setup_notebook
-from .environment import (EnvironmentReport, artifacts_dir, cpu_int8_features, describe_environment, detect_platform,
-                          gpu_available)
-from .export import DEFAULT_OPSET, ExportReport, TensorInfo, ensure_linear_onnx, export_model, load_onnx
-from .inspection import GraphDrawing, GraphSummary, NetronView, draw_graph, show_in_netron, stop_netron, summarize
-from .models import (
-    SHAPE_CLASSES,
-    ImageData,
-    LinearRegressor,
-    RegressionData,
-    TrainingHistory,
-    count_parameters,
-    ensure_trained_linear,
-    freeze_all_but_last,
-    load_weights,
-    accuracy,
-    make_linear_model,
-    make_mlp,
-    make_regression_data,
-    make_shapes_data,
-    make_small_cnn,
-    make_torchvision_model,
-    plot_losses,
-    save_weights,
-    train_classifier,
-    train_regressor,
-)
-from .runtime import Comparison, Session, compare_outputs, create_session, run, to_numpy
+import importlib
+from typing import Any
+
+# Where each public name lives, in the order the package used to import them.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "convert": ("ImportedModule", "UnsupportedOperatorError", "import_to_pytorch"),
+    "course": ("binder_url", "colab_badge", "colab_url", "setup_notebook"),
+    "environment": ("EnvironmentReport", "artifacts_dir", "cpu_int8_features", "describe_environment",
+                    "detect_platform", "gpu_available"),
+    "export": ("DEFAULT_OPSET", "ExportReport", "TensorInfo", "ensure_linear_onnx", "export_model", "load_onnx"),
+    "inspection": ("GraphDrawing", "GraphSummary", "NetronView", "draw_graph", "show_in_netron", "stop_netron",
+                   "summarize"),
+    "models": ("SHAPE_CLASSES", "ImageData", "LinearRegressor", "RegressionData", "TrainingHistory",
+               "count_parameters", "ensure_trained_linear", "freeze_all_but_last", "load_weights", "accuracy",
+               "make_linear_model", "make_mlp", "make_regression_data", "make_shapes_data", "make_small_cnn",
+               "make_torchvision_model", "plot_losses", "save_weights", "train_classifier", "train_regressor"),
+    "runtime": ("Comparison", "Session", "compare_outputs", "create_session", "run", "to_numpy"),
+    "i18n": ("set_language", "get_language"),
+}
+_LOCATION = {name: module for module, names in _EXPORTS.items() for name in names}
+# Imported by ``import_all`` before anything else, as the package's first line used to.
+_TEACHING_MODULES = ("convert", "custom_ops", "dynamic", "exercises", "inspection", "optimize")
+_SUBMODULES = frozenset(_TEACHING_MODULES + tuple(_EXPORTS) + ("bench", "doctor", "workshop"))  # for dir()
 
 __all__ = [
     # modules
@@ -59,4 +56,35 @@ __all__ = [
     "GraphSummary", "summarize", "GraphDrawing", "draw_graph", "NetronView", "show_in_netron", "stop_netron",
     # convert
     "ImportedModule", "UnsupportedOperatorError", "import_to_pytorch",
+    # language of the messages students read
+    "set_language", "get_language",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a submodule, or the module that defines a public name, the first time it is asked for."""
+    if name in _LOCATION:
+        value = getattr(importlib.import_module(f"{__name__}.{_LOCATION[name]}"), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    if not name.startswith("__"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")  # any submodule, listed in _SUBMODULES or not
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise  # the submodule exists but needs a package that is missing: say which
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}; its public names are in helpers.__all__")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | _SUBMODULES | {"import_all"})
+
+
+def import_all() -> None:
+    """Import every module of the package now, in the order an eager ``import helpers`` used to.
+
+    Some modules act when imported (``inspection`` teaches IPython to print an ``IFrame`` without its
+    memory address), so a notebook calls this once, through ``setup_notebook``, before its first cell.
+    """
+    for module in _TEACHING_MODULES + tuple(_EXPORTS):
+        importlib.import_module(f"{__name__}.{module}")

@@ -24,6 +24,7 @@ import numpy as np
 from .environment import package_version
 
 __all__ = [
+    "SimulatedGPU",
     "TimingStats",
     "BenchmarkResult",
     "Backend",
@@ -36,6 +37,7 @@ __all__ = [
     "plot_medians",
     "available_backends",
     "describe_machine",
+    "default_threads",
     "run_sweep",
     "load_recorded_results",
     "plot_latency",
@@ -49,6 +51,36 @@ __all__ = [
 
 BACKENDS = ("pytorch-cpu", "onnxruntime-cpu", "pytorch-cuda", "onnxruntime-cuda")
 RECORDED_DIR = Path(__file__).resolve().parent / "recorded"
+THREADS_VARIABLE = "COURSE_THREADS"  # the most threads a benchmark may use, e.g. 2 on a shared hub
+
+
+class SimulatedGPU:
+    """A stand-in for a CUDA device, for practising GPU timing on any machine.
+
+    ``run()`` queues ``kernel_ms`` of work and returns at once, as a CUDA kernel launch does;
+    ``synchronize()`` waits until all queued work is done, as ``torch.cuda.synchronize()`` does. The
+    first ``cold_calls`` calls cost ``cold_ms`` each (lazy initialisation, as on a real GPU).
+    """
+
+    def __init__(self, kernel_ms: float = 5.0, cold_calls: int = 2, cold_ms: float = 100.0) -> None:
+        self.kernel_ms, self.cold_calls, self.cold_ms = kernel_ms, cold_calls, cold_ms
+        self.launched = 0
+        self._busy_until = time.perf_counter()
+
+    def run(self) -> None:
+        """Queue one call's work and return immediately."""
+        self.launched += 1
+        cost_ms = self.cold_ms if self.launched <= self.cold_calls else self.kernel_ms
+        self._busy_until = max(self._busy_until, time.perf_counter()) + cost_ms / 1000
+
+    def synchronize(self) -> None:
+        """Block until every queued call has finished."""
+        delay = self._busy_until - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+
+    def __repr__(self) -> str:
+        return f"SimulatedGPU(kernel_ms={self.kernel_ms}, launched={self.launched})"
 
 
 @dataclass(frozen=True)
@@ -148,7 +180,8 @@ def plot_medians(results: dict[str, BenchmarkResult], baseline: str | None = Non
         base = results[baseline].median_ms
         for y, median in enumerate(medians):
             ax.text(median, y, f"  {base / median:.1f}x", va="center")
-    ax.set(xlabel="median latency (ms), p10–p90 whiskers", title="Latency per call")
+    ax.set(xlabel="median latency (ms), p10–p90 whiskers", title="Median latency per call, lower is faster")
+    ax.tick_params(labelsize=10)
     ax.figure.tight_layout()
     return ax.figure
 
@@ -208,14 +241,31 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def default_threads() -> int:
+    """How many threads a benchmark uses: the CPUs this process may run on, capped by ``COURSE_THREADS``.
+
+    ``os.sched_getaffinity`` counts only the CPUs the process is allowed on (``taskset``, a container's
+    cpuset); where it does not exist (macOS, Windows) every CPU counts. On a shared JupyterHub set
+    ``COURSE_THREADS`` to each user's CPU limit, so the benchmarks do not fight over the cores.
+    """
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cap = os.environ.get(THREADS_VARIABLE, "").strip()
+    if not cap:
+        return usable
+    if not cap.isdigit() or int(cap) < 1:
+        raise ValueError(f"{THREADS_VARIABLE}={cap!r} is not a positive whole number: set it to the most threads "
+                         f"a benchmark may use (e.g. {THREADS_VARIABLE}=2), or unset it to use all {usable} CPUs.")
+    return min(usable, int(cap))
+
+
 def describe_machine(threads: int | None = None) -> MachineInfo:
-    """Describe this machine for a benchmark record."""
+    """Describe this machine for a benchmark record (``threads`` defaults to ``default_threads()``)."""
     import torch
 
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
     versions = {name: package_version(name) for name in ("torch", "torchvision", "onnx", "onnxruntime",
                                                          "onnxruntime-gpu")}
-    return MachineInfo(_cpu_name(), os.cpu_count() or 1, gpu, threads or torch.get_num_threads(), versions,
+    return MachineInfo(_cpu_name(), os.cpu_count() or 1, gpu, threads or default_threads(), versions,
                        _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d"))
 
 
@@ -350,7 +400,8 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
     """Benchmark every available backend at every batch size on seeded inputs of ``(batch, *input_shape)``.
 
     Backends that cannot run here are listed in ``unavailable`` with the reason. ``threads`` sets
-    PyTorch's and onnxruntime's intra-op threads (default: the number of CPU cores).
+    PyTorch's and onnxruntime's intra-op threads (default: ``default_threads()``, the CPUs this process
+    may use, capped by the ``COURSE_THREADS`` environment variable).
     """
     import torch
     from tqdm import tqdm
@@ -361,7 +412,7 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
         raise ValueError(f"Unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)}.")
     if not batch_sizes or min(batch_sizes) < 1:
         raise ValueError(f"batch_sizes must be positive integers, got {list(batch_sizes)}.")
-    threads = threads or os.cpu_count() or 1
+    threads = threads or default_threads()
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(threads)
     status = {b.name: b for b in available_backends()}
@@ -396,6 +447,22 @@ def load_recorded_results(directory: str | Path = RECORDED_DIR, *, needs_gpu: bo
 
 # --------------------------------------------------------------------------- plots
 
+# One colour (Okabe-Ito, told apart with colour blindness), marker and line style per backend, so the
+# lines also stay apart in greyscale print.
+BACKEND_STYLES = {
+    "pytorch-cpu": {"color": "#0072B2", "marker": "o", "linestyle": "-"},
+    "onnxruntime-cpu": {"color": "#E69F00", "marker": "s", "linestyle": "--"},
+    "pytorch-cuda": {"color": "#009E73", "marker": "^", "linestyle": "-."},
+    "onnxruntime-cuda": {"color": "#CC79A7", "marker": "D", "linestyle": ":"},
+}
+
+
+def _style(backend: str) -> dict:
+    """Line, marker and colour of one backend (a grey dotted line for a name the course does not know)."""
+    return {"markersize": 6, "linewidth": 1.8,
+            **BACKEND_STYLES.get(backend, {"color": "#555555", "marker": "x", "linestyle": (0, (1, 3))})}
+
+
 def _axes(ax):
     import matplotlib.pyplot as plt
 
@@ -404,10 +471,33 @@ def _axes(ax):
     return ax
 
 
-def _finish(ax, **labels):
+def _decades(ax) -> None:
+    """Stretch a logarithmic y axis to whole powers of ten, so at least two ticks carry plain numbers."""
+    import math
+
+    low, high = ax.get_ylim()
+    ax.set_ylim(10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(high)))
+
+
+def _plain_number(value: float, _position=None) -> str:
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+
+def _finish(ax, batch_sizes: Sequence[int], **labels):
+    """Label the axes and title; batch sizes as plain x ticks; plain numbers on a log y axis; legend."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter, NullLocator
+
     ax.set(xscale="log", xlabel="batch size", **labels)
+    ax.title.set_fontsize(11)
+    ax.set_xticks(list(batch_sizes), [str(n) for n in batch_sizes])
+    ax.xaxis.set_minor_locator(NullLocator())
+    if ax.get_yscale() == "log":
+        _decades(ax)
+        ax.yaxis.set_major_formatter(FuncFormatter(_plain_number))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.tick_params(labelsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(title="backend", fontsize=9)
     ax.figure.tight_layout()
     return ax.figure
 
@@ -417,9 +507,12 @@ def plot_latency(sweep: SweepResult, ax=None):
     ax = _axes(ax)
     for backend in sweep.backends:
         rows = [r for r in sweep.rows if r.backend == backend]
-        ax.plot([r.batch_size for r in rows], [r.median_ms for r in rows], marker="o", label=backend)
-        ax.fill_between([r.batch_size for r in rows], [r.p10_ms for r in rows], [r.p90_ms for r in rows], alpha=0.2)
-    return _finish(ax, yscale="log", ylabel="latency per batch (ms)", title=f"{sweep.model}: latency ({sweep.source})")
+        style = _style(backend)
+        ax.plot([r.batch_size for r in rows], [r.median_ms for r in rows], label=backend, **style)
+        ax.fill_between([r.batch_size for r in rows], [r.p10_ms for r in rows], [r.p90_ms for r in rows],
+                        color=style["color"], alpha=0.2)
+    return _finish(ax, sweep.batch_sizes, yscale="log", ylabel="median latency per batch (ms)",
+                   title=f"{sweep.model}: latency by batch size (band: p10–p90)\n{sweep.source}")
 
 
 def plot_throughput(sweep: SweepResult, ax=None):
@@ -427,8 +520,9 @@ def plot_throughput(sweep: SweepResult, ax=None):
     ax = _axes(ax)
     for backend in sweep.backends:
         rows = [r for r in sweep.rows if r.backend == backend]
-        ax.plot([r.batch_size for r in rows], [r.throughput for r in rows], marker="o", label=backend)
-    return _finish(ax, yscale="log", ylabel="items / s", title=f"{sweep.model}: throughput ({sweep.source})")
+        ax.plot([r.batch_size for r in rows], [r.throughput for r in rows], label=backend, **_style(backend))
+    return _finish(ax, sweep.batch_sizes, yscale="log", ylabel="items per second",
+                   title=f"{sweep.model}: throughput by batch size\n{sweep.source}")
 
 
 def speedups(sweep: SweepResult, baseline: str = "pytorch-cpu") -> dict[str, dict[int, float]]:
@@ -452,9 +546,10 @@ def plot_speedup(sweep: SweepResult, baseline: str = "pytorch-cpu", ax=None):
     """Speed-up over ``baseline`` at each batch size (above 1 = faster); returns the Figure."""
     ax = _axes(ax)
     for backend, values in speedups(sweep, baseline).items():
-        ax.plot(list(values), list(values.values()), marker="o", label=backend)
-    ax.axhline(1.0, color="grey", lw=1, ls="--")
-    return _finish(ax, ylabel=f"speed-up over {baseline}", title=f"{sweep.model}: speed-up ({sweep.source})")
+        ax.plot(list(values), list(values.values()), label=backend, **_style(backend))
+    ax.axhline(1.0, color="grey", lw=1, zorder=0)  # solid and thin: no backend is drawn like it
+    return _finish(ax, sweep.batch_sizes, ylabel=f"speed-up over {baseline}",
+                   title=f"{sweep.model}: speed-up over {baseline} (above 1 = faster)\n{sweep.source}")
 
 
 # --------------------------------------------------------------------------- CLI
@@ -483,7 +578,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--min-time", type=float, default=1.0, help="seconds per cell, at least")
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None,
+                        help=f"default: the CPUs this process may use, capped by ${THREADS_VARIABLE}")
     parser.add_argument("--output", type=Path, default=Path("bench-results"))
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)

@@ -1,44 +1,55 @@
-"""The course's one home for its repository URL, the notebooks' setup cell and their Colab badges.
+"""The course's one home for its repository URL, the notebooks' setup cell and every link built from them.
 
 Run ``python -m helpers.workshop sync`` after changing ``REPO_URL`` or adding a notebook: it rewrites
-every notebook's setup cell and badge from this module, so the URL lives in exactly one place.
+every notebook's setup cell and badge from this module, so the URL lives in exactly one place. The
+student copies live on the ``STUDENT_BRANCH`` branch (``python -m helpers.workshop publish-students``);
+``student_colab_badge`` and ``nbgitpuller_url`` link to them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 from .environment import EnvironmentReport, artifacts_dir, describe_environment
 
 __all__ = [
     "REPO_URL",
     "BRANCH",
+    "STUDENT_BRANCH",
     "PACKAGE_NAME",
     "NOTEBOOKS_DIR",
     "colab_url",
     "colab_badge",
+    "student_colab_badge",
     "binder_url",
+    "nbgitpuller_url",
     "setup_cell_source",
     "setup_notebook",
+    "silence_known_library_warnings",
     "list_notebooks",
+    "all_notebooks",
+    "translations",
     "sync_notebooks",
 ]
 
 REPO_URL = "https://github.com/onnx-course/pytorch-onnx-course"
 BRANCH = "main"
+STUDENT_BRANCH = "students"  # written by `python -m helpers.workshop publish-students`
 PACKAGE_NAME = "pytorch-onnx-course"
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 _BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
 
 
-def colab_url(notebook: str) -> str:
-    """The link that opens ``notebooks/<notebook>`` of the course repository in Google Colab."""
+def colab_url(notebook: str, branch: str = BRANCH) -> str:
+    """The link that opens ``notebooks/<notebook>`` of the course repository (on ``branch``) in Google Colab."""
     path = REPO_URL.removeprefix("https://github.com/")
-    return f"https://colab.research.google.com/github/{path}/blob/{BRANCH}/notebooks/{notebook}"
+    return f"https://colab.research.google.com/github/{path}/blob/{branch}/notebooks/{notebook}"
 
 
 def binder_url() -> str:
@@ -52,13 +63,43 @@ def colab_badge(notebook: str) -> str:
     return f"[![Open In Colab]({BADGE_IMAGE})]({colab_url(notebook)})"
 
 
+def student_colab_badge(notebook: str) -> str:
+    """Markdown for a Colab badge that opens the student copy (solutions blanked) of one notebook.
+
+    Its alt text differs from the full notebook's badge, so ``sync_notebooks`` never mistakes one for the other.
+    """
+    return f"[![Open the student copy in Colab]({BADGE_IMAGE})]({colab_url(notebook, STUDENT_BRANCH)})"
+
+
+def nbgitpuller_url(hub_url: str, branch: str = STUDENT_BRANCH, notebook: str | None = None) -> str:
+    """A link that makes a JupyterHub clone (or update) the course repository and open it in JupyterLab.
+
+    The hub needs nbgitpuller installed. The repository lands in a folder named after it in each
+    student's home, so the link opens ``<repository>/notebooks/`` or, given ``notebook``, that notebook.
+    """
+    if not hub_url.startswith(("https://", "http://")):
+        raise ValueError(f"hub_url must be the hub's address, such as https://hub.example.org, got {hub_url!r}.")
+    folder = REPO_URL.rstrip("/").rsplit("/", 1)[1].removesuffix(".git")
+    target = f"lab/tree/{folder}/notebooks" + (f"/{notebook}" if notebook else "")
+    query = urlencode({"repo": REPO_URL, "urlpath": target, "branch": branch})
+    return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
 def setup_cell_source() -> str:
-    """The first code cell of every notebook: installs the course on Colab, then prepares the kernel."""
+    """The setup cell of every notebook: find (or on Colab install) the course package, then prepare the kernel.
+
+    Where ``helpers`` is already importable (``make lab``, Binder, a hub with the package installed) it
+    does nothing; where the repository sits around the notebooks (a hub clone) it adds the repository
+    root, the notebooks' parent folder, to ``sys.path``; on Colab it installs the package.
+    """
     return (
         "# Course setup, the same in every notebook (written by `python -m helpers.workshop sync`).\n"
-        "# On Colab it installs the course package; elsewhere `make lab` has already done so.\n"
-        "import importlib.util, subprocess, sys\n"
-        "if 'google.colab' in sys.modules and importlib.util.find_spec('helpers') is None:\n"
+        "# Uses the course package if installed, else the repository around this folder; Colab installs it.\n"
+        "import importlib.util, os, subprocess, sys\n"
+        "for root in ('..', '../..'):  # the repository root, around notebooks/ (or notebooks/ko/)\n"
+        "    if importlib.util.find_spec('helpers') is None and os.path.isdir(os.path.join(root, 'helpers')):\n"
+        "        sys.path.insert(0, os.path.abspath(root))\n"
+        "if importlib.util.find_spec('helpers') is None and 'google.colab' in sys.modules:\n"
         f"    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '{PACKAGE_NAME} @ git+{REPO_URL}'], check=True)\n"
         "import helpers\n"
         "helpers.setup_notebook();"
@@ -66,13 +107,23 @@ def setup_cell_source() -> str:
 
 
 def setup_notebook(seed: int = 0, *, quiet: bool = False) -> EnvironmentReport:
-    """Seed every random generator, create the artifacts folder and print a one-line environment summary."""
+    """Seed every random generator, create the artifacts folder and print a one-line environment summary.
+
+    Where ``COURSE_THREADS`` is set (a shared hub), PyTorch's thread pool is capped to it as well.
+    """
     import numpy as np
     import torch
 
+    from . import import_all
+    from .bench import THREADS_VARIABLE, default_threads
+
+    import_all()  # before seeding, as the package's eager import used to be
+    if os.environ.get(THREADS_VARIABLE):
+        torch.set_num_threads(default_threads())
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+    silence_known_library_warnings()
     artifacts_dir()
     report = describe_environment()
     if not quiet:
@@ -81,6 +132,21 @@ def setup_notebook(seed: int = 0, *, quiet: bool = False) -> EnvironmentReport:
         for problem in problems:
             print("⚠", problem)
     return report
+
+
+# Warnings that a library raises from its own code, about its own code: nothing a student can act on.
+KNOWN_LIBRARY_WARNINGS = (
+    # PyTorch 2.11's exporter calls a pytree API that the same release deprecates (gone in 2.12+).
+    (FutureWarning, r"`isinstance\(treespec, LeafSpec\)` is deprecated"),
+)
+
+
+def silence_known_library_warnings() -> None:
+    """Hide the warnings in ``KNOWN_LIBRARY_WARNINGS`` (and only those) for the rest of this process."""
+    import warnings
+
+    for category, message in KNOWN_LIBRARY_WARNINGS:
+        warnings.filterwarnings("ignore", message=message, category=category)
 
 
 def _blocking_problems(report: EnvironmentReport) -> list[str]:
@@ -94,17 +160,30 @@ def list_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
 
 
+def translations(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The folders of translated notebooks inside ``directory`` (``notebooks/ko``, ...)."""
+    return sorted(p for p in directory.iterdir() if p.is_dir() and list_notebooks(p)) if directory.is_dir() else []
+
+
+def all_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The course notebooks followed by every translation's (``notebooks/ko/NN_*.ipynb``)."""
+    return list_notebooks(directory) + [p for folder in translations(directory) for p in list_notebooks(folder)]
+
+
 def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """Rewrite each notebook's setup cell and Colab badge from this module; returns the files changed."""
+    """Rewrite each notebook's setup cell and Colab badge from this module, translations included.
+
+    Returns the files changed.
+    """
     changed = []
-    for path in list_notebooks(directory):
+    for path in all_notebooks(directory):
         text = path.read_text(encoding="utf-8")
         nb = json.loads(text)
         code = next(c for c in nb["cells"] if c["cell_type"] == "code")
         code["source"] = _as_lines(setup_cell_source())
         title = nb["cells"][0]
         first = "".join(title["source"])
-        badge = colab_badge(path.name)
+        badge = colab_badge(path.relative_to(directory).as_posix())  # "ko/01_....ipynb" for a translation
         first = _BADGE_RE.sub(badge, first) if _BADGE_RE.search(first) else f"{badge}\n\n{first}"
         title["source"] = _as_lines(first)
         new_text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"

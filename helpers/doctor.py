@@ -1,23 +1,36 @@
 """Pre-flight check for a workshop: ``python -m helpers.doctor`` prints a verdict per requirement.
 
-Exit status 0 when nothing blocks the course, 1 when something does (a missing or conflicting package).
+It runs on a bare Python with the standard library alone: each course package is imported in a child
+process first, so a missing or broken package becomes a FAIL row with its fix, never a traceback.
+Exit status 0 when nothing blocks the course, 1 when something does.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .environment import EnvironmentReport, describe_environment, package_version
+from .environment import EnvironmentReport, describe_environment, detect_platform, package_version
 
-__all__ = ["Check", "diagnose", "format_checks", "main"]
+__all__ = ["Check", "diagnose", "format_checks", "import_errors", "memory_gb", "main"]
 
-MINIMUM = {"torch": "2.6", "torchvision": "0.21", "onnx": "1.17", "onnxruntime": "1.20", "onnxscript": "0.3",
-           "onnx2pytorch": "0.6", "onnxruntime-extensions": "0.12", "netron": "8.0"}
-REQUIRED = ("torch", "torchvision", "onnx", "onnxruntime", "onnxscript")  # the rest only block one notebook
-MIN_FREE_GB = 2.0
+# The lower bounds of requirements.txt (a test keeps the two equal).
+MINIMUM = {"torch": "2.11", "torchvision": "0.26", "onnx": "1.22", "onnxruntime": "1.32", "onnxscript": "0.7.2",
+           "onnx2pytorch": "0.6", "onnxruntime-extensions": "0.15", "netron": "9.3", "numpy": "2.1",
+           "matplotlib": "3.10", "tqdm": "4.67"}
+NEEDED_BY = {"onnx2pytorch": "notebooks 04 and 06 need it", "onnxruntime-extensions": "notebook 08 needs it",
+             "netron": "notebook 03 needs it"}
+MODULE_NAMES = {"onnxruntime-extensions": "onnxruntime_extensions"}  # where the import name differs
+PYTHON_MINIMUM = (3, 11)  # pyproject.toml's requires-python
+INSTALL_GB = 6.5  # measured: the course's .venv with PyTorch's CUDA build holds 6.2 GiB (6.5 GB)
+CPU_INSTALL_GB = 2.0  # with the CPU-only PyTorch build (docs/SETUP.md)
+MIN_FREE_GB = 2.0  # for the files the notebooks write (about 0.3 GB) and pip's downloads
+MIN_RAM_GB, LOW_RAM_GB = 2.0, 4.0
+INSTALL_ALL = "pip install -r requirements.txt -c constraints.txt"
 
 
 @dataclass(frozen=True)
@@ -26,7 +39,7 @@ class Check:
 
     name: str
     detail: str
-    verdict: str  # "ok", "warn" or "fail"
+    verdict: str  # "ok", "warn", "fail" or "skip"
     fix: str = ""
 
 
@@ -38,53 +51,233 @@ def _version_tuple(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def _package_check(name: str, version: str | None) -> Check:
+def _package_check(name: str, version: str | None, error: str | None = None) -> Check:
     needed = MINIMUM[name]
-    install = f"pip install -r requirements.txt (or pip install '{name}>={needed}')"
+    install = f"{INSTALL_ALL} (or pip install '{name}>={needed}')"
+    needed_by = f": {NEEDED_BY[name]}" if name in NEEDED_BY else ""
     if version is None:
-        verdict = "fail" if name in REQUIRED else "warn"
-        return Check(name, "not installed", verdict, install)
+        return Check(name, f"not installed{needed_by}", "fail", install)
     if _version_tuple(version) < _version_tuple(needed):
         return Check(name, f"{version} (course needs >= {needed})", "fail", install)
+    if error:
+        return Check(name, f"{version} installed, but importing it fails: {error}", "fail",
+                     f"pip install --force-reinstall '{name}>={needed}'; if the error names another package, "
+                     "reinstall that one too.")
     return Check(name, version, "ok")
 
 
-def diagnose(report: EnvironmentReport | None = None, free_gb: float | None = None) -> list[Check]:
-    """Check Python, the course packages, conflicting onnxruntime builds, GPU, disk and platform."""
-    report = report or describe_environment()
-    py_ok = sys.version_info >= (3, 10)
-    checks = [Check("python", report.python, "ok" if py_ok else "fail", "" if py_ok else "Use Python 3.10 or newer.")]
-    checks += [_package_check(name, report.packages.get(name)) for name in MINIMUM]
-    gpu_build = package_version("onnxruntime-gpu")
-    if gpu_build and report.packages.get("onnxruntime"):
-        checks.append(Check("onnxruntime builds", f"onnxruntime and onnxruntime-gpu {gpu_build} both installed",
-                            "fail", "pip uninstall -y onnxruntime onnxruntime-gpu, then install only one of them."))
+_PROBE = """\
+import importlib, sys
+for name in sys.argv[1:]:
+    print("doctor-probe start", name, flush=True)
+    try:
+        importlib.import_module(name)
+    except BaseException as exc:
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print("doctor-probe error", name, type(exc).__name__ + (": " + first if first else ""), flush=True)
     else:
-        checks.append(Check("onnxruntime builds", "one build installed", "ok"))
-    has_cuda_ep = "CUDAExecutionProvider" in report.ort_providers
-    if report.gpu and not has_cuda_ep:
+        print("doctor-probe ok", name, flush=True)
+"""
+
+
+def _run_probe(modules: list[str], timeout: float) -> tuple[list[str], int | None]:
+    """The probe's own lines (whatever else the imports print is dropped) and its exit code (None: timed out)."""
+    try:
+        done = subprocess.run([sys.executable, "-c", _PROBE, *modules], capture_output=True, text=True,
+                              timeout=timeout)
+        out, code = done.stdout, done.returncode
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        code = None
+    return [line[len("doctor-probe "):] for line in out.splitlines() if line.startswith("doctor-probe ")], code
+
+
+def import_errors(modules: list[str], timeout: float = 300) -> dict[str, str]:
+    """Import each module in a child Python; returns ``{module: error}`` for those that fail or crash it.
+
+    A child process keeps this one standard-library-only, and alive when a broken build aborts the
+    interpreter (mismatched CUDA libraries, two onnxruntime builds): the crash becomes an error message.
+    """
+    errors: dict[str, str] = {}
+    remaining = list(modules)
+    while remaining:
+        lines, code = _run_probe(remaining, timeout)
+        finished = set()
+        for line in lines:
+            status, _, rest = line.partition(" ")
+            name, _, message = rest.partition(" ")
+            if status == "error":
+                errors[name] = message
+            if status in ("ok", "error"):
+                finished.add(name)
+        stuck = next((name for name in remaining if name not in finished), None)
+        if stuck is None:
+            break
+        errors[stuck] = f"took over {timeout:.0f} s to import" if code is None else f"crashed Python (exit code {code})"
+        remaining = remaining[remaining.index(stuck) + 1:]
+    return errors
+
+
+def _cgroup_memory_limit() -> int | None:
+    """The container's memory limit in bytes (cgroup v2, then v1), or None where there is none."""
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        return int(text) if text.isdigit() and int(text) < 2**60 else None
+    return None
+
+
+def _physical_memory() -> int | None:
+    """The machine's RAM in bytes, read with the standard library (Linux, macOS, Windows)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        pass
+    if sys.platform != "win32":
+        return None
+    import ctypes
+
+    class MemoryStatus(ctypes.Structure):
+        _fields_ = [("length", ctypes.c_ulong), ("load", ctypes.c_ulong)] + [
+            (name, ctypes.c_ulonglong) for name in ("total", "free", "page", "free_page", "virtual", "free_virtual",
+                                                    "extended")]
+
+    status = MemoryStatus(length=ctypes.sizeof(MemoryStatus))
+    return status.total if ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)) else None
+
+
+def memory_gb() -> float | None:
+    """The memory this Python may use, in GB: the machine's RAM, or the container's limit where lower."""
+    sizes = [size for size in (_physical_memory(), _cgroup_memory_limit()) if size]
+    return min(sizes) / 1e9 if sizes else None
+
+
+def _memory_check(ram_gb: float | None) -> Check:
+    if ram_gb is None:
+        return Check("memory", "unknown (could not read it)", "warn", f"The course needs at least {LOW_RAM_GB:.0f} GB.")
+    if ram_gb < MIN_RAM_GB:
+        return Check("memory", f"{ram_gb:.1f} GB", "fail", f"Use a machine (or a hub limit) with at least "
+                     f"{LOW_RAM_GB:.0f} GB: a notebook's kernel alone holds about 1 GB.")
+    if ram_gb < LOW_RAM_GB:
+        return Check("memory", f"{ram_gb:.1f} GB", "warn",
+                     "Close other programs, and shut down each notebook's kernel before opening the next.")
+    return Check("memory", f"{ram_gb:.1f} GB", "ok")
+
+
+def _disk_check(free: float, installing: bool) -> Check:
+    if not installing:
+        ok = free >= MIN_FREE_GB
+        return Check("free disk", f"{free:.1f} GB", "ok" if ok else "warn",
+                     "" if ok else f"Free at least {MIN_FREE_GB:.0f} GB for the files the notebooks write.")
+    full, cpu_only = INSTALL_GB + MIN_FREE_GB, CPU_INSTALL_GB + MIN_FREE_GB
+    if free >= full:
+        return Check("free disk", f"{free:.1f} GB (the install needs about {full:g} GB)", "ok")
+    if free >= cpu_only:
+        return Check("free disk", f"{free:.1f} GB: enough for the CPU-only install, not the CUDA one", "warn",
+                     "Install the CPU-only PyTorch first, as docs/SETUP.md shows.")
+    return Check("free disk", f"{free:.1f} GB", "fail",
+                 f"Free {full:g} GB for the install with PyTorch's CUDA build, or {cpu_only:g} GB with the "
+                 "CPU-only build (docs/SETUP.md).")
+
+
+def _interpreter_check() -> Check:
+    """Warn when a course .venv sits in this folder but another Python runs the doctor."""
+    venv = Path(".venv")
+    if venv.is_dir() and Path(sys.prefix).resolve() != venv.resolve():
+        return Check("interpreter", sys.executable, "warn",
+                     "This is not the course's .venv: run .venv/bin/python -m helpers.doctor "
+                     r"(Windows: .venv\Scripts\python -m helpers.doctor).")
+    return Check("interpreter", sys.executable, "ok")
+
+
+def _versions(report: EnvironmentReport) -> dict[str, str | None]:
+    """Each course package's version, as the report gives it; onnxruntime-gpu counts as onnxruntime (same module)."""
+    versions = {name: report.packages[name] if name in report.packages else package_version(name) for name in MINIMUM}
+    versions["onnxruntime"] = versions["onnxruntime"] or package_version("onnxruntime-gpu")
+    return versions
+
+
+def _builds_check(cpu_build: str | None) -> Check:
+    """onnxruntime and onnxruntime-gpu share one Python package: with both installed, one breaks the other."""
+    gpu_build = package_version("onnxruntime-gpu")
+    if cpu_build and gpu_build:
+        return Check("onnxruntime builds", f"onnxruntime {cpu_build} and onnxruntime-gpu {gpu_build} both installed",
+                     "fail", "pip uninstall -y onnxruntime onnxruntime-gpu, then install only one of them.")
+    if not cpu_build and not gpu_build:
+        return Check("onnxruntime builds", "none installed", "skip")
+    return Check("onnxruntime builds", "one build installed", "ok")
+
+
+def _runtime_checks(report: EnvironmentReport, usable: bool) -> list[Check]:
+    """The GPU and onnxruntime's providers, once torch and onnxruntime import."""
+    if not usable:
+        why = "not checked: torch or onnxruntime does not import"
+        return [Check("GPU", why, "skip"), Check("onnxruntime providers", why, "skip")]
+    checks = []
+    if report.gpu and "CUDAExecutionProvider" not in report.ort_providers:
         checks.append(Check("GPU", f"{report.gpu}; onnxruntime has no CUDA provider", "warn",
                             "For onnxruntime on the GPU, replace onnxruntime with onnxruntime-gpu."))
     else:
         checks.append(Check("GPU", report.gpu or "none: GPU cells will be skipped", "ok"))
-    checks.append(Check("onnxruntime providers", ", ".join(report.ort_providers) or "none",
-                        "ok" if report.ort_providers else "fail", "" if report.ort_providers else "Reinstall onnxruntime."))
+    providers = ", ".join(report.ort_providers)
+    checks.append(Check("onnxruntime providers", providers or "none", "ok" if providers else "fail",
+                        "" if providers else "pip install --force-reinstall onnxruntime"))
+    return checks
+
+
+def _live_report() -> tuple[EnvironmentReport, dict[str, str]]:
+    """This machine's report, importing torch and onnxruntime here only once a child process could."""
+    packages = {name: package_version(name) for name in MINIMUM}
+    report = EnvironmentReport(sys.version.split()[0], detect_platform(), packages, None, [])
+    modules = {MODULE_NAMES.get(name, name): name for name, version in _versions(report).items() if version}
+    errors = {modules[module]: error for module, error in import_errors(list(modules)).items()}
+    if all(name in modules.values() and name not in errors for name in ("torch", "onnxruntime")):
+        try:
+            report = describe_environment()
+            report.packages = packages
+        except Exception as exc:  # noqa: BLE001 - a broken build must become a row, not a traceback
+            errors["torch"] = errors.get("torch") or f"{type(exc).__name__}: {exc}"
+    return report, errors
+
+
+def diagnose(report: EnvironmentReport | None = None, free_gb: float | None = None, ram_gb: float | None = None,
+             errors: dict[str, str] | None = None) -> list[Check]:
+    """Check Python, every course package (installed, recent, importable), GPU, memory, disk and platform.
+
+    Without ``report`` it inspects this machine (importing each package in a child process first);
+    with one (as ``setup_notebook`` passes) it trusts the report and imports nothing.
+    """
+    if report is None:
+        report, errors = _live_report()
+    errors = errors or {}
+    py_ok = sys.version_info >= PYTHON_MINIMUM
+    wanted = ".".join(map(str, PYTHON_MINIMUM))
+    checks = [Check("python", report.python, "ok" if py_ok else "fail",
+                    "" if py_ok else f"Use Python {wanted} or newer.")]
+    checks.append(_interpreter_check())
+    versions = _versions(report)
+    checks += [_package_check(name, versions[name], errors.get(name)) for name in MINIMUM]
+    checks.append(_builds_check(report.packages.get("onnxruntime")))
+    checks += _runtime_checks(report, all(versions[n] and n not in errors for n in ("torch", "onnxruntime")))
+    checks.append(_memory_check(memory_gb() if ram_gb is None else ram_gb))
+    installing = any(c.verdict == "fail" and c.name in MINIMUM for c in checks)
     free = free_gb if free_gb is not None else shutil.disk_usage(Path.cwd()).free / 1e9
-    disk_ok = free >= MIN_FREE_GB
-    checks.append(Check("free disk", f"{free:.1f} GB", "ok" if disk_ok else "warn",
-                        "" if disk_ok else f"Free at least {MIN_FREE_GB:.0f} GB for the exported models."))
+    checks.append(_disk_check(free, installing))
     checks.append(Check("running on", report.platform, "ok"))
     return checks
 
 
 def format_checks(checks: list[Check]) -> str:
-    """The doctor's table as plain text."""
-    marks = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
+    """The doctor's table as plain text, one row per check, then the verdict."""
+    marks = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL", "skip": "--  "}
     width = max(len(c.name) for c in checks)
-    lines = [f"{marks[c.verdict]}  {c.name:<{width}}  {c.detail}" + (f"  -> {c.fix}" if c.fix and c.verdict != "ok" else "")
-             for c in checks]
+    lines = [f"{marks[c.verdict]}  {c.name:<{width}}  {c.detail}" + (f"  -> {c.fix}" if c.fix and c.verdict != "ok"
+                                                                      else "") for c in checks]
     failed = sum(c.verdict == "fail" for c in checks)
-    lines.append(f"\n{'Ready for the course.' if not failed else f'{failed} blocking problem(s): fix them before the workshop.'}")
+    verdict = f"{failed} blocking problem(s): fix them before the workshop." if failed else "Ready for the course."
+    lines.append(f"\n{verdict}")
     return "\n".join(lines)
 
 

@@ -162,3 +162,65 @@ def test_crossover_batch() -> None:
     assert bench.crossover_batch(sweep, "onnxruntime-cpu", "pytorch-cuda") == 1
     slow = bench.SweepResult("toy", [r for r in rows if r.batch_size == 1], [], machine)
     assert bench.crossover_batch(slow, "pytorch-cuda", "onnxruntime-cpu") is None
+
+
+@pytest.mark.parametrize(
+    "affinity,cap,expected",
+    [
+        ({0, 1, 2, 3}, None, 4),   # every CPU the process may use
+        ({0, 1, 2, 3}, "2", 2),    # capped by COURSE_THREADS
+        ({0, 1}, "16", 2),         # a cap above the usable CPUs changes nothing
+        ({3}, None, 1),            # pinned to one CPU (taskset, a container's cpuset), whatever cpu_count says
+    ],
+)
+def test_default_threads_follow_the_usable_cpus_and_the_cap(monkeypatch, affinity, cap, expected) -> None:
+    monkeypatch.setattr(bench.os, "sched_getaffinity", lambda pid: affinity, raising=False)
+    monkeypatch.setattr(bench.os, "cpu_count", lambda: 64)
+    if cap is None:
+        monkeypatch.delenv("COURSE_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_THREADS", cap)
+    assert bench.default_threads() == expected
+
+
+def test_default_threads_without_affinity_and_a_wrong_cap(monkeypatch) -> None:
+    monkeypatch.delattr(bench.os, "sched_getaffinity", raising=False)  # macOS and Windows
+    monkeypatch.setattr(bench.os, "cpu_count", lambda: 6)
+    monkeypatch.delenv("COURSE_THREADS", raising=False)
+    assert bench.default_threads() == 6
+    monkeypatch.setenv("COURSE_THREADS", "two")
+    with pytest.raises(ValueError, match="COURSE_THREADS"):
+        bench.default_threads()
+
+
+def test_sweep_and_machine_use_the_default_threads(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(bench.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.delenv("COURSE_THREADS", raising=False)
+    model = helpers.make_linear_model()
+    path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "linear.onnx", verify=False).path
+    before = torch.get_num_threads()
+    sweep = bench.run_sweep(model, path, (10,), [1], backends=["pytorch-cpu"], warmup=0, repeat=1, min_time=0.0,
+                            progress=False)
+    assert sweep.machine.threads == 1 and torch.get_num_threads() == before
+    monkeypatch.setenv("COURSE_THREADS", "1")
+    assert bench.describe_machine().threads == 1
+
+
+def test_plots_tell_backends_apart_without_colour(tiny_sweep) -> None:
+    for plot in (bench.plot_latency, bench.plot_throughput, bench.plot_speedup):
+        ax = plot(tiny_sweep).axes[0]
+        ax.figure.canvas.draw()  # tick labels are formatted when drawn
+        lines = [line for line in ax.lines if line.get_label() in bench.BACKENDS]
+        assert len(lines) == len(tiny_sweep.backends) >= 2
+        assert len({(line.get_marker(), line.get_linestyle()) for line in lines}) == len(lines)
+        assert len({line.get_marker() for line in lines}) == len(lines)
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "8"]  # the batch sizes, not 10⁰
+        y_labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert y_labels and not any("$" in text for text in y_labels)  # plain numbers, no mathtext powers
+        assert tiny_sweep.model in ax.get_title() and "batch size" in ax.get_xlabel()
+
+
+def test_every_backend_has_its_own_marker_and_line_style() -> None:
+    styles = [bench.BACKEND_STYLES[name] for name in bench.BACKENDS]
+    for key in ("marker", "linestyle", "color"):
+        assert len({style[key] for style in styles}) == len(bench.BACKENDS), key

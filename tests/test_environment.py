@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import onnxruntime
 import pytest
 import torch
@@ -7,6 +13,8 @@ import torch
 import helpers
 from helpers import doctor
 from helpers.environment import EnvironmentReport
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -47,48 +55,123 @@ def _report(**packages) -> EnvironmentReport:
     return EnvironmentReport("3.11.7", "local", base, None, ["CPUExecutionProvider"])
 
 
-def test_doctor_passes_a_complete_environment() -> None:
-    checks = doctor.diagnose(_report(), free_gb=50)
+def test_doctor_passes_a_complete_environment(monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)  # no .venv here for the interpreter row to point at
+    checks = doctor.diagnose(_report(), free_gb=50, ram_gb=16)
     assert all(c.verdict == "ok" for c in checks), doctor.format_checks(checks)
     assert "Ready for the course." in doctor.format_checks(checks)
 
 
 @pytest.mark.parametrize(
-    "packages,row,verdict",
+    "packages,row,detail",
     [
-        ({"onnxscript": None}, "onnxscript", "fail"),          # the exporter needs it
-        ({"torch": "2.1.0"}, "torch", "fail"),                  # too old
-        ({"netron": None}, "netron", "warn"),                   # only notebook 03 needs it
-        ({"onnx2pytorch": None}, "onnx2pytorch", "warn"),
+        ({"onnxscript": None}, "onnxscript", "not installed"),           # the exporter needs it
+        ({"torch": "2.1.0"}, "torch", "course needs >= 2.11"),            # too old
+        ({"netron": None}, "netron", "notebook 03 needs it"),             # one notebook needs it: still blocks
+        ({"onnx2pytorch": None}, "onnx2pytorch", "notebooks 04 and 06"),
+        ({"matplotlib": None}, "matplotlib", "not installed"),            # the plots need it
     ],
 )
-def test_doctor_verdicts(packages: dict, row: str, verdict: str) -> None:
-    checks = {c.name: c for c in doctor.diagnose(_report(**packages), free_gb=50)}
-    assert checks[row].verdict == verdict and "pip install" in checks[row].fix
+def test_doctor_fails_each_missing_or_old_package_with_its_fix(packages: dict, row: str, detail: str) -> None:
+    checks = {c.name: c for c in doctor.diagnose(_report(**packages), free_gb=50, ram_gb=16)}
+    assert checks[row].verdict == "fail" and detail in checks[row].detail and "pip install" in checks[row].fix
+
+
+def test_doctor_fails_a_package_that_is_installed_but_does_not_import() -> None:
+    errors = {"torch": "OSError: libcudnn.so.9: cannot open shared object file"}
+    checks = {c.name: c for c in doctor.diagnose(_report(), free_gb=50, ram_gb=16, errors=errors)}
+    assert checks["torch"].verdict == "fail" and "libcudnn" in checks["torch"].detail
+    assert "--force-reinstall" in checks["torch"].fix
+    assert checks["GPU"].verdict == "skip"  # nothing is asked of a torch that does not import
+
+
+def test_doctor_minimum_versions_are_the_requirements_lower_bounds() -> None:
+    bounds = dict(re.findall(r"^([\w-]+)>=([\d.]+)", (ROOT / "requirements.txt").read_text(), re.M))
+    assert doctor.MINIMUM == bounds, "keep helpers/doctor.py MINIMUM equal to requirements.txt"
+
+
+def test_import_probe_reports_missing_broken_and_crashing_modules(monkeypatch, tmp_path) -> None:
+    (tmp_path / "broken_module.py").write_text("raise ImportError('simulated: a library is missing')\n")
+    (tmp_path / "crashing_module.py").write_text("import os\nos.abort()\n")  # as a mismatched native build can
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    errors = doctor.import_errors(["json", "no_such_module_x", "crashing_module", "broken_module", "csv"])
+    assert set(errors) == {"no_such_module_x", "crashing_module", "broken_module"}
+    assert errors["no_such_module_x"].startswith("ModuleNotFoundError")
+    assert "crashed Python" in errors["crashing_module"] and "simulated" in errors["broken_module"]
 
 
 def test_doctor_flags_both_onnxruntime_builds(monkeypatch) -> None:
     monkeypatch.setattr(doctor, "package_version", lambda name: "1.20.0" if name == "onnxruntime-gpu" else None)
-    checks = {c.name: c for c in doctor.diagnose(_report(), free_gb=50)}
+    checks = {c.name: c for c in doctor.diagnose(_report(), free_gb=50, ram_gb=16)}
     assert checks["onnxruntime builds"].verdict == "fail"
     assert "uninstall" in checks["onnxruntime builds"].fix
 
 
-def test_doctor_warns_on_low_disk() -> None:
-    checks = {c.name: c for c in doctor.diagnose(_report(), free_gb=0.5)}
-    assert checks["free disk"].verdict == "warn"
+def test_doctor_accepts_onnxruntime_gpu_as_onnxruntime(monkeypatch) -> None:
+    monkeypatch.setattr(doctor, "package_version", lambda name: "1.32.0" if name == "onnxruntime-gpu" else None)
+    checks = {c.name: c for c in doctor.diagnose(_report(onnxruntime=None), free_gb=50, ram_gb=16)}
+    assert checks["onnxruntime"].verdict == "ok" and checks["onnxruntime builds"].verdict == "ok"
+
+
+@pytest.mark.parametrize(
+    "packages,free_gb,verdict",
+    [
+        ({}, 0.5, "warn"),                 # installed: only the notebooks' own files need room
+        ({}, 3.0, "ok"),
+        ({"torch": None}, 9.0, "ok"),      # the CUDA install (6.1 GB measured) fits
+        ({"torch": None}, 5.0, "warn"),    # only the CPU-only install fits
+        ({"torch": None}, 3.0, "fail"),    # not even that
+    ],
+)
+def test_doctor_disk_threshold_matches_the_install(packages: dict, free_gb: float, verdict: str) -> None:
+    checks = {c.name: c for c in doctor.diagnose(_report(**packages), free_gb=free_gb, ram_gb=16)}
+    assert checks["free disk"].verdict == verdict, checks["free disk"]
+
+
+@pytest.mark.parametrize("ram_gb,verdict", [(1.5, "fail"), (3.0, "warn"), (8.0, "ok"), (None, "warn")])
+def test_doctor_memory_check(monkeypatch, ram_gb, verdict: str) -> None:
+    monkeypatch.setattr(doctor, "memory_gb", lambda: None)
+    checks = {c.name: c for c in doctor.diagnose(_report(), free_gb=50, ram_gb=ram_gb)}
+    assert checks["memory"].verdict == verdict
+
+
+def test_memory_of_this_machine_is_read() -> None:
+    ram = doctor.memory_gb()
+    assert ram is not None and 0.5 < ram < 100_000
 
 
 def test_doctor_cli_exit_status(capsys) -> None:
     status = doctor.main()
     out = capsys.readouterr().out
     assert status == (1 if "FAIL" in out else 0)
-    assert "onnxruntime builds" in out
+    assert "onnxruntime builds" in out and "memory" in out
+
+
+@pytest.fixture(scope="module")
+def bare_python(tmp_path_factory) -> Path:
+    """A virtual environment with no packages at all (not even pip)."""
+    venv = tmp_path_factory.mktemp("bare") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def test_doctor_explains_a_bare_python_without_a_traceback(bare_python: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([str(bare_python), "-m", "helpers.doctor"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1 and "Traceback" not in output, output
+    for name in doctor.MINIMUM:
+        assert re.search(rf"^FAIL  {re.escape(name)} +not installed.*pip install", done.stdout, re.M), name
+    assert re.search(r"^ok    python ", done.stdout, re.M) and "memory" in done.stdout
+    assert "blocking problem(s)" in done.stdout
 
 
 def test_public_api_is_complete() -> None:
     for name in helpers.__all__:
         assert hasattr(helpers, name), name
+    from helpers import export_model  # noqa: F401 - names and submodules import as before
+    assert helpers.create_session is helpers.runtime.create_session and helpers.bench.run_sweep
     for name in ("export_model", "import_to_pytorch", "summarize", "create_session", "show_in_netron"):
         doc = getattr(helpers, name).__doc__
         assert doc and doc.strip().splitlines()[0].endswith((".", ")")), name
@@ -110,3 +193,34 @@ def test_cpu_int8_features_reads_the_flags(cpuinfo: str, expected: list[str]) ->
 def test_cpu_int8_features_of_this_machine_is_a_list_or_unknown() -> None:
     features = helpers.cpu_int8_features()
     assert features is None or all(name in helpers.environment.INT8_CPU_FLAGS.values() for name in features)
+
+
+def test_our_own_deprecation_warnings_fail_the_tests() -> None:
+    import warnings
+
+    with pytest.raises(DeprecationWarning):
+        warnings.warn_explicit("old helper", DeprecationWarning, "helpers/fake.py", 1, module="helpers.fake")
+
+
+def test_importing_helpers_imports_no_course_library() -> None:
+    code = ("import sys, helpers; heavy = {'torch', 'onnx', 'onnxruntime', 'numpy', 'onnxscript'} & set(sys.modules);"
+            "print(sorted(heavy)); assert not heavy; assert 'export_model' in helpers.__all__;"
+            "from helpers import doctor; assert not {'torch', 'onnxruntime'} & set(sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_setup_notebook_imports_every_teaching_module_and_caps_threads(tmp_path) -> None:
+    # inspection, once imported, prints IPython's IFrame without a memory address (notebook 03)
+    code = ("import sys, torch, helpers; helpers.setup_notebook(quiet=True);"
+            "missing = [m for m in helpers._TEACHING_MODULES if 'helpers.' + m not in sys.modules];"
+            "assert not missing, missing; assert torch.get_num_threads() == 1, torch.get_num_threads()")
+    env = {**os.environ, "COURSE_ARTIFACTS": str(tmp_path / "artifacts"), "COURSE_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_lazy_package_imports_any_submodule_and_explains_unknown_names() -> None:
+    assert helpers.optimize.__name__ == "helpers.optimize" and "bench" in dir(helpers)
+    with pytest.raises(AttributeError, match="helpers.__all__"):
+        helpers.no_such_name  # noqa: B018

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,16 +22,27 @@ def _code(source: str, tags=(), outputs=None) -> dict:
             "execution_count": 3}
 
 
-def test_student_notebook_blanks_answers_and_keeps_inputs() -> None:
+def test_student_notebook_blanks_the_whole_solution_and_keeps_its_instructions() -> None:
     nb = _notebook(_code("x = 1", outputs=[{"output_type": "stream", "text": "1"}]),
-                   _code("x7 = make()\nanswer_02_1 = run(x7)\nanswer_02_2 = (1 +\n    2)", tags=["solution"]),
+                   _code("# Export the model yourself.\nx7 = make()\nexport(x7)\nanswer_02_1 = run(x7)\n"
+                         "answer_02_2 = (1 +\n    2)\nanswer_02_1 = again()", tags=["solution"]),
                    _code("check(answer_02_1)"))
     student = workshop.make_student_notebook(nb)
     cell = student["cells"][1]
-    assert cell["source"] == "x7 = make()\nanswer_02_1 = None  # your answer here\nanswer_02_2 = None  # your answer here"
+    assert cell["source"] == ("# Export the model yourself.\n# your code here\n\n"
+                              "answer_02_1 = None  # your answer here\nanswer_02_2 = None  # your answer here")
+    assert "make()" not in cell["source"] and "export" not in cell["source"].replace("Export", "")
     assert cell["metadata"]["tags"] == ["exercise"]
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in student["cells"])
     assert nb["cells"][1]["metadata"]["tags"] == ["solution"]  # the original is untouched
+
+
+def test_outline_keeps_objectives_that_span_several_lines(tmp_path) -> None:
+    title = ("# 09 · A title\n\n**Objectives**\n- one line;\n- a long objective\n  continued here;\n"
+             "- last.\n\n**Prerequisites:** none. **Estimated time:** 15 minutes.")
+    path = tmp_path / "09_x.ipynb"
+    path.write_text(json.dumps(_notebook({"cell_type": "markdown", "source": title, "metadata": {}})))
+    assert workshop.notebook_outline(path) == ("A title", ["one line;", "a long objective continued here;", "last."], 15)
 
 
 def test_solution_cell_without_answer_is_refused() -> None:
@@ -70,10 +82,10 @@ def test_instructors_guide_agenda_matches_the_notebooks() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", course.all_notebooks(), ids=lambda p: p.relative_to(course.NOTEBOOKS_DIR).as_posix())
 def test_student_copy_runs_and_reports_not_done_yet(tmp_path, path: Path) -> None:
     student_path = workshop.write_student_copies(tmp_path, [path])[0]
-    executed, _ = workshop.execute_notebook(student_path, tmp_path)
+    executed, _ = workshop.execute_notebook(student_path, student_path.parent)
     checks = 0
     for cell in executed.cells:
         if cell.cell_type != "code":
@@ -83,6 +95,126 @@ def test_student_copy_runs_and_reports_not_done_yet(tmp_path, path: Path) -> Non
             assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}" if errors else ""
         if "helpers.exercises.check_" in cell.source:
             text = json.dumps([o.get("data", {}).get("text/plain", "") for o in cell.outputs])
-            assert "not done yet" in text
+            assert "not done yet" in text or "아직 풀지 않았습니다" in text  # English, or a Korean notebook
             checks += 1
     assert checks >= 2
+
+
+# --------------------------------------------------------------------------- student branch
+
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+                "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture
+def clone(tmp_path, monkeypatch) -> Path:
+    """A fresh clone of this repository (its last commit), with a git identity for new commits."""
+    for name, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(name, value)
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(tmp_path / "clone")], check=True)
+    return tmp_path / "clone"
+
+
+def test_publish_students_commits_blanked_notebooks_to_a_branch(clone, monkeypatch, capsys) -> None:
+    head = _git(clone, "rev-parse", "HEAD")
+    monkeypatch.chdir(clone)
+    assert workshop.main(["publish-students", "--branch", "students"]) == 0
+    assert "git push origin students" in capsys.readouterr().out
+    listed = _git(clone, "ls-tree", "--name-only", "HEAD", "notebooks/").splitlines()
+    assert _git(clone, "ls-tree", "--name-only", "students", "notebooks/").splitlines() == listed
+    names = [name for name in listed if name.endswith(".ipynb")]
+    assert names
+    for name in names:
+        student = json.loads(_git(clone, "show", f"students:{name}"))
+        code = [c for c in student["cells"] if c["cell_type"] == "code"]
+        assert all(c["outputs"] == [] and "solution" not in c["metadata"].get("tags", []) for c in code), name
+        exercises = [c for c in code if "exercise" in c["metadata"].get("tags", [])]
+        assert exercises and all(re.search(r"^answer_\w+ = None", "".join(c["source"]), re.M) for c in exercises)
+    assert _git(clone, "rev-parse", "students:helpers") == _git(clone, "rev-parse", "HEAD:helpers")
+    assert _git(clone, "rev-parse", "HEAD") == head and _git(clone, "status", "--porcelain") == ""
+
+
+def test_publish_students_only_moves_the_branch_forward(clone) -> None:
+    first = workshop.publish_students(clone)
+    assert first and workshop.publish_students(clone) is None  # nothing changed: no new commit
+    (clone / "notebooks" / "ko").mkdir()  # a translation in a subfolder must not leak its solutions either
+    translated = clone / "notebooks" / "ko" / "01_define_and_train.ipynb"
+    translated.write_bytes((clone / "notebooks" / "01_define_and_train.ipynb").read_bytes())
+    _git(clone, "add", "notebooks/ko")
+    _git(clone, "commit", "--quiet", "-m", "a translation")
+    second = workshop.publish_students(clone)
+    assert _git(clone, "rev-parse", f"{second}^") == first and _git(clone, "rev-parse", "students") == second
+    student = json.loads(_git(clone, "show", "students:notebooks/ko/01_define_and_train.ipynb"))
+    assert not [c for c in student["cells"] if "solution" in c["metadata"].get("tags", [])]
+    _git(clone, "checkout", "--quiet", "students")
+    with pytest.raises(ValueError, match="checked out"):
+        workshop.publish_students(clone)
+
+
+# --------------------------------------------------------------------------- schedule
+
+def _timings() -> list[workshop.NotebookTiming]:
+    return [workshop.NotebookTiming(p.name, f"Title {p.name[:2]}", [], 30, 50.0) for p in NOTEBOOKS]
+
+
+def test_schedule_has_clock_times_breaks_and_every_notebook() -> None:
+    text = workshop.schedule_markdown(_timings(), start="09:00")
+    full, half = text.split("**Half day**")
+    times = re.findall(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \|", full, re.M)
+    assert times[0][0] == "09:00" and all(a[1] == b[0] for a, b in zip(times, times[1:]))  # no gaps
+    assert "17:30" >= times[-1][1] and "| Lunch |" in full and full.count("| Break |") == 2 and "Setup" in full
+    assert all(f"](notebooks/{p.name})" in full for p in NOTEBOOKS)
+    # 01: teach 15 + run 50 s (1 min) + exercises 15 = 31, rounded up to 35
+    assert "| 09:30–10:05 | 01 · [Title 01](notebooks/01_define_and_train.ipynb): teach 15 min, run 1 min, " \
+           "exercises 15 min | 35 |" in full
+    half_times = re.findall(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \|", half, re.M)
+    assert half_times[-1][1] <= "13:00" and "notebooks/05_" not in half
+
+
+def test_schedule_refuses_a_notebook_without_minutes(monkeypatch) -> None:
+    monkeypatch.delitem(workshop.LESSON_MINUTES, "03")
+    with pytest.raises(ValueError, match="LESSON_MINUTES"):
+        workshop.schedule_markdown(_timings())
+
+
+def test_instructors_guide_schedule_matches_its_agenda() -> None:
+    guide = ROOT / "INSTRUCTORS.md"
+    text = guide.read_text(encoding="utf-8")
+    block = text.split("<!-- schedule:start -->\n", 1)[1].split("<!-- schedule:end -->", 1)[0]
+    assert block == workshop.schedule_markdown(workshop.read_agenda(guide)), "run: python -m helpers.workshop schedule"
+
+
+# --------------------------------------------------------------------------- sizing
+
+def test_sizing_arithmetic() -> None:
+    usages = [workshop.NotebookUsage("01_a.ipynb", "A", 10, 30, 1000),
+              workshop.NotebookUsage("02_b.ipynb", "B", 20, 90, 2000)]
+    text = workshop.sizing_markdown(usages, users=30, machine="test machine")
+    assert "| 02 | [B](notebooks/02_b.ipynb) | 20 s | 90 s | 2,000 MB |" in text
+    assert "limit of **3 GB**" in text  # 2 GB × 1.25 + 0.25 GB = 2.75, rounded up to 0.5 GB
+    assert "30 × 3 GB + 4 GB" in text and "**94 GB**" in text
+    assert "**9 cores**" in text and "up to 3.0 GB" in text  # 2 × 30 × 90 / 600 = 9; both kernels: 3 GB
+    with pytest.raises(ValueError, match="at least one"):
+        workshop.sizing_markdown([])
+
+
+def test_sizing_command_measures_one_notebook(tmp_path, capsys) -> None:
+    doc = tmp_path / "GUIDE.md"
+    doc.write_text("intro\n<!-- sizing:start -->\nrun the command\n<!-- sizing:end -->\noutro\n")
+    notebook = ROOT / "notebooks" / "01_define_and_train.ipynb"
+    assert workshop.main(["sizing", "--notebooks", str(notebook), "--users", "30", "--output", str(doc)]) == 0
+    row = re.search(r"^\| 01 \| .+ \| (\d+) s \| (\d+) s \| ([\d,]+) MB \|$", doc.read_text(), re.M)
+    assert row, doc.read_text()
+    seconds, cpu, peak = int(row[1]), int(row[2]), int(row[3].replace(",", ""))
+    assert seconds >= 1 and cpu >= 1 and peak > 150  # a kernel that imported torch holds well over 150 MB
+    assert "run the command" not in doc.read_text() and "A JupyterHub for 30 users" in doc.read_text()
+
+
+def test_instructors_guide_has_the_sizing_section() -> None:
+    text = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    block = text.split("<!-- sizing:start -->", 1)[1].split("<!-- sizing:end -->", 1)[0]
+    assert "python -m helpers.workshop sizing" in block
