@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import errno
 import html
 import logging
 import os
+import shutil
 import threading
 import time
 from collections import Counter
@@ -28,6 +30,7 @@ __all__ = [
     "start_netron",
     "stop_netron",
     "netron_url_for",
+    "netron_screenshot",
 ]
 
 
@@ -258,15 +261,19 @@ def start_netron(onnx_path: str | Path, port: int | None = None) -> tuple[str, i
         if port is None and _SERVER is not None:
             port = _SERVER.port
         _stop_locked()
-        root = logging.getLogger()
-        quiet = logging.NullHandler()
-        root.addHandler(quiet)  # stops netron from configuring logging (and printing absolute paths)
-        try:
-            address = _serve_with_retry(netron, path, port)
-        finally:
-            root.removeHandler(quiet)
+        address = _serve_quietly(netron, path, port)
         _SERVER = _NetronServer(path, address[1], address)
         return address
+
+
+def _serve_quietly(netron, path: Path, port: int | None) -> tuple[str, int]:
+    root = logging.getLogger()
+    quiet = logging.NullHandler()
+    root.addHandler(quiet)  # stops netron from configuring logging (and printing absolute paths)
+    try:
+        return _serve_with_retry(netron, path, port)
+    finally:
+        root.removeHandler(quiet)
 
 
 def _serve_with_retry(netron, path: Path, port: int | None) -> tuple[str, int]:
@@ -282,9 +289,17 @@ def _serve_with_retry(netron, path: Path, port: int | None) -> tuple[str, int]:
 
 
 def stop_netron() -> bool:
-    """Stop the Netron server started by ``show_in_netron``/``start_netron``; True if one was running."""
+    """Stop the Netron server started by ``show_in_netron``/``start_netron``; True if one was running.
+
+    Calling it is optional: the server also stops when the kernel (the Python process) exits.
+    """
     with _LOCK:
         return _stop_locked()
+
+
+# A notebook must not stop its server in its last cell: after "Run All" that would blank every Netron
+# frame above it. The server stops when the kernel shuts down instead.
+atexit.register(stop_netron)
 
 
 def _stop_locked() -> bool:
@@ -293,12 +308,16 @@ def _stop_locked() -> bool:
         return False
     import netron
 
-    netron.stop(_SERVER.address)
-    deadline = time.monotonic() + 2.0
-    while netron.status(_SERVER.address) and time.monotonic() < deadline:  # let its thread finish
-        time.sleep(0.05)
+    _stop_server(netron, _SERVER.address)
     _SERVER = None
     return True
+
+
+def _stop_server(netron, address: tuple[str, int]) -> None:
+    netron.stop(address)
+    deadline = time.monotonic() + 2.0
+    while netron.status(address) and time.monotonic() < deadline:  # let its thread finish
+        time.sleep(0.05)
 
 
 def netron_url_for(port: int, platform: str | None = None) -> str:
@@ -373,3 +392,96 @@ def _has_server_proxy() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("jupyter_server_proxy") is not None
+
+
+# --------------------------------------------------------------------------- notebook support
+
+def _iframe_text(frame, printer, cycle) -> None:
+    printer.text(f"IFrame({frame.src!r})")
+
+
+def _register_iframe_text() -> None:
+    """Print IPython's IFrame as ``IFrame('url')``: its default text form holds a memory address, which
+    would change every time a course notebook is executed and committed."""
+    try:
+        from IPython import get_ipython
+        from IPython.lib.display import IFrame
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "display_formatter"):
+        shell.display_formatter.formatters["text/plain"].for_type(IFrame, _iframe_text)
+
+
+_register_iframe_text()
+
+
+# Netron writes shapes as B〈1×10〉. Debian's fonts lack these CJK brackets (they would show as empty boxes),
+# so the page draws them as the look-alike ⟨ ⟩ as soon as it adds them. (Netron disables page.evaluate.)
+_SAME_BRACKETS = """
+new MutationObserver(() => {
+    for (const t of document.querySelectorAll('#canvas tspan')) {
+        if (/[\u3008\u3009]/.test(t.textContent)) {
+            t.textContent = t.textContent.replace('\u3008', '\u27e8').replace('\u3009', '\u27e9');
+        }
+    }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+def _draw_in_netron(page, url: str, select: str | None, zoom_in: int, timeout_ms: float) -> None:
+    """Open Netron at ``url`` in a playwright page, accept its cookie notice and wait for the graph."""
+    # Only the loopback server may be reached: Netron's telemetry and web fonts are blocked.
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort())
+    page.add_init_script(_SAME_BRACKETS)
+    page.goto(url)
+    page.locator("#message-button").click(timeout=timeout_ms)  # "Accept": Netron draws nothing before it
+    page.locator("#canvas g.node").first.wait_for(timeout=timeout_ms)
+    for _ in range(zoom_in):
+        page.locator("#zoom-in-button").click()
+    if select:  # click the node: the sidebar shows its attributes, inputs and outputs
+        page.locator("#canvas g.node", has_text=select).first.locator("text").first.click()
+        page.locator("#sidebar-content").get_by_text("attributes").first.wait_for(timeout=timeout_ms)
+    page.wait_for_timeout(500)  # let the layout and the sidebar's slide-in settle
+
+
+def netron_screenshot(onnx_path: str | Path, png_path: str | Path, *, browser_path: str | None = None,
+                      size: tuple[int, int] = (1000, 520), scale: float = 1.5, select: str | None = None,
+                      zoom_in: int = 0, timeout_s: float = 60) -> Path:
+    """Save a PNG of Netron showing ``onnx_path``, taken in headless Chromium; returns ``png_path``.
+
+    The course commits such a picture (``notebooks/images/netron_linear.png``) so that notebook 03 shows
+    Netron's view where no kernel runs (GitHub, nbviewer). Regenerate it from the repository root with::
+
+        python -c "import helpers; helpers.inspection.netron_screenshot(helpers.ensure_linear_onnx('notebooks/artifacts'),
+                   'notebooks/images/netron_linear.png', select='Gemm', zoom_in=2)"
+
+    ``select`` names an operator type whose first node is clicked, so the sidebar shows its attributes;
+    ``zoom_in`` clicks Netron's zoom-in button that many times.
+
+    It needs the ``playwright`` package and an installed Chromium (Debian's ``chromium``); it downloads
+    nothing, and the browser may only reach the Netron server on 127.0.0.1.
+    """
+    import netron
+    from playwright.sync_api import sync_playwright
+
+    browser_path = browser_path or shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser_path is None:
+        raise RuntimeError("No Chromium found: install Debian's chromium package (apt-get install chromium).")
+    path, png_path = Path(onnx_path), Path(png_path)
+    load_onnx(path, check=False)
+    address = _serve_quietly(netron, path, None)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=browser_path, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            try:
+                page = browser.new_page(viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale)
+                _draw_in_netron(page, f"http://{address[0]}:{address[1]}/", select, zoom_in, timeout_s * 1000)
+                png_path.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(png_path))
+            finally:
+                browser.close()
+    finally:
+        _stop_server(netron, address)
+    return png_path

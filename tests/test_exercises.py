@@ -9,49 +9,376 @@ from helpers import exercises
 
 
 @pytest.mark.parametrize("placeholder", [None, ...])
-def test_placeholder_means_not_done_yet(placeholder) -> None:
-    result = exercises.check_parameter_count(placeholder, helpers.make_linear_model())
-    assert result.passed is None and "not done yet" in str(result) and not result
+def test_placeholder_means_not_done_yet(placeholder, linear_model, task_b) -> None:
+    for result in (exercises.check_trained_regressor(placeholder, task_b, linear_model),
+                   exercises.check_onnx_export(placeholder, linear_model),
+                   exercises.check_cond_export(placeholder)):
+        assert result.passed is None and "not done yet" in str(result) and not result
 
 
-@pytest.mark.parametrize("answer,passed", [(11, True), (10, False), ("eleven", False)])
-def test_parameter_count(answer, passed: bool) -> None:
-    assert exercises.check_parameter_count(answer, helpers.make_linear_model()).passed is passed
+def test_check_answer_compares_and_reports_a_wrong_type() -> None:
+    assert exercises.check_answer("x", 11, 11, hint="h").passed
+    assert exercises.check_answer("x", 10, 11, hint="count again").message == "count again"
+    odd = exercises.check_answer("x", object(), 1.0, hint="h", equal=lambda a, b: float(a) == b)
+    assert odd.passed is False and "Could not compare" in odd.message
 
 
-def test_most_influential_feature_is_computed_from_the_model() -> None:
-    model = helpers.make_linear_model()
+def test_a_check_that_crashes_on_a_strange_artifact_reports_it_instead() -> None:
+    result = exercises.check_inference_session(object(), helpers.make_mlp())
+    assert result.passed is False and "InferenceSession" in result.message
+
+
+# --- checks of artifacts: a correct artifact passes, a plausible shortcut fails ---------------------------
+
+@pytest.fixture(scope="module")
+def task_b():
+    return helpers.make_regression_data(n_samples=256, seed=1, rule_seed=1)
+
+
+def _train(model, data, epochs: int = 60):
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+    for _ in range(epochs):
+        for batch in torch.randperm(len(data.x)).split(32):
+            loss = torch.nn.functional.mse_loss(model(data.x[batch]), data.y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model
+
+
+def test_trained_regressor_needs_a_new_model_trained_on_the_task(task_b, linear_model) -> None:
+    check = exercises.check_trained_regressor
+    assert check(None, task_b, linear_model).passed is None
+    assert check(_train(helpers.make_linear_model(seed=1), task_b), task_b, linear_model).passed
+    assert not check(linear_model, task_b, linear_model).passed  # the notebook's model, trained on another task
+    shortcut = helpers.make_linear_model(seed=1)
+    shortcut.load_state_dict(linear_model.state_dict())  # a copy of it: wrong task, wrong rule
+    assert "mean squared error" in check(shortcut, task_b, linear_model).message
+    assert not check(helpers.make_linear_model(seed=1), task_b, linear_model).passed  # untrained
+
+
+def test_weights_file_must_be_a_state_dict_of_that_model(tmp_path, linear_model) -> None:
+    model = helpers.make_linear_model(seed=3)
+    good, whole, other = tmp_path / "good.pt", tmp_path / "whole.pt", tmp_path / "other.pt"
+    torch.save(model.state_dict(), good)
+    torch.save(model, whole)
+    torch.save(linear_model.state_dict(), other)
+    assert exercises.check_weights_file(good, model).passed
+    assert "state_dict" in exercises.check_weights_file(whole, model).message
+    assert not exercises.check_weights_file(other, model).passed
+    assert exercises.check_weights_file(None, None).passed is None
+
+
+def _export(module, path, dynamic: bool = True, example=None):
+    example = torch.randn(2, 10) if example is None else example
+    torch.onnx.export(module.eval(), (example,), path, input_names=["features"], output_names=["prediction"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},) if dynamic else None, opset_version=18,
+                      external_data=False, dynamo=True, verbose=False)
+    return path
+
+
+def test_onnx_export_check_inspects_the_file(tmp_path) -> None:
+    mlp = helpers.make_mlp(hidden=16, seed=1)
+    good = _export(mlp, tmp_path / "good.onnx")
+    assert exercises.check_onnx_export(good, mlp).passed
+    fixed = _export(mlp, tmp_path / "fixed.onnx", dynamic=False)
+    assert "dynamic_shapes" in exercises.check_onnx_export(fixed, mlp).message
+    torch.onnx.export(mlp.eval(), (torch.randn(2, 10),), tmp_path / "blog.onnx")  # the blog's call
+    assert not exercises.check_onnx_export(tmp_path / "blog.onnx", mlp).passed
+    other = _export(helpers.make_mlp(hidden=16, seed=2), tmp_path / "other.onnx")
+    assert "disagree" in exercises.check_onnx_export(other, mlp).message
+    assert not exercises.check_onnx_export(tmp_path / "missing.onnx", mlp).passed
+
+
+def test_inference_session_check_wants_an_onnxruntime_session(tmp_path) -> None:
+    import onnxruntime as ort
+
+    mlp = helpers.make_mlp(hidden=16, seed=1)
+    path = _export(mlp, tmp_path / "mlp.onnx")
+    assert exercises.check_inference_session(ort.InferenceSession(path, providers=["CPUExecutionProvider"]), mlp).passed
+    wrapped = exercises.check_inference_session(helpers.create_session(path, device="cpu"), mlp)
+    assert not wrapped.passed and "InferenceSession" in wrapped.message
     with torch.no_grad():
-        model.linear.weight.zero_()
-        model.linear.weight[0, 4] = -3.0
-    assert exercises.check_most_influential_feature(4, model).passed
-    assert not exercises.check_most_influential_feature(9, model).passed
+        outputs = mlp(torch.randn(7, 10)).numpy()
+    assert not exercises.check_inference_session(outputs, mlp).passed  # PyTorch's output is no session
 
 
-def test_batch_output(linear_model, linear_session) -> None:
-    x = torch.randn(7, 10)
-    good = linear_session.run(x)["prediction"]
-    assert exercises.check_batch_output(good, linear_model, x).passed
-    assert not exercises.check_batch_output(good[:6], linear_model, x).passed
-    assert not exercises.check_batch_output(good + 1, linear_model, x).passed
+# --- 03 · inspect the graph ---
+
+def _linear_by_hand(model, batch="batch"):
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["features", "weight", "bias"], ["prediction"], transB=1)], "linear_by_hand",
+        [helper.make_tensor_value_info("features", TensorProto.FLOAT, [batch, 10])],
+        [helper.make_tensor_value_info("prediction", TensorProto.FLOAT, [batch, 1])],
+        [numpy_helper.from_array(model.linear.weight.detach().numpy(), "weight"),
+         numpy_helper.from_array(model.linear.bias.detach().numpy(), "bias")])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
 
 
-def test_opset_and_operator_counts(linear_onnx) -> None:
-    assert exercises.check_blog_opset(18, linear_onnx).passed
-    assert not exercises.check_blog_opset(20, linear_onnx).passed
-    assert exercises.check_operator_count(1, linear_onnx, "Gemm", "x").passed
-    assert exercises.check_operator_count(0, linear_onnx, "Relu", "x").passed
-    assert exercises.check_initializer_parameters(11, linear_onnx, "x").passed
+def test_linear_built_by_hand(tmp_path, linear_model, linear_onnx) -> None:
+    import onnx
+
+    check = exercises.check_linear_built_by_hand
+    assert check(None, linear_model).passed is None and "not done yet" in str(check(..., linear_model))
+    built = _linear_by_hand(linear_model)
+    assert check(built, linear_model).passed
+    onnx.save(built, tmp_path / "by_hand.onnx")
+    assert check(tmp_path / "by_hand.onnx", linear_model).passed
+    exported = check(linear_onnx, linear_model)  # the shortcut: the file torch.onnx.export wrote
+    assert exported.passed is False and "build it with onnx.helper" in exported.message.lower()
+    assert "batch dimension" in check(_linear_by_hand(linear_model, batch=5), linear_model).message
+    other = _linear_by_hand(helpers.make_linear_model(seed=5))  # right graph, someone else's weights
+    assert "disagrees" in check(other, linear_model).message
+    assert not check(tmp_path / "missing.onnx", linear_model).passed
 
 
-def test_tolerant_checks() -> None:
-    assert exercises.check_speedup(2.04, 10.0, 5.0, "x").passed
-    assert not exercises.check_speedup(2.5, 10.0, 5.0, "x").passed
-    assert exercises.check_fastest_backend("ort", {"eager": 3.0, "ort": 1.0}, "x").passed
+def _with_extra_output(path, relu_index: int = 0, op_type: str = "Relu"):
+    import onnx
+
+    model = onnx.load(path)
+    node = [n for n in model.graph.node if n.op_type == op_type][relu_index]
+    model.graph.output.append(onnx.helper.make_tensor_value_info(node.output[0], onnx.TensorProto.FLOAT, None))
+    return model
 
 
-def test_a_wrong_type_is_reported_not_raised() -> None:
-    result = exercises.check_batch_output(object(), helpers.make_linear_model(), torch.randn(2, 10))
-    assert result.passed is False
-    result = exercises.check_speedup("fast", 1.0, 1.0, "x")
-    assert result.passed is False and "Could not compare" in result.message
+def test_hidden_output(tmp_path) -> None:
+    import onnx
+
+    mlp = helpers.make_mlp(hidden=32)
+    path = helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "mlp.onnx").path
+    check = exercises.check_hidden_output
+    assert check(None, mlp).passed is None
+    onnx.save(_with_extra_output(path), tmp_path / "hidden.onnx")
+    assert check(tmp_path / "hidden.onnx", mlp).passed
+    assert check(_with_extra_output(path), mlp).passed  # the edited ModelProto works too
+    unchanged = check(path, mlp)  # the shortcut: the exported file as it is
+    assert unchanged.passed is False and "nothing was added" in unchanged.message
+    assert "second Relu" in check(_with_extra_output(path, relu_index=1), mlp).message
+    assert "before the Relu" in check(_with_extra_output(path, op_type="Gemm"), mlp).message
+
+
+def _received(tmp_path):
+    """A trained MLP exported as the 'received' file of notebook 04."""
+    mlp = helpers.make_mlp(hidden=8, seed=0)
+    helpers.train_regressor(mlp, helpers.make_regression_data(n_samples=128, seed=0), epochs=5, lr=0.02)
+    return helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "received.onnx").path
+
+
+def _convert(path, trainable_first: bool = True):
+    import onnx
+    import onnx2pytorch
+
+    module = onnx2pytorch.ConvertModel(onnx.load(str(path)))
+    module.requires_grad_(False)
+    layers = [m for m in module.modules() if isinstance(m, torch.nn.Linear)]
+    (layers[0] if trainable_first else layers[-1]).requires_grad_(True)
+    return module
+
+
+def test_first_layer_trainable_rejects_the_packaged_import_and_the_wrong_layer(tmp_path) -> None:
+    path = _received(tmp_path)
+    assert exercises.check_first_layer_trainable(_convert(path), path).passed
+    assert "only the first" in exercises.check_first_layer_trainable(_convert(path, False), path).message.lower()
+    imported = helpers.import_to_pytorch(path)
+    helpers.freeze_all_but_last(imported)
+    assert "ConvertModel" in exercises.check_first_layer_trainable(imported, path).message
+
+
+def _export_converted(module, path):
+    torch.onnx.export(module.eval(), (torch.randn(2, 10),), path, input_names=["features"], output_names=["prediction"],
+                      dynamic_shapes=(({0: torch.export.Dim("batch")},),), external_data=False, verbose=False)
+    return path
+
+
+def test_fine_tuned_file_keeps_the_frozen_layers_and_learns(tmp_path, task_b) -> None:
+    received = _received(tmp_path)
+    good = _convert(received)
+    helpers.train_regressor(good, task_b, epochs=40, lr=0.02, batch_size=16)
+    assert exercises.check_fine_tuned_file(_export_converted(good, tmp_path / "good.onnx"), received, task_b).passed
+    assert not exercises.check_fine_tuned_file(received, received, task_b).passed  # the received file itself
+    unchanged = _export_converted(_convert(received), tmp_path / "same.onnx")
+    assert "loss" in exercises.check_fine_tuned_file(unchanged, received, task_b).message  # exported, not trained
+    everything = _convert(received)
+    everything.requires_grad_(True)
+    helpers.train_regressor(everything, task_b, epochs=40, lr=0.02, batch_size=16)
+    result = exercises.check_fine_tuned_file(_export_converted(everything, tmp_path / "all.onnx"), received, task_b)
+    assert "changed" in result.message  # all layers trained: the frozen ones moved
+
+
+def _timed(device, warmup: int, sync: bool, repeat: int = 8) -> list[float]:
+    import time
+
+    for _ in range(warmup):
+        device.run()
+    if sync:
+        device.synchronize()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        device.run()
+        if sync:
+            device.synchronize()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def test_async_timing_needs_warm_up_and_synchronize() -> None:
+    from helpers import bench
+
+    device = bench.SimulatedGPU(kernel_ms=5)
+    assert exercises.check_async_timing(_timed(device, 3, True), device).passed
+    device = bench.SimulatedGPU(kernel_ms=5)
+    assert "synchronize" in exercises.check_async_timing(_timed(device, 3, False), device).message
+    device = bench.SimulatedGPU(kernel_ms=5)
+    assert "warm-up" in exercises.check_async_timing(_timed(device, 0, True), device).message
+    assert exercises.check_async_timing(None, device).passed is None
+
+
+@pytest.fixture(scope="module")
+def cnn_file(tmp_path_factory):
+    cnn = helpers.make_small_cnn(seed=0)
+    path = tmp_path_factory.mktemp("cnn") / "cnn.onnx"
+    return cnn, helpers.export_model(cnn, torch.randn(2, 1, 16, 16), path).path
+
+
+def test_session_options_are_read_from_the_session(cnn_file) -> None:
+    import onnxruntime as ort
+
+    cnn, path = cnn_file
+    example = torch.randn(3, 1, 16, 16).numpy()
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.intra_op_num_threads = 1
+    good = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    assert exercises.check_session_options(good, cnn, example).passed
+    default = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    assert "ORT_DISABLE_ALL" in exercises.check_session_options(default, cnn, example).message
+
+
+def test_static_int8_must_be_qdq_and_keep_accuracy(cnn_file, tmp_path) -> None:
+    from helpers import optimize
+
+    _, path = cnn_file
+    test = helpers.make_shapes_data(200, seed=1)
+    calibration = helpers.make_shapes_data(32, seed=2).images.numpy()
+    static = optimize.quantize_static_int8(path, tmp_path / "static.onnx", calibration)
+    assert exercises.check_static_int8(static, path, test).passed
+    assert "not quantised" in exercises.check_static_int8(path, path, test).message  # the fp32 file
+    dynamic = optimize.quantize_dynamic_int8(path, tmp_path / "dynamic.onnx")
+    assert "dynamic" in exercises.check_static_int8(dynamic, path, test).message
+
+
+def test_extended_file_is_fused_and_portable(cnn_file, tmp_path) -> None:
+    from helpers import optimize
+
+    _, path = cnn_file
+    example = torch.randn(4, 1, 16, 16).numpy()
+    extended = optimize.optimize_graph(path, "extended", tmp_path / "extended.onnx")
+    assert exercises.check_extended_optimized_file(extended, path, example).passed
+    basic = optimize.optimize_graph(path, "basic", tmp_path / "basic.onnx")
+    assert "com.microsoft" in exercises.check_extended_optimized_file(basic, path, example).message
+    full = optimize.optimize_graph(path, "all", tmp_path / "all.onnx")
+    if any(d.endswith("nchwc") for d in helpers.summarize(full).domains):  # x86 with AVX2 or AVX-512
+        assert "NCHWc" in exercises.check_extended_optimized_file(full, path, example).message
+
+
+class _ScaleDown(torch.nn.Module):
+    def forward(self, x):
+        peak = x.abs().max()
+        return torch.cond(peak > 1, lambda t, p: t / p, lambda t, p: t.clone(), (x, peak))
+
+
+class _ScaleDownIf(torch.nn.Module):
+    def forward(self, x):
+        peak = x.abs().max()
+        return x / peak if peak > 1 else x
+
+
+def test_cond_export_needs_an_if_node(tmp_path) -> None:
+    from helpers import dynamic
+
+    good = tmp_path / "cond.onnx"
+    torch.onnx.export(_ScaleDown().eval(), (torch.randn(3, 4),), good, input_names=["x"], output_names=["y"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False)
+    assert exercises.check_cond_export(good).passed
+    traced = tmp_path / "traced.onnx"
+    dynamic.export_with_legacy_tracer(_ScaleDownIf(), 3 * torch.randn(3, 4), traced)
+    assert "If node" in exercises.check_cond_export(traced).message
+
+
+def test_pair_sum_export_must_accept_every_even_batch(tmp_path) -> None:
+    from helpers import dynamic
+
+    good, fixed = tmp_path / "pairs.onnx", tmp_path / "fixed.onnx"
+    arguments = dict(input_names=["x"], output_names=["y"], external_data=False, verbose=False)
+    torch.onnx.export(dynamic.PairSum().eval(), (torch.randn(4, 3),), good,
+                      dynamic_shapes=({0: 2 * torch.export.Dim("half")},), **arguments)
+    torch.onnx.export(dynamic.PairSum().eval(), (torch.randn(4, 3),), fixed, **arguments)
+    assert exercises.check_pair_sum_export(good).passed
+    assert "refuses a batch of" in exercises.check_pair_sum_export(fixed).message
+
+
+def _clip_file(tmp_path, name: str, use_op: bool = True):
+    from onnxscript import opset18 as op
+
+    @torch.library.custom_op(f"testlib::{name}", mutates_args=())
+    def clip(x: torch.Tensor, limit: float) -> torch.Tensor:
+        return x.clamp(-limit, limit)
+
+    clip.register_fake(lambda x, limit: torch.empty_like(x))
+
+    class Half(torch.nn.Module):
+        def forward(self, x):
+            return clip(x, 0.5) if use_op else x.clamp(-0.5, 0.5)
+
+    path = tmp_path / f"{name}.onnx"
+    table = {getattr(torch.ops.testlib, name).default:
+             lambda x, limit: op.Clip(x, op.Constant(value_float=-limit), op.Constant(value_float=limit))}
+    torch.onnx.export(Half().eval(), (torch.randn(2, 8),), path, input_names=["x"], output_names=["y"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False,
+                      custom_translation_table=table if use_op else None)
+    return clip, path
+
+
+def test_custom_clip_op_needs_the_operator_and_a_standard_file(tmp_path) -> None:
+    clip, path = _clip_file(tmp_path, "clip_good")
+    assert exercises.check_custom_clip_op((clip, path)).passed
+    _, plain = _clip_file(tmp_path, "clip_plain", use_op=False)
+    assert "custom_op" in exercises.check_custom_clip_op((torch.clamp, plain)).message  # no custom operator at all
+    assert "pair" in exercises.check_custom_clip_op(path).message
+
+
+def test_custom_op_session_must_run_the_contrib_file(tmp_path) -> None:
+    import onnxruntime as ort
+    from helpers import custom_ops
+
+    model = custom_ops.ScaledSwishNet()
+    contrib = helpers.export_model(model, torch.randn(2, 8), tmp_path / "contrib.onnx", verify=False,
+                                   custom_translation_table=custom_ops.translation_table("contrib")).path
+    options = ort.SessionOptions()
+    options.register_custom_ops_library(custom_ops.register_scaled_swish_kernel())
+    session = ort.InferenceSession(contrib, options, providers=["CPUExecutionProvider"])
+    assert exercises.check_custom_op_session(session, model).passed
+    wrapped = helpers.create_session(contrib, device="cpu", custom_op_libraries=[custom_ops.register_scaled_swish_kernel()])
+    assert "InferenceSession" in exercises.check_custom_op_session(wrapped, model).message
+    assert not exercises.check_custom_op_session(session, custom_ops.ScaledSwishNet(seed=1)).passed
+
+
+def test_checks_speak_korean_after_set_language(tmp_path, linear_model) -> None:
+    from helpers import i18n
+
+    path = tmp_path / "whole.pt"
+    torch.save(linear_model, path)
+    english = exercises.check_weights_file(path, linear_model)
+    i18n.set_language("ko")
+    try:
+        korean = exercises.check_weights_file(path, linear_model)
+        korean_text, not_done_text = str(korean), str(exercises.check_weights_file(None, linear_model))
+    finally:
+        i18n.set_language("en")
+    assert english.passed is False and korean.passed is False and "weights_only=True" in korean.message
+    assert korean_text.startswith("연습 문제 01.2: ❌ 아직 틀렸습니다.") and "state_dict()를 저장하세요" in korean.message
+    assert not_done_text.startswith("연습 문제 01.2: ⏳ 아직 풀지 않았습니다.")
+    assert str(exercises.check_weights_file(path, linear_model)) == str(english)  # back to English

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import struct
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import netron
 import onnx
 import pytest
 import torch
@@ -106,8 +109,6 @@ def test_netron_url_per_platform(monkeypatch, platform: str, url: str) -> None:
 
 
 def test_netron_listens_on_loopback_only_and_rerun_leaves_one_server(linear_onnx) -> None:
-    import netron
-
     try:
         first = helpers.show_in_netron(linear_onnx)
         second = helpers.show_in_netron(linear_onnx)  # the same cell run again
@@ -132,34 +133,45 @@ def _chromium() -> str | None:
 
 @pytest.mark.browser
 def test_netron_renders_the_linear_graph_in_chromium(linear_onnx) -> None:
-    browser_path = _chromium()
-    if browser_path is None:
+    """The function that makes notebook 03's picture: Netron draws the Gemm node and lists its attributes."""
+    if _chromium() is None:
         if os.environ.get("CI"):
             pytest.fail("CI must install Debian's chromium (see .ci/run)")
         pytest.skip("no chromium here: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    host, port = inspection.start_netron(linear_onnx)
     SCREENSHOTS.mkdir(exist_ok=True)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=browser_path, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1000, "height": 700})
-            # Only the loopback server may be reached: Netron's telemetry and fonts are blocked.
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(f"http://{host}:")
-                       else route.abort())
-            page.goto(f"http://{host}:{port}/")
-            accept = page.get_by_text("Accept")
-            accept.wait_for(timeout=30_000)
-            accept.click()
-            page.locator("text=Gemm").first.wait_for(timeout=30_000)
-            page.screenshot(path=str(SCREENSHOTS / "netron_linear.png"))
-            assert page.locator("text=Gemm").count() >= 1
-            browser.close()
-    finally:
-        inspection.stop_netron()
-    assert (SCREENSHOTS / "netron_linear.png").stat().st_size > 10_000
+    shot = inspection.netron_screenshot(linear_onnx, SCREENSHOTS / "netron_linear.png", select="Gemm", zoom_in=2)
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
+    assert not [t for t in netron.server._threads() if t.alive()], "the screenshot's server must be stopped"
+
+
+NOTEBOOK_03 = Path(__file__).resolve().parent.parent / "notebooks" / "03_inspect_the_graph.ipynb"
+
+
+def test_notebook_03_shows_the_committed_netron_picture() -> None:
+    """GitHub and nbviewer run no kernel: the notebook shows Netron's view as a committed PNG."""
+    cells = json.loads(NOTEBOOK_03.read_text(encoding="utf-8"))["cells"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "](images/netron_linear.png)" in markdown
+    image = NOTEBOOK_03.parent / "images" / "netron_linear.png"
+    header = image.read_bytes()[:24]
+    width, height = struct.unpack(">II", header[16:24])
+    assert header.startswith(b"\x89PNG") and width >= 800 and height >= 400
+
+
+def test_notebook_03_leaves_its_netron_frames_running() -> None:
+    """A last cell that stops Netron blanks every frame above it after Run All; the kernel's exit stops it."""
+    cells = json.loads(NOTEBOOK_03.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert "stop_netron(" not in code and "netron.stop(" not in code
+
+
+def test_iframes_print_without_a_memory_address() -> None:
+    from IPython.core.formatters import PlainTextFormatter
+    from IPython.display import IFrame
+
+    formatter = PlainTextFormatter()
+    formatter.for_type(IFrame, inspection._iframe_text)  # what importing helpers does inside a kernel
+    assert formatter(IFrame("http://127.0.0.1:8080/", width="100%", height=400)) == "IFrame('http://127.0.0.1:8080/')"
 
 
 def _course_models():

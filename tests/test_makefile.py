@@ -19,8 +19,14 @@ MAKE = shutil.which("make")
 pytestmark = pytest.mark.skipif(MAKE is None, reason="no make here (the README's commands without make apply)")
 
 
+def _clean_env(**extra: str) -> dict[str, str]:
+    """This environment without the variables a calling make passes down (`make test-colab` sets VENV)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    return env | extra
+
+
 def _dry_run(*args: str, cwd: Path = ROOT) -> str:
-    result = subprocess.run([MAKE, "-n", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    result = subprocess.run([MAKE, "-n", *args], cwd=cwd, capture_output=True, text=True, check=True, env=_clean_env())
     return result.stdout
 
 
@@ -74,7 +80,7 @@ def test_make_lab_serves_the_lab_page(tmp_path: Path) -> None:
         pytest.skip("JupyterLab is not installed in this environment")
     lab_args = (f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={_free_port()} --ServerApp.port_retries=0 "
                 "--LabApp.news_url= --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
+    env = _clean_env(JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
     log = tmp_path / "lab.log"
     with log.open("w") as out:
         # -o: take the environment as installed (the tests already run in it) instead of reinstalling

@@ -88,9 +88,36 @@ def test_every_course_link_points_at_an_existing_notebook_and_the_one_repo() -> 
     assert colab
     for target in colab:
         repo, _, rest = target.partition("/blob/")
-        assert f"https://github.com/{repo}" == course.REPO_URL and rest.startswith(f"{course.BRANCH}/notebooks/")
+        assert f"https://github.com/{repo}" == course.REPO_URL
+        assert rest.startswith((f"{course.BRANCH}/notebooks/", f"{course.STUDENT_BRANCH}/notebooks/"))
         assert rest.rsplit("/", 1)[1] in names
     relative = re.findall(r"\]\((?:notebooks/)?(\d\d_[\w]+\.ipynb)\)", text)
     assert relative and set(relative) <= names
     binder = re.findall(r"https://mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/", text)
     assert binder and all(f"https://github.com/{b}" == course.REPO_URL for b in binder)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_stay_short(path) -> None:
+    long = [(i, _text(c).count("\n") + 1) for i, c in enumerate(_cells(path))
+            if c["cell_type"] == "code" and _text(c).count("\n") + 1 > 15]
+    assert not long, f"code cells over 15 lines (cell index, lines): {long}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_summary_links_the_official_docs(path) -> None:
+    summary = _text(_cells(path)[-1])
+    assert "**Official docs:**" in summary and summary.count("](https://") >= 3
+
+
+def test_setup_hides_known_library_warnings_and_nothing_else() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        course.silence_known_library_warnings()
+        warnings.warn("`isinstance(treespec, LeafSpec)` is deprecated, use ...", FutureWarning)
+        warnings.warn("something a student should see", FutureWarning)
+        warnings.warn("`isinstance(treespec, LeafSpec)` is deprecated", UserWarning)  # another category: shown
+    assert [str(w.message) for w in caught] == ["something a student should see",
+                                                "`isinstance(treespec, LeafSpec)` is deprecated"]

@@ -1,0 +1,238 @@
+"""The language of the course's student-facing messages: English by default, Korean with ``set_language("ko")``.
+
+Every message is written once, in English, as a ``str.format`` template with named placeholders, and shown
+through ``tr(template, **values)``. A catalog maps each English template to its translation; a template with no
+entry in the current language's catalog is shown in English, so a missing translation never breaks a check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["LANGUAGES", "set_language", "get_language", "tr"]
+
+_language = "en"
+
+# English template -> Korean template. The placeholders ({name}, {loss:.3f}, ...) must be the same on both sides;
+# literal braces are doubled ({{ and }}), as in any str.format template.
+KOREAN: dict[str, str] = {
+    # ExerciseResult
+    "Exercise {exercise}: {mark}. {message}": "연습 문제 {exercise}: {mark}. {message}",
+    "✅ correct": "✅ 정답",
+    "❌ not yet right": "❌ 아직 틀렸습니다",
+    "⏳ not done yet": "⏳ 아직 풀지 않았습니다",
+    "Well done.": "잘했습니다.",
+    "Replace the placeholder with your answer and run the cell again.":
+        "자리 표시자(placeholder)를 여러분의 답으로 바꾸고 셀을 다시 실행하세요.",
+    "Could not compare your answer ({error_type}: {error}). {hint}":
+        "답을 비교할 수 없습니다({error_type}: {error}). {hint}",
+    "Checking your answer raised {error_type}: {error}":
+        "답을 확인하는 중에 {error_type} 예외가 발생했습니다: {error}",
+    # shared
+    "Answer with the path of your .onnx file, not a {type_name}.":
+        "{type_name} 말고 .onnx 파일의 경로로 답하세요.",
+    "There is no file at {path}. Did the cell that writes it run?":
+        "{path}에 파일이 없습니다. 파일을 쓰는 셀을 실행했는지 확인하세요.",
+    "onnx.checker rejects {name}: {error}": "onnx.checker가 {name}을(를) 거부합니다: {error}",
+    "That is the course's wrapper (helpers.create_session): build "
+    "onnxruntime.InferenceSession(path, providers=[...]) yourself.":
+        "그것은 강의용 래퍼(helpers.create_session)입니다. "
+        "onnxruntime.InferenceSession(path, providers=[...])를 직접 만드세요.",
+    "Answer with an onnxruntime.InferenceSession, not a {type_name}.":
+        "{type_name} 말고 onnxruntime.InferenceSession으로 답하세요.",
+    # 01
+    "Answer with your trained module, not a {type_name}.": "{type_name} 말고 학습시킨 모듈로 답하세요.",
+    "That is the model trained earlier in this notebook: make a new one (torch.manual_seed, nn.Linear(10, 1)) "
+    "and train it yourself.":
+        "그것은 이 노트북 앞부분에서 학습시킨 모델입니다. 새 모델을 만들어(torch.manual_seed, nn.Linear(10, 1)) "
+        "직접 학습시키세요.",
+    "Your model maps {input_shape} to {output_shape}; expected {expected_shape}.":
+        "모델이 {input_shape}을(를) {output_shape}(으)로 바꿉니다. 기대한 모양은 {expected_shape}입니다.",
+    "Its mean squared error on this task is {loss:.3f}; a trained model reaches below {target:.3f}. Check the "
+    "loop: zero_grad, loss.backward(), step, on this task's rows, for enough epochs.":
+        "이 과제에서 평균 제곱 오차가 {loss:.3f}입니다. 제대로 학습된 모델은 {target:.3f} 아래로 내려갑니다. "
+        "학습 루프를 확인하세요: zero_grad, loss.backward(), step을 이 과제의 데이터로 충분한 에폭 동안 반복해야 합니다.",
+    "Finish the previous exercise first: its model is saved here.":
+        "앞 연습 문제를 먼저 끝내세요. 여기서는 그 모델을 저장합니다.",
+    "Answer with the path of the file you saved with torch.save.": "torch.save로 저장한 파일의 경로로 답하세요.",
+    "torch.load(..., weights_only=True) refuses this file: it holds pickled Python objects, not only tensors. "
+    "Save model.state_dict(), not the model itself.":
+        "torch.load(..., weights_only=True)가 이 파일을 거부합니다. 텐서뿐 아니라 피클(pickle)된 파이썬 객체가 "
+        "들어 있기 때문입니다. 모델 자체가 아니라 model.state_dict()를 저장하세요.",
+    "The file holds no state_dict: save model.state_dict().":
+        "파일에 state_dict가 없습니다. model.state_dict()를 저장하세요.",
+    "The file holds {found}; your model has {expected}.":
+        "파일에는 {found}이(가) 있지만 모델에는 {expected}이(가) 있습니다.",
+    "These are not the weights of your model from the previous exercise: save that model's state_dict.":
+        "앞 연습 문제에서 만든 모델의 가중치가 아닙니다. 그 모델의 state_dict를 저장하세요.",
+    # 02
+    "{name}.data sits beside your file: export with external_data=False to keep one file.":
+        "파일 옆에 {name}.data가 있습니다. 파일 하나로 만들려면 external_data=False로 내보내세요.",
+    "The file uses opset {found}; ask for opset_version={opset}.":
+        "파일이 opset {found}을(를) 씁니다. opset_version={opset}을(를) 지정하세요.",
+    "Inputs/outputs are named {names}; pass input_names=['{input_name}'], output_names=['{output_name}'].":
+        "입력/출력 이름이 {names}입니다. input_names=['{input_name}'], output_names=['{output_name}']를 넘기세요.",
+    "Dimension 0 is a fixed number: declare it with dynamic_shapes=({{0: torch.export.Dim('batch')}},).":
+        "0번 차원이 고정된 숫자입니다. dynamic_shapes=({{0: torch.export.Dim('batch')}},)로 선언하세요.",
+    "At batch {batch} onnxruntime and PyTorch disagree: did you export this model, in eval mode?":
+        "배치 크기 {batch}에서 onnxruntime과 PyTorch의 결과가 다릅니다. 이 모델을 eval 모드로 내보냈는지 확인하세요.",
+    "Expected a model with one input.": "입력이 하나인 모델이어야 합니다.",
+    "This session's model does not compute what the PyTorch model does: open the file you exported.":
+        "이 세션의 모델은 PyTorch 모델과 다른 값을 계산합니다. 직접 내보낸 파일을 여세요.",
+    # 03
+    "Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.":
+        "{type_name} 말고 ModelProto나 저장한 .onnx 파일의 경로로 답하세요.",
+    "There is no file at {path}. Did onnx.save(model, path) run?":
+        "{path}에 파일이 없습니다. onnx.save(model, path)를 실행했는지 확인하세요.",
+    "onnxruntime cannot load the model: {error}": "onnxruntime이 모델을 불러오지 못합니다: {error}",
+    "This is the file torch.onnx.export wrote (its producer is 'pytorch'), not a graph you built. Build it with "
+    "onnx.helper: make_tensor_value_info, make_node, make_graph, make_model.":
+        "이것은 직접 만든 그래프가 아니라 torch.onnx.export가 쓴 파일입니다(producer가 'pytorch'). "
+        "onnx.helper의 make_tensor_value_info, make_node, make_graph, make_model로 만드세요.",
+    "onnx.checker rejects your model: {error}": "onnx.checker가 모델을 거부합니다: {error}",
+    "Your graph holds {ops}; a Linear layer is one node: "
+    "onnx.helper.make_node('Gemm', [input, weight, bias], [output], transB=1).":
+        "그래프에 {ops}이(가) 있습니다. Linear 층은 노드 하나입니다: "
+        "onnx.helper.make_node('Gemm', [input, weight, bias], [output], transB=1).",
+    "no nodes": "노드 없음",
+    "Your graph has the inputs {inputs}; it should have one, the features. Pass the weight and bias as "
+    "initializers (onnx.numpy_helper.from_array).":
+        "그래프의 입력이 {inputs}입니다. 입력은 특성(features) 하나여야 합니다. 가중치와 편향은 "
+        "초기화 텐서(initializer)로 넘기세요(onnx.numpy_helper.from_array).",
+    "The input's batch dimension is not a name, so only one batch size would be accepted: declare it as "
+    "make_tensor_value_info('features', onnx.TensorProto.FLOAT, ['batch', 10]).":
+        "입력의 배치 차원에 이름이 없어서 한 가지 배치 크기만 받습니다. "
+        "make_tensor_value_info('features', onnx.TensorProto.FLOAT, ['batch', 10])로 선언하세요.",
+    "onnxruntime fails on a batch of 5: {error}": "배치 크기 5에서 onnxruntime이 실패합니다: {error}",
+    "Your graph runs, but on a random batch of 5 it disagrees with the PyTorch model: B must be "
+    "model.linear.weight with transB=1, and C must be model.linear.bias.":
+        "그래프는 실행되지만 무작위 배치 5개에서 PyTorch 모델과 결과가 다릅니다. B는 transB=1과 함께 "
+        "model.linear.weight여야 하고, C는 model.linear.bias여야 합니다.",
+    "The model has only the output {names}, as exported: nothing was added. Append the first Relu node's output "
+    "to graph.output, as a ValueInfoProto from "
+    "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32]).":
+        "모델의 출력이 내보낸 그대로 {names}뿐입니다. 추가된 것이 없습니다. 첫 번째 Relu 노드의 출력을 "
+        "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32])로 만든 "
+        "ValueInfoProto로 graph.output에 덧붙이세요.",
+    "The model's prediction is missing or has changed: keep the original output and add the new one next to it.":
+        "모델의 예측 출력이 없거나 바뀌었습니다. 원래 출력은 그대로 두고 그 옆에 새 출력을 추가하세요.",
+    "The new output is the first Gemm's result, before the Relu: add the Relu node's output instead.":
+        "새 출력은 Relu 이전, 첫 번째 Gemm의 결과입니다. 대신 Relu 노드의 출력을 추가하세요.",
+    "The new output comes after the second Relu; the exercise asks for the first one.":
+        "새 출력은 두 번째 Relu 뒤의 값입니다. 이 연습 문제는 첫 번째 Relu의 출력을 요구합니다.",
+    "No output equals the activation after the first Relu (mlp[:2](x) in PyTorch): find the first node whose "
+    "op_type is 'Relu' and add its output[0].":
+        "첫 번째 Relu 뒤의 활성값(PyTorch에서 mlp[:2](x))과 같은 출력이 없습니다. op_type이 'Relu'인 "
+        "첫 노드를 찾아 그 output[0]을 추가하세요.",
+    # 04
+    "Answer with the converted module, not a {type_name}.": "{type_name} 말고 변환한 모듈로 답하세요.",
+    "That module comes from helpers.import_to_pytorch: call onnx2pytorch.ConvertModel(onnx.load(path)) yourself.":
+        "그 모듈은 helpers.import_to_pytorch가 만든 것입니다. "
+        "onnx2pytorch.ConvertModel(onnx.load(path))를 직접 호출하세요.",
+    "Your module does not compute what {name} computes: convert that file.":
+        "모듈이 {name}과(와) 다른 값을 계산합니다. 그 파일을 변환하세요.",
+    "Expected the converted Gemm nodes as nn.Linear layers.": "변환된 Gemm 노드가 nn.Linear 층으로 있어야 합니다.",
+    "Only the first layer may train: call requires_grad_(False) on every parameter, then requires_grad_(True) "
+    "on the first layer's (trainable now: {trainable}).":
+        "첫 번째 층만 학습되어야 합니다. 모든 파라미터에 requires_grad_(False)를 호출한 다음 첫 번째 층의 "
+        "파라미터에만 requires_grad_(True)를 호출하세요(지금 학습 가능한 층: {trainable}).",
+    "That is the received file: export your fine-tuned module to a new one.":
+        "그것은 전달받은 원래 파일입니다. 미세 조정한 모듈을 새 파일로 내보내세요.",
+    "Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) for a module whose forward takes *inputs.":
+        "배치 크기를 동적으로 유지하세요. forward가 *inputs를 받는 모듈이라면 "
+        "dynamic_shapes=(({{0: Dim('batch')}},),)입니다.",
+    "On the new task your file's loss is {new_loss:.3f}, the received file's {old_loss:.3f}: train longer or "
+    "with a larger learning rate.":
+        "새 과제에서 여러분 파일의 손실은 {new_loss:.3f}, 전달받은 파일의 손실은 {old_loss:.3f}입니다. "
+        "더 오래 학습시키거나 학습률을 키우세요.",
+    "{changed} weight matrices changed; only the first layer's should. Freeze the others before training.":
+        "가중치 행렬 {changed}개가 바뀌었습니다. 첫 번째 층의 가중치만 바뀌어야 합니다. 학습 전에 나머지 층을 고정하세요.",
+    # 05
+    "Answer with the list of per-call times in seconds (at least 5 timed calls).":
+        "호출마다 잰 시간(초)의 리스트로 답하세요(측정한 호출이 5번 이상이어야 합니다).",
+    "Every call was timed: run a few untimed warm-up calls first.":
+        "모든 호출의 시간을 쟀습니다. 먼저 시간을 재지 않는 워밍업 호출을 몇 번 실행하세요.",
+    "One call took {slowest_ms:.0f} ms: cold calls or unfinished warm-up work were timed. Warm up, then "
+    "synchronize before the first timing.":
+        "호출 하나가 {slowest_ms:.0f} ms 걸렸습니다. 첫 호출(콜드 스타트)이나 끝나지 않은 워밍업 작업까지 잰 것입니다. "
+        "워밍업한 뒤 첫 측정 전에 동기화(synchronize)하세요.",
+    "The median is {median_ms:.2f} ms for {kernel_ms:.0f} ms of work: the clock stopped before the queued work "
+    "finished. Call device.synchronize() before reading it.":
+        "{kernel_ms:.0f} ms짜리 작업인데 중앙값이 {median_ms:.2f} ms입니다. 큐에 쌓인 작업이 끝나기 전에 시계를 "
+        "멈춘 것입니다. 시간을 읽기 전에 device.synchronize()를 호출하세요.",
+    "The times are far too long: time one call per measurement.":
+        "시간이 너무 깁니다. 측정 한 번에 호출 하나만 재세요.",
+    "graph_optimization_level is {level}: set ORT_DISABLE_ALL in SessionOptions.":
+        "graph_optimization_level이 {level}입니다. SessionOptions에서 ORT_DISABLE_ALL로 설정하세요.",
+    "intra_op_num_threads is {threads}: set it to 1 in SessionOptions.":
+        "intra_op_num_threads가 {threads}입니다. SessionOptions에서 1로 설정하세요.",
+    "The session does not compute what the model does: open this model's file.":
+        "세션이 모델과 다른 값을 계산합니다. 이 모델의 파일을 여세요.",
+    # 06
+    "This is dynamic quantisation: use quantize_static with your CalibrationDataReader.":
+        "이것은 동적 양자화(dynamic quantization)입니다. 직접 만든 CalibrationDataReader와 함께 "
+        "quantize_static을 쓰세요.",
+    "No QuantizeLinear/DequantizeLinear nodes: the file is not quantised (quant_format=QuantFormat.QDQ).":
+        "QuantizeLinear/DequantizeLinear 노드가 없습니다. 파일이 양자화되지 않았습니다(quant_format=QuantFormat.QDQ).",
+    "int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and representative) images.":
+        "int8 정확도 {int8:.1%}, fp32 정확도 {fp32:.1%}입니다. 더 많은(그리고 대표성 있는) 이미지로 "
+        "보정(calibration)하세요.",
+    "This graph holds NCHWc nodes: it was saved at the 'all' level, tied to this CPU. Use ORT_ENABLE_EXTENDED.":
+        "이 그래프에는 NCHWc 노드가 있습니다. 'all' 수준으로 저장되어 이 CPU에 묶여 있습니다. "
+        "ORT_ENABLE_EXTENDED를 쓰세요.",
+    "No fused com.microsoft operators: set graph_optimization_level=ORT_ENABLE_EXTENDED and "
+    "optimized_model_filepath in SessionOptions.":
+        "융합된 com.microsoft 연산자가 없습니다. SessionOptions에서 "
+        "graph_optimization_level=ORT_ENABLE_EXTENDED와 optimized_model_filepath를 설정하세요.",
+    "The optimised graph does not compute what the original does: optimise the fp32 file.":
+        "최적화한 그래프가 원본과 다른 값을 계산합니다. fp32 파일을 최적화하세요.",
+    # 07
+    "The graph has no If node, so one branch was frozen in: use torch.cond in forward.":
+        "그래프에 If 노드가 없으므로 한쪽 분기만 고정되어 들어갔습니다. forward에서 torch.cond를 쓰세요.",
+    "onnxruntime's output differs from the rule for a batch of {batch}: check both branches.":
+        "배치 크기 {batch}에서 onnxruntime의 출력이 규칙과 다릅니다. 두 분기를 모두 확인하세요.",
+    "onnxruntime refuses a batch of {batch}: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "
+    "batch is allowed.":
+        "onnxruntime이 배치 크기 {batch}을(를) 거부합니다. 모든 짝수 배치를 허용하도록 "
+        "dynamic_shapes=({{0: 2 * Dim('half')}},)로 선언하세요.",
+    "Wrong sums at batch {batch}: export dynamic.PairSum().":
+        "배치 크기 {batch}에서 합이 틀립니다. dynamic.PairSum()을 내보내세요.",
+    # 08
+    "Answer with a pair: (your custom op, the path of the exported file).":
+        "(직접 만든 사용자 정의 연산자, 내보낸 파일의 경로) 쌍으로 답하세요.",
+    "The first item must be what @torch.library.custom_op returned (your decorated function).":
+        "첫 번째 항목은 @torch.library.custom_op가 돌려준 것(데코레이터를 붙인 함수)이어야 합니다.",
+    "Register a fake implementation with @your_op.register_fake: torch.export needs it to know the output's shape.":
+        "@your_op.register_fake로 가짜 구현(fake implementation)을 등록하세요. torch.export는 이것으로 "
+        "출력의 모양을 알아냅니다.",
+    "In PyTorch, your op(x, 0.5) should equal x.clamp(-0.5, 0.5).":
+        "PyTorch에서 op(x, 0.5)는 x.clamp(-0.5, 0.5)와 같아야 합니다.",
+    "The file uses {domains}: translate the op into standard ONNX operators (onnxscript's op.Clip) in "
+    "custom_translation_table.":
+        "파일이 {domains}을(를) 씁니다. custom_translation_table에서 이 연산자를 표준 ONNX 연산자"
+        "(onnxscript의 op.Clip)로 옮기세요.",
+    "onnxruntime's output is not x clipped to [-0.5, 0.5]: check the translation.":
+        "onnxruntime의 출력이 [-0.5, 0.5]로 자른 x가 아닙니다. 변환 함수를 확인하세요.",
+    "This session does not compute what the model does: open the custom-domain file.":
+        "이 세션이 모델과 다른 값을 계산합니다. 사용자 정의 도메인(custom domain) 파일을 여세요.",
+}
+
+LANGUAGES: dict[str, dict[str, str]] = {"en": {}, "ko": KOREAN}
+
+
+def set_language(code: str) -> None:
+    """Show the course's messages in ``code`` ("en" or "ko") from now on."""
+    global _language
+    if code not in LANGUAGES:
+        raise ValueError(f"Unknown language {code!r}; choose one of {sorted(LANGUAGES)}.")
+    _language = code
+
+
+def get_language() -> str:
+    """The language code the messages are shown in now ("en" unless ``set_language`` changed it)."""
+    return _language
+
+
+def tr(template: str, **values: Any) -> str:
+    """``template`` in the current language, filled with ``values``; English when it has no translation."""
+    return LANGUAGES[_language].get(template, template).format(**values)
