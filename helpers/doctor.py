@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .environment import EnvironmentReport, describe_environment, detect_platform, package_version
+from .i18n import tr
 
 __all__ = ["Check", "diagnose", "format_checks", "import_errors", "memory_gb", "main"]
 
@@ -22,8 +23,7 @@ __all__ = ["Check", "diagnose", "format_checks", "import_errors", "memory_gb", "
 MINIMUM = {"torch": "2.11", "torchvision": "0.26", "onnx": "1.22", "onnxruntime": "1.32", "onnxscript": "0.7.2",
            "onnx2pytorch": "0.6", "onnxruntime-extensions": "0.15", "netron": "9.3", "numpy": "2.1",
            "matplotlib": "3.10", "tqdm": "4.67"}
-NEEDED_BY = {"onnx2pytorch": "notebooks 04 and 06 need it", "onnxruntime-extensions": "notebook 08 needs it",
-             "netron": "notebook 03 needs it"}
+NEEDED_BY = {"onnx2pytorch": "04, 06", "onnxruntime-extensions": "08", "netron": "03"}  # notebooks that import it
 MODULE_NAMES = {"onnxruntime-extensions": "onnxruntime_extensions"}  # where the import name differs
 PYTHON_MINIMUM = (3, 11)  # pyproject.toml's requires-python
 INSTALL_GB = 6.5  # measured: the course's .venv with PyTorch's CUDA build holds 6.2 GiB (6.5 GB)
@@ -53,16 +53,17 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 
 def _package_check(name: str, version: str | None, error: str | None = None) -> Check:
     needed = MINIMUM[name]
-    install = f"{INSTALL_ALL} (or pip install '{name}>={needed}')"
-    needed_by = f": {NEEDED_BY[name]}" if name in NEEDED_BY else ""
+    install = tr("{install_all} (or pip install '{name}>={needed}')", install_all=INSTALL_ALL, name=name, needed=needed)
     if version is None:
-        return Check(name, f"not installed{needed_by}", "fail", install)
+        detail = (tr("not installed (used in notebook {notebooks})", notebooks=NEEDED_BY[name]) if name in NEEDED_BY
+                  else tr("not installed"))
+        return Check(name, detail, "fail", install)
     if _version_tuple(version) < _version_tuple(needed):
-        return Check(name, f"{version} (course needs >= {needed})", "fail", install)
+        return Check(name, tr("{version} (course needs >= {needed})", version=version, needed=needed), "fail", install)
     if error:
-        return Check(name, f"{version} installed, but importing it fails: {error}", "fail",
-                     f"pip install --force-reinstall '{name}>={needed}'; if the error names another package, "
-                     "reinstall that one too.")
+        return Check(name, tr("{version} installed, but importing it fails: {error}", version=version, error=error),
+                     "fail", tr("pip install --force-reinstall '{name}>={needed}'; if the error names another "
+                                "package, reinstall that one too.", name=name, needed=needed))
     return Check(name, version, "ok")
 
 
@@ -156,13 +157,14 @@ def memory_gb() -> float | None:
 
 def _memory_check(ram_gb: float | None) -> Check:
     if ram_gb is None:
-        return Check("memory", "unknown (could not read it)", "warn", f"The course needs at least {LOW_RAM_GB:.0f} GB.")
+        return Check("memory", tr("unknown (could not read it)"), "warn",
+                     tr("The course needs at least {gb:.0f} GB.", gb=LOW_RAM_GB))
     if ram_gb < MIN_RAM_GB:
-        return Check("memory", f"{ram_gb:.1f} GB", "fail", f"Use a machine (or a hub limit) with at least "
-                     f"{LOW_RAM_GB:.0f} GB: a notebook's kernel alone holds about 1 GB.")
+        return Check("memory", f"{ram_gb:.1f} GB", "fail", tr("Use a machine (or a hub limit) with at least {gb:.0f} "
+                     "GB: a notebook's kernel alone holds about 1 GB.", gb=LOW_RAM_GB))
     if ram_gb < LOW_RAM_GB:
         return Check("memory", f"{ram_gb:.1f} GB", "warn",
-                     "Close other programs, and shut down each notebook's kernel before opening the next.")
+                     tr("Close other programs, and shut down each notebook's kernel before opening the next."))
     return Check("memory", f"{ram_gb:.1f} GB", "ok")
 
 
@@ -170,16 +172,16 @@ def _disk_check(free: float, installing: bool) -> Check:
     if not installing:
         ok = free >= MIN_FREE_GB
         return Check("free disk", f"{free:.1f} GB", "ok" if ok else "warn",
-                     "" if ok else f"Free at least {MIN_FREE_GB:.0f} GB for the files the notebooks write.")
+                     "" if ok else tr("Free at least {gb:.0f} GB for the files the notebooks write.", gb=MIN_FREE_GB))
     full, cpu_only = INSTALL_GB + MIN_FREE_GB, CPU_INSTALL_GB + MIN_FREE_GB
     if free >= full:
-        return Check("free disk", f"{free:.1f} GB (the install needs about {full:g} GB)", "ok")
+        return Check("free disk", tr("{free:.1f} GB (the install needs about {full:g} GB)", free=free, full=full), "ok")
     if free >= cpu_only:
-        return Check("free disk", f"{free:.1f} GB: enough for the CPU-only install, not the CUDA one", "warn",
-                     "Install the CPU-only PyTorch first, as docs/SETUP.md shows.")
+        return Check("free disk", tr("{free:.1f} GB: enough for the CPU-only install, not the CUDA one", free=free),
+                     "warn", tr("Install the CPU-only PyTorch first, as docs/SETUP.md shows."))
     return Check("free disk", f"{free:.1f} GB", "fail",
-                 f"Free {full:g} GB for the install with PyTorch's CUDA build, or {cpu_only:g} GB with the "
-                 "CPU-only build (docs/SETUP.md).")
+                 tr("Free {full:g} GB for the install with PyTorch's CUDA build, or {cpu_only:g} GB with the "
+                    "CPU-only build (docs/SETUP.md).", full=full, cpu_only=cpu_only))
 
 
 def _interpreter_check() -> Check:
@@ -187,8 +189,8 @@ def _interpreter_check() -> Check:
     venv = Path(".venv")
     if venv.is_dir() and Path(sys.prefix).resolve() != venv.resolve():
         return Check("interpreter", sys.executable, "warn",
-                     "This is not the course's .venv: run .venv/bin/python -m helpers.doctor "
-                     r"(Windows: .venv\Scripts\python -m helpers.doctor).")
+                     tr("This is not the course's .venv: run .venv/bin/python -m helpers.doctor "
+                        "(Windows: .venv\\Scripts\\python -m helpers.doctor)."))
     return Check("interpreter", sys.executable, "ok")
 
 
@@ -203,26 +205,27 @@ def _builds_check(cpu_build: str | None) -> Check:
     """onnxruntime and onnxruntime-gpu share one Python package: with both installed, one breaks the other."""
     gpu_build = package_version("onnxruntime-gpu")
     if cpu_build and gpu_build:
-        return Check("onnxruntime builds", f"onnxruntime {cpu_build} and onnxruntime-gpu {gpu_build} both installed",
-                     "fail", "pip uninstall -y onnxruntime onnxruntime-gpu, then install only one of them.")
+        return Check("onnxruntime builds", tr("onnxruntime {cpu} and onnxruntime-gpu {gpu} both installed",
+                                              cpu=cpu_build, gpu=gpu_build),
+                     "fail", tr("pip uninstall -y onnxruntime onnxruntime-gpu, then install only one of them."))
     if not cpu_build and not gpu_build:
-        return Check("onnxruntime builds", "none installed", "skip")
-    return Check("onnxruntime builds", "one build installed", "ok")
+        return Check("onnxruntime builds", tr("none installed"), "skip")
+    return Check("onnxruntime builds", tr("one build installed"), "ok")
 
 
 def _runtime_checks(report: EnvironmentReport, usable: bool) -> list[Check]:
     """The GPU and onnxruntime's providers, once torch and onnxruntime import."""
     if not usable:
-        why = "not checked: torch or onnxruntime does not import"
+        why = tr("not checked: torch or onnxruntime does not import")
         return [Check("GPU", why, "skip"), Check("onnxruntime providers", why, "skip")]
     checks = []
     if report.gpu and "CUDAExecutionProvider" not in report.ort_providers:
-        checks.append(Check("GPU", f"{report.gpu}; onnxruntime has no CUDA provider", "warn",
-                            "For onnxruntime on the GPU, replace onnxruntime with onnxruntime-gpu."))
+        checks.append(Check("GPU", tr("{gpu}; onnxruntime has no CUDA provider", gpu=report.gpu), "warn",
+                            tr("For onnxruntime on the GPU, replace onnxruntime with onnxruntime-gpu.")))
     else:
-        checks.append(Check("GPU", report.gpu or "none: GPU cells will be skipped", "ok"))
+        checks.append(Check("GPU", report.gpu or tr("none: GPU cells will be skipped"), "ok"))
     providers = ", ".join(report.ort_providers)
-    checks.append(Check("onnxruntime providers", providers or "none", "ok" if providers else "fail",
+    checks.append(Check("onnxruntime providers", providers or tr("none installed"), "ok" if providers else "fail",
                         "" if providers else "pip install --force-reinstall onnxruntime"))
     return checks
 
@@ -255,7 +258,7 @@ def diagnose(report: EnvironmentReport | None = None, free_gb: float | None = No
     py_ok = sys.version_info >= PYTHON_MINIMUM
     wanted = ".".join(map(str, PYTHON_MINIMUM))
     checks = [Check("python", report.python, "ok" if py_ok else "fail",
-                    "" if py_ok else f"Use Python {wanted} or newer.")]
+                    "" if py_ok else tr("Use Python {wanted} or newer.", wanted=wanted))]
     checks.append(_interpreter_check())
     versions = _versions(report)
     checks += [_package_check(name, versions[name], errors.get(name)) for name in MINIMUM]
@@ -276,7 +279,8 @@ def format_checks(checks: list[Check]) -> str:
     lines = [f"{marks[c.verdict]}  {c.name:<{width}}  {c.detail}" + (f"  -> {c.fix}" if c.fix and c.verdict != "ok"
                                                                       else "") for c in checks]
     failed = sum(c.verdict == "fail" for c in checks)
-    verdict = f"{failed} blocking problem(s): fix them before the workshop." if failed else "Ready for the course."
+    verdict = (tr("{failed} blocking problem(s): fix them before the workshop.", failed=failed) if failed
+               else tr("Ready for the course."))
     lines.append(f"\n{verdict}")
     return "\n".join(lines)
 

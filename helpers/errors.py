@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .i18n import tr
+
 __all__ = ["missing_file_error", "CREATED_BY"]
 
 # Which notebook (or helper) creates each file the course reads.
@@ -16,8 +18,8 @@ CREATED_BY = {
 def missing_file_error(path: str | Path) -> FileNotFoundError:
     """A FileNotFoundError whose message names the notebook (and helper) that creates ``path``."""
     path = Path(path)
-    hint = "Check the path, or create the file first."
+    hint = tr("Check the path, or create the file first.")
     if path.name in CREATED_BY:
         notebook, helper = CREATED_BY[path.name]
-        hint = f"Run notebook {notebook} first, or call {helper} to create it here."
-    return FileNotFoundError(f"No file at {path}. {hint}")
+        hint = tr("Run notebook {notebook} first, or call {helper} to create it here.", notebook=notebook, helper=helper)
+    return FileNotFoundError(tr("No file at {path}. {hint}", path=path, hint=hint))

@@ -7,11 +7,12 @@ entry in the current language's catalog is shown in English, so a missing transl
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 __all__ = ["LANGUAGES", "set_language", "get_language", "tr"]
 
-_language = "en"
+_language = "en"  # set from COURSE_LANGUAGE below, once the catalogs exist
 
 # English template -> Korean template. The placeholders ({name}, {loss:.3f}, ...) must be the same on both sides;
 # literal braces are doubled ({{ and }}), as in any str.format template.
@@ -215,9 +216,59 @@ KOREAN: dict[str, str] = {
         "onnxruntime의 출력이 [-0.5, 0.5]로 자른 x가 아닙니다. 변환 함수를 확인하세요.",
     "This session does not compute what the model does: open the custom-domain file.":
         "이 세션이 모델과 다른 값을 계산합니다. 사용자 정의 도메인(custom domain) 파일을 여세요.",
+    # doctor: the pre-flight check's rows and verdict
+    "{install_all} (or pip install '{name}>={needed}')": "{install_all} (또는 pip install '{name}>={needed}')",
+    "not installed (used in notebook {notebooks})": "설치되지 않음 (노트북 {notebooks}에서 사용)",
+    "not installed": "설치되지 않음",
+    "{version} (course needs >= {needed})": "{version} (이 과정에는 {needed} 이상이 필요)",
+    "{version} installed, but importing it fails: {error}": "{version}이(가) 설치되어 있지만 import에 실패합니다: {error}",
+    "pip install --force-reinstall '{name}>={needed}'; if the error names another package, reinstall that one too.":
+        "pip install --force-reinstall '{name}>={needed}'로 다시 설치하세요. 오류에 다른 패키지 이름이 나오면 "
+        "그 패키지도 다시 설치하세요.",
+    "unknown (could not read it)": "알 수 없음 (읽지 못함)",
+    "The course needs at least {gb:.0f} GB.": "이 과정에는 메모리가 최소 {gb:.0f} GB 필요합니다.",
+    "Use a machine (or a hub limit) with at least {gb:.0f} GB: a notebook's kernel alone holds about 1 GB.":
+        "메모리가 최소 {gb:.0f} GB인 컴퓨터(또는 허브 한도)를 쓰세요. 노트북 커널 하나만으로도 약 1 GB를 씁니다.",
+    "Close other programs, and shut down each notebook's kernel before opening the next.":
+        "다른 프로그램을 닫고, 다음 노트북을 열기 전에 앞 노트북의 커널을 종료하세요.",
+    "Free at least {gb:.0f} GB for the files the notebooks write.":
+        "노트북이 쓰는 파일을 위해 디스크를 최소 {gb:.0f} GB 비워 두세요.",
+    "{free:.1f} GB (the install needs about {full:g} GB)": "{free:.1f} GB (설치에 약 {full:g} GB 필요)",
+    "{free:.1f} GB: enough for the CPU-only install, not the CUDA one":
+        "{free:.1f} GB: CPU 전용 설치에는 충분하지만 CUDA 설치에는 부족",
+    "Install the CPU-only PyTorch first, as docs/SETUP.md shows.":
+        "docs/SETUP.md에 나온 대로 CPU 전용 PyTorch를 먼저 설치하세요.",
+    "Free {full:g} GB for the install with PyTorch's CUDA build, or {cpu_only:g} GB with the CPU-only build "
+    "(docs/SETUP.md).":
+        "PyTorch의 CUDA 빌드로 설치하려면 {full:g} GB, CPU 전용 빌드로 설치하려면 {cpu_only:g} GB를 "
+        "비워 두세요 (docs/SETUP.md).",
+    "This is not the course's .venv: run .venv/bin/python -m helpers.doctor "
+    "(Windows: .venv\\Scripts\\python -m helpers.doctor).":
+        "이 과정의 .venv가 아닙니다. .venv/bin/python -m helpers.doctor로 실행하세요 "
+        "(Windows: .venv\\Scripts\\python -m helpers.doctor).",
+    "onnxruntime {cpu} and onnxruntime-gpu {gpu} both installed": "onnxruntime {cpu}와 onnxruntime-gpu {gpu}가 함께 설치됨",
+    "pip uninstall -y onnxruntime onnxruntime-gpu, then install only one of them.":
+        "pip uninstall -y onnxruntime onnxruntime-gpu로 둘 다 지운 뒤 하나만 설치하세요.",
+    "none installed": "설치된 것 없음",
+    "one build installed": "빌드 하나만 설치됨",
+    "not checked: torch or onnxruntime does not import": "확인하지 않음: torch나 onnxruntime을 import할 수 없음",
+    "{gpu}; onnxruntime has no CUDA provider": "{gpu}; onnxruntime에 CUDA 실행 공급자(execution provider)가 없음",
+    "For onnxruntime on the GPU, replace onnxruntime with onnxruntime-gpu.":
+        "onnxruntime을 GPU에서 쓰려면 onnxruntime 대신 onnxruntime-gpu를 설치하세요.",
+    "none: GPU cells will be skipped": "없음: GPU 셀은 건너뜁니다",
+    "Use Python {wanted} or newer.": "Python {wanted} 이상을 쓰세요.",
+    "{failed} blocking problem(s): fix them before the workshop.": "과정을 막는 문제 {failed}개: 워크숍 전에 고치세요.",
+    "Ready for the course.": "과정을 시작할 준비가 되었습니다.",
+    # errors: files the course reads
+    "Check the path, or create the file first.": "경로를 확인하거나, 파일을 먼저 만드세요.",
+    "Run notebook {notebook} first, or call {helper} to create it here.":
+        "노트북 {notebook}을(를) 먼저 실행하거나, {helper}를 호출해 여기에 만드세요.",
+    "No file at {path}. {hint}": "{path}에 파일이 없습니다. {hint}",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": {}, "ko": KOREAN}
+# COURSE_LANGUAGE=ko python -m helpers.doctor: the language outside a notebook (unknown codes mean English).
+_language = os.environ.get("COURSE_LANGUAGE", "en") if os.environ.get("COURSE_LANGUAGE") in LANGUAGES else "en"
 
 
 def set_language(code: str) -> None:

@@ -67,8 +67,8 @@ def test_doctor_passes_a_complete_environment(monkeypatch, tmp_path) -> None:
     [
         ({"onnxscript": None}, "onnxscript", "not installed"),           # the exporter needs it
         ({"torch": "2.1.0"}, "torch", "course needs >= 2.11"),            # too old
-        ({"netron": None}, "netron", "notebook 03 needs it"),             # one notebook needs it: still blocks
-        ({"onnx2pytorch": None}, "onnx2pytorch", "notebooks 04 and 06"),
+        ({"netron": None}, "netron", "used in notebook 03"),              # one notebook needs it: still blocks
+        ({"onnx2pytorch": None}, "onnx2pytorch", "used in notebook 04, 06"),
         ({"matplotlib": None}, "matplotlib", "not installed"),            # the plots need it
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import json
 import re
 import string
@@ -202,10 +203,16 @@ def korean():
         i18n.set_language("en")
 
 
+TRANSLATED_MODULES = ("exercises", "doctor", "errors")  # the messages a student reads
+
+
 def _templates_used_in_exercises() -> list[str]:
-    tree = ast.parse(Path(exercises.__file__).read_text(encoding="utf-8"))
-    return [node.args[0].value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr"]
+    templates = []
+    for module in TRANSLATED_MODULES:
+        tree = ast.parse((Path(exercises.__file__).parent / f"{module}.py").read_text(encoding="utf-8"))
+        templates += [node.args[0].value for node in ast.walk(tree)
+                      if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr"]
+    return templates
 
 
 def _fields(template: str) -> list[tuple[str, str]]:
@@ -220,7 +227,7 @@ def test_every_message_of_the_exercises_has_a_korean_template_with_the_same_plac
     for english, korean_template in i18n.KOREAN.items():
         assert _fields(korean_template) == _fields(english), english
         assert HANGUL.search(korean_template) or english in {"Exercise {exercise}: {mark}. {message}"}, english
-    assert not set(i18n.KOREAN) - set(templates), "catalog entries that exercises.py no longer uses"
+    assert not set(i18n.KOREAN) - set(templates), "catalog entries that no module uses any more"
 
 
 def test_every_student_facing_message_goes_through_tr() -> None:
@@ -277,3 +284,23 @@ def test_bold_and_italic_markers_render(path: Path) -> None:
     for text in texts:
         html = re.sub(r"<code>.*?</code>", "", mistune.html(text), flags=re.S)
         assert "*" not in html, html[max(0, html.index("*") - 80):html.index("*") + 40]
+
+
+def test_the_doctor_and_the_file_errors_speak_korean_too(korean) -> None:
+    from helpers import doctor, errors
+
+    table = doctor.format_checks([doctor._package_check("netron", None), doctor._memory_check(1.0)])
+    assert "설치되지 않음" in table and "과정을 막는 문제 2개" in table
+    assert "먼저 실행하거나" in str(errors.missing_file_error("artifacts/linear.onnx"))
+
+
+def test_course_language_sets_the_language_outside_a_notebook() -> None:
+    import subprocess
+    import sys
+
+    code = "from helpers import doctor; print(doctor.format_checks([doctor._memory_check(1.0)]))"
+    env = {**os.environ, "COURSE_LANGUAGE": "ko"}
+    korean = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    english = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env={**os.environ, "COURSE_LANGUAGE": "xx"}, check=True)
+    assert "과정을 막는 문제" in korean.stdout and "blocking problem" in english.stdout
