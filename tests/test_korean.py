@@ -304,3 +304,12 @@ def test_course_language_sets_the_language_outside_a_notebook() -> None:
     english = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              env={**os.environ, "COURSE_LANGUAGE": "xx"}, check=True)
     assert "과정을 막는 문제" in korean.stdout and "blocking problem" in english.stdout
+
+
+@pytest.mark.parametrize("path", KOREAN, ids=lambda p: p.name)
+def test_the_agenda_tooling_reads_the_korean_notebooks(path: Path) -> None:
+    from helpers import workshop
+
+    title, objectives, minutes = workshop.notebook_outline(path)
+    english_title, english_objectives, english_minutes = workshop.notebook_outline(course.NOTEBOOKS_DIR / path.name)
+    assert HANGUL.search(title) and len(objectives) == len(english_objectives) and minutes == english_minutes
