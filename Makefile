@@ -6,6 +6,9 @@ VENV        ?= .venv
 CONSTRAINTS ?= constraints.txt
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Each environment keeps its own matplotlib font cache: a cache written by another Python install lists
+# font files that may be gone, and matplotlib then logs "findfont" warnings into notebook outputs.
+export MPLCONFIGDIR := $(abspath $(VENV))/matplotlib
 REQUIREMENTS := requirements.txt requirements-lab.txt requirements-dev.txt pyproject.toml
 
 # JupyterLab refuses to start as root unless told to. Docker containers, cloud VMs and many

@@ -117,13 +117,13 @@ def setup_notebook(seed: int = 0, *, quiet: bool = False) -> EnvironmentReport:
     from . import import_all
     from .bench import THREADS_VARIABLE, default_threads
 
+    silence_known_library_warnings()  # before anything imports matplotlib, which may build its font cache
     import_all()  # before seeding, as the package's eager import used to be
     if os.environ.get(THREADS_VARIABLE):
         torch.set_num_threads(default_threads())
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    silence_known_library_warnings()
     artifacts_dir()
     report = describe_environment()
     if not quiet:
@@ -142,11 +142,17 @@ KNOWN_LIBRARY_WARNINGS = (
 
 
 def silence_known_library_warnings() -> None:
-    """Hide the warnings in ``KNOWN_LIBRARY_WARNINGS`` (and only those) for the rest of this process."""
+    """Hide the warnings in ``KNOWN_LIBRARY_WARNINGS`` (and only those) for the rest of this process.
+
+    Also keeps matplotlib's font manager to errors: its "building the font cache" and "findfont: ...
+    falling back" notes (a new or stale font cache) say nothing about the course and would fill a cell.
+    """
+    import logging
     import warnings
 
     for category, message in KNOWN_LIBRARY_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=category)
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 def _blocking_problems(report: EnvironmentReport) -> list[str]:

@@ -121,3 +121,16 @@ def test_setup_hides_known_library_warnings_and_nothing_else() -> None:
         warnings.warn("`isinstance(treespec, LeafSpec)` is deprecated", UserWarning)  # another category: shown
     assert [str(w.message) for w in caught] == ["something a student should see",
                                                 "`isinstance(treespec, LeafSpec)` is deprecated"]
+
+
+def test_setup_keeps_matplotlib_font_notes_out_of_the_cells() -> None:
+    import logging
+
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    try:
+        logger.setLevel(logging.NOTSET)
+        course.silence_known_library_warnings()
+        assert not logger.isEnabledFor(logging.WARNING) and logger.isEnabledFor(logging.ERROR)
+    finally:
+        logger.setLevel(level)
