@@ -15,7 +15,9 @@ import re
 from pathlib import Path
 from urllib.parse import urlencode
 
-from .environment import EnvironmentReport, artifacts_dir, describe_environment
+from . import import_all
+from .doctor import diagnose
+from .environment import THREADS_VARIABLE, EnvironmentReport, artifacts_dir, default_threads, describe_environment
 
 __all__ = [
     "REPO_URL",
@@ -114,9 +116,6 @@ def setup_notebook(seed: int = 0, *, quiet: bool = False) -> EnvironmentReport:
     import numpy as np
     import torch
 
-    from . import import_all
-    from .bench import THREADS_VARIABLE, default_threads
-
     silence_known_library_warnings()  # before anything imports matplotlib, which may build its font cache
     import_all()  # before seeding, as the package's eager import used to be
     if os.environ.get(THREADS_VARIABLE):
@@ -156,8 +155,6 @@ def silence_known_library_warnings() -> None:
 
 
 def _blocking_problems(report: EnvironmentReport) -> list[str]:
-    from .doctor import diagnose
-
     return [f"{check.name}: {check.detail}. {check.fix}" for check in diagnose(report) if check.verdict == "fail"]
 
 

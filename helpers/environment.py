@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import importlib.metadata
 import os
 import platform
+import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +17,13 @@ __all__ = [
     "describe_environment",
     "detect_platform",
     "gpu_available",
+    "gpu_name",
+    "onnxruntime_has_cuda",
+    "cpu_name",
+    "MachineInfo",
+    "default_threads",
+    "THREADS_VARIABLE",
+    "describe_machine",
     "package_version",
     "artifacts_dir",
     "cpu_int8_features",
@@ -42,11 +52,54 @@ def detect_platform() -> str:
     return "local"
 
 
+def gpu_name() -> str | None:
+    """The name of the CUDA GPU PyTorch can use here, or None (also when PyTorch is not installed).
+
+    The course's one GPU detection: every other check (``gpu_available``, the benchmark backends, the
+    machine descriptions) asks this function.
+    """
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+
+
 def gpu_available() -> bool:
     """True when PyTorch can use a CUDA GPU here."""
-    import torch
+    return gpu_name() is not None
 
-    return bool(torch.cuda.is_available())
+
+def onnxruntime_has_cuda() -> bool:
+    """True when the installed onnxruntime offers the CUDA execution provider (the onnxruntime-gpu build)."""
+    try:
+        import onnxruntime
+    except ImportError:
+        return False
+    return "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+
+
+def cpu_name() -> str:
+    """The CPU's model name (from ``/proc/cpuinfo`` on Linux, else what ``platform`` knows)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _gpu_driver() -> str | None:
+    """The NVIDIA driver version, read from ``nvidia-smi`` (None without it)."""
+    if shutil.which("nvidia-smi") is None:
+        return None
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+                             capture_output=True, text=True, timeout=20, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.strip().splitlines()[0] if out.strip() else None
 
 
 @dataclass
@@ -76,14 +129,7 @@ class EnvironmentReport:
 
 def describe_environment() -> EnvironmentReport:
     """Collect versions, GPU and onnxruntime providers into an EnvironmentReport."""
-    gpu = None
-    try:
-        import torch
-
-        if torch.cuda.is_available():
-            gpu = torch.cuda.get_device_name(0)
-    except ImportError:
-        pass
+    gpu = gpu_name()
     try:
         import onnxruntime
 
@@ -126,6 +172,66 @@ def cpu_int8_features(cpuinfo: str | None = None) -> list[str] | None:
         if key.strip() in ("flags", "Features"):
             flags.update(value.split())
     return [name for flag, name in INT8_CPU_FLAGS.items() if flag in flags]
+
+
+THREADS_VARIABLE = "COURSE_THREADS"  # the most threads a benchmark may use, e.g. 2 on a shared hub
+
+
+def default_threads() -> int:
+    """How many threads a benchmark uses: the CPUs this process may run on, capped by ``COURSE_THREADS``.
+
+    ``os.sched_getaffinity`` counts only the CPUs the process is allowed on (``taskset``, a container's
+    cpuset); where it does not exist (macOS, Windows) every CPU counts. On a shared JupyterHub set
+    ``COURSE_THREADS`` to each user's CPU limit, so the benchmarks do not fight over the cores.
+    """
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cap = os.environ.get(THREADS_VARIABLE, "").strip()
+    if not cap:
+        return usable
+    if not cap.isdigit() or int(cap) < 1:
+        raise ValueError(f"{THREADS_VARIABLE}={cap!r} is not a positive whole number: set it to the most threads "
+                         f"a benchmark may use (e.g. {THREADS_VARIABLE}=2), or unset it to use all {usable} CPUs.")
+    return min(usable, int(cap))
+
+
+BENCHMARK_PACKAGES = ("torch", "torchvision", "onnx", "onnxruntime", "onnxruntime-gpu")
+
+
+@dataclass
+class MachineInfo:
+    """Where a benchmark ran: CPU, cores, threads, GPU (name, driver, CUDA), library versions and date."""
+
+    cpu: str
+    cores: int
+    gpu: str | None
+    threads: int
+    versions: dict[str, str | None]
+    date: str
+    python: str = field(default_factory=platform.python_version)
+    gpu_driver: str | None = None
+    cuda: str | None = None
+
+    def __str__(self) -> str:
+        versions = ", ".join(f"{k} {v}" for k, v in self.versions.items() if v)
+        gpu = self.gpu or "none"
+        if self.gpu:
+            gpu += "".join(f", {label} {value}" for label, value in (("driver", self.gpu_driver),
+                                                                      ("CUDA", self.cuda)) if value)
+        return f"{self.cpu} ({self.cores} cores, {self.threads} threads) · GPU: {gpu} · {versions} · {self.date}"
+
+
+def describe_machine(threads: int | None = None) -> MachineInfo:
+    """Describe this machine for a benchmark record (``threads`` defaults to ``default_threads()``)."""
+    gpu = gpu_name()
+    cuda = None
+    if gpu is not None:
+        import torch  # gpu_name() found it
+
+        cuda = torch.version.cuda
+    versions = {name: package_version(name) for name in BENCHMARK_PACKAGES}
+    return MachineInfo(cpu_name(), os.cpu_count() or 1, gpu, threads or default_threads(), versions,
+                       _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d"),
+                       gpu_driver=_gpu_driver() if gpu else None, cuda=cuda)
 
 
 def artifacts_dir(create: bool = True) -> Path:

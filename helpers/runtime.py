@@ -1,4 +1,4 @@
-"""Run ONNX models in onnxruntime: provider choice, validated inputs, output comparison."""
+"""Run ONNX models in onnxruntime: provider choice, validated inputs, output comparison (notebook 02; used from 04 on)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 
+from .environment import onnxruntime_has_cuda
 from .onnx_file import TensorInfo, load_onnx, tensor_infos
 
 __all__ = ["Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy"]
@@ -56,10 +57,9 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         custom_op_libraries: shared libraries with kernels for custom-domain operators (notebook 08).
     """
     model = load_onnx(onnx_path)
-    available = ort.get_available_providers()
     if device not in ("auto", "cpu", "cuda"):
         raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}.")
-    has_cuda = "CUDAExecutionProvider" in available
+    has_cuda = onnxruntime_has_cuda()
     if device == "cuda" and not has_cuda:
         raise RuntimeError("onnxruntime has no CUDAExecutionProvider here. On a machine with an NVIDIA GPU, "
                            "uninstall 'onnxruntime' and install 'onnxruntime-gpu' (never both); or use device='cpu'.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ import torch
 
 import helpers
 from helpers import bench
+from helpers.bench import backends
 
 
 @pytest.mark.parametrize(
@@ -114,12 +116,57 @@ def test_broken_json_is_explained(tmp_path) -> None:
         bench.SweepResult.from_json(path)
 
 
-def test_recorded_results_are_filtered_by_gpu_rows(tiny_sweep, tmp_path) -> None:
+def _synthetic_sweep(medians: dict[str, dict[int, float]], gpu: str | None = "Test GPU") -> bench.SweepResult:
+    """A sweep with the given medians (ms), as a recording from a machine with ``gpu`` would hold."""
+    machine = bench.describe_machine(threads=1)
+    machine.gpu = gpu
+    rows = [bench.SweepRow(b, n, m, m, m, 0.0, 1, n / m * 1000) for b, by_batch in medians.items()
+            for n, m in by_batch.items()]
+    return bench.SweepResult("toy", rows, [], machine)
+
+
+GPU_SWEEP = {
+    "pytorch-cpu": {1: 1.0, 8: 6.0, 64: 50.0},
+    "pytorch-cuda": {1: 2.0, 8: 2.1, 64: 3.0},
+    "pytorch-cuda+copies": {1: 4.0, 8: 7.0, 64: 12.0},
+}
+
+
+def test_recorded_results_keep_only_sweeps_with_gpu_rows(tiny_sweep, tmp_path) -> None:
     tiny_sweep.to_json(tmp_path / "cpu_only.json")
-    assert bench.load_recorded_results(tmp_path) == []
-    assert len(bench.load_recorded_results(tmp_path, needs_gpu=False)) == 1
-    for sweep in bench.load_recorded_results():  # whatever ships with the course must have GPU rows
-        assert sweep.machine.gpu and any(r.backend.endswith("cuda") for r in sweep.rows)
+    _synthetic_sweep(GPU_SWEEP).to_json(tmp_path / "toy_gpu.json")
+    assert [s.source for s in bench.load_recorded_results(tmp_path)] == ["recorded in toy_gpu.json"]
+    assert len(bench.load_recorded_results(tmp_path, needs_gpu=False)) == 2
+    # Every file that ships with the course is a GPU recording: none is dropped by the filter.
+    shipped = sorted(bench.RECORDED_DIR.glob("*.json"))
+    assert len(bench.load_recorded_results()) == len(shipped)
+
+
+def test_a_recording_keeps_the_gpu_driver_and_cuda_and_reads_older_files(tmp_path) -> None:
+    sweep = _synthetic_sweep(GPU_SWEEP)
+    sweep.machine.gpu_driver, sweep.machine.cuda = "580.1", "13.0"
+    again = bench.SweepResult.from_json(sweep.to_json(tmp_path / "s.json"))
+    assert (again.machine.gpu, again.machine.gpu_driver, again.machine.cuda) == ("Test GPU", "580.1", "13.0")
+    assert "Test GPU, driver 580.1, CUDA 13.0" in str(again.machine)
+    data = json.loads((tmp_path / "s.json").read_text())
+    for key in ("gpu_driver", "cuda"):
+        del data["machine"][key]  # a file written before these fields existed
+    (tmp_path / "old.json").write_text(json.dumps(data))
+    assert bench.SweepResult.from_json(tmp_path / "old.json").machine.gpu_driver is None
+
+
+def test_copy_share_and_summary_of_a_gpu_sweep() -> None:
+    sweep = _synthetic_sweep(GPU_SWEEP)
+    assert bench.copy_share(sweep, "pytorch-cuda") == pytest.approx({1: 0.5, 8: 0.7, 64: 0.75})
+    summary = bench.summarize_sweep(sweep)
+    assert summary.crossovers == {"pytorch-cuda": 8, "pytorch-cuda+copies": 64}
+    assert summary.best_cpu == {1: "pytorch-cpu", 8: "pytorch-cpu", 64: "pytorch-cpu"}
+    text = str(summary)
+    assert "from batch 8 on" in text and "copies take 50% of an end-to-end call at batch 1" in text
+    with pytest.raises(ValueError, match="no end-to-end mode"):
+        bench.copy_share(sweep, "pytorch-cpu")
+    with pytest.raises(ValueError, match="no CPU backend"):
+        bench.summarize_sweep(_synthetic_sweep({"pytorch-cuda": {1: 1.0}}))
 
 
 def test_speedups_and_plots(tiny_sweep) -> None:
@@ -152,16 +199,15 @@ def test_cli_on_a_tiny_configuration(tmp_path, capsys) -> None:
     assert (tmp_path / "linear_cpu_speedup.png").exists() and (tmp_path / "linear_cpu.csv").exists()
 
 
-def test_crossover_batch() -> None:
-    machine = bench.describe_machine()
-    rows = [bench.SweepRow(b, n, m, m, m, 0.0, 1, n / m) for b, n, m in [
-        ("onnxruntime-cpu", 1, 1.0), ("onnxruntime-cpu", 8, 8.0), ("onnxruntime-cpu", 64, 64.0),
-        ("pytorch-cuda", 1, 3.0), ("pytorch-cuda", 8, 4.0), ("pytorch-cuda", 64, 6.0)]]
-    sweep = bench.SweepResult("toy", rows, [], machine)
+def test_crossover_batch_is_where_the_candidate_stays_faster() -> None:
+    sweep = _synthetic_sweep({"onnxruntime-cpu": {1: 1.0, 8: 8.0, 64: 64.0, 256: 256.0},
+                              "pytorch-cuda": {1: 3.0, 8: 4.0, 64: 6.0, 256: 9.0},
+                              "pytorch-cuda+copies": {1: 0.9, 8: 9.0, 64: 30.0, 256: 100.0}})
     assert bench.crossover_batch(sweep, "pytorch-cuda", "onnxruntime-cpu") == 8
-    assert bench.crossover_batch(sweep, "onnxruntime-cpu", "pytorch-cuda") == 1
-    slow = bench.SweepResult("toy", [r for r in rows if r.batch_size == 1], [], machine)
-    assert bench.crossover_batch(slow, "pytorch-cuda", "onnxruntime-cpu") is None
+    # faster at batch 1 by chance, slower at 8: the crossover is 64, not 1
+    assert bench.crossover_batch(sweep, "pytorch-cuda+copies", "onnxruntime-cpu") == 64
+    assert bench.crossover_batch(sweep, "onnxruntime-cpu", "pytorch-cuda") is None
+    assert bench.crossover_batch(sweep, "pytorch-cuda", "pytorch-cpu") is None  # never measured
 
 
 @pytest.mark.parametrize(
@@ -174,8 +220,8 @@ def test_crossover_batch() -> None:
     ],
 )
 def test_default_threads_follow_the_usable_cpus_and_the_cap(monkeypatch, affinity, cap, expected) -> None:
-    monkeypatch.setattr(bench.os, "sched_getaffinity", lambda pid: affinity, raising=False)
-    monkeypatch.setattr(bench.os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: affinity, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
     if cap is None:
         monkeypatch.delenv("COURSE_THREADS", raising=False)
     else:
@@ -184,8 +230,8 @@ def test_default_threads_follow_the_usable_cpus_and_the_cap(monkeypatch, affinit
 
 
 def test_default_threads_without_affinity_and_a_wrong_cap(monkeypatch) -> None:
-    monkeypatch.delattr(bench.os, "sched_getaffinity", raising=False)  # macOS and Windows
-    monkeypatch.setattr(bench.os, "cpu_count", lambda: 6)
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # macOS and Windows
+    monkeypatch.setattr(os, "cpu_count", lambda: 6)
     monkeypatch.delenv("COURSE_THREADS", raising=False)
     assert bench.default_threads() == 6
     monkeypatch.setenv("COURSE_THREADS", "two")
@@ -194,7 +240,7 @@ def test_default_threads_without_affinity_and_a_wrong_cap(monkeypatch) -> None:
 
 
 def test_sweep_and_machine_use_the_default_threads(monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr(bench.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     monkeypatch.delenv("COURSE_THREADS", raising=False)
     model = helpers.make_linear_model()
     path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "linear.onnx", verify=False).path
@@ -221,6 +267,73 @@ def test_plots_tell_backends_apart_without_colour(tiny_sweep) -> None:
 
 
 def test_every_backend_has_its_own_marker_and_line_style() -> None:
-    styles = [bench.BACKEND_STYLES[name] for name in bench.BACKENDS]
-    for key in ("marker", "linestyle", "color"):
-        assert len({style[key] for style in styles}) == len(bench.BACKENDS), key
+    styles = {name: bench.BACKEND_STYLES[name] for name in bench.BACKENDS}
+    assert len({s["marker"] for s in styles.values()}) == len(styles)
+    assert len({(s["marker"], s["linestyle"]) for s in styles.values()}) == len(styles)
+    on_device = [name for name in styles if not name.endswith("+copies")]
+    assert len({styles[name]["color"] for name in on_device}) == len(on_device)
+    for name in set(styles) - set(on_device):  # end to end: its mode's colour, a dotted line
+        assert styles[name]["color"] == styles[name.removesuffix("+copies")]["color"]
+        assert styles[name]["linestyle"] == ":"
+
+
+def test_backend_names_are_read_into_specs() -> None:
+    assert bench.parse_backend("pytorch-cpu") == bench.BackendSpec("pytorch", "cpu", "fp32", False)
+    assert bench.parse_backend("pytorch-cuda-fp16+copies") == bench.BackendSpec("pytorch", "cuda", "fp16", True)
+    assert bench.parse_backend("onnxruntime-cuda") == bench.BackendSpec("onnxruntime", "cuda", "fp32", False)
+    with pytest.raises(ValueError, match="choose from"):
+        bench.parse_backend("pytorch-tpu")
+
+
+def test_the_end_to_end_pytorch_runner_returns_a_host_result_and_leaves_the_model_alone() -> None:
+    model = helpers.make_linear_model()
+    x = torch.randn(4, 10)
+    fn, sync = backends.torch_runner(model, x, device="cpu", copies=True)
+    assert sync is None  # nothing to wait for on the CPU
+    result = fn()
+    assert result.device.type == "cpu" and result.dtype == torch.float32
+    torch.testing.assert_close(result, model(x).detach())
+    assert model.training  # the runner timed a copy; the caller's model is still in training mode
+
+
+def test_the_io_binding_runner_matches_a_plain_run(tmp_path) -> None:
+    model = helpers.make_linear_model()
+    path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "linear.onnx", verify=False).path
+    x = torch.randn(3, 10)
+    bound, sync = backends.onnxruntime_runner(path, x, device="cpu", io_binding=True, threads=1)
+    plain, no_sync = backends.onnxruntime_runner(path, x, device="cpu", threads=1)
+    assert no_sync is None and sync is not None
+    bound()
+    sync()
+    with torch.no_grad():
+        expected = model(x).numpy()
+    assert helpers.compare_outputs(expected, plain()[0])
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only error")
+def test_a_cuda_runner_without_a_gpu_says_why(tmp_path) -> None:
+    path = helpers.export_model(helpers.make_linear_model(), torch.randn(2, 10), tmp_path / "l.onnx", verify=False).path
+    with pytest.raises(RuntimeError, match="onnxruntime-gpu"):
+        backends.onnxruntime_runner(path, torch.randn(1, 10), device="cuda")
+
+
+def test_plot_recording_names_the_machine() -> None:
+    fig = bench.plot_recording(_synthetic_sweep(GPU_SWEEP))
+    title = fig._suptitle.get_text()
+    assert "GPU Test GPU" in title and "toy" in title and len(fig.axes) == 2
+
+
+def test_cli_recording_preset(monkeypatch, tmp_path, capsys) -> None:
+    seen = []
+
+    def fake_sweep(model, onnx_path, shape, batch_sizes, **kwargs):
+        seen.append((kwargs["model_name"], list(batch_sizes), kwargs["backends"]))
+        return _synthetic_sweep(GPU_SWEEP)
+
+    monkeypatch.setattr(bench.cli, "run_sweep", fake_sweep)
+    monkeypatch.setattr(bench.cli, "_prepare", lambda name, folder: (None, folder / f"{name}.onnx", (10,)))
+    assert bench.main(["--recording", "--output", str(tmp_path), "--no-progress"]) == 0
+    assert [name for name, _, _ in seen] == ["linear", "mobilenet_v3_small", "resnet18"]
+    assert all(sizes[0] == 1 and sizes[-1] >= 256 and set(b) == set(bench.BACKENDS) for _, sizes, b in seen)
+    out = capsys.readouterr().out
+    assert "from batch 8 on" in out and (tmp_path / "toy_gpu.json").exists()

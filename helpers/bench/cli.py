@@ -1,0 +1,95 @@
+"""``python -m helpers.bench``: run a sweep outside Jupyter and write JSON, CSV and PNG files (notebook 05).
+
+``--recording`` runs the course's GPU recording (three models, batch 1 to 256, every backend in both
+timing modes) that ships in ``helpers/recorded/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from ..environment import THREADS_VARIABLE
+from ..export import export_model
+from ..models import make_linear_model, make_torchvision_model
+from .backends import BACKENDS
+from .plots import plot_latency, plot_speedup, plot_throughput
+from .sweep import SweepResult, run_sweep, summarize_sweep
+
+__all__ = ["main", "RECORDING"]
+
+# The recording shipped with the course: what notebook 05 plots when there is no GPU.
+RECORDING = {"models": ["linear", "mobilenet_v3_small", "resnet18"],
+             "batch_sizes": [1, 2, 4, 8, 16, 32, 64, 128, 256], "repeat": 10, "warmup": 3, "min_time": 0.3}
+MODELS = ("linear", "resnet18", "mobilenet_v3_small", "efficientnet_b0")
+
+
+def _prepare(model_name: str, directory: Path):
+    """The model (random weights), its ONNX file written in ``directory``, and the shape of one input row."""
+    import torch  # heavy: only when a sweep runs
+
+    if model_name == "linear":
+        model, shape = make_linear_model(), (10,)
+    else:
+        model, shape = make_torchvision_model(model_name), (3, 224, 224)
+    onnx_path = directory / f"bench_{model_name}.onnx"
+    export_model(model, torch.randn(2, *shape), onnx_path, verify=False)
+    return model, onnx_path, shape
+
+
+def _write(sweep: SweepResult, directory: Path) -> list[Path]:
+    """The sweep as JSON and CSV, and its plots as PNG files, named after the model and the machine."""
+    stem = f"{sweep.model}_{'gpu' if sweep.machine.gpu else 'cpu'}"
+    written = [sweep.to_json(directory / f"{stem}.json"), sweep.to_csv(directory / f"{stem}.csv")]
+    plots = [("latency", plot_latency), ("throughput", plot_throughput)]
+    plots += [("speedup", plot_speedup)] if "pytorch-cpu" in sweep.backends else []
+    for name, plot in plots:
+        figure = plot(sweep)
+        figure.savefig(directory / f"{stem}_{name}.png", dpi=120)
+        written.append(directory / f"{stem}_{name}.png")
+    return written
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--models", "--model", nargs="+", default=["resnet18"], choices=MODELS)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--min-time", type=float, default=1.0, help="seconds per cell, at least")
+    parser.add_argument("--threads", type=int, default=None,
+                        help=f"default: the CPUs this process may use, capped by ${THREADS_VARIABLE}")
+    parser.add_argument("--recording", action="store_true",
+                        help=f"the course's recording: models {' '.join(RECORDING['models'])}, batch sizes "
+                             f"{' '.join(map(str, RECORDING['batch_sizes']))}, every backend")
+    parser.add_argument("--output", type=Path, default=Path("bench-results"))
+    parser.add_argument("--no-progress", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: run a sweep per model, print its table, write JSON, CSV and PNG files."""
+    args = _parser().parse_args(argv)
+    if args.recording:
+        for key, value in RECORDING.items():
+            setattr(args, key, value)
+    import matplotlib  # heavy: only when the CLI runs
+
+    matplotlib.use("Agg")
+    args.output.mkdir(parents=True, exist_ok=True)
+    for model_name in args.models:
+        with tempfile.TemporaryDirectory() as scratch:  # the ONNX file is not part of the record
+            model, onnx_path, shape = _prepare(model_name, Path(scratch))
+            sweep = run_sweep(model, onnx_path, shape, args.batch_sizes, backends=args.backends,
+                              warmup=args.warmup, repeat=args.repeat, min_time=args.min_time, threads=args.threads,
+                              progress=not args.no_progress, model_name=model_name)
+        print(sweep.machine)
+        print(sweep.table())
+        if any("-cuda" in b for b in sweep.backends):
+            print(summarize_sweep(sweep))
+        written = _write(sweep, args.output)
+        print("wrote", ", ".join(p.name for p in written), "in", args.output, flush=True)
+    return 0

@@ -1,0 +1,129 @@
+"""Timing code honestly: warm-up, repeats, medians and spread, and a synchronised clock (notebook 05).
+
+The ground floor of ``helpers.bench``: of the course it imports only ``environment``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..environment import THREADS_VARIABLE, default_threads
+
+__all__ = ["SimulatedGPU", "TimingStats", "BenchmarkResult", "timing_stats", "benchmark", "benchmark_all",
+           "default_threads", "THREADS_VARIABLE"]
+
+class SimulatedGPU:
+    """A stand-in for a CUDA device, for practising GPU timing on any machine.
+
+    ``run()`` queues ``kernel_ms`` of work and returns at once, as a CUDA kernel launch does;
+    ``synchronize()`` waits until all queued work is done, as ``torch.cuda.synchronize()`` does. The
+    first ``cold_calls`` calls cost ``cold_ms`` each (lazy initialisation, as on a real GPU).
+    """
+
+    def __init__(self, kernel_ms: float = 5.0, cold_calls: int = 2, cold_ms: float = 100.0) -> None:
+        self.kernel_ms, self.cold_calls, self.cold_ms = kernel_ms, cold_calls, cold_ms
+        self.launched = 0
+        self._busy_until = time.perf_counter()
+
+    def run(self) -> None:
+        """Queue one call's work and return immediately."""
+        self.launched += 1
+        cost_ms = self.cold_ms if self.launched <= self.cold_calls else self.kernel_ms
+        self._busy_until = max(self._busy_until, time.perf_counter()) + cost_ms / 1000
+
+    def synchronize(self) -> None:
+        """Block until every queued call has finished."""
+        delay = self._busy_until - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+
+    def __repr__(self) -> str:
+        return f"SimulatedGPU(kernel_ms={self.kernel_ms}, launched={self.launched})"
+
+
+@dataclass(frozen=True)
+class TimingStats:
+    """Summary of repeated timings, in milliseconds."""
+
+    median: float
+    p10: float
+    p90: float
+    iqr: float
+    mean: float
+    runs: int
+
+
+def timing_stats(times_ms: Sequence[float]) -> TimingStats:
+    """Median, 10th/90th percentiles, inter-quartile range and mean of timings in milliseconds."""
+    if len(times_ms) == 0:
+        raise ValueError("No timings to summarise: run the benchmark at least once (repeat >= 1).")
+    values = np.asarray(times_ms, dtype=np.float64)
+    q10, q25, q50, q75, q90 = np.percentile(values, [10, 25, 50, 75, 90])
+    return TimingStats(float(q50), float(q10), float(q90), float(q75 - q25), float(values.mean()), len(values))
+
+
+@dataclass
+class BenchmarkResult:
+    """Timings of one function, with the batch size and thread count they were measured at."""
+
+    name: str
+    times_ms: list[float]
+    batch_size: int = 1
+    threads: int = 1
+
+    @property
+    def stats(self) -> TimingStats:
+        return timing_stats(self.times_ms)
+
+    @property
+    def median_ms(self) -> float:
+        return self.stats.median
+
+    @property
+    def throughput(self) -> float:
+        """Items per second at the median latency."""
+        return self.batch_size / (self.median_ms / 1000.0)
+
+    def __str__(self) -> str:
+        s = self.stats
+        return (f"{self.name}: median {s.median:.3f} ms (p10 {s.p10:.3f}, p90 {s.p90:.3f}, IQR {s.iqr:.3f}) "
+                f"over {s.runs} runs, batch {self.batch_size}, {self.throughput:,.0f} items/s, {self.threads} threads")
+
+
+def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, min_time: float = 0.0,
+              batch_size: int = 1, name: str = "", synchronize: Callable[[], None] | None = None,
+              threads: int | None = None, clock: Callable[[], float] = time.perf_counter) -> BenchmarkResult:
+    """Time ``fn()``: ``warmup`` untimed calls, then at least ``repeat`` timed calls and ``min_time`` seconds.
+
+    ``synchronize`` (e.g. ``torch.cuda.synchronize``) is called before starting and before stopping
+    each clock, so asynchronous GPU work is inside the measurement.
+    """
+    if repeat < 1 or warmup < 0:
+        raise ValueError(f"repeat must be >= 1 and warmup >= 0, got repeat={repeat}, warmup={warmup}.")
+    sync = synchronize or (lambda: None)
+    for _ in range(warmup):
+        fn()
+    sync()
+    times: list[float] = []
+    started = clock()
+    while len(times) < repeat or clock() - started < min_time:
+        t0 = clock()
+        fn()
+        sync()
+        times.append((clock() - t0) * 1000.0)
+    if threads is None:
+        import torch  # heavy: only when the caller does not say how many threads ran
+
+        threads = torch.get_num_threads()
+    return BenchmarkResult(name, times, batch_size, threads)
+
+
+def benchmark_all(functions: dict[str, Callable[[], object]], *, batch_size: int = 1, warmup: int = 3,
+                  repeat: int = 15, min_time: float = 0.5, threads: int | None = None) -> dict[str, BenchmarkResult]:
+    """Benchmark several zero-argument functions one after another with the same settings."""
+    return {name: benchmark(fn, warmup=warmup, repeat=repeat, min_time=min_time, batch_size=batch_size,
+                            name=name, threads=threads) for name, fn in functions.items()}
