@@ -1,13 +1,23 @@
-"""Shared fixtures: a trained Linear model and its ONNX export, made once per test session."""
+"""Shared fixtures: a trained Linear model and its ONNX export (made once per session), the paths that
+would identify this machine, and a free port plus a wait loop for tests that start a server."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sysconfig
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import torch
 
 import helpers
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +60,48 @@ def torchvision_onnx(tmp_path_factory: pytest.TempPathFactory):
         return cache[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def machine_paths() -> list[str]:
+    """Absolute paths a file must not hold: this checkout, site-packages, the standard library, the home folder.
+
+    These are what the exporter's stack traces name (the model's source file, torch's own frames), so a
+    file that holds none of them was really stripped; the temporary folder never appears in a trace.
+    """
+    folders = {ROOT, Path(sysconfig.get_paths()["purelib"]), Path(sysconfig.get_paths()["stdlib"]), Path.home()}
+    folders |= {folder.resolve() for folder in folders}
+    return sorted(str(folder) for folder in folders if len(folder.parts) > 1)  # a home of "/" would match anything
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until(probe: Callable[[], T | None], process: subprocess.Popen, what: str, timeout: float,
+                log: Path | None = None) -> T:
+    """Call ``probe`` twice a second until it returns something; fail when ``process`` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        if process.poll() is not None:
+            raise AssertionError(f"waiting for {what}: the process exited with status {process.returncode}"
+                                 f"{_tail(log)}")
+        time.sleep(0.5)
+    raise AssertionError(f"waiting for {what}: gave up after {timeout:.0f} s{_tail(log)}")
+
+
+def _tail(log: Path | None) -> str:
+    return "\n" + log.read_text(errors="replace")[-2000:] if log else ""
+
+
+@pytest.fixture
+def wait_until() -> Callable[..., object]:
+    """``wait_until(probe, process, what, timeout, log=None)``: poll a starting server (see ``_wait_until``)."""
+    return _wait_until

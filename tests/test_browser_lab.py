@@ -6,7 +6,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -29,24 +28,12 @@ def _chromium() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_server(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"JupyterLab did not answer at {url} within {timeout:.0f} s")
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def _copy_without_outputs(name: str, folder: Path) -> None:
@@ -59,9 +46,9 @@ def _copy_without_outputs(name: str, folder: Path) -> None:
 
 
 @pytest.fixture
-def lab(tmp_path):
+def lab(tmp_path, free_port: int, wait_until):
     """JupyterLab on 127.0.0.1 with a random token, serving an empty folder (each test copies its notebook in)."""
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port, secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / ".runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / ".config"))
     log = (tmp_path / "lab.log").open("w")
     process = subprocess.Popen(
@@ -70,7 +57,8 @@ def lab(tmp_path):
          f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_for_server(f"http://127.0.0.1:{port}/api/status?token={token}", process)
+        status = f"http://127.0.0.1:{port}/api/status?token={token}"
+        wait_until(lambda: _answers(status), process, f"JupyterLab to answer at {status}", timeout=90)
         yield f"http://127.0.0.1:{port}", token, tmp_path
     finally:
         process.terminate()

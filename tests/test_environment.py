@@ -140,11 +140,28 @@ def test_memory_of_this_machine_is_read() -> None:
     assert ram is not None and 0.5 < ram < 100_000
 
 
-def test_doctor_cli_exit_status(capsys) -> None:
-    status = doctor.main()
-    out = capsys.readouterr().out
-    assert status == (1 if "FAIL" in out else 0)
-    assert "onnxruntime builds" in out and "memory" in out
+def _run_doctor(python: Path | str, pythonpath: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m helpers.doctor`` from the checkout as a student would: in English, no stray PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "COURSE_LANGUAGE")}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return subprocess.run([str(python), "-m", "helpers.doctor"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_doctor_cli_exits_0_in_the_course_environment() -> None:
+    done = _run_doctor(sys.executable)  # the environment these tests run in has every package
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Ready for the course." in done.stdout and "FAIL" not in done.stdout
+
+
+def test_doctor_cli_exits_1_when_a_package_does_not_import(tmp_path: Path) -> None:
+    # Installed (its metadata is there) but broken on import, as after an interrupted upgrade.
+    (tmp_path / "onnx2pytorch").mkdir()
+    (tmp_path / "onnx2pytorch" / "__init__.py").write_text("raise ImportError('broken on purpose')\n")
+    done = _run_doctor(sys.executable, pythonpath=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"^FAIL  onnx2pytorch .*broken on purpose", done.stdout, re.M), done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -156,9 +173,7 @@ def bare_python(tmp_path_factory) -> Path:
 
 
 def test_doctor_explains_a_bare_python_without_a_traceback(bare_python: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([str(bare_python), "-m", "helpers.doctor"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = _run_doctor(bare_python)
     output = done.stdout + done.stderr
     assert done.returncode == 1 and "Traceback" not in output, output
     for name in doctor.MINIMUM:
@@ -195,11 +210,31 @@ def test_cpu_int8_features_of_this_machine_is_a_list_or_unknown() -> None:
     assert features is None or all(name in helpers.environment.INT8_CPU_FLAGS.values() for name in features)
 
 
-def test_our_own_deprecation_warnings_fail_the_tests() -> None:
+_OLD_HELPERS = """
+import warnings
+
+def warned_here():
+    warnings.warn("old_name is deprecated; use new_name", DeprecationWarning, stacklevel=1)
+
+def warned_at_the_caller():
+    warnings.warn("helpers.old_name is deprecated; use new_name", DeprecationWarning, stacklevel=2)
+"""
+
+
+@pytest.mark.parametrize("function", ["warned_here", "warned_at_the_caller"])
+def test_our_own_deprecation_warnings_fail_the_tests(function: str) -> None:
+    import types
+
+    module = types.ModuleType("helpers.old_names")  # as if a helpers module deprecated a name
+    exec(compile(_OLD_HELPERS, "helpers/old_names.py", "exec"), module.__dict__)
+    with pytest.raises(DeprecationWarning, match="deprecated"):
+        getattr(module, function)()
+
+
+def test_library_deprecation_warnings_do_not_fail_the_tests() -> None:
     import warnings
 
-    with pytest.raises(DeprecationWarning):
-        warnings.warn_explicit("old helper", DeprecationWarning, "helpers/fake.py", 1, module="helpers.fake")
+    warnings.warn_explicit("old API", DeprecationWarning, "somelib/api.py", 1, module="somelib.api")
 
 
 def test_importing_helpers_imports_no_course_library() -> None:

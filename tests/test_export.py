@@ -84,46 +84,51 @@ def test_non_onnx_bytes_are_refused(tmp_path, content: bytes) -> None:
         helpers.load_onnx(path)
 
 
-def test_exported_file_holds_no_machine_paths(linear_onnx) -> None:
-    model = onnx.load(linear_onnx)
-    keys = {p.key for node in model.graph.node for p in node.metadata_props}
+def test_exported_file_holds_no_machine_paths(linear_onnx, machine_paths) -> None:
+    text = linear_onnx.read_bytes().decode("latin-1")
+    assert not [path for path in machine_paths if path in text]
+    keys = {p.key for node in onnx.load(linear_onnx).graph.node for p in node.metadata_props}
     assert "pkg.torch.onnx.stack_trace" not in keys and "pkg.torch.onnx.class_hierarchy" in keys
-    assert str(linear_onnx.parent.parent) not in linear_onnx.read_bytes().decode("latin-1")
 
 
-def test_stack_traces_can_be_kept(tmp_path, linear_model) -> None:
+def test_stack_traces_can_be_kept(tmp_path, linear_model, machine_paths) -> None:
     report = helpers.export_model(linear_model, torch.randn(2, 10), tmp_path / "k.onnx", keep_stack_traces=True)
     keys = {p.key for node in onnx.load(report.path).graph.node for p in node.metadata_props}
     assert "pkg.torch.onnx.stack_trace" in keys
+    # The kept traces name this machine's folders: the list the test above checks is the one that leaks.
+    assert [path for path in machine_paths if path in report.path.read_bytes().decode("latin-1")]
     assert helpers.export.strip_stack_traces(report.path) == 1
+    assert not [path for path in machine_paths if path in report.path.read_bytes().decode("latin-1")]
 
 
 def test_custom_dynamic_shapes_are_used_not_replaced_by_the_default(tmp_path) -> None:
-    # The default makes only dimension 0 dynamic; a caller's dynamic_shapes must reach the exporter.
+    # The default would give ("batch", 5, 4): only the caller's spec names two dimensions rows and cols.
     model = torch.nn.Linear(4, 2)
     spec = ({0: torch.export.Dim("rows"), 1: torch.export.Dim("cols")},)
-
-    class Transposed(torch.nn.Module):  # (rows, cols, 4): both leading dimensions may vary
-        def __init__(self):
-            super().__init__()
-            self.linear = model
-
-        def forward(self, x):
-            return self.linear(x)
-
-    report = helpers.export_model(Transposed(), torch.randn(3, 5, 4), tmp_path / "t.onnx", dynamic_shapes=spec)
-    assert all(isinstance(d, str) for d in report.inputs[0].shape[:2]), report.inputs[0]
-    assert report.inputs[0].shape[2] == 4
+    report = helpers.export_model(model, torch.randn(3, 5, 4), tmp_path / "t.onnx", dynamic_shapes=spec)
+    assert report.inputs[0].shape == ("rows", "cols", 4), report.inputs[0]
+    other = torch.randn(2, 7, 4)  # both dimensions differ from the example: the file must accept it
+    got = helpers.create_session(report.path, device="cpu").run(other)["prediction"]
+    torch.testing.assert_close(torch.from_numpy(got), model(other).detach())
 
 
-def test_custom_dynamic_shapes(tmp_path) -> None:
+def test_custom_dim_expression_reaches_the_file(tmp_path) -> None:
     class Pairs(torch.nn.Module):
-        def forward(self, x):
+        def forward(self, x):  # (2 * half, 3) -> (half, 3)
             return x.reshape(-1, 2, x.shape[1]).sum(1)
 
     half = torch.export.Dim("half")
     report = helpers.export_model(Pairs(), torch.randn(4, 3), tmp_path / "p.onnx", dynamic_shapes=({0: 2 * half},))
-    assert isinstance(report.inputs[0].shape[0], str) and report.max_abs_diff == 0.0
+    assert report.inputs[0].shape == ("2*half", 3), report.inputs[0]  # the default would name it "batch"
+    assert report.max_abs_diff == 0.0
+
+
+def test_custom_dim_bounds_reach_the_exporter(tmp_path) -> None:
+    # An example of 3 rows breaks Dim(min=4): only an exporter that received the caller's Dim can notice.
+    rows = torch.export.Dim("rows", min=4, max=8)
+    with pytest.raises(RuntimeError, match=r"not in range \[4, 8\]"):
+        helpers.export_model(torch.nn.Linear(4, 2), torch.randn(3, 4), tmp_path / "r.onnx",
+                             dynamic_shapes=({0: rows},))
 
 
 def test_export_errors_name_the_root_cause_in_plain_text(tmp_path) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -58,30 +58,22 @@ def test_colab_configuration_reuses_the_same_recipe() -> None:
     assert "CONSTRAINTS=constraints-colab.txt" in _dry_run("test-colab")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def test_latest_keeps_our_deprecations_errors_and_shows_the_libraries() -> None:
+    # -W would outrank every filterwarnings line of pyproject.toml, so test-latest replaces the list with -o.
+    line = next(line for line in _dry_run("test-latest").splitlines() if "-m pytest" in line)
+    command = line.split("  #")[0]  # without the shell comment
+    ini = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    ours = [line for line in ini["filterwarnings"] if line.startswith("error:")]
+    assert ours and all(f"'{line}'" in command for line in ours), command
+    assert "default::DeprecationWarning" in command and " -W" not in command, command
 
 
-def _wait_for_url(log: Path, process: subprocess.Popen, timeout: float = 120) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        match = re.search(r"(http://127\.0\.0\.1:\d+/lab\?token=\w+)", log.read_text(errors="replace"))
-        if match:
-            return match.group(1)
-        if process.poll() is not None:
-            raise AssertionError(f"make lab exited with {process.returncode}:\n{log.read_text()[-2000:]}")
-        time.sleep(0.5)
-    raise AssertionError(f"make lab printed no URL with a token within {timeout:.0f} s:\n{log.read_text()[-2000:]}")
-
-
-def test_make_lab_serves_the_lab_page(tmp_path: Path) -> None:
+def test_make_lab_serves_the_lab_page(tmp_path: Path, free_port: int, wait_until) -> None:
     """`make lab` in this environment, as whoever runs the tests (root in CI): fetch the page, then stop it."""
     venv = Path(sys.prefix)
     if not (venv / "bin" / "jupyter").exists():
         pytest.skip("JupyterLab is not installed in this environment")
-    lab_args = (f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={_free_port()} --ServerApp.port_retries=0 "
+    lab_args = (f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={free_port} --ServerApp.port_retries=0 "
                 "--LabApp.news_url= --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
     env = _clean_env(JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
     log = tmp_path / "lab.log"
@@ -89,8 +81,13 @@ def test_make_lab_serves_the_lab_page(tmp_path: Path) -> None:
         # -o: take the environment as installed (the tests already run in it) instead of reinstalling
         process = subprocess.Popen([MAKE, "lab", f"VENV={venv}", "-o", f"{venv}/.installed", f"LAB_ARGS={lab_args}"],
                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def printed_url() -> str | None:  # JupyterLab's own token, as a user would copy it
+        match = re.search(r"(http://127\.0\.0\.1:\d+/lab\?token=\w+)", log.read_text(errors="replace"))
+        return match and match.group(1)
+
     try:
-        url = _wait_for_url(log, process)  # JupyterLab's own token, as a user would copy it
+        url = wait_until(printed_url, process, "the URL with a token that make lab prints", timeout=120, log=log)
         with urllib.request.urlopen(url, timeout=30) as response:
             page = response.read().decode("utf-8", errors="replace")
         assert response.status == 200 and "JupyterLab" in page
