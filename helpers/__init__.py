@@ -1,10 +1,12 @@
 """helpers: the tested library behind the PyTorch <-> ONNX course notebooks.
 
-One module per course stage: ``models`` (define and train), ``export`` (to ONNX), ``runtime``
-(onnxruntime), ``inspection`` (graph summary, drawing, Netron), ``convert`` (ONNX back to PyTorch),
-``bench`` (CPU vs GPU timing), ``optimize`` (graph levels, int8, fp16), ``dynamic`` (control flow and
-dynamic shapes), ``custom_ops`` (custom operators); plus ``environment``, ``doctor``, ``course``,
-``workshop`` and ``exercises``.
+One module or subpackage per course stage: ``models`` (define and train, notebook 01), ``export`` (to ONNX,
+02), ``runtime`` (onnxruntime, 02), ``inspection`` (graph summary, drawing, Netron, 03), ``convert`` (ONNX
+back to PyTorch, 04), ``bench`` (CPU vs GPU timing, 05), ``optimize`` and ``shapes`` (graph levels, int8,
+fp16, a small image task, 06), ``dynamic`` (control flow and dynamic shapes, 07), ``custom_ops`` (custom
+operators, 08). Underneath them: ``onnx_file`` (ONNX-file basics), ``compare`` (the one output comparison),
+``environment`` (versions, GPU, threads), ``errors``, ``i18n``, ``training``; beside them ``fixtures``
+(files a notebook needs from an earlier one), ``exercises``, ``course``, ``doctor`` and ``workshop``.
 
 Importing ``helpers`` imports nothing else: each module and name below is imported on first use
 (PEP 562). That lets ``python -m helpers.doctor`` run, and explain what is missing, on a Python
@@ -21,12 +23,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "convert": ("ImportedModule", "UnsupportedOperatorError", "import_to_pytorch"),
     "course": ("binder_url", "colab_badge", "colab_url", "setup_notebook"),
     "environment": ("EnvironmentReport", "artifacts_dir", "cpu_int8_features", "describe_environment",
-                    "detect_platform", "gpu_available"),
-    "export": ("DEFAULT_OPSET", "ExportReport", "TensorInfo", "ensure_linear_onnx", "export_model", "load_onnx"),
+                    "detect_platform", "gpu_available", "gpu_name", "onnxruntime_has_cuda"),
+    "export": ("DEFAULT_OPSET", "ExportReport", "TensorInfo", "export_model", "load_onnx"),
+    "fixtures": ("ensure_linear_onnx", "ensure_trained_linear"),
     "inspection": ("GraphDrawing", "GraphSummary", "NetronView", "draw_graph", "show_in_netron", "stop_netron",
                    "summarize"),
     "models": ("SHAPE_CLASSES", "ImageData", "LinearRegressor", "RegressionData", "TrainingHistory",
-               "count_parameters", "ensure_trained_linear", "freeze_all_but_last", "load_weights", "accuracy",
+               "count_parameters", "freeze_all_but_last", "load_weights", "accuracy",
                "make_linear_model", "make_mlp", "make_regression_data", "make_shapes_data", "make_small_cnn",
                "make_torchvision_model", "plot_losses", "save_weights", "train_classifier", "train_regressor"),
     "runtime": ("Comparison", "Session", "compare_outputs", "create_session", "run", "to_numpy"),
@@ -35,13 +38,15 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 _LOCATION = {name: module for module, names in _EXPORTS.items() for name in names}
 # Imported by ``import_all`` before anything else, as the package's first line used to.
 _TEACHING_MODULES = ("convert", "custom_ops", "dynamic", "exercises", "inspection", "optimize")
-_SUBMODULES = frozenset(_TEACHING_MODULES + tuple(_EXPORTS) + ("bench", "doctor", "workshop"))  # for dir()
+_SUBMODULES = frozenset(_TEACHING_MODULES + tuple(_EXPORTS) + ("bench", "compare", "doctor", "errors", "onnx_file",
+                                                                "shapes", "training", "workshop"))  # for dir()
 
 __all__ = [
     # modules
     "convert", "custom_ops", "dynamic", "exercises", "inspection", "optimize",
     # environment and course
-    "EnvironmentReport", "describe_environment", "detect_platform", "gpu_available", "artifacts_dir", "cpu_int8_features",
+    "EnvironmentReport", "describe_environment", "detect_platform", "gpu_available", "gpu_name",
+    "onnxruntime_has_cuda", "artifacts_dir", "cpu_int8_features",
     "setup_notebook", "colab_url", "colab_badge", "binder_url",
     # models
     "LinearRegressor", "RegressionData", "TrainingHistory", "make_linear_model", "make_regression_data",

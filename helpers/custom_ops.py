@@ -1,4 +1,4 @@
-"""A custom PyTorch operator, and two ways to export it: standard ONNX ops, or a custom-domain node.
+"""A custom PyTorch operator, and two ways to export it: standard ONNX ops, or a custom-domain node (notebook 08).
 
 ``course::scaled_swish`` computes ``x * sigmoid(beta * x)``. The exporter cannot translate it on
 its own. ``translation_table("standard")`` writes it with standard ONNX operators (runs anywhere);

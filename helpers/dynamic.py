@@ -1,4 +1,4 @@
-"""Dynamic PyTorch, static ONNX: control flow, dynamic shapes, and the export errors they cause."""
+"""Dynamic PyTorch, static ONNX: control flow, dynamic shapes, and the export errors they cause (notebook 07)."""
 
 from __future__ import annotations
 

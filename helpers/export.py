@@ -1,4 +1,4 @@
-"""Export a PyTorch model to one checked, self-contained ONNX file with a dynamic batch dimension."""
+"""Export a PyTorch model to one checked, self-contained ONNX file with a dynamic batch (notebook 02 on)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
 import onnx
 import torch
 from torch import nn
 
 from .onnx_file import (DEFAULT_OPSET, TensorInfo, default_opset, iter_nodes, load_onnx, strip_stack_traces,
                         tensor_infos)
+from .compare import compare_all
 from .runtime import create_session
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "export_model",
     "load_onnx",
     "tensor_infos",
-    "ensure_linear_onnx",
     "strip_stack_traces",
     "DEFAULT_OPSET",
     "iter_nodes",
@@ -166,23 +165,10 @@ def _report(model: nn.Module, examples: tuple[torch.Tensor, ...], onnx_path: Pat
         sidecar_files=sidecars, checked=True,
     )
     if verify:
-        session = create_session(onnx_path, device="cpu")
+        session = create_session(proto, device="cpu")  # the proto loaded above: no second read
         with torch.no_grad():
             expected = model(*examples)
         expected_list = [expected] if isinstance(expected, torch.Tensor) else list(expected)
         got = session.run(dict(zip((i.name for i in inputs), examples)))
-        report.max_abs_diff = max(float(np.max(np.abs(e.numpy() - g))) for e, g in zip(expected_list, got.values()))
+        report.max_abs_diff = compare_all(expected_list, list(got.values())).max_abs_diff
     return report
-
-
-def ensure_linear_onnx(directory: str | Path | None = None) -> Path:
-    """The course's exported Linear model (``linear.onnx``), exporting it if notebook 02 has not run here."""
-    from .environment import artifacts_dir
-    from .models import ensure_trained_linear
-
-    directory = Path(directory or artifacts_dir())
-    onnx_path = directory / "linear.onnx"
-    if not onnx_path.exists():
-        model, _ = ensure_trained_linear(directory)
-        export_model(model, torch.randn(2, 10), onnx_path)
-    return onnx_path

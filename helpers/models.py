@@ -1,16 +1,19 @@
-"""The course's models and data: the blog's Linear(10 -> 1) model, seeded data, training, safe weights."""
+"""The course's models and data: the blog's Linear(10 -> 1), seeded data, training, safe weights (notebook 01 on)."""
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
 from .errors import missing_file_error
+# The image task of notebook 06 and the pieces every model shares live in their own modules;
+# their names stay importable from here.
+from .shapes import SHAPE_CLASSES, ImageData, accuracy, make_shapes_data, make_small_cnn, train_classifier
+from .training import TrainingHistory, seeded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -29,7 +32,6 @@ __all__ = [
     "make_torchvision_model",
     "count_parameters",
     "freeze_all_but_last",
-    "ensure_trained_linear",
     "TORCHVISION_MODELS",
     "ImageData",
     "SHAPE_CLASSES",
@@ -52,17 +54,6 @@ class LinearRegressor(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.linear(x)
-
-
-@contextlib.contextmanager
-def seeded(seed: int) -> Iterator[None]:
-    """A block in which PyTorch's CPU generator starts from ``seed``; the caller's random state comes back after.
-
-    Model constructors use it so that building a model never reseeds the notebook's own random numbers.
-    """
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        yield
 
 
 def make_linear_model(seed: int = 0) -> LinearRegressor:
@@ -106,21 +97,6 @@ def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noi
     y = x @ true_weight + true_bias + noise * torch.randn(n_samples, generator=gen)
     return RegressionData(x=x, y=y.unsqueeze(1), true_weight=true_weight, true_bias=true_bias, noise=noise)
 
-
-@dataclass
-class TrainingHistory:
-    """Mean-squared-error loss after each epoch of ``train_regressor``."""
-
-    losses: list[float] = field(default_factory=list)
-
-    @property
-    def final_loss(self) -> float:
-        return self.losses[-1] if self.losses else float("nan")
-
-    def __repr__(self) -> str:
-        if not self.losses:
-            return "TrainingHistory(no epochs)"
-        return f"TrainingHistory(epochs={len(self.losses)}, first_loss={self.losses[0]:.4f}, final_loss={self.final_loss:.4f})"
 
 
 def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30, lr: float = 0.05,
@@ -268,107 +244,3 @@ def freeze_all_but_last(model: nn.Module) -> list[str]:
 def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
     """Number of parameters (all, or only those with ``requires_grad``)."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
-
-
-def ensure_trained_linear(directory: str | Path | None = None, seed: int = 0) -> tuple[LinearRegressor, Path]:
-    """The trained course model and its weights file, creating both if notebook 01 has not run here."""
-    from .environment import artifacts_dir
-
-    path = Path(directory or artifacts_dir()) / "linear_weights.pt"
-    model = make_linear_model(seed)
-    if path.exists():
-        return load_weights(model, path), path
-    train_regressor(model, make_regression_data(seed=seed), seed=seed)
-    save_weights(model, path)
-    return model.eval(), path
-
-
-SHAPE_CLASSES = ("horizontal bar", "vertical bar", "square", "cross")
-
-
-@dataclass
-class ImageData:
-    """A labelled image set: ``images`` (n, 1, 16, 16) float32 and ``labels`` (n,) int64."""
-
-    images: torch.Tensor
-    labels: torch.Tensor
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    def __repr__(self) -> str:
-        counts = torch.bincount(self.labels, minlength=len(SHAPE_CLASSES)).tolist()
-        return f"ImageData(images={tuple(self.images.shape)}, labels per class={counts})"
-
-
-def _draw_shape(kind: int, row: int, col: int, size: int) -> torch.Tensor:
-    image = torch.zeros(16, 16)
-    half = size // 2
-    if kind == 0:
-        image[row, col - half:col + half + 1] = 1.0
-    elif kind == 1:
-        image[row - half:row + half + 1, col] = 1.0
-    elif kind == 2:
-        image[row - half:row + half + 1, col - half:col + half + 1] = 1.0
-        image[row - half + 1:row + half, col - half + 1:col + half] = 0.0
-    else:
-        image[row, col - half:col + half + 1] = 1.0
-        image[row - half:row + half + 1, col] = 1.0
-    return image
-
-
-def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -> ImageData:
-    """Seeded 16x16 grey images of four shapes (see ``SHAPE_CLASSES``) at random places and sizes, plus noise.
-
-    A small, offline image-classification task: a few seconds of training reach high accuracy, so
-    int8 and fp32 can be compared on real predictions of a held-out set.
-    """
-    gen = torch.Generator().manual_seed(seed)
-    labels = torch.randint(0, len(SHAPE_CLASSES), (n_samples,), generator=gen)
-    sizes = 2 * torch.randint(2, 5, (n_samples,), generator=gen) + 1  # 5, 7 or 9 pixels
-    images = torch.empty(n_samples, 1, 16, 16)
-    for i, (kind, size) in enumerate(zip(labels.tolist(), sizes.tolist())):
-        row, col = (int(v) for v in torch.randint(size // 2, 16 - size // 2, (2,), generator=gen))
-        images[i, 0] = _draw_shape(kind, row, col, size)
-    images += noise * torch.randn(images.shape, generator=gen)
-    return ImageData(images, labels)
-
-
-def make_small_cnn(n_classes: int = len(SHAPE_CLASSES), seed: int = 0) -> nn.Sequential:
-    """A small convolutional classifier for ``make_shapes_data``: (batch, 1, 16, 16) -> (batch, n_classes)."""
-    with seeded(seed):
-        return nn.Sequential(
-            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # (batch, 16, 8, 8)
-            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (batch, 32, 4, 4)
-            nn.Flatten(), nn.Linear(32 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, n_classes),
-        ).eval()
-
-
-def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: float = 3e-3,
-                     batch_size: int = 64, seed: int = 0) -> TrainingHistory:
-    """Train a classifier with Adam and cross-entropy; returns the training loss after each epoch."""
-    gen = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
-    loss_fn = nn.CrossEntropyLoss()
-    history = TrainingHistory()
-    for _ in range(epochs):
-        model.train()
-        for batch in torch.randperm(len(data), generator=gen).split(batch_size):
-            optimizer.zero_grad()
-            loss = loss_fn(model(data.images[batch]), data.labels[batch])
-            loss.backward()
-            optimizer.step()
-        model.eval()
-        with torch.no_grad():
-            history.losses.append(float(loss_fn(model(data.images), data.labels)))
-    return history
-
-
-def accuracy(logits, labels) -> float:
-    """Share of rows whose largest logit is the true label (tensors or NumPy arrays)."""
-    predicted = torch.as_tensor(logits).argmax(1)
-    labels = torch.as_tensor(labels)
-    if predicted.shape != labels.shape:
-        raise ValueError(f"Expected (n, classes) logits and (n,) labels, got {tuple(torch.as_tensor(logits).shape)} "
-                         f"and {tuple(labels.shape)}.")
-    return float((predicted == labels).float().mean())

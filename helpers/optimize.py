@@ -1,4 +1,4 @@
-"""Make an exported network cheaper to run: onnxruntime graph optimisation, int8 quantisation, fp16."""
+"""Make an exported network cheaper to run: onnxruntime graph optimisation, int8 quantisation, fp16 (notebook 06)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from typing import Sequence
 import numpy as np
 import onnx
 
-from .export import load_onnx, tensor_infos
+from .onnx_file import load_onnx, tensor_infos
+from .runtime import create_session
 
 __all__ = [
     "Agreement",
@@ -36,8 +37,6 @@ def optimize_graph(onnx_path: str | Path, level: str, output_path: str | Path) -
     ``'all'`` also fuse nodes into onnxruntime's own operators (``com.microsoft`` domain), so those files
     run in onnxruntime only.
     """
-    from .runtime import create_session
-
     if level not in OPTIMIZATION_LEVELS:
         raise ValueError(f"level must be one of {', '.join(OPTIMIZATION_LEVELS)}, not {level!r}.")
     output_path = Path(output_path)

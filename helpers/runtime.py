@@ -10,10 +10,11 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 
+from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Comparison, compare_outputs, to_numpy
 from .environment import onnxruntime_has_cuda
 from .onnx_file import TensorInfo, load_onnx, tensor_infos
 
-__all__ = ["Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy"]
+__all__ = ["Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy", "DEFAULT_RTOL", "DEFAULT_ATOL"]
 
 _NUMPY_FROM_ORT = {
     "tensor(float)": "float32", "tensor(double)": "float64", "tensor(float16)": "float16",
@@ -104,13 +105,6 @@ def _optimization_level(name: str) -> ort.GraphOptimizationLevel:
     return levels[name]
 
 
-def to_numpy(value: Any) -> np.ndarray:
-    """A NumPy array from a tensor (detached, on the CPU), an array or a nested list."""
-    if hasattr(value, "detach"):
-        return value.detach().cpu().numpy()
-    return np.asarray(value)
-
-
 def run(session: Session, feeds: Any) -> dict[str, np.ndarray]:
     """Run ``session`` after checking input names, ranks, fixed dimensions and dtypes.
 
@@ -149,45 +143,3 @@ def _checked(info: TensorInfo, array: np.ndarray) -> np.ndarray:
 
 def _shape(info: TensorInfo) -> str:
     return "(" + ", ".join("?" if d is None else str(d) for d in info.shape) + ")"
-
-
-@dataclass
-class Comparison:
-    """How closely two arrays agree, judged with ``numpy.allclose`` semantics."""
-
-    max_abs_diff: float
-    max_rel_diff: float
-    shapes_match: bool
-    rtol: float
-    atol: float
-
-    @property
-    def ok(self) -> bool:
-        """True when shapes match and every element satisfies |a - b| <= atol + rtol * |expected|."""
-        return self.shapes_match and self._within
-
-    _within: bool = False
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    def __str__(self) -> str:
-        if not self.shapes_match:
-            return "shapes differ"
-        verdict = "match" if self.ok else "DIFFER"
-        return f"{verdict}: max |Δ| = {self.max_abs_diff:.1e} (rtol={self.rtol:g}, atol={self.atol:g})"
-
-
-# The course's one definition of "the same output": float32 results of two runtimes, summed in different orders.
-DEFAULT_RTOL, DEFAULT_ATOL = 1e-3, 1e-5
-
-
-def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Comparison:
-    """Compare ``actual`` with the reference ``expected`` (arrays or tensors) and return a Comparison."""
-    a, b = to_numpy(expected).astype(np.float64), to_numpy(actual).astype(np.float64)
-    if a.shape != b.shape:
-        return Comparison(float("inf"), float("inf"), False, rtol, atol)
-    diff = np.abs(a - b)
-    rel = diff / np.maximum(np.abs(a), np.finfo(np.float64).tiny)
-    within = bool(np.all(diff <= atol + rtol * np.abs(a)))
-    return Comparison(float(diff.max(initial=0.0)), float(rel.max(initial=0.0)), True, rtol, atol, within)

@@ -116,8 +116,8 @@ def test_wrong_number_of_inputs(linear_onnx) -> None:
 
 
 def test_mismatch_raises_or_reports(monkeypatch, linear_onnx) -> None:
-    real = convert._reference_outputs
-    monkeypatch.setattr(convert, "_reference_outputs",
+    real = convert.verification._reference_outputs
+    monkeypatch.setattr(convert.verification, "_reference_outputs",
                         lambda model, feeds: (lambda name, outs: (name, [o + 1.0 for o in outs]))(*real(model, feeds)))
     with pytest.raises(ValueError, match="does not reproduce"):
         helpers.import_to_pytorch(linear_onnx)
@@ -165,7 +165,7 @@ def _run_case(case: convert_models.OperatorCase) -> str | None:
         return "up front"
     except Exception as error:
         return f"{type(error).__name__}: {error}"
-    _, ok = convert._compare([got] if isinstance(got, torch.Tensor) else list(got), expected, 1e-3, 1e-4)
+    _, ok = convert.verification._compare([got] if isinstance(got, torch.Tensor) else list(got), expected, 1e-3, 1e-4)
     return "match" if ok else f"differs: {module.verification}"
 
 
@@ -315,7 +315,7 @@ def test_layers_whose_weights_are_inputs_convert_or_fail_up_front() -> None:
 
 
 def test_supported_operators_fails_closed(monkeypatch, linear_onnx) -> None:
-    monkeypatch.setattr(convert._inspect, "getsource", lambda module: "# a rewritten onnx2pytorch")
+    monkeypatch.setattr(convert.support._inspect, "getsource", lambda module: "# a rewritten onnx2pytorch")
     version = importlib.metadata.version("onnx2pytorch")
     with pytest.raises(RuntimeError, match=f"onnx2pytorch {re.escape(version)}"):
         convert.supported_operators()

@@ -95,8 +95,8 @@ def test_missing_file_is_explained(tmp_path) -> None:
 
 
 def test_binder_without_server_proxy_falls_back(monkeypatch, linear_onnx) -> None:
-    monkeypatch.setattr(inspection, "detect_platform", lambda: "binder")
-    monkeypatch.setattr(inspection, "_has_server_proxy", lambda: False)
+    monkeypatch.setattr(inspection.server, "detect_platform", lambda: "binder")  # where show_in_netron looks
+    monkeypatch.setattr(inspection.server, "_has_server_proxy", lambda: False)
     view = helpers.show_in_netron(linear_onnx)
     assert view.mode == "static" and "jupyter-server-proxy" in view.reason
 

@@ -203,13 +203,15 @@ def korean():
         i18n.set_language("en")
 
 
-TRANSLATED_MODULES = ("exercises", "doctor", "errors")  # the messages a student reads
+EXERCISE_FILES = sorted(Path(exercises.__file__).parent.glob("*.py"))  # helpers/exercises/ is a package
+HELPERS_DIR = Path(exercises.__file__).parent.parent
+TRANSLATED_FILES = (*EXERCISE_FILES, HELPERS_DIR / "doctor.py", HELPERS_DIR / "errors.py")  # what a student reads
 
 
 def _templates_used_in_exercises() -> list[str]:
     templates = []
-    for module in TRANSLATED_MODULES:
-        tree = ast.parse((Path(exercises.__file__).parent / f"{module}.py").read_text(encoding="utf-8"))
+    for path in TRANSLATED_FILES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         templates += [node.args[0].value for node in ast.walk(tree)
                       if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr"]
     return templates
@@ -231,18 +233,18 @@ def test_every_message_of_the_exercises_has_a_korean_template_with_the_same_plac
 
 
 def test_every_student_facing_message_goes_through_tr() -> None:
-    tree = ast.parse(Path(exercises.__file__).read_text(encoding="utf-8"))
     untranslated = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        name = getattr(node.func, "id", None)
-        message = {"_require": 1, "_Wrong": 0, "ExerciseResult": 2}.get(name)
-        if message is None or len(node.args) <= message:
-            continue
-        argument = node.args[message]
-        if isinstance(argument, (ast.Constant, ast.JoinedStr, ast.BinOp)):
-            untranslated.append(node.lineno)
+    for path in EXERCISE_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None)
+            message = {"_require": 1, "_Wrong": 0, "ExerciseResult": 2}.get(name)
+            if message is None or len(node.args) <= message:
+                continue
+            argument = node.args[message]
+            if isinstance(argument, (ast.Constant, ast.JoinedStr, ast.BinOp)):
+                untranslated.append(f"{path.name}:{node.lineno}")
     assert not untranslated, f"messages not routed through tr(...) at lines {untranslated}"
 
 

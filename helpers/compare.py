@@ -1,0 +1,74 @@
+"""The course's one answer to "do these outputs match?": a tolerance check that says by how much (notebook 02 on).
+
+Every comparison in ``helpers`` (export parity, converted modules, exercise checks) goes through
+``compare_outputs``, with the default tolerances below unless a caller names a reason to differ.
+Imports no other helpers module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Comparison", "compare_outputs", "compare_all", "to_numpy", "DEFAULT_RTOL", "DEFAULT_ATOL"]
+
+# "The same output": float32 results of two runtimes, summed in different orders.
+DEFAULT_RTOL, DEFAULT_ATOL = 1e-3, 1e-5
+
+
+def to_numpy(value: Any) -> np.ndarray:
+    """A NumPy array from a tensor (detached, on the CPU), an array or a nested list."""
+    if hasattr(value, "detach"):
+        return value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+@dataclass
+class Comparison:
+    """How closely two arrays agree, judged with ``numpy.allclose`` semantics (NaN matches NaN)."""
+
+    max_abs_diff: float
+    max_rel_diff: float
+    shapes_match: bool
+    rtol: float
+    atol: float
+    _within: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when shapes match and every element satisfies |a - b| <= atol + rtol * |expected|."""
+        return self.shapes_match and self._within
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        if not self.shapes_match:
+            return "shapes differ"
+        verdict = "match" if self.ok else "DIFFER"
+        return f"{verdict}: max |Δ| = {self.max_abs_diff:.1e} (rtol={self.rtol:g}, atol={self.atol:g})"
+
+
+def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Comparison:
+    """Compare ``actual`` with the reference ``expected`` (arrays or tensors) and return a Comparison."""
+    a, b = to_numpy(expected).astype(np.float64), to_numpy(actual).astype(np.float64)
+    if a.shape != b.shape:
+        return Comparison(float("inf"), float("inf"), False, rtol, atol)
+    same = (a == b) | (np.isnan(a) & np.isnan(b))  # equal infinities and NaN pairs match
+    with np.errstate(invalid="ignore"):  # inf - inf is NaN: a mismatch, counted as an infinite difference
+        gap = np.abs(a - b)
+    diff = np.where(same, 0.0, np.where(np.isnan(gap), np.inf, gap))
+    rel = diff / np.maximum(np.abs(np.nan_to_num(a)), np.finfo(np.float64).tiny)
+    within = bool(np.all(same | (np.isfinite(diff) & (diff <= atol + rtol * np.abs(a)))))
+    return Comparison(float(diff.max(initial=0.0)), float(rel.max(initial=0.0)), True, rtol, atol, within)
+
+
+def compare_all(expected: list, actual: list, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Comparison:
+    """Compare several outputs pairwise; the result holds the worst difference and whether all matched."""
+    parts = [compare_outputs(e, a, rtol=rtol, atol=atol) for e, a in zip(expected, actual)]
+    if len(expected) != len(actual) or not all(p.shapes_match for p in parts):
+        return Comparison(float("inf"), float("inf"), False, rtol, atol)
+    return Comparison(max((p.max_abs_diff for p in parts), default=0.0), max((p.max_rel_diff for p in parts), default=0.0),
+                      True, rtol, atol, all(p.ok for p in parts))

@@ -1,0 +1,108 @@
+"""Check an imported module against onnxruntime on one seeded input (notebook 04).
+
+``import_to_pytorch`` calls ``verify_against_onnxruntime`` on every import and keeps the
+VerificationReport it returns in ``module.verification``. Of the course it imports only ``compare`` and ``onnx_file``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import onnx
+import torch
+from torch import nn
+
+from ..compare import DEFAULT_RTOL, compare_all
+from ..onnx_file import TensorInfo, tensor_infos
+
+__all__ = [
+    "VerificationReport",
+    "verify_against_onnxruntime",
+    "make_example_inputs",
+    "CONVERTED_ATOL",
+]
+
+# A converted module re-implements each operator with other PyTorch kernels; through a deep network the
+# float32 rounding adds up to more than the default atol, so imports are checked at 1e-4.
+CONVERTED_ATOL = 1e-4
+
+
+@dataclass
+class VerificationReport:
+    """How the imported module's outputs compare with the reference runtime on a generated input."""
+
+    reference: str  # "onnxruntime" or "onnx.reference"
+    max_abs_diff: float
+    rtol: float
+    atol: float
+    ok: bool
+    input_shapes: dict[str, tuple[int, ...]]
+
+    def __str__(self) -> str:
+        verdict = "match" if self.ok else "DIFFER"
+        shapes = ", ".join(f"{k}{v}" for k, v in self.input_shapes.items())
+        return (f"{verdict}: PyTorch vs {self.reference} on {shapes}: max |Δ| = {self.max_abs_diff:.1e} "
+                f"(rtol={self.rtol:g}, atol={self.atol:g})")
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+
+def make_example_inputs(inputs: list[TensorInfo], batch: int = 2, seed: int = 0) -> list[torch.Tensor]:
+    """Seeded tensors matching each input's dtype and shape; symbolic dimensions become ``batch``."""
+    gen = torch.Generator().manual_seed(seed)
+    tensors = []
+    for info in inputs:
+        shape = tuple(d if isinstance(d, int) and d > 0 else batch for d in info.shape)
+        dtype = getattr(torch, info.dtype, None)
+        if dtype is None:
+            raise TypeError(f"Input {info.name!r} has dtype {info.dtype}, which has no PyTorch equivalent.")
+        if dtype.is_floating_point:
+            tensors.append(torch.randn(shape, generator=gen).to(dtype))
+        elif dtype == torch.bool:
+            tensors.append(torch.randint(0, 2, shape, generator=gen).bool())
+        else:
+            tensors.append(torch.randint(0, 10, shape, generator=gen).to(dtype))
+    return tensors
+
+
+def _reference_outputs(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> tuple[str, list[np.ndarray]]:
+    """The model's outputs from onnxruntime, or from onnx.reference when onnxruntime cannot run it."""
+    try:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 3  # no warnings about IR-3 initializers or old opsets
+        session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+        return "onnxruntime", session.run(None, feeds)
+    except Exception:  # e.g. an opset newer than this onnxruntime knows
+        from onnx.reference import ReferenceEvaluator
+
+        return "onnx.reference", ReferenceEvaluator(model).run(None, feeds)
+
+
+def _compare(got: list[torch.Tensor], expected: list, rtol: float, atol: float) -> tuple[float, bool]:
+    """The largest absolute difference and whether every output is within tolerance (NaN matches NaN)."""
+    comparison = compare_all(expected, got, rtol=rtol, atol=atol)
+    return comparison.max_abs_diff, comparison.ok
+
+
+def verify_against_onnxruntime(module: nn.Module, model: onnx.ModelProto, *, rtol: float = DEFAULT_RTOL,
+                               atol: float = CONVERTED_ATOL, batch: int = 2, seed: int = 0,
+                               example_inputs: Sequence[torch.Tensor] | None = None) -> VerificationReport:
+    """Run the ONNX model (onnxruntime, or onnx.reference if it cannot load it) and ``module`` on one input.
+
+    The input is ``example_inputs`` or, by default, seeded random tensors (integer inputs get values
+    0-9: pass ``example_inputs`` when they are shapes or indices that need other values).
+    """
+    inputs = getattr(module, "input_infos", None) or tensor_infos(model)[0]
+    examples = list(example_inputs) if example_inputs is not None else make_example_inputs(inputs, batch, seed)
+    feeds = {i.name: t.detach().numpy() for i, t in zip(inputs, examples)}
+    reference, expected = _reference_outputs(model, feeds)
+    with torch.no_grad():
+        got = module(*examples)
+    got_list = [got] if isinstance(got, torch.Tensor) else list(got)
+    worst, ok = _compare(got_list, expected, rtol, atol)
+    return VerificationReport(reference, worst, rtol, atol, ok, {i.name: tuple(t.shape) for i, t in zip(inputs, examples)})

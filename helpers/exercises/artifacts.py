@@ -1,0 +1,76 @@
+"""Shared probes for the checks of notebooks 01–08: open, validate and run what a student built against a reference.
+
+Each check takes what the student made (a module, a file, a session, a function), inspects it, runs it
+against a reference computed here, and says what is wrong and what to try. ``None`` means "not done yet".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..i18n import tr
+from ..runtime import DEFAULT_ATOL, DEFAULT_RTOL, compare_outputs
+from .verdict import _require, _Wrong
+
+__all__: list[str] = []  # package-internal: the checks import the underscored probes by name
+
+
+def _onnx_path(answer: Any) -> Path:
+    _require(isinstance(answer, (str, Path)), tr("Answer with the path of your .onnx file, not a {type_name}.",
+                                                 type_name=type(answer).__name__))
+    path = Path(answer)
+    _require(path.is_file(), tr("There is no file at {path}. Did the cell that writes it run?", path=path))
+    return path
+
+
+def _load_checked(path: Path):
+    import onnx
+
+    model = onnx.load(str(path))
+    try:
+        onnx.checker.check_model(model, full_check=True)
+    except onnx.checker.ValidationError as error:
+        raise _Wrong(tr("onnx.checker rejects {name}: {error}", name=path.name,
+                        error=str(error).strip().splitlines()[0])) from error
+    return model
+
+
+def _ort_session(source: Any, options: Any = None):
+    import onnxruntime as ort
+
+    return ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+
+
+def _run(session: Any, x: np.ndarray) -> np.ndarray:
+    return session.run(None, {session.get_inputs()[0].name: x})[0]
+
+
+def _torch_out(model: nn.Module, x: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return model.eval()(torch.from_numpy(x)).numpy()
+
+
+def _close(expected: np.ndarray, actual: np.ndarray, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> bool:
+    return compare_outputs(expected, actual, rtol=rtol, atol=atol).ok
+
+
+def _random(*shape: int, seed: int = 7, scale: float = 1.0) -> np.ndarray:
+    return (scale * np.random.default_rng(seed).standard_normal(shape)).astype(np.float32)
+
+
+def _is_ort_session(answer: Any) -> bool:
+    import onnxruntime as ort
+
+    return isinstance(answer, ort.InferenceSession)
+
+
+def _require_ort_session(answer: Any) -> None:
+    _require(not hasattr(answer, "ort_session"), tr("That is the course's wrapper (helpers.create_session): build "
+                                                    "onnxruntime.InferenceSession(path, providers=[...]) yourself."))
+    _require(_is_ort_session(answer), tr("Answer with an onnxruntime.InferenceSession, not a {type_name}.",
+                                         type_name=type(answer).__name__))

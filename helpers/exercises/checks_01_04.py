@@ -1,0 +1,278 @@
+"""Checks for the exercises of notebooks 01–04: define and train, export, inspect the graph, reload and fine-tune."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..i18n import tr
+from .artifacts import (_close, _load_checked, _onnx_path, _ort_session, _random, _require_ort_session, _run,
+                        _torch_out)
+from .verdict import ExerciseResult, _judge, _require, _Wrong
+
+__all__ = [
+    "check_trained_regressor",
+    "check_weights_file",
+    "check_onnx_export",
+    "check_inference_session",
+    "check_linear_built_by_hand",
+    "check_hidden_output",
+    "check_first_layer_trainable",
+    "check_fine_tuned_file",
+]
+
+
+# --- 01 · define and train ---
+
+
+def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, exercise: str = "01.1") -> ExerciseResult:
+    """Exercise: a new Linear(10, 1) trained with your own loop on ``data`` (a RegressionData)."""
+    def check() -> None:
+        _require(isinstance(answer, nn.Module), tr("Answer with your trained module, not a {type_name}.",
+                                                   type_name=type(answer).__name__))
+        _require(answer is not notebook_model, tr("That is the model trained earlier in this notebook: make a new "
+                                                  "one (torch.manual_seed, nn.Linear(10, 1)) and train it yourself."))
+        with torch.no_grad():
+            prediction = answer.eval()(data.x)
+        _require(tuple(prediction.shape) == tuple(data.y.shape),
+                 tr("Your model maps {input_shape} to {output_shape}; expected {expected_shape}.",
+                    input_shape=tuple(data.x.shape), output_shape=tuple(prediction.shape),
+                    expected_shape=tuple(data.y.shape)))
+        loss = float(nn.functional.mse_loss(prediction, data.y))
+        target = 2 * data.noise ** 2 + 0.005
+        _require(loss <= target, tr("Its mean squared error on this task is {loss:.3f}; a trained model reaches "
+                                    "below {target:.3f}. Check the loop: zero_grad, loss.backward(), step, on "
+                                    "this task's rows, for enough epochs.", loss=loss, target=target))
+    return _judge(exercise, answer, check)
+
+
+def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> ExerciseResult:
+    """Exercise: a file saved with ``torch.save(model.state_dict(), path)`` holding ``model``'s weights."""
+    def check() -> None:
+        _require(isinstance(model, nn.Module), tr("Finish the previous exercise first: its model is saved here."))
+        _require(isinstance(answer, (str, Path)) and Path(answer).is_file(),
+                 tr("Answer with the path of the file you saved with torch.save."))
+        try:
+            state = torch.load(answer, map_location="cpu", weights_only=True)
+        except Exception as error:
+            raise _Wrong(tr("torch.load(..., weights_only=True) refuses this file: it holds pickled Python objects, "
+                            "not only tensors. Save model.state_dict(), not the model itself.")) from error
+        _require(isinstance(state, dict), tr("The file holds no state_dict: save model.state_dict()."))
+        expected = model.state_dict()
+        _require(set(state) == set(expected), tr("The file holds {found}; your model has {expected}.",
+                                                 found=sorted(state), expected=sorted(expected)))
+        _require(all(torch.equal(state[k], expected[k]) for k in expected),
+                 tr("These are not the weights of your model from the previous exercise: save that model's state_dict."))
+    return _judge(exercise, answer, check)
+
+
+# --- 02 · export to ONNX ---
+
+
+def _symbolic_batch(model: Any) -> bool:
+    dims = model.graph.input[0].type.tensor_type.shape.dim
+    return len(dims) > 0 and dims[0].HasField("dim_param")
+
+
+def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, input_name: str = "features",
+                      output_name: str = "prediction", opset: int = 18) -> ExerciseResult:
+    """Exercise: ``model`` exported to one self-contained, checked file with named I/O and a dynamic batch."""
+    def check() -> None:
+        path = _onnx_path(answer)
+        _require(not path.with_name(path.name + ".data").exists(),
+                 tr("{name}.data sits beside your file: export with external_data=False to keep one file.",
+                    name=path.name))
+        onnx_model = _load_checked(path)
+        opsets = {o.domain or "ai.onnx": o.version for o in onnx_model.opset_import}
+        _require(opsets.get("ai.onnx") == opset, tr("The file uses opset {found}; ask for opset_version={opset}.",
+                                                    found=opsets.get("ai.onnx"), opset=opset))
+        names = ([i.name for i in onnx_model.graph.input], [o.name for o in onnx_model.graph.output])
+        _require(names == ([input_name], [output_name]),
+                 tr("Inputs/outputs are named {names}; pass input_names=['{input_name}'], "
+                    "output_names=['{output_name}'].", names=names, input_name=input_name, output_name=output_name))
+        _require(_symbolic_batch(onnx_model), tr("Dimension 0 is a fixed number: declare it with dynamic_shapes="
+                                                 "({{0: torch.export.Dim('batch')}},)."))
+        session = _ort_session(path)
+        for batch in (1, 5):
+            x = _random(batch, *_input_dims(model), seed=batch)
+            _require(_close(_run(session, x), _torch_out(model, x)),
+                     tr("At batch {batch} onnxruntime and PyTorch disagree: did you export this model, in eval mode?",
+                        batch=batch))
+    return _judge(exercise, answer, check)
+
+
+def _input_dims(model: nn.Module) -> tuple[int, ...]:
+    first = next(m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d)))
+    return (first.in_features,) if isinstance(first, nn.Linear) else (first.in_channels, 16, 16)
+
+
+def check_inference_session(answer: Any, model: nn.Module, exercise: str = "02.2") -> ExerciseResult:
+    """Exercise: an ``onnxruntime.InferenceSession`` that runs ``model``'s ONNX file."""
+    def check() -> None:
+        _require_ort_session(answer)
+        _require(len(answer.get_inputs()) == 1, tr("Expected a model with one input."))
+        x = _random(7, *_input_dims(model))
+        _require(_close(_run(answer, x), _torch_out(model, x)),
+                 tr("This session's model does not compute what the PyTorch model does: open the file you exported."))
+    return _judge(exercise, answer, check)
+
+
+# --- 03 · inspect the graph ---
+
+
+def _onnx_model_answer(answer: Any):
+    """The ModelProto a student answered with, or the one saved at the path they answered with."""
+    import onnx
+
+    if isinstance(answer, onnx.ModelProto):
+        return answer
+    _require(isinstance(answer, (str, Path)),
+             tr("Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.",
+                type_name=type(answer).__name__))
+    _require(Path(answer).is_file(), tr("There is no file at {path}. Did onnx.save(model, path) run?", path=answer))
+    return onnx.load(str(answer))
+
+
+def _ort_session_for(model: Any):
+    import onnxruntime as ort
+
+    try:
+        return ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    except Exception as error:
+        raise _Wrong(tr("onnxruntime cannot load the model: {error}",
+                        error=str(error).strip().splitlines()[0][:300])) from error
+
+
+def _first_in_features(model: nn.Module) -> int:
+    return next(m for m in model.modules() if isinstance(m, nn.Linear)).in_features
+
+
+def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "03.1") -> ExerciseResult:
+    """Exercise: the Linear model's graph built with ``onnx.helper`` (a ModelProto, or the path it was saved to)."""
+    def check() -> None:
+        import onnx
+
+        built = _onnx_model_answer(answer)
+        _require(not built.producer_name.startswith("pytorch"),
+                 tr("This is the file torch.onnx.export wrote (its producer is 'pytorch'), not a graph you built. "
+                    "Build it with onnx.helper: make_tensor_value_info, make_node, make_graph, make_model."))
+        try:
+            onnx.checker.check_model(built, full_check=True)
+        except Exception as error:
+            raise _Wrong(tr("onnx.checker rejects your model: {error}",
+                            error=str(error).strip().splitlines()[0][:300])) from error
+        ops = [node.op_type for node in built.graph.node]
+        _require(ops == ["Gemm"], tr("Your graph holds {ops}; a Linear layer is one node: "
+                                     "onnx.helper.make_node('Gemm', [input, weight, bias], [output], transB=1).",
+                                     ops=ops or tr("no nodes")))
+        weights = {init.name for init in built.graph.initializer}
+        inputs = [value for value in built.graph.input if value.name not in weights]
+        _require(len(inputs) == 1, tr("Your graph has the inputs {inputs}; it should have one, the "
+                                      "features. Pass the weight and bias as initializers (onnx.numpy_helper.from_array).",
+                                      inputs=[v.name for v in inputs]))
+        dims = inputs[0].type.tensor_type.shape.dim
+        _require(len(dims) == 2 and dims[0].HasField("dim_param"),
+                 tr("The input's batch dimension is not a name, so only one batch size would be accepted: declare "
+                    "it as make_tensor_value_info('features', onnx.TensorProto.FLOAT, ['batch', 10])."))
+        x = _random(5, _first_in_features(model), seed=31)
+        try:
+            output = _run(_ort_session_for(built), x)
+        except _Wrong:
+            raise
+        except Exception as error:
+            raise _Wrong(tr("onnxruntime fails on a batch of 5: {error}",
+                            error=str(error).strip().splitlines()[0][:300])) from error
+        _require(_close(output, _torch_out(model, x)),
+                 tr("Your graph runs, but on a random batch of 5 it disagrees with the PyTorch model: B must be "
+                    "model.linear.weight with transB=1, and C must be model.linear.bias."))
+    return _judge(exercise, answer, check)
+
+
+def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2") -> ExerciseResult:
+    """Exercise: the MLP's ONNX graph with one more output, the activation after the first Relu."""
+    def check() -> None:
+        extended = _onnx_model_answer(answer)
+        names = [value.name for value in extended.graph.output]
+        _require(len(names) >= 2, tr("The model has only the output {names}, as exported: nothing was added. Append "
+                                     "the first Relu node's output to graph.output, as a ValueInfoProto from "
+                                     "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32]).",
+                                     names=names))
+        session = _ort_session_for(extended)
+        x = _random(5, _first_in_features(mlp), seed=32)
+        outputs = session.run(None, {session.get_inputs()[0].name: x})
+
+        def produced(module: nn.Module) -> bool:
+            expected = _torch_out(module, x)
+            return any(_close(output, expected) for output in outputs)
+
+        _require(produced(mlp), tr("The model's prediction is missing or has changed: keep the original output "
+                                   "and add the new one next to it."))
+        if not produced(mlp[:2]):
+            _require(not produced(mlp[:1]), tr("The new output is the first Gemm's result, before the Relu: add the "
+                                               "Relu node's output instead."))
+            _require(not produced(mlp[:4]), tr("The new output comes after the second Relu; the exercise asks for "
+                                               "the first one."))
+            raise _Wrong(tr("No output equals the activation after the first Relu (mlp[:2](x) in PyTorch): find the "
+                            "first node whose op_type is 'Relu' and add its output[0]."))
+    return _judge(exercise, answer, check)
+
+
+# --- 04 · reload into PyTorch and fine-tune ---
+
+
+def _linear_layers(module: nn.Module) -> list[nn.Linear]:
+    return [m for m in module.modules() if isinstance(m, nn.Linear)]
+
+
+def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: str = "04.1") -> ExerciseResult:
+    """Exercise: ``onnx_path`` converted with onnx2pytorch, with only its first Linear layer trainable."""
+    def check() -> None:
+        _require(isinstance(answer, nn.Module), tr("Answer with the converted module, not a {type_name}.",
+                                                   type_name=type(answer).__name__))
+        _require(not hasattr(answer, "verification"), tr("That module comes from helpers.import_to_pytorch: call "
+                                                         "onnx2pytorch.ConvertModel(onnx.load(path)) yourself."))
+        x = _random(4, 10)
+        _require(_close(_torch_out(answer, x), _run(_ort_session(onnx_path), x), atol=1e-4),
+                 tr("Your module does not compute what {name} computes: convert that file.",
+                    name=Path(onnx_path).name))
+        layers = _linear_layers(answer)
+        _require(len(layers) >= 2, tr("Expected the converted Gemm nodes as nn.Linear layers."))
+        trainable = [all(p.requires_grad for p in m.parameters()) for m in layers]
+        frozen = [not any(p.requires_grad for p in m.parameters()) for m in layers]
+        _require(trainable[0] and all(frozen[1:]), tr("Only the first layer may train: call requires_grad_(False) on "
+                                                      "every parameter, then requires_grad_(True) on the first "
+                                                      "layer's (trainable now: {trainable}).", trainable=trainable))
+    return _judge(exercise, answer, check)
+
+
+def _initializers(path: str | Path) -> list[np.ndarray]:
+    import onnx
+    from onnx import numpy_helper
+
+    return [numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer if i.dims]
+
+
+def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exercise: str = "04.2") -> ExerciseResult:
+    """Exercise: a re-exported file whose first layer was fine-tuned on ``data`` and the rest kept as received."""
+    def check() -> None:
+        path = _onnx_path(answer)
+        _require(Path(path).resolve() != Path(received_path).resolve(), tr("That is the received file: export your "
+                                                                           "fine-tuned module to a new one."))
+        _require(_symbolic_batch(_load_checked(path)), tr("Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) "
+                                                          "for a module whose forward takes *inputs."))
+        x, y = data.x.numpy(), data.y.numpy()
+        new_loss = float(np.mean((_run(_ort_session(path), x) - y) ** 2))
+        old_loss = float(np.mean((_run(_ort_session(received_path), x) - y) ** 2))
+        _require(new_loss < 0.8 * old_loss, tr("On the new task your file's loss is {new_loss:.3f}, the received "
+                                               "file's {old_loss:.3f}: train longer or with a larger learning rate.",
+                                               new_loss=new_loss, old_loss=old_loss))
+        received = {a.tobytes() for a in _initializers(received_path) if a.ndim == 2}
+        kept = {a.tobytes() for a in _initializers(path) if a.ndim == 2} & received
+        _require(len(kept) == len(received) - 1, tr("{changed} weight matrices changed; only the first "
+                                                    "layer's should. Freeze the others before training.",
+                                                    changed=len(received) - len(kept)))
+    return _judge(exercise, answer, check)

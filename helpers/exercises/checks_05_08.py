@@ -1,0 +1,187 @@
+"""Checks for the exercises of notebooks 05–08: benchmark, optimise and quantise, dynamic graphs, custom operators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..i18n import tr
+from ..models import accuracy
+from .artifacts import (_close, _load_checked, _onnx_path, _ort_session, _random, _require_ort_session, _run,
+                        _torch_out)
+from .verdict import ExerciseResult, _judge, _require, _Wrong
+
+__all__ = [
+    "check_async_timing",
+    "check_session_options",
+    "check_static_int8",
+    "check_extended_optimized_file",
+    "check_cond_export",
+    "check_pair_sum_export",
+    "check_custom_clip_op",
+    "check_custom_op_session",
+]
+
+
+# --- 05 · benchmark CPU vs GPU ---
+
+
+def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> ExerciseResult:
+    """Exercise: per-call seconds of ``device.run`` (a ``bench.SimulatedGPU``), warmed up and synchronised."""
+    import statistics
+
+    def check() -> None:
+        _require(isinstance(answer, (list, tuple)) and len(answer) >= 5 and
+                 all(isinstance(t, (int, float)) for t in answer),
+                 tr("Answer with the list of per-call times in seconds (at least 5 timed calls)."))
+        times = [float(t) for t in answer]
+        kernel, cold = device.kernel_ms / 1000, device.cold_ms / 1000
+        _require(device.launched > len(times), tr("Every call was timed: run a few untimed warm-up calls first."))
+        _require(max(times) < cold / 2, tr("One call took {slowest_ms:.0f} ms: cold calls or unfinished "
+                                           "warm-up work were timed. Warm up, then synchronize before the first timing.",
+                                           slowest_ms=max(times) * 1000))
+        _require(statistics.median(times) >= 0.8 * kernel,
+                 tr("The median is {median_ms:.2f} ms for {kernel_ms:.0f} ms of work: the "
+                    "clock stopped before the queued work finished. Call device.synchronize() before reading it.",
+                    median_ms=statistics.median(times) * 1000, kernel_ms=device.kernel_ms))
+        _require(statistics.median(times) < 10 * kernel, tr("The times are far too long: time one call per measurement."))
+    return _judge(exercise, answer, check)
+
+
+def check_session_options(answer: Any, model: nn.Module, example: np.ndarray, exercise: str = "05.2") -> ExerciseResult:
+    """Exercise: an InferenceSession with graph optimisation disabled and one intra-op thread, for ``model``."""
+    import onnxruntime as ort
+
+    def check() -> None:
+        _require_ort_session(answer)
+        options = answer.get_session_options()
+        _require(options.graph_optimization_level == ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+                 tr("graph_optimization_level is {level}: set ORT_DISABLE_ALL in SessionOptions.",
+                    level=options.graph_optimization_level))
+        _require(options.intra_op_num_threads == 1,
+                 tr("intra_op_num_threads is {threads}: set it to 1 in SessionOptions.",
+                    threads=options.intra_op_num_threads))
+        _require(_close(_run(answer, example), _torch_out(model, example), rtol=1e-3, atol=1e-4),
+                 tr("The session does not compute what the model does: open this model's file."))
+    return _judge(exercise, answer, check)
+
+
+def _op_types(path: str | Path) -> dict[str, set[str]]:
+    import onnx
+
+    found: dict[str, set[str]] = {}
+    for node in onnx.load(str(path)).graph.node:
+        found.setdefault(node.domain or "ai.onnx", set()).add(node.op_type)
+    return found
+
+
+# --- 06 · a real network, optimised ---
+
+
+def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: str = "06.1") -> ExerciseResult:
+    """Exercise: a statically quantised (QDQ) copy of ``fp32_path`` whose accuracy on ``test`` stays close."""
+    def check() -> None:
+        path = _onnx_path(answer)
+        ops = set().union(*_op_types(path).values())
+        _require("DynamicQuantizeLinear" not in ops and "ConvInteger" not in ops,
+                 tr("This is dynamic quantisation: use quantize_static with your CalibrationDataReader."))
+        _require({"QuantizeLinear", "DequantizeLinear"} <= ops, tr("No QuantizeLinear/DequantizeLinear nodes: the file "
+                                                                   "is not quantised (quant_format=QuantFormat.QDQ)."))
+        images, labels = test.images.numpy(), test.labels.numpy()
+        fp32 = accuracy(_run(_ort_session(fp32_path), images), labels)
+        int8 = accuracy(_run(_ort_session(path), images), labels)
+        _require(int8 >= fp32 - 0.05, tr("int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and "
+                                         "representative) images.", int8=int8, fp32=fp32))
+    return _judge(exercise, answer, check)
+
+
+def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: np.ndarray,
+                                  exercise: str = "06.2") -> ExerciseResult:
+    """Exercise: the graph onnxruntime saved at the ``extended`` level (fused, portable across CPUs)."""
+    def check() -> None:
+        path = _onnx_path(answer)
+        domains = _op_types(path)
+        _require(not any(d.endswith("nchwc") for d in domains), tr("This graph holds NCHWc nodes: it was saved at "
+                                                                   "the 'all' level, tied to this CPU. Use ORT_ENABLE_EXTENDED."))
+        _require("com.microsoft" in domains, tr("No fused com.microsoft operators: set graph_optimization_level="
+                                                "ORT_ENABLE_EXTENDED and optimized_model_filepath in SessionOptions."))
+        _require(_close(_run(_ort_session(path), example), _run(_ort_session(fp32_path), example), atol=1e-4),
+                 tr("The optimised graph does not compute what the original does: optimise the fp32 file."))
+    return _judge(exercise, answer, check)
+
+
+# --- 07 · dynamic graphs and control flow ---
+
+
+def check_cond_export(answer: Any, exercise: str = "07.1") -> ExerciseResult:
+    """Exercise: "divide by the largest |value| if it exceeds 1, else keep x", exported with ``torch.cond``."""
+    def reference(x: np.ndarray) -> np.ndarray:
+        peak = np.abs(x).max()
+        return x / peak if peak > 1 else x
+
+    def check() -> None:
+        path = _onnx_path(answer)
+        _load_checked(path)
+        ops = set().union(*_op_types(path).values())
+        _require("If" in ops, tr("The graph has no If node, so one branch was frozen in: use torch.cond in forward."))
+        session = _ort_session(path)
+        for x in (_random(3, 4, scale=3.0), _random(5, 4, seed=8, scale=0.1)):
+            _require(_close(_run(session, x), reference(x)), tr("onnxruntime's output differs from the rule for a "
+                                                                "batch of {batch}: check both branches.", batch=len(x)))
+    return _judge(exercise, answer, check)
+
+
+def check_pair_sum_export(answer: Any, exercise: str = "07.2") -> ExerciseResult:
+    """Exercise: ``dynamic.PairSum`` exported with an even, dynamic batch (``2 * Dim``)."""
+    def check() -> None:
+        path = _onnx_path(answer)
+        session = _ort_session(path)
+        for batch in (2, 6, 10):
+            x = _random(batch, 3, seed=batch)
+            try:
+                output = _run(session, x)
+            except Exception as error:
+                raise _Wrong(tr("onnxruntime refuses a batch of {batch}: declare dynamic_shapes=({{0: 2 * "
+                                "Dim('half')}},) so every even batch is allowed.", batch=batch)) from error
+            _require(_close(output, x.reshape(-1, 2, 3).sum(1)),
+                     tr("Wrong sums at batch {batch}: export dynamic.PairSum().", batch=batch))
+    return _judge(exercise, answer, check)
+
+
+# --- 08 · custom operators ---
+
+
+def check_custom_clip_op(answer: Any, exercise: str = "08.1") -> ExerciseResult:
+    """Exercise: a ``torch.library.custom_op`` clip with a fake, and a file that runs it with standard ONNX ops."""
+    def check() -> None:
+        _require(isinstance(answer, tuple) and len(answer) == 2, tr("Answer with a pair: (your custom op, the path "
+                                                                    "of the exported file)."))
+        op, path = answer
+        _require(type(op).__name__ == "CustomOpDef", tr("The first item must be what @torch.library.custom_op "
+                                                        "returned (your decorated function)."))
+        _require(op._abstract_fn is not None, tr("Register a fake implementation with @your_op.register_fake: "
+                                                 "torch.export needs it to know the output's shape."))
+        x = _random(6, 8, scale=2.0)
+        _require(_close(op(torch.from_numpy(x), 0.5).numpy(), np.clip(x, -0.5, 0.5)),
+                 tr("In PyTorch, your op(x, 0.5) should equal x.clamp(-0.5, 0.5)."))
+        domains = _op_types(_onnx_path(path))
+        _require(set(domains) == {"ai.onnx"}, tr("The file uses {domains}: translate the op into standard "
+                                                 "ONNX operators (onnxscript's op.Clip) in custom_translation_table.",
+                                                 domains=sorted(domains)))
+        _require(_close(_run(_ort_session(path), x), np.clip(x, -0.5, 0.5)),
+                 tr("onnxruntime's output is not x clipped to [-0.5, 0.5]: check the translation."))
+    return _judge(exercise, answer, check)
+
+
+def check_custom_op_session(answer: Any, model: nn.Module, exercise: str = "08.2") -> ExerciseResult:
+    """Exercise: an InferenceSession that runs the custom-domain file, its kernel library registered."""
+    def check() -> None:
+        _require_ort_session(answer)
+        x = _random(5, 8)
+        _require(_close(_run(answer, x), _torch_out(model, x)),
+                 tr("This session does not compute what the model does: open the custom-domain file."))
+    return _judge(exercise, answer, check)

@@ -1,0 +1,102 @@
+"""A small image-classification task: the seeded shapes images, a small CNN, its training and accuracy (notebook 06)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from .training import TrainingHistory, seeded
+
+__all__ = ["SHAPE_CLASSES", "ImageData", "make_shapes_data", "make_small_cnn", "train_classifier", "accuracy"]
+
+SHAPE_CLASSES = ("horizontal bar", "vertical bar", "square", "cross")
+
+
+@dataclass
+class ImageData:
+    """A labelled image set: ``images`` (n, 1, 16, 16) float32 and ``labels`` (n,) int64."""
+
+    images: torch.Tensor
+    labels: torch.Tensor
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __repr__(self) -> str:
+        counts = torch.bincount(self.labels, minlength=len(SHAPE_CLASSES)).tolist()
+        return f"ImageData(images={tuple(self.images.shape)}, labels per class={counts})"
+
+
+def _draw_shape(kind: int, row: int, col: int, size: int) -> torch.Tensor:
+    image = torch.zeros(16, 16)
+    half = size // 2
+    if kind == 0:
+        image[row, col - half:col + half + 1] = 1.0
+    elif kind == 1:
+        image[row - half:row + half + 1, col] = 1.0
+    elif kind == 2:
+        image[row - half:row + half + 1, col - half:col + half + 1] = 1.0
+        image[row - half + 1:row + half, col - half + 1:col + half] = 0.0
+    else:
+        image[row, col - half:col + half + 1] = 1.0
+        image[row - half:row + half + 1, col] = 1.0
+    return image
+
+
+def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -> ImageData:
+    """Seeded 16x16 grey images of four shapes (see ``SHAPE_CLASSES``) at random places and sizes, plus noise.
+
+    A small, offline image-classification task: a few seconds of training reach high accuracy, so
+    int8 and fp32 can be compared on real predictions of a held-out set.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    labels = torch.randint(0, len(SHAPE_CLASSES), (n_samples,), generator=gen)
+    sizes = 2 * torch.randint(2, 5, (n_samples,), generator=gen) + 1  # 5, 7 or 9 pixels
+    images = torch.empty(n_samples, 1, 16, 16)
+    for i, (kind, size) in enumerate(zip(labels.tolist(), sizes.tolist())):
+        row, col = (int(v) for v in torch.randint(size // 2, 16 - size // 2, (2,), generator=gen))
+        images[i, 0] = _draw_shape(kind, row, col, size)
+    images += noise * torch.randn(images.shape, generator=gen)
+    return ImageData(images, labels)
+
+
+def make_small_cnn(n_classes: int = len(SHAPE_CLASSES), seed: int = 0) -> nn.Sequential:
+    """A small convolutional classifier for ``make_shapes_data``: (batch, 1, 16, 16) -> (batch, n_classes)."""
+    with seeded(seed):
+        return nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # (batch, 16, 8, 8)
+            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (batch, 32, 4, 4)
+            nn.Flatten(), nn.Linear(32 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, n_classes),
+        ).eval()
+
+
+def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: float = 3e-3,
+                     batch_size: int = 64, seed: int = 0) -> TrainingHistory:
+    """Train a classifier with Adam and cross-entropy; returns the training loss after each epoch."""
+    gen = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    history = TrainingHistory()
+    for _ in range(epochs):
+        model.train()
+        for batch in torch.randperm(len(data), generator=gen).split(batch_size):
+            optimizer.zero_grad()
+            loss = loss_fn(model(data.images[batch]), data.labels[batch])
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            history.losses.append(float(loss_fn(model(data.images), data.labels)))
+    return history
+
+
+def accuracy(logits, labels) -> float:
+    """Share of rows whose largest logit is the true label (tensors or NumPy arrays)."""
+    predicted = torch.as_tensor(logits).argmax(1)
+    labels = torch.as_tensor(labels)
+    if predicted.shape != labels.shape:
+        raise ValueError(f"Expected (n, classes) logits and (n,) labels, got {tuple(torch.as_tensor(logits).shape)} "
+                         f"and {tuple(labels.shape)}.")
+    return float((predicted == labels).float().mean())

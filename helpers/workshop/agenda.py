@@ -1,0 +1,123 @@
+"""The instructor guide's agenda: each notebook's title, objectives and measured run time, as a Markdown table."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..course import list_notebooks
+
+__all__ = ["NotebookTiming", "notebook_outline", "execute_notebook", "time_notebooks", "agenda_markdown",
+           "update_agenda", "read_agenda"]
+
+_START, _END = "<!-- agenda:start -->", "<!-- agenda:end -->"
+_AGENDA_ROW = re.compile(r"^\| (\d\d) \| \[(.+?)\]\(notebooks/(.+?)\) \| (\d+) s \| (\d+|\?) min \|$", re.M)
+
+
+def notebook_outline(path: Path) -> tuple[str, list[str], int | None]:
+    """Title, objectives and estimated minutes, read from a notebook's first cell."""
+    first = "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"])
+    title = re.search(r"^# \d\d · (.+)$", first, re.M)
+    block = first.split("**Objectives**", 1)[-1].split("**Prerequisites", 1)[0]
+    objectives: list[str] = []
+    for line in block.splitlines():
+        if line.startswith("- "):
+            objectives.append(line[2:].strip())
+        elif line.startswith("  ") and line.strip() and objectives:  # a bullet continued on the next line
+            objectives[-1] += " " + line.strip()
+    minutes = re.search(r"\*\*Estimated time:\*\* (\d+) minutes", first)
+    return (title.group(1) if title else path.stem), objectives, int(minutes.group(1)) if minutes else None
+
+
+def execute_notebook(path: Path, workdir: Path, timeout: int = 600) -> tuple[dict, float]:
+    """Execute a notebook with nbclient in ``workdir``; returns the executed notebook and the seconds it took."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(str(path), as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(workdir)}})
+    started = time.perf_counter()
+    client.execute()
+    return notebook, time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class NotebookTiming:
+    """How long one notebook took to execute top to bottom, and what it teaches."""
+
+    name: str
+    title: str
+    objectives: list[str]
+    estimated_minutes: int | None
+    seconds: float
+
+
+def time_notebooks(notebooks: Sequence[Path] | None = None) -> list[NotebookTiming]:
+    """Execute each notebook in a fresh temporary folder (as a student would, nothing cached) and time it."""
+    timings = []
+    for path in notebooks or list_notebooks():
+        with tempfile.TemporaryDirectory() as workdir:
+            _, seconds = execute_notebook(path, Path(workdir))
+        title, objectives, minutes = notebook_outline(path)
+        timings.append(NotebookTiming(path.name, title, objectives, minutes, seconds))
+    return timings
+
+
+def agenda_markdown(timings: Sequence[NotebookTiming], machine: str | None = None) -> str:
+    """The agenda table and objectives, in Markdown, built from measured timings."""
+    machine = machine or f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
+    total_minutes = sum(t.estimated_minutes or 0 for t in timings)
+    lines = [
+        f"Measured by `python -m helpers.workshop timings` on {date} ({machine}): each notebook executed top to",
+        "bottom in a fresh folder. *Run time* is the machine's time for all cells; *slot* is the notebook's own",
+        "estimate of a student's time (reading, running, exercises).",
+        "",
+        "| # | Notebook | Run time | Slot |",
+        "|---|----------|---------:|-----:|",
+    ]
+    for t in timings:
+        lines.append(f"| {t.name[:2]} | [{t.title}](notebooks/{t.name}) | {t.seconds:.0f} s | "
+                     f"{t.estimated_minutes or '?'} min |")
+    lines.append(f"| | **Total** | **{sum(t.seconds for t in timings):.0f} s** | **{total_minutes} min** |")
+    lines += ["", "### Learning objectives", ""]
+    for t in timings:
+        lines.append(f"**{t.name[:2]} · {t.title}**")
+        lines += [f"- {objective}" for objective in t.objectives] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _fill_between(document: Path, start: str, end: str, content: str) -> None:
+    """Replace the text between the markers ``start`` and ``end`` in ``document`` with ``content``.
+
+    The schedule and sizing sections of the instructor guide are filled in the same way.
+    """
+    text = document.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        raise ValueError(f"{document} has no {start} ... {end} section to fill in: add the two markers first.")
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    document.write_text(f"{head}{start}\n{content}{end}{tail}", encoding="utf-8")
+
+
+def update_agenda(document: Path, agenda: str) -> None:
+    """Replace the text between the agenda markers in ``document`` with ``agenda``."""
+    _fill_between(document, _START, _END, agenda)
+
+
+def read_agenda(document: Path) -> list[NotebookTiming]:
+    """The measured run times in ``document``'s agenda table, without executing anything."""
+    rows = _AGENDA_ROW.findall(document.read_text(encoding="utf-8").split(_START, 1)[-1].split(_END, 1)[0])
+    if not rows:
+        raise ValueError(f"{document} has no agenda table: run python -m helpers.workshop timings first.")
+    return [NotebookTiming(name, title, [], None if slot == "?" else int(slot), float(seconds))
+            for _, title, name, seconds, slot in rows]

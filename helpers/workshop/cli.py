@@ -1,0 +1,95 @@
+"""The ``python -m helpers.workshop`` command line, for instructors: student copies, timings, schedule, sizing, sync.
+
+    python -m helpers.workshop student [--output student]   # notebooks with solution cells blanked
+    python -m helpers.workshop publish-students [--branch students]  # commit student copies to a branch
+    python -m helpers.workshop timings [--output INSTRUCTORS.md]  # execute every notebook, write agenda and schedule
+    python -m helpers.workshop schedule [--output INSTRUCTORS.md]  # rewrite the schedule from the agenda's timings
+    python -m helpers.workshop sizing [--notebooks ...] [--users 30]  # peak memory and CPU: JupyterHub sizing
+    python -m helpers.workshop sync       # rewrite every notebook's setup cell and Colab badge from helpers.course
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Sequence
+
+from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, list_notebooks, sync_notebooks
+from .agenda import agenda_markdown, read_agenda, time_notebooks, update_agenda
+from .schedule import schedule_markdown, update_schedule
+from .sizing import measure_notebook, sizing_markdown, update_sizing
+from .students import publish_students, write_student_copies
+
+__all__ = ["main"]
+
+# what ``--help`` prints, word for word as before the tooling was split into modules
+_DESCRIPTION = "Workshop tooling: student copies without solutions, measured notebook timings, the instructor agenda."
+
+
+def _parser() -> argparse.ArgumentParser:
+    guide = NOTEBOOKS_DIR.parent / "INSTRUCTORS.md"
+    parser = argparse.ArgumentParser(prog="python -m helpers.workshop", description=_DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True)
+    student = sub.add_parser("student", help="write student copies (solutions removed)")
+    student.add_argument("--output", type=Path, default=Path("student"))
+    publish = sub.add_parser("publish-students", help="commit student copies of HEAD to a branch (nothing is pushed)")
+    publish.add_argument("--branch", default=STUDENT_BRANCH)
+    publish.add_argument("--repo", type=Path, default=Path.cwd(), help="the course repository (default: here)")
+    timings = sub.add_parser("timings", help="execute every notebook, write the agenda and schedule into a file")
+    timings.add_argument("--output", type=Path, default=guide)
+    schedule = sub.add_parser("schedule", help="rewrite the schedule from the agenda's run times (executes nothing)")
+    schedule.add_argument("--output", type=Path, default=guide)
+    sizing = sub.add_parser("sizing", help="execute notebooks, measure memory and CPU, write the JupyterHub sizing")
+    sizing.add_argument("--notebooks", type=Path, nargs="+", default=None, help="default: every course notebook")
+    sizing.add_argument("--users", type=int, default=30)
+    sizing.add_argument("--output", type=Path, default=guide)
+    sub.add_parser("sync", help="rewrite the notebooks' setup cells and Colab badges from helpers.course")
+    return parser
+
+
+def _publish(repo: Path, branch: str) -> None:
+    commit = publish_students(repo, branch)
+    if commit is None:
+        print(f"{branch} already holds the student copies of HEAD: nothing to commit.")
+    else:
+        print(f"committed {commit[:12]} to {branch}. Publish it with: git push origin {branch}")
+
+
+def _timings(document: Path) -> None:
+    measured = time_notebooks()
+    update_agenda(document, agenda_markdown(measured))
+    update_schedule(document, schedule_markdown(measured))
+    for t in measured:
+        print(f"{t.name}: {t.seconds:.1f} s")
+    print("updated", document)
+
+
+def _sizing(notebooks: Sequence[Path] | None, users: int, document: Path) -> None:
+    usages = []
+    for path in notebooks or list_notebooks():
+        usages.append(measure_notebook(path))
+        u = usages[-1]
+        print(f"{u.name}: {u.seconds:.0f} s, {u.cpu_seconds:.0f} CPU s, peak {u.peak_mb:,.0f} MB", flush=True)
+    update_sizing(document, sizing_markdown(usages, users))
+    print("updated", document)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: see the module's docstring."""
+    args = _parser().parse_args(argv)
+    if args.command == "sync":
+        for path in sync_notebooks():
+            print("updated", path.name)
+    elif args.command == "student":
+        for path in write_student_copies(args.output):
+            print("wrote", path)
+    elif args.command == "publish-students":
+        _publish(args.repo, args.branch)
+    elif args.command == "timings":
+        _timings(args.output)
+    elif args.command == "schedule":
+        update_schedule(args.output, schedule_markdown(read_agenda(args.output)))
+        print("updated", args.output)
+    else:
+        _sizing(args.notebooks, args.users, args.output)
+    return 0

@@ -1,0 +1,113 @@
+"""Student copies for instructors to hand out: each notebook with its solutions blanked, in a folder or on a branch."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, all_notebooks
+
+__all__ = ["SOLUTION_TAG", "make_student_notebook", "write_student_copies", "publish_students"]
+
+SOLUTION_TAG = "solution"
+_ANSWER = re.compile(r"^(answer_\w+)\s*=", re.M)
+
+
+def make_student_notebook(notebook: dict) -> dict:
+    """A copy of ``notebook`` whose solution cells are blanked for students, with all outputs cleared.
+
+    A solution cell keeps its leading comment lines (the instructions) and nothing else of its code:
+    each ``answer_...`` it assigns becomes ``None``, so the check below it says "not done yet". Anything
+    a student needs to start from belongs in an untagged cell before the solution cell.
+    """
+    student = copy.deepcopy(notebook)
+    for cell in student["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        cell["outputs"], cell["execution_count"] = [], None
+        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"])
+            names = list(dict.fromkeys(_ANSWER.findall(source)))
+            if not names:
+                raise ValueError(f"A solution cell assigns no answer_... variable:\n{source}")
+            lines = source.splitlines()
+            comments = [line for line in lines[:next((i for i, l in enumerate(lines) if not l.startswith("#")),
+                                                      len(lines))]]
+            cell["source"] = "\n".join(comments + ["# your code here", ""]
+                                       + [f"{name} = None  # your answer here" for name in names])
+            cell["metadata"]["tags"] = [t for t in cell["metadata"]["tags"] if t != SOLUTION_TAG] + ["exercise"]
+    return student
+
+
+def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None) -> list[Path]:
+    """Write student versions of the course notebooks (translations in subfolders) into ``output``; returns them."""
+    output.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebooks or all_notebooks():
+        student = make_student_notebook(json.loads(path.read_text(encoding="utf-8")))
+        folder = path.resolve().parent
+        target = output / (folder.relative_to(NOTEBOOKS_DIR) if folder.is_relative_to(NOTEBOOKS_DIR) else "") / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
+# --------------------------------------------------------------------------- student copies on a branch
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
+         check: bool = True) -> str:
+    """Run one git command in ``repo``; returns its output. A failure raises with git's own message."""
+    done = subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True,
+                          env={**os.environ, **(env or {})})
+    if check and done.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)} failed in {repo}:\n{done.stderr.decode(errors='replace').strip()}")
+    return done.stdout.decode("utf-8").strip() if done.returncode == 0 else ""
+
+
+def _student_tree(repo: Path, source: str) -> str:
+    """A git tree like ``source``'s, each course notebook replaced by its student copy; returns its id.
+
+    Notebooks in subfolders of ``notebooks/`` (translations, say) are blanked too: none may keep a solution.
+    """
+    names = _git(repo, "ls-tree", "-r", "--name-only", source, "notebooks/").splitlines()
+    notebooks = [name for name in names if re.fullmatch(r"notebooks/(?:[^/]+/)*\d\d_[^/]+\.ipynb", name)]
+    if not notebooks:
+        raise ValueError(f"{source} in {repo} has no notebooks/NN_*.ipynb: run this in the course repository.")
+    with tempfile.TemporaryDirectory() as scratch:
+        index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}  # leaves the repository's own index alone
+        _git(repo, "read-tree", source, env=index)
+        for name in notebooks:
+            student = make_student_notebook(json.loads(_git(repo, "show", f"{source}:{name}")))
+            text = json.dumps(student, indent=1, ensure_ascii=False) + "\n"
+            blob = _git(repo, "hash-object", "-w", "--stdin", stdin=text.encode("utf-8"))
+            _git(repo, "update-index", "--cacheinfo", f"100644,{blob},{name}", env=index)
+        return _git(repo, "write-tree", env=index)
+
+
+def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HEAD") -> str | None:
+    """Commit student copies of ``source``'s notebooks to ``branch``; returns the commit, or None if up to date.
+
+    The commit holds ``source``'s whole tree with every notebook's solutions blanked and outputs cleared,
+    so ``helpers/`` sits beside the notebooks. Only git objects change: the working tree, the index and
+    the current branch stay as they are. Each commit's parent is the branch's previous commit, so the
+    branch only moves forward and nbgitpuller can merge it into students' copies. Nothing is pushed.
+    """
+    _git(repo, "check-ref-format", "--branch", branch)
+    if _git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False) == branch:
+        raise ValueError(f"{branch} is checked out in {repo}: switch to the course's own branch first.")
+    tree = _student_tree(repo, source)
+    parent = _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}", check=False)
+    if parent and _git(repo, "rev-parse", f"{parent}^{{tree}}") == tree:
+        return None
+    origin = _git(repo, "rev-parse", "--short", source)
+    message = f"Student copies of {origin}: solutions blanked, outputs cleared"
+    commit = _git(repo, "commit-tree", tree, "-m", message, *(["-p", parent] if parent else []))
+    _git(repo, "update-ref", "-m", "publish-students", f"refs/heads/{branch}", commit, parent)
+    return commit

@@ -1,0 +1,45 @@
+"""helpers.compare: the one output comparison, checked against numpy.allclose."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from helpers import compare
+
+
+@pytest.mark.parametrize("expected,actual", [
+    ([1.0, 2.0], [1.0, 2.0 + 1e-6]),
+    ([1.0, 100.0], [1.0, 100.05]),
+    ([0.0], [2e-5]),
+    ([np.nan, 1.0], [np.nan, 1.0]),
+    ([np.inf], [np.inf]),
+    ([np.inf], [-np.inf]),
+    ([np.nan], [0.0]),
+])
+def test_compare_outputs_agrees_with_allclose(expected, actual) -> None:
+    result = compare.compare_outputs(np.array(expected), np.array(actual))
+    assert result.ok == np.allclose(actual, expected, rtol=compare.DEFAULT_RTOL, atol=compare.DEFAULT_ATOL,
+                                    equal_nan=True)
+
+
+def test_tensors_and_shapes() -> None:
+    assert compare.compare_outputs(torch.ones(2, requires_grad=True), np.ones(2)).ok
+    mismatch = compare.compare_outputs(np.ones((2, 1)), np.ones(2))
+    assert not mismatch and str(mismatch) == "shapes differ"
+
+
+def test_compare_all_keeps_the_worst_difference() -> None:
+    result = compare.compare_all([np.zeros(2), np.ones(3)], [np.zeros(2), np.ones(3) + 0.5])
+    assert not result.ok and result.max_abs_diff == pytest.approx(0.5)
+    assert compare.compare_all([np.zeros(2)], [np.zeros(2), np.zeros(2)]).shapes_match is False
+    assert compare.compare_all([np.zeros(2)], [np.zeros(2) + 1e-6]).ok
+
+
+def test_helpers_compare_through_this_module() -> None:
+    from helpers import runtime
+    from helpers.convert import verification
+
+    assert runtime.compare_outputs is compare.compare_outputs and runtime.DEFAULT_ATOL == compare.DEFAULT_ATOL
+    assert verification.compare_all is compare.compare_all
