@@ -22,7 +22,7 @@ __all__ = ["Check", "diagnose", "format_checks", "import_errors", "memory_gb", "
 # The lower bounds of requirements.txt (a test keeps the two equal).
 MINIMUM = {"torch": "2.11", "torchvision": "0.26", "onnx": "1.22", "onnxruntime": "1.32", "onnxscript": "0.7.2",
            "onnx2pytorch": "0.6", "onnxruntime-extensions": "0.15", "netron": "9.3", "numpy": "2.1",
-           "matplotlib": "3.10", "tqdm": "4.67"}
+           "matplotlib": "3.10", "tqdm": "4.67", "packaging": "24"}
 NEEDED_BY = {"onnx2pytorch": "04, 06", "onnxruntime-extensions": "08", "netron": "03"}  # notebooks that import it
 MODULE_NAMES = {"onnxruntime-extensions": "onnxruntime_extensions"}  # where the import name differs
 PYTHON_MINIMUM = (3, 11)  # pyproject.toml's requires-python
@@ -43,12 +43,16 @@ class Check:
     fix: str = ""
 
 
-def _version_tuple(version: str) -> tuple[int, ...]:
-    parts = []
-    for piece in version.split("+")[0].split(".")[:3]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts)
+def _older(version: str, needed: str) -> bool:
+    """True when ``version`` is older than ``needed``, by pip's own rules (``packaging``)."""
+    try:
+        from packaging.version import InvalidVersion, Version  # optional here: the doctor must run without it
+    except ImportError:
+        return False  # cannot tell; the "packaging" row of the table fails and says what to install
+    try:
+        return Version(version) < Version(needed)
+    except InvalidVersion:
+        return False
 
 
 def _package_check(name: str, version: str | None, error: str | None = None) -> Check:
@@ -58,7 +62,7 @@ def _package_check(name: str, version: str | None, error: str | None = None) -> 
         detail = (tr("not installed (used in notebook {notebooks})", notebooks=NEEDED_BY[name]) if name in NEEDED_BY
                   else tr("not installed"))
         return Check(name, detail, "fail", install)
-    if _version_tuple(version) < _version_tuple(needed):
+    if _older(version, needed):
         return Check(name, tr("{version} (course needs >= {needed})", version=version, needed=needed), "fail", install)
     if error:
         return Check(name, tr("{version} installed, but importing it fails: {error}", version=version, error=error),

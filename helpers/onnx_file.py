@@ -80,14 +80,14 @@ def load_onnx(path: str | Path | onnx.ModelProto, *, check: bool = True) -> onnx
         model = onnx.load(str(path))
     except Exception as exc:  # protobuf DecodeError and friends
         raise ValueError(f"{path} is not a readable ONNX model ({type(exc).__name__}: {exc}). The file may be "
-                         "truncated or of another type; export it again with helpers.export_model().") from None
+                         "truncated or of another type; export it again with helpers.export_model().") from exc
     if check:
         try:
             onnx.checker.check_model(model)
         except onnx.checker.ValidationError as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty model"
             raise ValueError(f"{path} is not a valid ONNX model ({first_line}). The file may be truncated or "
-                             "of another type; export it again with helpers.export_model().") from None
+                             "of another type; export it again with helpers.export_model().") from exc
     return model
 
 

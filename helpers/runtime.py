@@ -85,7 +85,7 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         custom = sorted({f"{n.domain}::{n.op_type}" for n in model.graph.node if n.domain not in ("", "ai.onnx")})
         hint = (f" The model uses custom-domain operators {custom}: register their kernels with "
                 "custom_op_libraries=[...]." if custom else "")
-        raise RuntimeError(f"onnxruntime could not load the model: {str(exc).strip().splitlines()[0]}{hint}") from None
+        raise RuntimeError(f"onnxruntime could not load the model: {str(exc).strip().splitlines()[0]}{hint}") from exc
     if ort_session.get_providers()[0] != provider:  # CUDA provider listed but failed to load (driver, cuDNN)
         provider, note = "CPUExecutionProvider", "CUDA provider failed to load; fell back to CPUExecutionProvider"
     inputs, outputs = tensor_infos(model)

@@ -38,8 +38,9 @@ def test_contrib_node_needs_its_kernel(model, tmp_path) -> None:
                                   custom_translation_table=custom_ops.translation_table("contrib"))
     summary = helpers.summarize(report.path)
     assert summary.operators == {"Gemm": 2, "ScaledSwish": 1} and custom_ops.CONTRIB_DOMAIN in summary.domains
-    with pytest.raises(RuntimeError, match="custom_op_libraries"):
+    with pytest.raises(RuntimeError, match="custom_op_libraries") as info:
         helpers.create_session(report.path, device="cpu")
+    assert "ScaledSwish" in str(info.value.__cause__)  # onnxruntime's own error is kept as the cause
     with pytest.raises(helpers.UnsupportedOperatorError, match="ScaledSwish"):
         helpers.import_to_pytorch(report.path)
     if not custom_ops.extensions_available():

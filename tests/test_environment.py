@@ -259,3 +259,14 @@ def test_lazy_package_imports_any_submodule_and_explains_unknown_names() -> None
     assert helpers.optimize.__name__ == "helpers.optimize" and "bench" in dir(helpers)
     with pytest.raises(AttributeError, match="helpers.__all__"):
         helpers.no_such_name  # noqa: B018
+
+
+@pytest.mark.parametrize("version,needed,older", [
+    ("2.11.0rc1", "2.11", True),   # a release candidate comes before the release (a tuple of digits said 2.11.0)
+    ("2.11.0+cu130", "2.11", False),  # a local build label is not a lower version
+    ("0.7.10", "0.7.2", False),
+    ("1.9", "1.22", True),
+    ("not-a-version", "1.0", False),  # unreadable: not reported as too old
+])
+def test_doctor_compares_versions_by_pips_rules(version: str, needed: str, older: bool) -> None:
+    assert doctor._older(version, needed) is older
