@@ -20,6 +20,7 @@ __all__ = [
     "tensor_infos",
     "load_onnx",
     "default_opset",
+    "format_shape",
     "iter_nodes",
     "strip_stack_traces",
 ]
@@ -36,8 +37,12 @@ class TensorInfo:
     shape: tuple[int | str | None, ...]
 
     def __str__(self) -> str:
-        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
-        return f"{self.name}: {self.dtype}[{dims}]"
+        return f"{self.name}: {self.dtype}[{format_shape(self.shape)}]"
+
+
+def format_shape(shape: tuple[int | str | None, ...], separator: str = ", ") -> str:
+    """A shape as text: fixed sizes as numbers, symbolic ones by name, unknown ones as ``?``."""
+    return separator.join("?" if d is None else str(d) for d in shape)
 
 
 def _dtype_name(elem_type: int) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import onnx
 
 from .onnx_file import load_onnx, tensor_infos
-from .runtime import create_session
+from .runtime import OPTIMIZATION_LEVELS, create_session
 
 __all__ = [
     "Agreement",
@@ -27,7 +27,6 @@ __all__ = [
     "compare_classifiers",
 ]
 
-OPTIMIZATION_LEVELS = ("none", "basic", "extended", "all")
 
 
 def optimize_graph(onnx_path: str | Path, level: str, output_path: str | Path) -> Path:

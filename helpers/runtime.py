@@ -12,9 +12,10 @@ import onnxruntime as ort
 
 from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Comparison, compare_outputs, to_numpy
 from .environment import onnxruntime_has_cuda
-from .onnx_file import TensorInfo, load_onnx, tensor_infos
+from .onnx_file import TensorInfo, format_shape, load_onnx, tensor_infos
 
-__all__ = ["Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy", "DEFAULT_RTOL", "DEFAULT_ATOL"]
+__all__ = ["Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy", "DEFAULT_RTOL", "DEFAULT_ATOL",
+           "OPTIMIZATION_LEVELS"]
 
 _NUMPY_FROM_ORT = {
     "tensor(float)": "float32", "tensor(double)": "float64", "tensor(float16)": "float16",
@@ -93,16 +94,19 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
     return Session(ort_session, provider, note, inputs, outputs, path)
 
 
+# onnxruntime's graph optimisation levels, by the names the course uses (notebooks 05 and 06).
+OPTIMIZATION_LEVELS = {
+    "none": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+    "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+    "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+    "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+}
+
+
 def _optimization_level(name: str) -> ort.GraphOptimizationLevel:
-    levels = {
-        "none": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
-        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
-        "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
-    }
-    if name not in levels:
-        raise ValueError(f"optimization must be one of {', '.join(levels)}, not {name!r}.")
-    return levels[name]
+    if name not in OPTIMIZATION_LEVELS:
+        raise ValueError(f"optimization must be one of {', '.join(OPTIMIZATION_LEVELS)}, not {name!r}.")
+    return OPTIMIZATION_LEVELS[name]
 
 
 def run(session: Session, feeds: Any) -> dict[str, np.ndarray]:
@@ -142,4 +146,4 @@ def _checked(info: TensorInfo, array: np.ndarray) -> np.ndarray:
 
 
 def _shape(info: TensorInfo) -> str:
-    return "(" + ", ".join("?" if d is None else str(d) for d in info.shape) + ")"
+    return f"({format_shape(info.shape)})"

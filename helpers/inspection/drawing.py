@@ -8,7 +8,7 @@ from pathlib import Path
 
 import onnx
 
-from ..export import load_onnx, tensor_infos
+from ..onnx_file import format_shape, load_onnx, tensor_infos
 
 __all__ = ["GraphDrawing", "draw_graph"]
 
@@ -38,7 +38,7 @@ class GraphDrawing:
 
 
 def _shape_text(shape: tuple) -> str:
-    return "×".join("?" if d is None else str(d) for d in shape) if shape else "scalar"
+    return format_shape(shape, "×") if shape else "scalar"
 
 
 def draw_graph(model_or_path: str | Path | onnx.ModelProto, *, max_nodes: int = 600) -> GraphDrawing:

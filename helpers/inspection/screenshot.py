@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..export import load_onnx
+from ..onnx_file import load_onnx
 from .server import _serve_quietly, _stop_server
 
 __all__ = ["netron_screenshot"]

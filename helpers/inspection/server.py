@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..environment import detect_platform
-from ..export import load_onnx
+from ..onnx_file import load_onnx
 from .drawing import GraphDrawing, draw_graph
 
 __all__ = ["NetronView", "show_in_netron", "start_netron", "stop_netron", "netron_url_for"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 
-from ..export import TensorInfo, load_onnx, tensor_infos
+from ..onnx_file import TensorInfo, load_onnx, tensor_infos
 
 __all__ = ["GraphSummary", "summarize"]
 
