@@ -337,3 +337,19 @@ def test_cli_recording_preset(monkeypatch, tmp_path, capsys) -> None:
     assert all(sizes[0] == 1 and sizes[-1] >= 256 and set(b) == set(bench.BACKENDS) for _, sizes, b in seen)
     out = capsys.readouterr().out
     assert "from batch 8 on" in out and (tmp_path / "toy_gpu.json").exists()
+
+
+def test_the_gpu_path_check_runs_here_and_says_why_it_skips(tmp_path) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}  # as tools/gpu-check.sh runs it
+    done = subprocess.run([sys.executable, str(root / "tools" / "gpu_paths.py"), str(tmp_path)], cwd=root,
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) >= 1 + sum("-cuda" in b for b in bench.BACKENDS)
+    if not torch.cuda.is_available():
+        assert all("skipped:" in line for line in lines) and "onnxruntime-gpu" in lines[0]

@@ -4,11 +4,13 @@
 #   2. every CUDA code path once: create_session(device="cuda"), each CUDA backend's runner
 #   3. notebooks 05 and 06 executed top to bottom on a copy (their GPU outputs are never committed)
 # Usage: tools/gpu-check.sh OUTPUT_FOLDER      (QUICK=1 for a small rehearsal on any machine)
+# Needs the course requirements; notebook 06 also imports onnx2pytorch, and the notebook runs need
+# nbclient and ipykernel (on a machine without network, bring their wheels along).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${1:?usage: tools/gpu-check.sh OUTPUT_FOLDER}"
 mkdir -p "$out"
-export PYTHONUNBUFFERED=1 MPLBACKEND=Agg
+export PYTHONUNBUFFERED=1 MPLBACKEND=Agg PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"  # helpers from this checkout
 status=0
 step() { printf '\n=== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 
