@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
+from ..onnx_file import default_opset
 from .artifacts import (_close, _load_checked, _onnx_path, _ort_session, _random, _require_ort_session, _run,
                         _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
@@ -87,9 +88,12 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
                  tr("{name}.data sits beside your file: export with external_data=False to keep one file.",
                     name=path.name))
         onnx_model = _load_checked(path)
-        opsets = {o.domain or "ai.onnx": o.version for o in onnx_model.opset_import}
-        _require(opsets.get("ai.onnx") == opset, tr("The file uses opset {found}; ask for opset_version={opset}.",
-                                                    found=opsets.get("ai.onnx"), opset=opset))
+        try:
+            found = default_opset(onnx_model)
+        except ValueError:  # no standard operator set at all
+            found = None
+        _require(found == opset, tr("The file uses opset {found}; ask for opset_version={opset}.", found=found,
+                                    opset=opset))
         names = ([i.name for i in onnx_model.graph.input], [o.name for o in onnx_model.graph.output])
         _require(names == ([input_name], [output_name]),
                  tr("Inputs/outputs are named {names}; pass input_names=['{input_name}'], "
