@@ -353,3 +353,25 @@ def test_the_gpu_path_check_runs_here_and_says_why_it_skips(tmp_path) -> None:
     assert len(lines) >= 1 + sum("-cuda" in b for b in bench.BACKENDS)
     if not torch.cuda.is_available():
         assert all("skipped:" in line for line in lines) and "onnxruntime-gpu" in lines[0]
+
+
+def test_bench_and_the_notebook_setup_import_without_the_optional_packages(tmp_path) -> None:
+    """The GPU machine has no netron, onnx2pytorch or onnxruntime-extensions: bench must not need them."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('netron', 'onnx2pytorch', 'onnxruntime_extensions'):\n"
+        "            raise ModuleNotFoundError(name, name=name)\n"
+        "sys.meta_path.insert(0, Block())\n")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"}
+    code = ("import helpers; helpers.setup_notebook(quiet=True); from helpers import bench; "
+            "print(len(bench.BACKENDS))\n"
+            "try:\n    import netron\nexcept ModuleNotFoundError:\n    print('netron blocked')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0 and done.stdout.split() == ["8", "netron", "blocked"], done.stdout + done.stderr
