@@ -29,7 +29,11 @@ def _check(label: str, action) -> bool:
 
 
 def main(folder: str) -> int:
-    work = Path(tempfile.mkdtemp(dir=folder))
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:  # the ONNX file is not a result: removed after
+        return _check_all(Path(scratch))
+
+
+def _check_all(work: Path) -> int:
     model = helpers.make_linear_model()
     onnx_path = helpers.export_model(model, torch.randn(2, 10), work / "linear.onnx", verify=False).path
     x = torch.randn(8, 10)
