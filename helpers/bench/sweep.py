@@ -195,7 +195,8 @@ def copy_share(sweep: SweepResult, backend: str = "pytorch-cuda") -> dict[int, f
     """``{batch: share of the end-to-end time spent on host<->device copies}`` for a GPU ``backend``.
 
     The share is ``1 - (data on the device) / (end to end)``, from the two timing modes of the same
-    backend (``backend`` and ``backend + '+copies'``), at each batch size where both were measured.
+    backend (``backend`` and ``backend + '+copies'``), at each batch size where both were measured;
+    clamped at 0 (noise can make the end-to-end median the smaller). For fp16 the casts count as copies.
     """
     end_to_end = backend + COPIES
     if end_to_end not in BACKENDS:
@@ -216,7 +217,8 @@ class SweepSummary:
     model: str
     machine: str
     best_cpu: dict[int, str]  # the faster CPU backend at each batch size
-    crossovers: dict[str, int | None] = field(default_factory=dict)  # GPU backend -> first batch it beats the CPU
+    # GPU backend -> first batch from which it stays faster than the best CPU backend (None: never)
+    crossovers: dict[str, int | None] = field(default_factory=dict)
     copy_shares: dict[str, dict[int, float]] = field(default_factory=dict)
 
     def __str__(self) -> str:
