@@ -1,11 +1,7 @@
 """Workshop tooling for instructors: student copies without solutions, measured notebook timings, the instructor agenda.
 
-    python -m helpers.workshop student [--output student]   # notebooks with solution cells blanked
-    python -m helpers.workshop publish-students [--branch students]  # commit student copies to a branch
-    python -m helpers.workshop timings [--output INSTRUCTORS.md]  # execute every notebook, write agenda and schedule
-    python -m helpers.workshop schedule [--output INSTRUCTORS.md]  # rewrite the schedule from the agenda's timings
-    python -m helpers.workshop sizing [--notebooks ...] [--users 30]  # peak memory and CPU: JupyterHub sizing
-    python -m helpers.workshop sync       # rewrite every notebook's setup cell and Colab badge from helpers.course
+``python -m helpers.workshop --help`` lists the commands (student, publish-students, timings, schedule,
+sizing, sync); ``cli``'s docstring shows each with its options.
 
 One module per job: ``students`` (copies without solutions), ``agenda`` (timings and objectives),
 ``schedule`` (the timetable), ``sizing`` (a JupyterHub's memory and CPU) and ``cli`` (the command line).
