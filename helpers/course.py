@@ -92,7 +92,8 @@ def setup_cell_source() -> str:
 
     Where ``helpers`` is already importable (``make lab``, Binder, a hub with the package installed) it
     does nothing; where the repository sits around the notebooks (a hub clone) it adds the repository
-    root, the notebooks' parent folder, to ``sys.path``; on Colab it installs the package.
+    root, the notebooks' parent folder, to ``sys.path``; on Colab it installs the package and, on a GPU
+    runtime, replaces the CPU onnxruntime with the onnxruntime-gpu build for PyTorch's CUDA (``gpu_setup``).
     """
     return (
         "# Course setup, the same in every notebook (written by `python -m helpers.workshop sync`).\n"
@@ -103,6 +104,7 @@ def setup_cell_source() -> str:
         "        sys.path.insert(0, os.path.abspath(root))\n"
         "if importlib.util.find_spec('helpers') is None and 'google.colab' in sys.modules:\n"
         f"    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '{PACKAGE_NAME} @ git+{REPO_URL}'], check=True)\n"
+        "    from helpers import gpu_setup; gpu_setup.use_onnxruntime_gpu()  # GPU runtime: onnxruntime-gpu instead\n"
         "import helpers\n"
         "helpers.setup_notebook();"
     )

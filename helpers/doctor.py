@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .environment import EnvironmentReport, describe_environment, detect_platform, package_version
+from .gpu_setup import ONNXRUNTIME_GPU_MINIMUM
 from .i18n import tr
 
 __all__ = ["Check", "diagnose", "format_checks", "import_errors", "memory_gb", "main"]
@@ -55,9 +56,11 @@ def _older(version: str, needed: str) -> bool:
         return False
 
 
-def _package_check(name: str, version: str | None, error: str | None = None) -> Check:
-    needed = MINIMUM[name]
-    install = tr("{install_all} (or pip install '{name}>={needed}')", install_all=INSTALL_ALL, name=name, needed=needed)
+def _package_check(name: str, version: str | None, error: str | None = None, gpu_build: bool = False) -> Check:
+    """One course package's row; ``gpu_build``: onnxruntime is the onnxruntime-gpu build (its own floor)."""
+    needed = ONNXRUNTIME_GPU_MINIMUM if gpu_build else MINIMUM[name]
+    install = tr("{install_all} (or pip install '{name}>={needed}')", install_all=INSTALL_ALL,
+                 name="onnxruntime-gpu" if gpu_build else name, needed=needed)
     if version is None:
         detail = (tr("not installed (used in notebook {notebooks})", notebooks=NEEDED_BY[name]) if name in NEEDED_BY
                   else tr("not installed"))
@@ -265,7 +268,9 @@ def diagnose(report: EnvironmentReport | None = None, free_gb: float | None = No
                     "" if py_ok else tr("Use Python {wanted} or newer.", wanted=wanted))]
     checks.append(_interpreter_check())
     versions = _versions(report)
-    checks += [_package_check(name, versions[name], errors.get(name)) for name in MINIMUM]
+    gpu_build = not report.packages.get("onnxruntime") and bool(package_version("onnxruntime-gpu"))
+    checks += [_package_check(name, versions[name], errors.get(name), gpu_build and name == "onnxruntime")
+               for name in MINIMUM]
     checks.append(_builds_check(report.packages.get("onnxruntime")))
     checks += _runtime_checks(report, all(versions[n] and n not in errors for n in ("torch", "onnxruntime")))
     checks.append(_memory_check(memory_gb() if ram_gb is None else ram_gb))

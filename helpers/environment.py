@@ -114,7 +114,9 @@ class EnvironmentReport:
 
     def short(self) -> str:
         """One line for a notebook's setup cell."""
-        names = ("torch", "onnx", "onnxruntime", "onnxscript")
+        names = ["torch", "onnx", "onnxruntime", "onnxscript"]
+        if self.packages.get("onnxruntime-gpu") and not self.packages.get("onnxruntime"):
+            names[2] = "onnxruntime-gpu"  # the CUDA build of the same package
         versions = " · ".join(f"{n} {self.packages.get(n) or 'missing'}" for n in names)
         gpu = self.gpu or "none (CPU only)"
         return f"Python {self.python} · {versions} · GPU: {gpu} · running: {self.platform}"
@@ -136,10 +138,13 @@ def describe_environment() -> EnvironmentReport:
         providers = list(onnxruntime.get_available_providers())
     except ImportError:
         providers = []
+    packages = {name: package_version(name) for name in COURSE_PACKAGES}
+    if gpu_build := package_version("onnxruntime-gpu"):  # listed only where installed
+        packages["onnxruntime-gpu"] = gpu_build
     return EnvironmentReport(
         python=platform.python_version(),
         platform=detect_platform(),
-        packages={name: package_version(name) for name in COURSE_PACKAGES},
+        packages=packages,
         gpu=gpu,
         ort_providers=providers,
     )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 import onnx
@@ -81,17 +86,56 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
     for library in custom_op_libraries:
         options.register_custom_ops_library(str(library))
     try:
-        ort_session = ort.InferenceSession(model.SerializeToString(), sess_options=options, providers=providers)
+        with _library_messages() as messages:  # why a CUDA provider did not load, if onnxruntime says
+            ort_session = ort.InferenceSession(model.SerializeToString(), sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime's own exception types are not importable by name
         custom = sorted({f"{n.domain}::{n.op_type}" for n in model.graph.node if n.domain not in ("", "ai.onnx")})
         hint = (f" The model uses custom-domain operators {custom}: register their kernels with "
                 "custom_op_libraries=[...]." if custom else "")
         raise RuntimeError(f"onnxruntime could not load the model: {str(exc).strip().splitlines()[0]}{hint}") from exc
     if ort_session.get_providers()[0] != provider:  # CUDA provider listed but failed to load (driver, cuDNN)
-        provider, note = "CPUExecutionProvider", "CUDA provider failed to load; fell back to CPUExecutionProvider"
+        why = next((line for line in messages if "CUDA" in line), messages[0] if messages else "")
+        provider = "CPUExecutionProvider"
+        note = ("onnxruntime fell back to CPUExecutionProvider: the CUDA provider did not load"
+                + (f" (onnxruntime said: {why})" if why else ""))
     inputs, outputs = tensor_infos(model)
     path = None if isinstance(onnx_path, onnx.ModelProto) else Path(onnx_path)
     return Session(ort_session, provider, note, inputs, outputs, path)
+
+
+@contextlib.contextmanager
+def _library_messages() -> Iterator[list[str]]:
+    """Collect what onnxruntime says while a session is created: Python warnings, and its native log.
+
+    onnxruntime's C++ log (for example "Failed to create CUDAExecutionProvider ...") goes to the process's
+    file descriptor 2, which a notebook never shows; it is captured in a temporary file, then written back
+    to descriptor 2, and the warnings are issued again after the block, so nothing is lost. The yielded list
+    is filled when the block ends.
+    """
+    messages: list[str] = []
+    try:
+        descriptor = sys.__stderr__.fileno() if sys.__stderr__ else 2
+        saved = os.dup(descriptor)
+    except (AttributeError, OSError, ValueError):  # no real descriptor 2 (an embedded interpreter)
+        descriptor = saved = -1
+    with tempfile.TemporaryFile() as captured, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if saved >= 0:
+            os.dup2(captured.fileno(), descriptor)
+        try:
+            yield messages
+        finally:
+            if saved >= 0:
+                os.dup2(saved, descriptor)
+                os.close(saved)
+                captured.seek(0)
+                native = captured.read()
+                if native:
+                    os.write(descriptor, native)
+                messages.extend(line.strip() for line in native.decode(errors="replace").splitlines() if line.strip())
+            messages.extend(str(w.message).strip() for w in caught)
+    for warning in caught:  # shown as they would have been, after the block
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 # onnxruntime's graph optimisation levels, by the names the course uses (notebooks 05 and 06).

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort
 import pytest
 import torch
 
@@ -132,8 +135,8 @@ GPU_SWEEP = {
 }
 
 
-def test_recorded_results_keep_only_sweeps_with_gpu_rows(tiny_sweep, tmp_path) -> None:
-    tiny_sweep.to_json(tmp_path / "cpu_only.json")
+def test_recorded_results_keep_only_sweeps_with_gpu_rows(tmp_path) -> None:
+    _synthetic_sweep({"pytorch-cpu": {1: 1.0}, "onnxruntime-cpu": {1: 0.5}}).to_json(tmp_path / "cpu_only.json")
     _synthetic_sweep(GPU_SWEEP).to_json(tmp_path / "toy_gpu.json")
     assert [s.source for s in bench.load_recorded_results(tmp_path)] == ["recorded in toy_gpu.json"]
     assert len(bench.load_recorded_results(tmp_path, needs_gpu=False)) == 2
@@ -175,8 +178,8 @@ def test_speedups_and_plots(tiny_sweep) -> None:
     for plot in (bench.plot_latency, bench.plot_throughput, bench.plot_speedup):
         fig = plot(tiny_sweep)
         assert {line.get_label() for line in fig.axes[0].lines} >= {"pytorch-cpu", "onnxruntime-cpu"}
-    with pytest.raises(ValueError, match="Baseline"):
-        bench.speedups(tiny_sweep, baseline="pytorch-cuda")
+    with pytest.raises(ValueError, match="Baseline"):  # a sweep that did not measure it (on any machine)
+        bench.speedups(_synthetic_sweep({"pytorch-cpu": {1: 1.0}}), baseline="pytorch-cuda")
 
 
 @pytest.mark.parametrize("kwargs,message", [({"backends": ["tpu"]}, "Unknown backend"), ({"batch_sizes": [0]}, "positive")])
@@ -193,7 +196,7 @@ def test_cli_on_a_tiny_configuration(tmp_path, capsys) -> None:
                          "--backends", "pytorch-cpu", "onnxruntime-cpu"])
     out = capsys.readouterr().out
     assert status == 0 and "onnxruntime-cpu" in out and "median ms" in out
-    sweep = bench.SweepResult.from_json(tmp_path / "linear_cpu.json")
+    sweep = bench.SweepResult.from_json(tmp_path / "linear_cpu.json")  # CPU rows only: "cpu", also on a GPU machine
     assert sweep.model == "linear" and sweep.batch_sizes == [1, 2]
     assert (tmp_path / "linear_cpu_latency.png").stat().st_size > 0
     assert (tmp_path / "linear_cpu_speedup.png").exists() and (tmp_path / "linear_cpu.csv").exists()
@@ -303,11 +306,33 @@ def test_the_io_binding_runner_matches_a_plain_run(tmp_path) -> None:
     bound, sync = backends.onnxruntime_runner(path, x, device="cpu", io_binding=True, threads=1)
     plain, no_sync = backends.onnxruntime_runner(path, x, device="cpu", threads=1)
     assert no_sync is None and sync is not None
-    bound()
+    outputs = bound()
     sync()
     with torch.no_grad():
         expected = model(x).numpy()
     assert helpers.compare_outputs(expected, plain()[0])
+    assert isinstance(outputs[0], ort.OrtValue) and helpers.compare_outputs(expected, outputs[0].numpy())
+
+
+def test_the_gpu_path_check_reads_every_kind_of_runner(tmp_path) -> None:
+    """tools/gpu_paths.check_runner on the CPU twins of the CUDA runners: no synchronize, bound OrtValues."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    try:
+        import gpu_paths
+    finally:
+        sys.path.pop(0)
+    model = helpers.make_linear_model()
+    path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "linear.onnx", verify=False).path
+    x = torch.randn(4, 10)
+    with torch.no_grad():
+        expected = model(x).numpy()
+    runners = {"onnxruntime-cpu": backends.onnxruntime_runner(path, x, threads=1),  # no synchronize
+               "onnxruntime-cpu, I/O binding": backends.onnxruntime_runner(path, x, io_binding=True, threads=1),
+               "pytorch-cpu": backends.torch_runner(model, x)}
+    for name, runner in runners.items():
+        assert gpu_paths.check_runner(name, runner, expected).startswith("ok"), name
+    with pytest.raises(AssertionError):
+        gpu_paths.check_runner("onnxruntime-cpu", runners["onnxruntime-cpu"], expected + 1)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only error")
@@ -345,7 +370,7 @@ def test_the_gpu_path_check_runs_here_and_says_why_it_skips(tmp_path) -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root)}  # as tools/gpu-check.sh runs it
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run([sys.executable, str(root / "tools" / "gpu_paths.py"), str(tmp_path)], cwd=root,
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -369,7 +394,7 @@ def test_bench_and_the_notebook_setup_import_without_the_optional_packages(tmp_p
         "            raise ModuleNotFoundError(name, name=name)\n"
         "sys.meta_path.insert(0, Block())\n")
     root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), str(root), os.environ.get("PYTHONPATH")]))}
     code = ("import helpers; helpers.setup_notebook(quiet=True); from helpers import bench; "
             "print(len(bench.BACKENDS))\n"
             "try:\n    import netron\nexcept ModuleNotFoundError:\n    print('netron blocked')")

@@ -42,6 +42,7 @@ def _fake_package(folder: Path) -> Path:
     """A stand-in ``helpers`` package whose setup_notebook says where it was imported from."""
     (folder / "helpers").mkdir(parents=True)
     (folder / "helpers" / "__init__.py").write_text("def setup_notebook():\n    print('setup from', __file__)\n")
+    (folder / "helpers" / "gpu_setup.py").write_text("def use_onnxruntime_gpu():\n    print('gpu_setup ran')\n")
     return folder
 
 
@@ -77,7 +78,7 @@ def _run_setup_cell(python: Path, tmp_path: Path, *, colab: bool, installed: boo
 @pytest.mark.parametrize("colab", [False, True])
 def test_setup_cell_uses_an_installed_package_and_changes_nothing(bare_python, tmp_path, colab: bool) -> None:
     out = _run_setup_cell(bare_python, tmp_path, colab=colab, installed=True, repo_beside=True)
-    assert f"setup from {tmp_path / 'site'}" in out and "pip: []" in out
+    assert f"setup from {tmp_path / 'site'}" in out and "pip: []" in out and "gpu_setup" not in out
 
 
 def test_setup_cell_uses_the_repository_around_the_notebooks(bare_python, tmp_path) -> None:
@@ -89,6 +90,7 @@ def test_setup_cell_installs_the_package_on_colab_only(bare_python, tmp_path) ->
     out = _run_setup_cell(bare_python, tmp_path, colab=True, installed=False, repo_beside=False)
     assert f"setup from {tmp_path / 'pip-target'}" in out
     assert f"'{course.PACKAGE_NAME} @ git+{course.REPO_URL}'" in out
+    assert out.index("gpu_setup ran") < out.index("setup from")  # onnxruntime's build is settled before any import
 
 
 def test_setup_cell_without_colab_installs_nothing(bare_python, tmp_path) -> None:
@@ -98,7 +100,7 @@ def test_setup_cell_without_colab_installs_nothing(bare_python, tmp_path) -> Non
 
 def test_setup_cell_is_short_and_ends_with_setup_notebook() -> None:
     lines = course.setup_cell_source().splitlines()
-    assert len(lines) <= 10 and lines[-1].startswith("helpers.setup_notebook()")
+    assert len(lines) <= 11 and lines[-1].startswith("helpers.setup_notebook()")
     assert all(line.startswith("#") for line in lines[:2])  # it says what it does before doing it
 
 

@@ -38,7 +38,8 @@ def test_detect_platform(monkeypatch, env: dict, expected: str) -> None:
 def test_report_matches_the_libraries() -> None:
     report = helpers.describe_environment()
     assert report.packages["torch"] == torch.__version__.split("+")[0] or report.packages["torch"] == torch.__version__
-    assert report.packages["onnxruntime"] == onnxruntime.__version__
+    build = report.packages.get("onnxruntime") or report.packages.get("onnxruntime-gpu")  # CPU or CUDA build
+    assert build == onnxruntime.__version__
     assert report.ort_providers == onnxruntime.get_available_providers()
     assert (report.gpu is not None) == torch.cuda.is_available() == helpers.gpu_available()
     assert "onnxruntime" in report.short() and "onnxruntime" in str(report)
@@ -57,6 +58,7 @@ def _report(**packages) -> EnvironmentReport:
 
 def test_doctor_passes_a_complete_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.chdir(tmp_path)  # no .venv here for the interpreter row to point at
+    monkeypatch.setattr(doctor, "package_version", lambda name: None)  # no onnxruntime-gpu beside the report's
     checks = doctor.diagnose(_report(), free_gb=50, ram_gb=16)
     assert all(c.verdict == "ok" for c in checks), doctor.format_checks(checks)
     assert "Ready for the course." in doctor.format_checks(checks)
@@ -107,10 +109,22 @@ def test_doctor_flags_both_onnxruntime_builds(monkeypatch) -> None:
     assert "uninstall" in checks["onnxruntime builds"].fix
 
 
-def test_doctor_accepts_onnxruntime_gpu_as_onnxruntime(monkeypatch) -> None:
-    monkeypatch.setattr(doctor, "package_version", lambda name: "1.32.0" if name == "onnxruntime-gpu" else None)
+@pytest.mark.parametrize("gpu_version,verdict", [("1.32.0", "ok"), ("1.31.1", "ok"), ("1.26.0", "ok"),
+                                                 ("1.25.1", "fail")])
+def test_doctor_accepts_onnxruntime_gpu_as_onnxruntime(monkeypatch, gpu_version: str, verdict: str) -> None:
+    """The GPU build has its own floor: PyPI's onnxruntime-gpu for CUDA 12 stops at 1.26, for CUDA 13 at 1.31.1."""
+    monkeypatch.setattr(doctor, "package_version", lambda name: gpu_version if name == "onnxruntime-gpu" else None)
     checks = {c.name: c for c in doctor.diagnose(_report(onnxruntime=None), free_gb=50, ram_gb=16)}
-    assert checks["onnxruntime"].verdict == "ok" and checks["onnxruntime builds"].verdict == "ok"
+    assert checks["onnxruntime"].verdict == verdict and checks["onnxruntime builds"].verdict == "ok"
+    if verdict == "fail":
+        assert "onnxruntime-gpu>=1.26" in checks["onnxruntime"].fix
+
+
+def test_the_notebook_line_names_the_gpu_build() -> None:
+    report = _report(onnxruntime=None)
+    report.packages["onnxruntime-gpu"] = "1.31.1"
+    assert "onnxruntime-gpu 1.31.1" in report.short() and "missing" not in report.short()
+    assert "onnxruntime 1.32 " in _report().short()
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import onnxruntime
 import pytest
 import torch
 
 import helpers
+from helpers import runtime
 
 
 @pytest.mark.parametrize("batch", [1, 32])
@@ -95,3 +98,22 @@ def test_compare_outputs_agrees_with_numpy(expected, actual, ok: bool) -> None:
         assert result.ok == np.allclose(actual, expected, rtol=1e-3, atol=1e-5)
         assert result.max_abs_diff == pytest.approx(np.abs(np.subtract(expected, actual)).max())
     assert ("match" if ok else ("DIFFER" if result.shapes_match else "shapes differ")) in str(result)
+
+
+@pytest.mark.skipif("CUDAExecutionProvider" in onnxruntime.get_available_providers(),
+                    reason="needs an onnxruntime without CUDA, to fall back")
+def test_a_cuda_fallback_says_why(tmp_path, monkeypatch) -> None:
+    """Asking a CPU-only onnxruntime for CUDA: the session runs on the CPU and the note gives onnxruntime's words."""
+    monkeypatch.setattr(runtime, "onnxruntime_has_cuda", lambda: True)  # as if this build offered CUDA
+    path = helpers.export_model(helpers.make_linear_model(), torch.randn(2, 10), tmp_path / "l.onnx", verify=False).path
+    with pytest.warns(UserWarning, match="CUDAExecutionProvider"):  # onnxruntime's own warning is still shown
+        session = runtime.create_session(path, device="auto")
+    assert session.provider == "CPUExecutionProvider"
+    assert "fell back to CPUExecutionProvider" in session.note and "not in available provider names" in session.note
+
+
+def test_library_messages_capture_native_output_and_give_it_back(capfd) -> None:
+    with runtime._library_messages() as messages:
+        os.write(2, b"[E:onnxruntime] Failed to create CUDAExecutionProvider\n")
+    assert messages == ["[E:onnxruntime] Failed to create CUDAExecutionProvider"]
+    assert "Failed to create CUDAExecutionProvider" in capfd.readouterr().err  # written back, not swallowed

@@ -6,7 +6,8 @@
 # Usage: tools/gpu-check.sh OUTPUT_FOLDER   (PYTHON=.venv/bin/python to pick the interpreter; QUICK=1 for a
 # small rehearsal on any machine)
 # Needs the course requirements; notebook 06 also imports onnx2pytorch, and the notebook runs need
-# nbclient and ipykernel (on a machine without network, bring their wheels along).
+# nbclient and ipykernel (on a machine without network, bring their wheels along). For the onnxruntime-cuda
+# rows, put in the onnxruntime-gpu build first: python -m helpers.gpu_setup (printed below with --dry-run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${1:?usage: tools/gpu-check.sh OUTPUT_FOLDER}"
@@ -20,6 +21,9 @@ step "machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || echo "no nvidia-smi"
 "$py" -c "import sys, torch, onnxruntime as ort; print(sys.version.split()[0], 'torch', torch.__version__,
 'cuda', torch.version.cuda, torch.cuda.is_available(), '| onnxruntime', ort.__version__, ort.get_available_providers())"
+
+# onnxruntime's CUDA provider needs the onnxruntime-gpu build for this CUDA (never beside onnxruntime):
+"$py" -m helpers.gpu_setup --dry-run || true
 
 step "recording"
 if [ "${QUICK:-0}" = 1 ]; then

@@ -11,6 +11,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
+import onnxruntime as ort
 import torch
 
 import helpers
@@ -26,6 +27,23 @@ def _check(label: str, action) -> bool:
         return False
     print(f"{label:<34} {outcome}")
     return True
+
+
+def check_runner(name: str, runner, expected) -> str:
+    """Run one backend's runner once, wait for it, and compare its result with ``expected`` (a NumPy array)."""
+    fn, sync = runner
+    out = fn()
+    if sync is not None:  # session.run with host arrays returns once the result is on the host
+        sync()
+    value = out[0] if isinstance(out, list) else out  # onnxruntime returns a list of outputs
+    if isinstance(value, ort.OrtValue):  # I/O binding: the output stays on the device until copied
+        value = value.numpy()
+    else:
+        value = helpers.to_numpy(value).astype("float32")
+    tolerance = {"rtol": 1e-2, "atol": 1e-2} if "fp16" in name else {}
+    comparison = helpers.compare_outputs(expected, value, **tolerance)
+    assert comparison, comparison
+    return f"ok ({comparison})"
 
 
 def main(folder: str) -> int:
@@ -62,18 +80,7 @@ def _check_all(work: Path) -> int:
             continue
 
         def run_backend(name=name):
-            fn, sync = backends.make_runner(name, model, onnx_path, x, threads=1)
-            out = fn()
-            sync()
-            value = out[0] if isinstance(out, list) else out  # onnxruntime's run returns a list
-            if hasattr(value, "numpy"):
-                value = helpers.to_numpy(value).astype("float32")
-            elif hasattr(value, "device"):  # I/O binding: the outputs stay on the GPU
-                return "ok (outputs bound on the GPU)"
-            tolerance = {"rtol": 1e-2, "atol": 1e-2} if "fp16" in name else {}
-            comparison = helpers.compare_outputs(expected, value, **tolerance)
-            assert comparison, comparison
-            return f"ok ({comparison})"
+            return check_runner(name, backends.make_runner(name, model, onnx_path, x, threads=1), expected)
 
         results.append(_check(name, run_backend))
     return 0 if all(results) else 1

@@ -41,7 +41,7 @@ def _prepare(model_name: str, directory: Path):
 
 def _write(sweep: SweepResult, directory: Path) -> list[Path]:
     """The sweep as JSON and CSV, and its plots as PNG files, named after the model and the machine."""
-    stem = f"{sweep.model}_{'gpu' if sweep.machine.gpu else 'cpu'}"
+    stem = f"{sweep.model}_{'gpu' if any('-cuda' in b for b in sweep.backends) else 'cpu'}"  # what was timed
     written = [sweep.to_json(directory / f"{stem}.json"), sweep.to_csv(directory / f"{stem}.csv")]
     plots = [("latency", plot_latency), ("throughput", plot_throughput)]
     plots += [("speedup", plot_speedup)] if "pytorch-cpu" in sweep.backends else []
