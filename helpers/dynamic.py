@@ -20,6 +20,7 @@ __all__ = [
     "RepeatedScale",
     "LargeBatchSmoothing",
     "PairSum",
+    "MaskedPooling",
     "ExportErrorSummary",
     "explain_export_error",
     "check_exportable",
@@ -70,6 +71,25 @@ class PairSum(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x.reshape(-1, 2, x.shape[1]).sum(1)
+
+
+class MaskedPooling(nn.Module):
+    """Two inputs, two outputs: ``tokens`` (batch, seq, 8) and a 0/1 ``mask`` (batch, seq) in, a dict out.
+
+    The mean of the projected tokens over the unmasked positions (``pooled``) and a 3-class head on it
+    (``logits``), as written out in notebook 07.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__()
+        with torch.random.fork_rng():  # seeded weights, without touching the caller's random state
+            torch.manual_seed(seed)
+            self.proj, self.head = nn.Linear(8, 4), nn.Linear(4, 3)
+
+    def forward(self, tokens: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
+        hidden = self.proj(tokens) * mask.unsqueeze(-1)
+        pooled = hidden.sum(1) / mask.sum(1, keepdim=True).clamp(min=1)
+        return {"logits": self.head(pooled), "pooled": pooled}
 
 
 @dataclass
@@ -127,7 +147,11 @@ def explain_export_error(error: BaseException) -> ExportErrorSummary:
 
 def check_exportable(model: nn.Module, example_inputs: Sequence[torch.Tensor],
                      dynamic_shapes: Sequence[dict] | None = None) -> ExportErrorSummary | None:
-    """Run ``torch.export.export`` (step 1 of the ONNX export); None if it succeeds, else the explained error."""
+    """Run bare ``torch.export.export`` (non-strict); None if it succeeds, else the explained error.
+
+    ``torch.onnx.export`` builds on it but is more lenient in places (it keeps a size-1 dimension symbolic and
+    applies suggested constraints by itself, notebooks 02 and 07), so this checks what ``torch.export`` accepts.
+    """
     try:
         with _quiet_torch_logs():
             torch.export.export(model.eval(), tuple(example_inputs), dynamic_shapes=dynamic_shapes, strict=False)

@@ -87,6 +87,7 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     Returns:
         An ExportReport: path, opset, IR version, inputs/outputs with shapes, file size and parity.
     """
+    _check_opset(opset)
     if not isinstance(model, nn.Module):
         raise TypeError(f"export_model needs a torch.nn.Module, got a {type(model).__name__}. Wrap the computation "
                         "in a Module whose forward() does it.")
@@ -98,6 +99,7 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     onnx_path.parent.mkdir(parents=True, exist_ok=True)
     model = model.eval()
     traced = examples
+    batch_requested = dynamic_batch and dynamic_shapes is None  # the default: a symbolic batch, checked after
     if dynamic_shapes is not None:
         dynamic_shapes = tuple(dynamic_shapes)
         if _takes_varargs(model):
@@ -107,7 +109,8 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
         dynamic_shapes = tuple({0: batch} for _ in examples)
         if _takes_varargs(model):  # forward(self, *inputs): the specs sit in one tuple for ``inputs``
             dynamic_shapes = (dynamic_shapes,)
-        # A batch of 1 would be specialised to the constant 1; trace with 2 rows instead.
+        # Trace with 2 rows or more: torch.onnx.export keeps a 1-row batch symbolic, but torch.export.export
+        # (which it builds on) and the older exporters specialise a size-1 dimension to the constant 1.
         traced = tuple(t.repeat(2, *([1] * (t.dim() - 1))) if t.shape[0] == 1 else t for t in examples)
     sink = io.StringIO()
     with warnings.catch_warnings(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
@@ -127,7 +130,47 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
         print(sink.getvalue())
     if not keep_stack_traces:
         strip_stack_traces(onnx_path)
-    return _report(model, examples, onnx_path, verify)
+    report = _report(model, examples, onnx_path, verify)
+    _check_written(report, opset, examples, batch_requested)
+    return report
+
+
+def _check_opset(opset: int) -> None:
+    """Refuse an opset that cannot be written before anything is exported."""
+    if isinstance(opset, bool) or not isinstance(opset, int):
+        raise TypeError(f"opset must be an int such as {DEFAULT_OPSET}, got {opset!r}.")
+    newest = onnx.defs.onnx_opset_version()
+    if not 7 <= opset <= newest:
+        raise ValueError(f"opset {opset} is outside what this onnx {onnx.__version__} knows (7 to {newest}); the "
+                         f"exporter writes {DEFAULT_OPSET} or newer. Ask for an opset from {DEFAULT_OPSET} to {newest}.")
+
+
+def _check_written(report: ExportReport, opset: int, examples: tuple[torch.Tensor, ...], batch_requested: bool) -> None:
+    """Say so when the file is not what was asked for: another opset, or no symbolic batch dimension."""
+    if report.opset != opset:
+        raise ValueError(f"Asked for opset {opset}, but {report.path.as_posix()} was written with opset {report.opset}: "
+                         f"the exporter translates to opset {DEFAULT_OPSET} or newer, and ONNX's version converter "
+                         f"could not convert this model down to {opset}. Ask for opset {DEFAULT_OPSET} or newer, or "
+                         "convert it yourself with onnx.version_converter.convert_version and check the result.")
+    if batch_requested and not report.dynamic_batch:
+        fixed = [f"{info} (example shape {tuple(t.shape)})"
+                 for info, t in zip(report.inputs, examples) if not (info.shape and isinstance(info.shape[0], str))]
+        raise ValueError(f"dynamic_batch=True, but the exporter fixed dimension 0 to a number in "
+                         f"{report.path.as_posix()}: {'; '.join(fixed)}. The model's code needs that size, which "
+                         "usually means the example has no batch dimension: give it one first, e.g. "
+                         "x.unsqueeze(0) for one row, or pass dynamic_batch=False if the size is really fixed.")
+
+
+def _flatten_outputs(outputs) -> list[torch.Tensor]:
+    """A model's outputs in the order the exporter writes them: a tensor, or tuples, lists and dicts of them."""
+    if isinstance(outputs, torch.Tensor):
+        return [outputs]
+    if isinstance(outputs, dict):
+        outputs = list(outputs.values())  # insertion order, as torch.export flattens a dict
+    if isinstance(outputs, (list, tuple)):
+        return [leaf for item in outputs for leaf in _flatten_outputs(item)]
+    raise TypeError(f"The model returned a {type(outputs).__name__}; export_model can check tensors, and tuples, "
+                    "lists or dicts of tensors. Return tensors from forward(), or pass verify=False.")
 
 
 def _takes_varargs(model: nn.Module) -> bool:
@@ -168,7 +211,7 @@ def _report(model: nn.Module, examples: tuple[torch.Tensor, ...], onnx_path: Pat
         session = create_session(proto, device="cpu")  # the proto loaded above: no second read
         with torch.no_grad():
             expected = model(*examples)
-        expected_list = [expected] if isinstance(expected, torch.Tensor) else list(expected)
+        expected_list = _flatten_outputs(expected)
         got = session.run(dict(zip((i.name for i in inputs), examples)))
         report.max_abs_diff = compare_all(expected_list, list(got.values())).max_abs_diff
     return report

@@ -178,8 +178,16 @@ KOREAN: dict[str, str] = {
     "int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and representative) images.":
         "int8 정확도 {int8:.1%}, fp32 정확도 {fp32:.1%}입니다. 더 많은(그리고 대표성 있는) 이미지로 "
         "보정(calibration)하세요.",
-    "This graph holds NCHWc nodes: it was saved at the 'all' level, tied to this CPU. Use ORT_ENABLE_EXTENDED.":
-        "이 그래프에는 NCHWc 노드가 있습니다. 'all' 수준으로 저장되어 이 CPU에 묶여 있습니다. "
+    "Layer {layer} changed and the first did not: train the first layer only (requires_grad_(True) on its "
+    "parameters), with every other layer frozen.":
+        "첫 번째 층은 그대로이고 {layer}번째 층이 바뀌었습니다. 다른 층은 모두 고정하고 첫 번째 층만(그 파라미터에 "
+        "requires_grad_(True)) 학습시키세요.",
+    "This session's model has standard operators only: open the custom-domain file, whose node needs the kernel "
+    "library.":
+        "이 세션의 모델에는 표준 연산자만 있습니다. 커널 라이브러리가 필요한 노드가 든, 사용자 정의 도메인 파일을 여세요.",
+    "This graph holds NCHWc nodes: it was saved at the 'layout' or 'all' level, tied to this CPU. Use "
+    "ORT_ENABLE_EXTENDED.":
+        "이 그래프에는 NCHWc 노드가 있습니다. 'layout'이나 'all' 수준으로 저장되어 이 CPU에 묶여 있습니다. "
         "ORT_ENABLE_EXTENDED를 쓰세요.",
     "No fused com.microsoft operators: set graph_optimization_level=ORT_ENABLE_EXTENDED and "
     "optimized_model_filepath in SessionOptions.":

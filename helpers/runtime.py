@@ -138,11 +138,14 @@ def _library_messages() -> Iterator[list[str]]:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
 
-# onnxruntime's graph optimisation levels, by the names the course uses (notebooks 05 and 06).
+# onnxruntime's graph optimisation levels, by the names the course uses (notebooks 05 and 06): each level
+# includes the ones before it. ``layout`` (NCHWc and other layout changes for this CPU) exists from
+# onnxruntime 1.23 on (1.22 lacks it); ``all`` is the default.
 OPTIMIZATION_LEVELS = {
     "none": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
     "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
     "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+    "layout": ort.GraphOptimizationLevel.ORT_ENABLE_LAYOUT,
     "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
 }
 

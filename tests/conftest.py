@@ -1,5 +1,7 @@
 """Shared fixtures: a trained Linear model and its ONNX export (made once per session), the paths that
-would identify this machine, and a free port plus a wait loop for tests that start a server."""
+would identify this machine, and a free port plus a wait loop for tests that start a server.
+
+How pytest-xdist workers share the machine is set in the repository's root ``conftest.py``."""
 
 from __future__ import annotations
 
@@ -18,8 +20,6 @@ import helpers
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
-
-
 @pytest.fixture(scope="session")
 def linear_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("linear")

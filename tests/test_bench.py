@@ -165,11 +165,20 @@ def test_copy_share_and_summary_of_a_gpu_sweep() -> None:
     assert summary.crossovers == {"pytorch-cuda": 8, "pytorch-cuda+copies": 64}
     assert summary.best_cpu == {1: "pytorch-cpu", 8: "pytorch-cpu", 64: "pytorch-cpu"}
     text = str(summary)
-    assert "from batch 8 on" in text and "copies take 50% of an end-to-end call at batch 1" in text
+    assert "from batch 8 on" in text and "copies' share of an end-to-end call: 50% at batch 1" in text
     with pytest.raises(ValueError, match="no end-to-end mode"):
         bench.copy_share(sweep, "pytorch-cpu")
     with pytest.raises(ValueError, match="no CPU backend"):
         bench.summarize_sweep(_synthetic_sweep({"pytorch-cuda": {1: 1.0}}))
+
+
+def test_a_copy_share_the_timings_cannot_show_is_said_so_not_printed_as_zero() -> None:
+    """On-device slower than end to end (I/O binding's own cost, noise): no share, and the summary says why."""
+    sweep = _synthetic_sweep({"pytorch-cpu": {1: 5.0, 64: 50.0}, "onnxruntime-cuda": {1: 0.83, 64: 2.0},
+                              "onnxruntime-cuda+copies": {1: 0.72, 64: 8.0}})
+    assert bench.copy_share(sweep, "onnxruntime-cuda") == pytest.approx({1: None, 64: 0.75})
+    assert "copies' share of an end-to-end call: not measurable (the on-device run was slower) at batch 1, " \
+           "75% at batch 64" in str(bench.summarize_sweep(sweep))
 
 
 def test_speedups_and_plots(tiny_sweep) -> None:

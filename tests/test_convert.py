@@ -349,3 +349,96 @@ def test_resnet18_imports_with_verification_within_two_seconds(torchvision_onnx)
         assert helpers.import_to_pytorch(path).verification.ok
         durations.append(time.perf_counter() - start)
     assert min(durations) <= 2.0, durations
+
+
+def _tiny_model(nodes: list[onnx.NodeProto], inputs: dict[str, np.ndarray], initializers: dict[str, np.ndarray],
+                opset: int, ir_version: int, initializers_as_inputs: bool = False) -> onnx.ModelProto:
+    """One small graph with output ``y``; ``initializers_as_inputs`` lists the initializers as inputs (IR 3)."""
+    declare = lambda name, value: helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(value.dtype),
+                                                                value.shape)
+    graph_inputs = [declare(k, v) for k, v in inputs.items()]
+    graph_inputs += [declare(k, v) for k, v in initializers.items()] if initializers_as_inputs else []
+    graph = helper.make_graph(nodes, "tiny", graph_inputs, [helper.make_value_info("y", onnx.TypeProto())],
+                              [onnx.numpy_helper.from_array(np.asarray(v), k) for k, v in initializers.items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = ir_version
+    return onnx.shape_inference.infer_shapes(model)
+
+
+def test_ir3_initializer_inputs_compute_their_default_and_feeding_one_says_how() -> None:
+    """IR-3 initializers listed as inputs are defaults a caller may feed: constants unless overridable_inputs."""
+    x = np.random.default_rng(2).standard_normal((2, 3, 4)).astype(np.float32)
+    scale, shape = np.array([1.0, 2.0, 3.0, 4.0], np.float32), np.array([2, 12], np.int64)
+    nodes = [helper.make_node("Mul", ["x", "scale"], ["scaled"]),
+             helper.make_node("Reshape", ["scaled", "shape"], ["y"])]  # Reshape's shape becomes an attribute
+    model = _tiny_model(nodes, {"x": x}, {"scale": scale, "shape": shape}, 9, 3, initializers_as_inputs=True)
+    module = helpers.import_to_pytorch(model)
+    assert [i.name for i in module.input_infos] == ["x"] and module.report.constant_inputs == ["scale", "shape"]
+    with torch.no_grad():
+        np.testing.assert_allclose(module(torch.from_numpy(x)).numpy(), _ort_outputs(model, {"x": x})[0], rtol=1e-6)
+    for call in (lambda: module(torch.from_numpy(x), torch.from_numpy(scale)),
+                 lambda: module(x=torch.from_numpy(x), scale=torch.from_numpy(scale))):
+        with pytest.raises(TypeError, match=r"'scale'.* imported as constants.*overridable_inputs=\["):
+            call()
+    fed = {"x": x, "scale": scale * -2, "shape": np.array([6, 4], np.int64)}
+    overridable = helpers.import_to_pytorch(model, overridable_inputs=["scale", "shape"],
+                                            example_inputs=[torch.from_numpy(v) for v in fed.values()])
+    assert [i.name for i in overridable.input_infos] == ["x", "scale", "shape"] and overridable.verification.ok
+    model.ir_version = 4  # IR-3 runtimes take no feeds for initializers
+    with torch.no_grad():
+        got = overridable(*[torch.from_numpy(v) for v in fed.values()]).numpy()
+    np.testing.assert_allclose(got, _ort_outputs(model, fed)[0], rtol=1e-6)
+
+
+def test_prelu_slopes_per_channel_at_opset_6_and_refused_when_they_do_not_broadcast() -> None:
+    x = np.random.default_rng(3).standard_normal((2, 3, 4, 5)).astype(np.float32)
+    slope = np.array([0.1, 0.2, 0.3], np.float32)
+    prelu = [helper.make_node("PRelu", ["x", "slope"], ["y"], name="act1")]
+    # PRelu-6 applies a (C,) slope per channel (the Caffe2 convention): the same as a (C, 1, 1) slope at opset 9
+    old = _tiny_model(prelu, {"x": x}, {"slope": slope}, 6, 3, initializers_as_inputs=True)
+    module = helpers.import_to_pytorch(old)
+    assert module.verification.ok and module.report.upgraded
+    expected = _ort_outputs(_tiny_model(prelu, {"x": x}, {"slope": slope.reshape(3, 1, 1)}, 9, 4), {"x": x})[0]
+    np.testing.assert_allclose(expected, np.where(x > 0, x, x * slope.reshape(3, 1, 1)), rtol=1e-6)
+    with torch.no_grad():
+        np.testing.assert_allclose(module(torch.from_numpy(x)).numpy(), expected, rtol=1e-6)
+    for name in ("test_PReLU_1d_multiparam", "test_PReLU_2d_multiparam", "test_PReLU_3d_multiparam"):
+        case = next(c for c in convert_models.backend_test_cases(("pytorch-converted",)) if c.name == name)
+        folder = f"{convert_models.BACKEND_DATA}/pytorch-converted/{name}/test_data_set_0"
+        with torch.no_grad():
+            got = helpers.import_to_pytorch(case.model)(*[torch.from_numpy(v.copy()) for v in case.feeds.values()])
+        np.testing.assert_allclose(got.numpy(), convert_models._read_tensors(folder, "output")[0], rtol=1e-5, atol=1e-6)
+    # From opset 7 the slope broadcasts from the last axis: (3,) against (2, 3, 4, 5) is refused, as onnxruntime does
+    assert _ort_outputs(_tiny_model(prelu, {"x": x}, {"slope": slope}, 9, 4), {"x": x}) is None
+    with pytest.raises(ValueError, match=r"PRelu 'act1': slope 'slope' of shape \(3,\).*shape \(3, 1, 1\)"):
+        helpers.import_to_pytorch(_tiny_model(prelu, {"x": x}, {"slope": slope}, 9, 4))
+
+
+@pytest.mark.parametrize("base, exponent", [
+    (np.array([[1, 2, 5], [9, 10, 26]], np.int32), np.array(0.5, np.float32)),     # int base, float scalar exponent
+    (np.array([[1, -2, 3], [4, 5, -6]], np.int32), np.array([3], np.int64)),        # int32 base, int64 (1,) exponent
+    (np.array([[0.5, 1.5, 2.5]], np.float16), np.array([0.5, 2.0, 3.0], np.float32)),  # float16 base, float32 exponent
+    (np.array([[-2.0, -0.5, 3.0]], np.float32), np.array([[2.0], [0.5]], np.float32)),  # negative bases, broadcast out
+])
+def test_pow_and_sqrt_keep_onnx_dtypes_and_broadcasting(base: np.ndarray, exponent: np.ndarray) -> None:
+    """ONNX Pow returns the base's dtype (torch.pow promotes); Sqrt follows; opset-1 Pow broadcasts from ``axis``."""
+    nodes = [helper.make_node("Pow", ["x", "e"], ["p"]), helper.make_node("Cast", ["p"], ["pf"], to=TensorProto.FLOAT),
+             helper.make_node("Abs", ["pf"], ["a"]), helper.make_node("Sqrt", ["a"], ["s"]),
+             helper.make_node("Identity", ["p"], ["y"])]
+    model = _tiny_model(nodes, {"x": base}, {"e": exponent}, 13, 8)
+    model.graph.output.extend([helper.make_tensor_value_info("s", TensorProto.FLOAT, None)])
+    expected = _ort_outputs(model, {"x": base})
+    module = helpers.import_to_pytorch(model, example_inputs=[torch.from_numpy(base)])
+    assert module.verification.ok and not module.verification.dtypes
+    with torch.no_grad():
+        got = [t.numpy() for t in module(torch.from_numpy(base))]
+    for value, reference in zip(got, expected):
+        assert value.dtype == reference.dtype
+        np.testing.assert_allclose(value.astype(np.float64), reference.astype(np.float64), rtol=1e-3, equal_nan=True)
+    x = np.repeat(np.abs(base.astype(np.float32))[:, :, None] + 1, 2, axis=2)  # (N, C, 2)
+    e = np.arange(1, x.shape[1] + 1, dtype=np.float32)
+    legacy = _tiny_model([helper.make_node("Pow", ["x", "e"], ["y"], broadcast=1, axis=1)], {"x": x}, {"e": e}, 6, 3,
+                         initializers_as_inputs=True)  # Pow-1: e (C,) broadcast along axis 1, as Caffe2 did
+    with torch.no_grad():
+        got = helpers.import_to_pytorch(legacy)(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(got, x ** e[None, :, None], rtol=1e-5)

@@ -205,6 +205,12 @@ def test_fine_tuned_file_keeps_the_frozen_layers_and_learns(tmp_path, task_b) ->
     helpers.train_regressor(everything, task_b, epochs=40, lr=0.02, batch_size=16)
     result = exercises.check_fine_tuned_file(_export_converted(everything, tmp_path / "all.onnx"), received, task_b)
     assert "changed" in result.message  # all layers trained: the frozen ones moved
+    last_only = _convert(received)  # notebook 04's own fine-tuning: every layer frozen but the last
+    last_only.requires_grad_(False)
+    list(last_only.modules())[-1].requires_grad_(True)
+    helpers.train_regressor(last_only, task_b, epochs=40, lr=0.02, batch_size=16)
+    result = exercises.check_fine_tuned_file(_export_converted(last_only, tmp_path / "last.onnx"), received, task_b)
+    assert not result.passed and "the first did not" in result.message
 
 
 def _timed(device, warmup: int, sync: bool, repeat: int = 8) -> list[float]:
@@ -364,6 +370,10 @@ def test_custom_op_session_must_run_the_contrib_file(tmp_path) -> None:
     wrapped = helpers.create_session(contrib, device="cpu", custom_op_libraries=[custom_ops.register_scaled_swish_kernel()])
     assert "InferenceSession" in exercises.check_custom_op_session(wrapped, model).message
     assert not exercises.check_custom_op_session(session, custom_ops.ScaledSwishNet(seed=1)).passed
+    standard = helpers.export_model(model, torch.randn(2, 8), tmp_path / "standard.onnx", verify=False,
+                                    custom_translation_table=custom_ops.translation_table("standard")).path
+    plain = ort.InferenceSession(standard, options, providers=["CPUExecutionProvider"])  # computes the same
+    assert "standard operators only" in exercises.check_custom_op_session(plain, model).message
 
 
 def test_checks_speak_korean_after_set_language(tmp_path, linear_model) -> None:

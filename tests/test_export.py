@@ -144,3 +144,52 @@ def test_export_errors_name_the_root_cause_in_plain_text(tmp_path) -> None:
 def test_export_refuses_what_is_not_a_module(tmp_path) -> None:
     with pytest.raises(TypeError, match="nn.Module"):
         helpers.export_model(lambda x: x, torch.randn(2, 3), tmp_path / "f.onnx")
+
+
+@pytest.mark.parametrize("opset,error", [(99, ValueError), (6, ValueError), ("18", TypeError), (True, TypeError)])
+def test_an_opset_that_cannot_be_written_is_refused_before_exporting(tmp_path, linear_model, opset, error) -> None:
+    with pytest.raises(error, match="opset"):
+        helpers.export_model(linear_model, torch.randn(2, 10), tmp_path / "m.onnx", opset=opset)
+    assert not (tmp_path / "m.onnx").exists()  # refused before any work
+
+
+def test_an_opset_the_converter_cannot_reach_is_an_error_not_a_silent_18(tmp_path) -> None:
+    """Asked for 13, the exporter writes 18 and ONNX's converter fails on Flatten: say so (it converts Linear)."""
+    assert helpers.export_model(torch.nn.Linear(10, 1), torch.randn(2, 10), tmp_path / "l.onnx", opset=13).opset == 13
+    flat = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(12, 1))
+    with pytest.raises(ValueError, match="Asked for opset 13, but .* opset 18"):
+        helpers.export_model(flat, torch.randn(2, 3, 4), tmp_path / "f.onnx", opset=13)
+
+
+def test_a_forgotten_batch_dimension_is_an_error(tmp_path, linear_model) -> None:
+    with pytest.raises(ValueError, match=r"no batch dimension.*unsqueeze\(0\)"):
+        helpers.export_model(linear_model, torch.randn(10), tmp_path / "m.onnx")
+    report = helpers.export_model(linear_model, torch.randn(10), tmp_path / "m.onnx", dynamic_batch=False)
+    assert report.inputs[0].shape == (10,)  # asked for a fixed size: no complaint
+
+
+def test_a_one_row_example_still_gives_a_symbolic_batch(tmp_path, linear_model) -> None:
+    report = helpers.export_model(linear_model, torch.randn(1, 10), tmp_path / "m.onnx")
+    assert report.dynamic_batch and report.inputs[0].shape[0] == "batch"
+
+
+def test_a_model_returning_a_dict_is_exported_and_checked_output_by_output(tmp_path) -> None:
+    from torch.export import Dim
+
+    from helpers import dynamic
+
+    batch, seq = Dim("batch"), Dim("seq")
+    report = helpers.export_model(dynamic.MaskedPooling(), (torch.randn(2, 5, 8), torch.ones(2, 5)), tmp_path / "m.onnx",
+                                  input_names=("tokens", "mask"), output_names=("logits", "pooled"),
+                                  dynamic_shapes=({0: batch, 1: seq}, {0: batch, 1: seq}))
+    assert [(o.name, o.shape) for o in report.outputs] == [("logits", ("batch", 3)), ("pooled", ("batch", 4))]
+    assert report.max_abs_diff is not None and report.max_abs_diff < 1e-5
+
+
+def test_outputs_that_are_not_tensors_are_explained(tmp_path) -> None:
+    class Labelled(torch.nn.Module):
+        def forward(self, x):
+            return x * 2, "label"
+
+    with pytest.raises(Exception, match="str"):
+        helpers.export_model(Labelled(), torch.randn(2, 3), tmp_path / "m.onnx")

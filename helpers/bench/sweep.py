@@ -191,12 +191,13 @@ def crossover_batch(sweep: SweepResult, candidate: str, baseline: str) -> int | 
     return _first_batch_staying_below(_series(sweep, candidate), _series(sweep, baseline))
 
 
-def copy_share(sweep: SweepResult, backend: str = "pytorch-cuda") -> dict[int, float]:
+def copy_share(sweep: SweepResult, backend: str = "pytorch-cuda") -> dict[int, float | None]:
     """``{batch: share of the end-to-end time spent on host<->device copies}`` for a GPU ``backend``.
 
     The share is ``1 - (data on the device) / (end to end)``, from the two timing modes of the same
-    backend (``backend`` and ``backend + '+copies'``), at each batch size where both were measured;
-    clamped at 0 (noise can make the end-to-end median the smaller). For fp16 the casts count as copies.
+    backend (``backend`` and ``backend + '+copies'``), at each batch size where both were measured. None
+    where the on-device median is the larger (then the copies are too small to tell from the difference
+    between the modes, e.g. I/O binding's own cost). For fp16 the casts count as copies.
     """
     end_to_end = backend + COPIES
     if end_to_end not in BACKENDS:
@@ -206,7 +207,8 @@ def copy_share(sweep: SweepResult, backend: str = "pytorch-cuda") -> dict[int, f
     for batch in sweep.batch_sizes:
         medians = sweep.medians(batch)
         if backend in medians and end_to_end in medians:
-            shares[batch] = max(0.0, 1.0 - medians[backend] / medians[end_to_end])
+            share = 1.0 - medians[backend] / medians[end_to_end]
+            shares[batch] = share if share >= 0 else None
     return shares
 
 
@@ -219,7 +221,7 @@ class SweepSummary:
     best_cpu: dict[int, str]  # the faster CPU backend at each batch size
     # GPU backend -> first batch from which it stays faster than the best CPU backend (None: never)
     crossovers: dict[str, int | None] = field(default_factory=dict)
-    copy_shares: dict[str, dict[int, float]] = field(default_factory=dict)
+    copy_shares: dict[str, dict[int, float | None]] = field(default_factory=dict)
 
     def __str__(self) -> str:
         lines = [f"{self.model} on {self.machine}"]
@@ -227,10 +229,13 @@ class SweepSummary:
             verdict = f"faster than the best CPU backend from batch {batch} on" if batch else \
                 "never faster than the best CPU backend at the measured batch sizes"
             lines.append(f"  {backend:<26}{verdict}")
+        def share(value: float | None) -> str:
+            return f"{value:.0%}" if value is not None else "not measurable (the on-device run was slower)"
+
         for backend, shares in self.copy_shares.items():
             smallest = min(shares)
-            lines.append(f"  {backend:<26}copies take {shares[smallest]:.0%} of an end-to-end call at batch "
-                         f"{smallest}, {shares[max(shares)]:.0%} at batch {max(shares)}")
+            lines.append(f"  {backend:<26}copies' share of an end-to-end call: {share(shares[smallest])} at batch "
+                         f"{smallest}, {share(shares[max(shares)])} at batch {max(shares)}")
         return "\n".join(lines)
 
 

@@ -7,10 +7,12 @@ convention of the classic model zoo) treated as constants, constant folding with
 against onnxruntime, and a module that the default (dynamo) exporter can export again.
 
 One module per job, each importing only the ones listed before it:
-``support`` (what can be converted, UnsupportedOperatorError), ``passes`` (IR-3 constants, opset
-upgrade, constant folding), ``verification`` (comparison with onnxruntime), ``rewrites`` (graph
-fixes for onnx2pytorch), ``converter`` (onnx2pytorch's ConvertModel plus the layers it lacks) and
-``importer`` (``import_to_pytorch`` and ImportedModule).
+``support`` (what can be converted, UnsupportedOperatorError), ``broadcast`` (opset-6 PRelu and
+``axis`` broadcasts spelled out before the upgrade, PRelu slopes that cannot broadcast), ``passes``
+(IR-3 constants, opset upgrade, constant folding), ``verification`` (comparison with onnxruntime,
+values and dtypes), ``rewrites`` (graph fixes for onnx2pytorch), ``converter`` (onnx2pytorch's
+ConvertModel plus the layers it lacks, and an ONNX-typed Pow) and ``importer`` (``import_to_pytorch``
+and ImportedModule).
 """
 
 from __future__ import annotations

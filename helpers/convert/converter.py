@@ -1,7 +1,8 @@
-"""onnx2pytorch's ConvertModel plus the modules it lacks: run-time-weight layers, fixed axes (notebook 04).
+"""onnx2pytorch's ConvertModel plus the modules it lacks: run-time-weight layers, fixed axes, Pow (notebook 04).
 
 ``_convert`` turns a prepared ONNX graph into an nn.Module that is trainable and that the dynamo
-exporter can trace again (no ``.item()`` on constant axes or shapes).
+exporter can trace again (no ``.item()`` on constant axes or shapes). onnx2pytorch's Pow is
+``torch.pow``, whose result follows PyTorch's type promotion; ONNX's keeps the base's dtype.
 """
 
 from __future__ import annotations
@@ -81,6 +82,22 @@ class _FunctionalLayer(nn.Module):
         return f"{self.op_type} with run-time weights"
 
 
+class _Pow(nn.Module):
+    """ONNX Pow: the result has the base's dtype, whatever the exponent's (torch.pow promotes it).
+
+    An integer base is raised in float64 and truncated back, as onnxruntime does (``std::pow``), so
+    an int32 base with exponent 0.5 gives int32 square roots rounded toward zero, not float32 values.
+    """
+
+    def forward(self, base: torch.Tensor, exponent: torch.Tensor) -> torch.Tensor:
+        """``base ** exponent`` in the dtype of ``base``."""
+        if base.dtype.is_floating_point or base.dtype.is_complex:
+            result = torch.pow(base, exponent)
+        else:
+            result = torch.pow(base.to(torch.float64), exponent.to(torch.float64))
+        return result if result.dtype == base.dtype else result.to(base.dtype)
+
+
 def _freeze_constant_inputs(converted: nn.Module, constants: dict[str, np.ndarray]) -> None:
     """Turn constant shape/axes inputs into plain Python attributes, so torch.export sees no ``.item()``."""
     graph = converted.onnx_model.graph
@@ -114,6 +131,9 @@ def _convert(prepared: onnx.ModelProto) -> nn.Module:
     for node, layer in functional:
         setattr(converted, converted.mapping[node.output[0]], layer)
         node.op_type = layer.op_type
+    for node in graph_copy.graph.node:
+        if node.op_type == "Pow" and node.domain in ("", "ai.onnx"):
+            setattr(converted, converted.mapping[node.output[0]], _Pow())
     _freeze_constant_inputs(converted, {i.name: numpy_helper.to_array(i) for i in prepared.graph.initializer})
     return converted
 

@@ -17,6 +17,7 @@ from torch import nn
 
 from ..compare import DEFAULT_RTOL
 from ..onnx_file import TensorInfo, default_opset, load_onnx, tensor_infos
+from .broadcast import prelu_slope_errors
 from .converter import _convert
 from .passes import constants_not_inputs, fold_constants, upgrade_opset
 from .rewrites import _computed_weights, _constant_data_as_activations, _gemm_as_matmul, _outputs_from_nodes
@@ -65,7 +66,9 @@ class ImportedModule(nn.Module):
 
     Call it like the ONNX model: one tensor per graph input, in order (or by name, as keyword
     arguments). ``verification`` holds the comparison with onnxruntime made at import time (None when
-    ``verify=False``); ``report`` also says what was upgraded, folded and kept as constants.
+    ``verify=False``); ``report`` also says what was upgraded, folded and kept as constants. Graph
+    inputs with an initializer that were kept as constants are not inputs of the module: feeding
+    one raises TypeError naming ``overridable_inputs``, the import option that keeps it an input.
     """
 
     def __init__(self, converted: nn.Module, inputs: list[TensorInfo], outputs: list[TensorInfo],
@@ -84,15 +87,28 @@ class ImportedModule(nn.Module):
             inputs = self._inputs_by_name(inputs, named)
         if len(inputs) != len(self.input_infos):
             names = ", ".join(str(i) for i in self.input_infos)
-            raise TypeError(f"This module takes {len(self.input_infos)} input(s) ({names}); got {len(inputs)}.")
+            raise TypeError(f"This module takes {len(self.input_infos)} input(s) ({names}); got {len(inputs)}."
+                            + (self._constants_hint() if len(inputs) > len(self.input_infos) else ""))
         return self.converted(*inputs)
+
+    def _constants_hint(self, fed: Sequence[str] = ()) -> str:
+        """What to do when a caller feeds graph inputs that the import kept as constants (none: "")."""
+        constants = self.report.constant_inputs if self.report else []
+        named = [name for name in fed if name in constants] or constants
+        if not named:
+            return ""
+        listed = ", ".join(map(repr, named[:5])) + (", ..." if len(named) > 5 else "")
+        return (f" The graph input(s) {listed} have an initializer and were imported as constants (their stored "
+                f"value, as onnxruntime uses when they are not fed); to feed them, import with "
+                f"import_to_pytorch(..., overridable_inputs=[{', '.join(map(repr, named[:5]))}]).")
 
     def _inputs_by_name(self, positional: tuple, named: dict) -> tuple:
         """Merge keyword inputs (ONNX input names) into the positional order."""
         names = [info.name for info in self.input_infos]
         unknown = sorted(set(named) - set(names[len(positional):]))
         if unknown:
-            raise TypeError(f"Unknown or repeated input name(s) {unknown}; this module's inputs are {names}.")
+            raise TypeError(f"Unknown or repeated input name(s) {unknown}; this module's inputs are {names}."
+                            + self._constants_hint(unknown))
         missing = [name for name in names[len(positional):] if name not in named]
         if missing:
             raise TypeError(f"Missing input(s) {missing}; this module's inputs are {names}.")
@@ -116,6 +132,11 @@ def _prepare(model: onnx.ModelProto, overridable_inputs: Sequence[str]) -> tuple
     operators, computed = find_unsupported_operators(prepared), _computed_weights(prepared)
     if operators or computed:
         raise _unsupported_error(operators, [], computed)
+    slopes = prelu_slope_errors(prepared)
+    if slopes:
+        raise ValueError(f"Cannot convert {len(slopes)} PRelu node(s) whose slope does not broadcast to the input: "
+                         f"{'; '.join(slopes)}. onnxruntime refuses such a model too: fix the slope's shape in the "
+                         "file, or re-export it from PyTorch.")
     _constant_data_as_activations(prepared)
     _outputs_from_nodes(prepared)
     return prepared, ImportReport(source_opset, default_opset(prepared), folded, constants)
@@ -129,6 +150,7 @@ def _verify(module: ImportedModule, original: onnx.ModelProto, prepared: onnx.Mo
         report = verify_against_onnxruntime(module, original, rtol=rtol, atol=atol, example_inputs=example_inputs)
     except Exception:  # e.g. opset-6 kernels that onnxruntime no longer ships: check the upgraded model
         report = verify_against_onnxruntime(module, prepared, rtol=rtol, atol=atol, example_inputs=example_inputs)
+        report.reference += " (on the upgraded model: no runtime ran the original)"
     module.verification = module.report.verification = report
     if verify is True and not report.ok:
         raise ValueError(f"The imported module does not reproduce the ONNX model: {report}. "
@@ -144,17 +166,26 @@ def import_to_pytorch(model_or_path: str | Path | onnx.ModelProto, *, verify: bo
     graph inputs (IR-3 files of the classic model zoo) are constants; nodes that compute weights are
     folded. ``module.report`` says what was done.
 
+    A graph input with an initializer is, in ONNX, a default that a caller may feed. The module uses
+    its stored value, which is what onnxruntime computes when only the data inputs are fed (and all
+    an IR-3 file allows in onnxruntime); it does not take such an input, and says so (TypeError) when
+    a caller passes one. Name it in ``overridable_inputs`` to keep it an input: it then loses its
+    initializer, so that no pass folds it or freezes it into the module.
+
     Args:
         model_or_path: an ``.onnx`` file or a loaded ModelProto.
         verify: True raises ValueError when outputs differ beyond tolerance; ``"report"`` only stores
             the VerificationReport in ``module.verification``; False skips the check.
         rtol, atol: tolerances of the check.
-        overridable_inputs: graph inputs with an initializer that should stay inputs of the module.
+        overridable_inputs: graph inputs with an initializer that should stay inputs of the module
+            (a value is then required on every call).
         example_inputs: tensors to verify with, one per module input (default: seeded random ones).
 
     Raises:
         UnsupportedOperatorError: listing every operator (domain, type, opset) and every input or output
             type (strings, sequences, ...) that cannot be converted.
+        ValueError: for a model that no runtime can run as written (a PRelu slope that does not
+            broadcast to its input, ...) or that onnx.version_converter cannot upgrade.
     """
     if verify not in (True, False, "report"):
         raise ValueError(f"verify must be True, False or 'report', not {verify!r}.")

@@ -1,7 +1,9 @@
 """Make an ONNX model convertible: IR-3 constants, opset upgrade, constant folding (notebook 04).
 
 ``import_to_pytorch`` runs these ONNX-to-ONNX passes in this order before onnx2pytorch sees the
-graph; each is public so that a notebook can show what it does on its own.
+graph; each is public so that a notebook can show what it does on its own. An initializer that is
+also a graph input is a default a caller may feed: ``constants_not_inputs`` makes it a constant or,
+when named in ``keep``, a plain input without its initializer, so no later pass folds it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 import onnx
 
 from ..onnx_file import default_opset, iter_nodes
+from .broadcast import legacy_broadcasts
 from .support import _DEFAULT_DOMAINS, _unsupported_error, find_unsupported_operators
 
 if TYPE_CHECKING:
@@ -64,12 +67,17 @@ def constants_not_inputs(model: onnx.ModelProto, keep: Sequence[str] = ()) -> tu
 
 
 def upgrade_opset(model: onnx.ModelProto, target: int | None = None) -> tuple[onnx.ModelProto, int]:
-    """Upgrade a model older than opset 9 with ``onnx.version_converter``; returns it and its old opset."""
+    """Upgrade a model older than opset 9 with ``onnx.version_converter``; returns it and its old opset.
+
+    Opset-6 broadcasts that the converter would lose (a per-channel PRelu slope, ``axis`` on Add, Mul,
+    Pow, ...) are spelled out with Unsqueeze nodes first (``broadcast.legacy_broadcasts``).
+    """
     source, target = default_opset(model), target or UPGRADE_OPSET
     if source >= MIN_OPSET:
         return model, source
+    spelled_out = legacy_broadcasts(model, source)
     try:
-        upgraded = onnx.version_converter.convert_version(model, target)
+        upgraded = onnx.version_converter.convert_version(spelled_out, target)
     except Exception as error:  # the converter raises RuntimeError, ValidationError, ...
         operators = find_unsupported_operators(model)
         if operators:

@@ -1,4 +1,4 @@
-"""Check an imported module against onnxruntime on one seeded input (notebook 04).
+"""Check an imported module against onnxruntime on one seeded input: values and dtypes (notebook 04).
 
 ``import_to_pytorch`` calls ``verify_against_onnxruntime`` on every import and keeps the
 VerificationReport it returns in ``module.verification``. Of the course it imports only ``compare`` and ``onnx_file``.
@@ -39,12 +39,14 @@ class VerificationReport:
     atol: float
     ok: bool
     input_shapes: dict[str, tuple[int, ...]]
+    dtypes: str = ""  # the outputs whose dtype differs from the reference's ("" when all agree)
 
     def __str__(self) -> str:
         verdict = "match" if self.ok else "DIFFER"
         shapes = ", ".join(f"{k}{v}" for k, v in self.input_shapes.items())
         return (f"{verdict}: PyTorch vs {self.reference} on {shapes}: max |Δ| = {self.max_abs_diff:.1e} "
-                f"(rtol={self.rtol:g}, atol={self.atol:g})")
+                f"(rtol={self.rtol:g}, atol={self.atol:g})"
+                + (f"; dtypes differ: {self.dtypes}" if self.dtypes else ""))
 
     def _repr_pretty_(self, printer, cycle) -> None:
         printer.text(str(self))
@@ -83,10 +85,24 @@ def _reference_outputs(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> 
         return "onnx.reference", ReferenceEvaluator(model).run(None, feeds)
 
 
+def _dtype_mismatches(got: list[torch.Tensor], expected: list) -> str:
+    """The outputs whose dtype differs from the reference's, as "output 0 float32 (expected float16)", or ""."""
+    found = []
+    for index, (value, reference) in enumerate(zip(got, expected)):
+        is_tensor = isinstance(value, torch.Tensor)
+        actual = str(value.dtype).removeprefix("torch.") if is_tensor else np.asarray(value).dtype.name
+        if actual != np.asarray(reference).dtype.name:
+            found.append(f"output {index} {actual} (expected {np.asarray(reference).dtype.name})")
+    return ", ".join(found)
+
+
 def _compare(got: list[torch.Tensor], expected: list, rtol: float, atol: float) -> tuple[float, bool]:
-    """The largest absolute difference and whether every output is within tolerance (NaN matches NaN)."""
+    """The largest absolute difference, and whether each output has the reference's dtype and values.
+
+    Values agree within tolerance, NaN matching NaN.
+    """
     comparison = compare_all(expected, got, rtol=rtol, atol=atol)
-    return comparison.max_abs_diff, comparison.ok
+    return comparison.max_abs_diff, comparison.ok and not _dtype_mismatches(got, expected)
 
 
 def verify_against_onnxruntime(module: nn.Module, model: onnx.ModelProto, *, rtol: float = DEFAULT_RTOL,
@@ -105,4 +121,5 @@ def verify_against_onnxruntime(module: nn.Module, model: onnx.ModelProto, *, rto
         got = module(*examples)
     got_list = [got] if isinstance(got, torch.Tensor) else list(got)
     worst, ok = _compare(got_list, expected, rtol, atol)
-    return VerificationReport(reference, worst, rtol, atol, ok, {i.name: tuple(t.shape) for i, t in zip(inputs, examples)})
+    shapes = {i.name: tuple(t.shape) for i, t in zip(inputs, examples)}
+    return VerificationReport(reference, worst, rtol, atol, ok, shapes, _dtype_mismatches(got_list, expected))

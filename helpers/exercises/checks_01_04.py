@@ -253,11 +253,20 @@ def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: st
     return _judge(exercise, answer, check)
 
 
-def _initializers(path: str | Path) -> list[np.ndarray]:
+def _weight_matrices_in_order(path: str | Path) -> list[np.ndarray]:
+    """The 2-D weight initializers in the order the graph's nodes read them (first layer first)."""
     import onnx
     from onnx import numpy_helper
 
-    return [numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer if i.dims]
+    graph = onnx.load(str(path)).graph
+    stored = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    ordered, seen = [], set()
+    for node in graph.node:
+        for name in node.input:
+            if name in stored and name not in seen and stored[name].ndim == 2:
+                seen.add(name)
+                ordered.append(stored[name])
+    return ordered
 
 
 def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exercise: str = "04.2") -> ExerciseResult:
@@ -274,9 +283,12 @@ def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exe
         _require(new_loss < 0.8 * old_loss, tr("On the new task your file's loss is {new_loss:.3f}, the received "
                                                "file's {old_loss:.3f}: train longer or with a larger learning rate.",
                                                new_loss=new_loss, old_loss=old_loss))
-        received = {a.tobytes() for a in _initializers(received_path) if a.ndim == 2}
-        kept = {a.tobytes() for a in _initializers(path) if a.ndim == 2} & received
-        _require(len(kept) == len(received) - 1, tr("{changed} weight matrices changed; only the first "
-                                                    "layer's should. Freeze the others before training.",
-                                                    changed=len(received) - len(kept)))
+        received = _weight_matrices_in_order(received_path)  # one per layer, first layer first
+        now = {a.tobytes() for a in _weight_matrices_in_order(path)}
+        changed = [i for i, matrix in enumerate(received) if matrix.tobytes() not in now]
+        _require(len(changed) == 1, tr("{changed} weight matrices changed; only the first "
+                                       "layer's should. Freeze the others before training.", changed=len(changed)))
+        _require(changed == [0], tr("Layer {layer} changed and the first did not: train the first layer only "
+                                    "(requires_grad_(True) on its parameters), with every other layer frozen.",
+                                    layer=changed[0] + 1))
     return _judge(exercise, answer, check)

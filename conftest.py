@@ -1,0 +1,19 @@
+"""pytest settings for both tests/ and notebooks/ (this file sits above both, so it applies to either alone).
+
+Under pytest-xdist (``make test`` runs ``-n auto --dist loadfile``) each worker gets one thread and its own
+artifacts folder; ``loadfile`` keeps each notebook's cells on one worker, in order, as nbval's one kernel needs.
+"""
+
+from __future__ import annotations
+
+import os
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... in a pytest-xdist worker, else None
+
+if WORKER:
+    # Workers share the CPU cores: one thread each (notebook kernels inherit these variables), and their
+    # own folder for the files notebooks write, so two notebooks never write artifacts/linear.onnx at once
+    # (tests/sanitize.cfg maps artifacts/gwN/ back to artifacts/ in compared outputs).
+    os.environ.setdefault("COURSE_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("COURSE_ARTIFACTS", f"artifacts/{WORKER}")
