@@ -5,6 +5,7 @@ How pytest-xdist workers share the machine is set in the repository's root ``con
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sysconfig
@@ -20,6 +21,7 @@ import helpers
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # set in pytest-xdist workers
 @pytest.fixture(scope="session")
 def linear_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("linear")
@@ -48,15 +50,27 @@ def _seed() -> None:
 
 @pytest.fixture(scope="session")
 def torchvision_onnx(tmp_path_factory: pytest.TempPathFactory):
-    """Export each torchvision model once per session: ``torchvision_onnx(name) -> (model, path)``."""
+    """Export each torchvision model once per run: ``torchvision_onnx(name) -> (model, path)``.
+
+    The models are seeded, so every pytest-xdist worker builds the same one; the ONNX file is written once,
+    in the folder the workers share (under a file lock), and read by the others.
+    """
+    from filelock import FileLock
+
     cache: dict[str, tuple[torch.nn.Module, Path]] = {}
-    folder = tmp_path_factory.mktemp("torchvision")
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if WORKER else base) / "torchvision-exports"
+    folder.mkdir(exist_ok=True)
 
     def get(name: str) -> tuple[torch.nn.Module, Path]:
         if name not in cache:
-            model = helpers.make_torchvision_model(name)
-            report = helpers.export_model(model, torch.randn(2, 3, 224, 224), folder / f"{name}.onnx", verify=False)
-            cache[name] = (model, report.path)
+            model, path = helpers.make_torchvision_model(name), folder / f"{name}.onnx"
+            with FileLock(str(path) + ".lock"):
+                if not path.exists():
+                    done = helpers.export_model(model, torch.randn(2, 3, 224, 224), folder / f"{name}.tmp.onnx",
+                                                verify=False).path
+                    done.replace(path)  # whole files only: another worker never reads a half-written one
+            cache[name] = (model, path)
         return cache[name]
 
     return get
