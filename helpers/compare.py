@@ -51,9 +51,31 @@ class Comparison:
         return f"{verdict}: max |Δ| = {self.max_abs_diff:.1e} (rtol={self.rtol:g}, atol={self.atol:g})"
 
 
+def _numeric(value: Any, role: str) -> np.ndarray:
+    """``value`` as a float64 array, or a TypeError that says what was passed instead."""
+    if value is None:
+        raise TypeError(f"compare_outputs got None as {role}: pass the array or tensor to compare "
+                        "(did a function return nothing?).")
+    array = to_numpy(value)
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+        raise TypeError(f"compare_outputs compares numbers; {role} is {type(value).__name__} with dtype "
+                        f"{array.dtype}. Pass one output tensor or array (for a dict of outputs, compare each value).")
+    return array.astype(np.float64)
+
+
 def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Comparison:
-    """Compare ``actual`` with the reference ``expected`` (arrays or tensors) and return a Comparison."""
-    a, b = to_numpy(expected).astype(np.float64), to_numpy(actual).astype(np.float64)
+    """Compare ``actual`` with the reference ``expected`` (arrays or tensors) and return a Comparison.
+
+    A comparison that would prove nothing is an error, not a match: ``expected`` with no elements, or with
+    no finite element (all NaN or infinite), raises ValueError.
+    """
+    a, b = _numeric(expected, "expected"), _numeric(actual, "actual")
+    if a.size == 0:
+        raise ValueError(f"Nothing to compare: the expected output has no elements (shape {a.shape}). "
+                         "Run the model on at least one row.")
+    if not np.isfinite(a).any():
+        raise ValueError("Nothing to compare: every expected value is NaN or infinite, so any output would "
+                         "'match'. Check the model's input and weights first.")
     if a.shape != b.shape:
         return Comparison(float("inf"), float("inf"), False, rtol, atol)
     same = (a == b) | (np.isnan(a) & np.isnan(b))  # equal infinities and NaN pairs match
@@ -67,6 +89,8 @@ def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, a
 
 def compare_all(expected: list, actual: list, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Comparison:
     """Compare several outputs pairwise; the result holds the worst difference and whether all matched."""
+    if not expected:
+        raise ValueError("compare_all got no expected outputs: there is nothing to compare.")
     parts = [compare_outputs(e, a, rtol=rtol, atol=atol) for e, a in zip(expected, actual)]
     if len(expected) != len(actual) or not all(p.shapes_match for p in parts):
         return Comparison(float("inf"), float("inf"), False, rtol, atol)

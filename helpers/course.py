@@ -50,6 +50,11 @@ _BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
 
 def colab_url(notebook: str, branch: str = BRANCH) -> str:
     """The link that opens ``notebooks/<notebook>`` of the course repository (on ``branch``) in Google Colab."""
+    if not isinstance(notebook, str) or not notebook.endswith(".ipynb") or notebook.startswith("/"):
+        raise ValueError(f"notebook must be a notebook's path inside notebooks/, such as '01_define_and_train.ipynb' "
+                         f"or 'ko/01_define_and_train.ipynb', got {notebook!r}.")
+    if not isinstance(branch, str) or not branch.strip():
+        raise ValueError(f"branch must be a branch name such as {BRANCH!r}, got {branch!r}.")
     path = REPO_URL.removeprefix("https://github.com/")
     return f"https://colab.research.google.com/github/{path}/blob/{branch}/notebooks/{notebook}"
 

@@ -294,8 +294,20 @@ def format_checks(checks: list[Check]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    """Print the table; exit 1 when something blocks the course."""
+def main(argv: list[str] | None = None) -> int:
+    """Print the table; exit 1 when something blocks the course (``--help`` says so; unknown options fail)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m helpers.doctor", description=__doc__.splitlines()[0],
+                                     epilog="Exit status: 0 when nothing blocks the course, 1 when something does. "
+                                            "COURSE_LANGUAGE=ko prints the table in Korean.")
+    parser.parse_args(argv)
+    try:
+        Path.cwd()
+    except FileNotFoundError:  # the folder this shell was in was deleted
+        print(tr("The current folder no longer exists: cd to the course folder (or your home) and run the doctor "
+                 "again."))
+        return 1
     checks = diagnose()
     print(format_checks(checks))
     return 1 if any(c.verdict == "fail" for c in checks) else 0

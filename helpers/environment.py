@@ -242,6 +242,13 @@ def describe_machine(threads: int | None = None) -> MachineInfo:
 def artifacts_dir(create: bool = True) -> Path:
     """The one folder (``artifacts/`` beside the notebook, git-ignored) where the course writes files."""
     path = Path(os.environ.get("COURSE_ARTIFACTS", "artifacts"))
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"The artifacts folder {path} is a file (COURSE_ARTIFACTS={os.environ.get('COURSE_ARTIFACTS')!r}"
+                                 " sets it): point COURSE_ARTIFACTS at a folder, or unset it to use artifacts/.")
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PermissionError(f"Cannot create the artifacts folder {path} ({exc.strerror or exc}): set "
+                                  "COURSE_ARTIFACTS to a folder you can write to.") from exc
     return path

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 from .i18n import tr
 
-__all__ = ["missing_file_error", "CREATED_BY"]
+__all__ = ["missing_file_error", "CREATED_BY", "as_path", "existing_file", "writable_folder"]
 
 # Which notebook (or helper) creates each file the course reads.
 CREATED_BY = {
@@ -23,3 +25,39 @@ def missing_file_error(path: str | Path) -> FileNotFoundError:
         notebook, helper = CREATED_BY[path.name]
         hint = tr("Run notebook {notebook} first, or call {helper} to create it here.", notebook=notebook, helper=helper)
     return FileNotFoundError(tr("No file at {path}. {hint}", path=path, hint=hint))
+
+
+def as_path(value: Any, what: str) -> Path:
+    """``value`` as a Path, or a TypeError/ValueError naming ``what`` was passed instead (None, "", a number)."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{what} must be a file path (a str or pathlib.Path), got {value!r}.")
+    if str(value).strip() == "":
+        raise ValueError(f"{what} is an empty path: pass the path of the file.")
+    return Path(value)
+
+
+def existing_file(value: Any, what: str) -> Path:
+    """A path that exists and is a file; otherwise an error that says what is there instead."""
+    path = as_path(value, what)
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except OSError as exc:  # a name too long for the file system, and the like
+        raise ValueError(f"{what} {str(path)[:80]}... cannot be a file here ({exc.strerror or exc}).") from exc
+    if not exists:
+        raise missing_file_error(path)
+    if is_dir:
+        raise IsADirectoryError(f"{path} is a folder; pass the path of a file inside it.")
+    return path
+
+
+def writable_folder(folder: Path, what: str) -> Path:
+    """``folder``, created if missing, after checking that files can be written in it."""
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(f"{what}: {folder} is a file, not a folder. Choose a folder, or remove the file.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PermissionError(f"{what}: cannot create the folder {folder} ({exc.strerror or exc}).") from exc
+    if not os.access(folder, os.W_OK):
+        raise PermissionError(f"{what}: {folder} is read-only. Choose a folder you can write to.")
+    return folder

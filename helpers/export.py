@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import onnx
 import torch
 from torch import nn
@@ -91,7 +92,15 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     if not isinstance(model, nn.Module):
         raise TypeError(f"export_model needs a torch.nn.Module, got a {type(model).__name__}. Wrap the computation "
                         "in a Module whose forward() does it.")
-    examples = (example_input,) if isinstance(example_input, torch.Tensor) else tuple(example_input)
+    if isinstance(example_input, np.ndarray):  # one array, as onnxruntime takes it: one input, not one per row
+        example_input = torch.from_numpy(example_input)
+    if isinstance(example_input, torch.Tensor):
+        examples = (example_input,)
+    elif isinstance(example_input, (list, tuple)) and all(isinstance(t, torch.Tensor) for t in example_input):
+        examples = tuple(example_input)
+    else:
+        raise TypeError(f"example_input must be a tensor (or NumPy array), or a tuple of tensors for a model with "
+                        f"several inputs; got {type(example_input).__name__}.")
     if len(input_names) != len(examples):
         raise ValueError(f"Got {len(examples)} example input(s) but {len(input_names)} input name(s) "
                          f"{list(input_names)}; give one name per input.")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import onnx
 import torch
+from onnx import numpy_helper
 
 from .environment import artifacts_dir
 from .export import export_model
@@ -30,10 +33,26 @@ def ensure_trained_linear(directory: str | Path | None = None, seed: int = 0) ->
 
 
 def ensure_linear_onnx(directory: str | Path | None = None) -> Path:
-    """The course's exported Linear model (``linear.onnx``), exporting it if notebook 02 has not run here."""
+    """The course's exported Linear model (``linear.onnx``), exporting it if notebook 02 has not run here.
+
+    The file is exported again when it no longer holds the weights in ``linear_weights.pt`` (notebook 01
+    was run again after notebook 02, and training on another CPU gave slightly different numbers), so
+    the model and the file a notebook compares always belong together.
+    """
     directory = Path(directory or artifacts_dir())
     onnx_path = directory / "linear.onnx"
-    if not onnx_path.exists():
-        model, _ = ensure_trained_linear(directory)
+    model, _ = ensure_trained_linear(directory)
+    if not onnx_path.exists() or not _holds_weights(onnx_path, model):
         export_model(model, torch.randn(2, 10), onnx_path)
     return onnx_path
+
+
+def _holds_weights(onnx_path: Path, model: torch.nn.Module) -> bool:
+    """Whether every parameter of ``model`` is stored, value for value, in the file's initializers."""
+    try:
+        graph = onnx.load(str(onnx_path)).graph
+    except Exception:  # a truncated or foreign file: export a good one in its place
+        return False
+    stored = [np.sort(numpy_helper.to_array(tensor), axis=None) for tensor in graph.initializer]
+    return all(any(values.shape == parameter.shape and np.array_equal(values, parameter) for values in stored)
+               for parameter in (np.sort(p.detach().numpy(), axis=None) for p in model.parameters()))

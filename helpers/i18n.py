@@ -264,6 +264,22 @@ KOREAN: dict[str, str] = {
     "For onnxruntime on the GPU, replace onnxruntime with onnxruntime-gpu.":
         "onnxruntime을 GPU에서 쓰려면 onnxruntime 대신 onnxruntime-gpu를 설치하세요.",
     "none: GPU cells will be skipped": "없음: GPU 셀은 건너뜁니다",
+    "The current folder no longer exists: cd to the course folder (or your home) and run the doctor again.":
+        "지금 폴더가 더 이상 없습니다. 강의 폴더(또는 홈 폴더)로 cd한 뒤 doctor를 다시 실행하세요.",
+    "The check needs {names} from the cells above, and it is None: run the notebook from the top, then this cell "
+    "again.":
+        "확인하려면 위 셀들에서 만든 {names}이(가) 필요한데 None입니다. 노트북을 처음부터 실행한 뒤 이 셀을 다시 실행하세요.",
+    "That is an ONNX file: this exercise wants the PyTorch weights, saved with torch.save(model.state_dict(), path).":
+        "ONNX 파일입니다. 이 연습 문제는 torch.save(model.state_dict(), path)로 저장한 PyTorch 가중치를 원합니다.",
+    "Your times are around {median:.1f}: that looks like milliseconds. Answer in seconds, as time.perf_counter() "
+    "differences are.":
+        "측정값이 {median:.1f} 정도로, 밀리초 단위로 보입니다. time.perf_counter()의 차이처럼 초 단위로 답하세요.",
+    "This file's input is {signature}, not PairSum's (batch, 3): export dynamic.PairSum().":
+        "이 파일의 입력은 {signature}로, PairSum의 (batch, 3)이 아닙니다. dynamic.PairSum()을 내보내세요.",
+    "The batch is fixed to {batch} in this file: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "
+    "batch is allowed.":
+        "이 파일에서 배치가 {batch}로 고정되어 있습니다. 모든 짝수 배치를 받도록 dynamic_shapes=({{0: 2 * Dim('half')}},)로 "
+        "선언하세요.",
     "Use Python {wanted} or newer.": "Python {wanted} 이상을 쓰세요.",
     "{failed} blocking problem(s): fix them before the workshop.": "과정을 막는 문제 {failed}개: 워크숍 전에 고치세요.",
     "Ready for the course.": "과정을 시작할 준비가 되었습니다.",
@@ -277,6 +293,11 @@ KOREAN: dict[str, str] = {
 LANGUAGES: dict[str, dict[str, str]] = {"en": {}, "ko": KOREAN}
 # COURSE_LANGUAGE=ko python -m helpers.doctor: the language outside a notebook (unknown codes mean English).
 _language = os.environ.get("COURSE_LANGUAGE", "en") if os.environ.get("COURSE_LANGUAGE") in LANGUAGES else "en"
+if os.environ.get("COURSE_LANGUAGE") not in (None, "", *LANGUAGES):
+    import warnings
+
+    warnings.warn(f"COURSE_LANGUAGE={os.environ['COURSE_LANGUAGE']!r} is not a course language (choose one of "
+                  f"{sorted(LANGUAGES)}): messages stay in English.", stacklevel=2)
 
 
 def set_language(code: str) -> None:

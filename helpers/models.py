@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
-from .errors import missing_file_error
+from .errors import as_path, existing_file, writable_folder
 # The image task of notebook 06 and the pieces every model shares live in their own modules;
 # their names stay importable from here.
 from .shapes import SHAPE_CLASSES, ImageData, accuracy, make_shapes_data, make_small_cnn, train_classifier
-from .training import TrainingHistory, seeded
+from .training import TrainingHistory, check_loss, check_training_arguments, seeded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -102,6 +102,7 @@ def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noi
 def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30, lr: float = 0.05,
                     batch_size: int = 32, seed: int = 0) -> TrainingHistory:
     """Train ``model`` on ``data`` with SGD and MSE loss; returns the loss per epoch."""
+    check_training_arguments(epochs, lr, batch_size)
     if data.x.shape[1] != _in_features(model):
         raise ValueError(f"The model expects {_in_features(model)} features but the data has {data.x.shape[1]}.")
     gen = torch.Generator().manual_seed(seed)
@@ -119,6 +120,7 @@ def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30,
             optimizer.step()
         with torch.no_grad():
             history.losses.append(float(loss_fn(model(data.x), data.y)))
+        check_loss(history.losses[-1], len(history.losses), lr)
     model.eval()
     return history
 
@@ -144,25 +146,28 @@ def plot_losses(history: TrainingHistory, ax=None, title: str = "Training loss")
 
 def save_weights(model: nn.Module, path: str | Path) -> Path:
     """Save the model's ``state_dict`` (tensors only, safe to load with ``weights_only=True``)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"save_weights needs a torch.nn.Module, got a {type(model).__name__}.")
+    path = as_path(path, "save_weights's path")
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; pass a file path such as {path / 'weights.pt'}.")
+    writable_folder(path.parent, "save_weights")
     torch.save(model.state_dict(), path)
     return path
 
 
 def load_weights(model: nn.Module, path: str | Path) -> nn.Module:
     """Load a ``state_dict`` saved by ``save_weights`` into ``model`` safely (``weights_only=True``)."""
-    path = Path(path)
-    if not path.exists():
-        raise missing_file_error(path)
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"load_weights needs the torch.nn.Module to fill, got a {type(model).__name__}.")
+    path = existing_file(path, "load_weights's path")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # pickle errors, truncated zip files, ...
         # Not PyTorch's own message: it suggests weights_only=False, i.e. unpickling a file you do not trust.
-        raise ValueError(f"{path} is not a weights file saved with torch.save(model.state_dict()) (it holds "
-                         f"{'Python objects other than tensors' if _is_zip(path) else 'no PyTorch checkpoint'}). "
-                         "Do not load it with weights_only=False unless you trust its author; save the weights "
-                         "again with helpers.save_weights(model, path).") from exc
+        raise ValueError(f"{path} is not a weights file saved with torch.save(model.state_dict()) ("
+                         f"{_what_is_wrong(path, exc)}). Do not load it with weights_only=False unless you trust "
+                         "its author; save the weights again with helpers.save_weights(model, path).") from exc
     if not isinstance(state, dict):
         raise ValueError(f"{path} holds a {type(state).__name__}, not a state_dict: save model.state_dict().")
     try:
@@ -170,6 +175,17 @@ def load_weights(model: nn.Module, path: str | Path) -> nn.Module:
     except RuntimeError as exc:
         raise ValueError(f"The weights in {path} do not fit {type(model).__name__}: {exc}") from exc
     return model.eval()
+
+
+def _what_is_wrong(path: Path, exc: Exception) -> str:
+    """Why torch.load refused ``path``: a damaged archive, Python objects besides tensors, or not a checkpoint."""
+    if not _is_zip(path):
+        return "it is no PyTorch checkpoint"
+    import zipfile
+
+    if not zipfile.is_zipfile(path) or ("Unpickling" not in type(exc).__name__ and "pickle" not in str(exc).lower()):
+        return "the file is truncated or damaged"
+    return "it holds Python objects other than tensors"
 
 
 def _is_zip(path: Path) -> bool:

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import onnx
 
-from .errors import missing_file_error
+from .errors import existing_file
 
 __all__ = [
     "DEFAULT_OPSET",
@@ -76,11 +76,7 @@ def load_onnx(path: str | Path | onnx.ModelProto, *, check: bool = True) -> onnx
     """Load an ONNX file (or pass a ModelProto through), with errors that say what went wrong."""
     if isinstance(path, onnx.ModelProto):
         return path
-    path = Path(path)
-    if not path.exists():
-        raise missing_file_error(path)
-    if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder; pass the path of a .onnx file inside it.")
+    path = existing_file(path, "load_onnx's path")
     try:
         model = onnx.load(str(path))
     except Exception as exc:  # protobuf DecodeError and friends

@@ -64,6 +64,7 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         custom_op_libraries: shared libraries with kernels for custom-domain operators (notebook 08).
     """
     model = load_onnx(onnx_path)
+    _check_session_arguments(threads, optimized_model_path, custom_op_libraries)
     if device not in ("auto", "cpu", "cuda"):
         raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}.")
     has_cuda = onnxruntime_has_cuda()
@@ -101,6 +102,20 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
     inputs, outputs = tensor_infos(model)
     path = None if isinstance(onnx_path, onnx.ModelProto) else Path(onnx_path)
     return Session(ort_session, provider, note, inputs, outputs, path)
+
+
+def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_libraries: Any) -> None:
+    """Refuse arguments onnxruntime would reject with a message about its own internals."""
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 0):
+        raise ValueError(f"threads must be a whole number of threads (0 or None: onnxruntime chooses), got {threads!r}.")
+    if optimized_model_path is not None:
+        folder = Path(optimized_model_path).parent
+        if not folder.is_dir():
+            raise FileNotFoundError(f"optimized_model_path {optimized_model_path}: the folder {folder} does not exist; "
+                                    "create it first (the model itself is fine).")
+    if isinstance(custom_op_libraries, (str, Path)):
+        raise TypeError(f"custom_op_libraries takes a list of library paths; wrap the one you passed: "
+                        f"custom_op_libraries=[{str(custom_op_libraries)!r}].")
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .training import TrainingHistory, seeded
+from .training import TrainingHistory, check_loss, check_training_arguments, seeded
 
 __all__ = ["SHAPE_CLASSES", "ImageData", "make_shapes_data", "make_small_cnn", "train_classifier", "accuracy"]
 
@@ -75,6 +75,7 @@ def make_small_cnn(n_classes: int = len(SHAPE_CLASSES), seed: int = 0) -> nn.Seq
 def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: float = 3e-3,
                      batch_size: int = 64, seed: int = 0) -> TrainingHistory:
     """Train a classifier with Adam and cross-entropy; returns the training loss after each epoch."""
+    check_training_arguments(epochs, lr, batch_size)
     gen = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
     loss_fn = nn.CrossEntropyLoss()
@@ -89,6 +90,7 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
         model.eval()
         with torch.no_grad():
             history.losses.append(float(loss_fn(model(data.images), data.labels)))
+        check_loss(history.losses[-1], len(history.losses), lr)
     return history
 
 

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import torch
 
-__all__ = ["seeded", "TrainingHistory"]
+__all__ = ["seeded", "TrainingHistory", "check_training_arguments", "check_loss"]
 
 
 @contextlib.contextmanager
@@ -36,3 +36,25 @@ class TrainingHistory:
         if not self.losses:
             return "TrainingHistory(no epochs)"
         return f"TrainingHistory(epochs={len(self.losses)}, first_loss={self.losses[0]:.4f}, final_loss={self.final_loss:.4f})"
+
+
+def check_training_arguments(epochs: int, lr: float, batch_size: int) -> None:
+    """Refuse training settings that would silently do nothing or diverge (shared by the training loops)."""
+    import math
+
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}.")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr (the learning rate) must be a positive number such as 0.01, got {lr!r}.")
+
+
+def check_loss(loss: float, epoch: int, lr: float) -> None:
+    """Stop at the first epoch whose loss is NaN or infinite: every later step would only spread it."""
+    import math
+
+    if not math.isfinite(loss):
+        raise FloatingPointError(f"The loss became {loss} at epoch {epoch}: the learning rate {lr} is probably too "
+                                 "large (try a tenth of it), or the data holds NaN or infinite values.")
+

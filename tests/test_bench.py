@@ -409,3 +409,58 @@ def test_bench_and_the_notebook_setup_import_without_the_optional_packages(tmp_p
             "try:\n    import netron\nexcept ModuleNotFoundError:\n    print('netron blocked')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0 and done.stdout.split() == ["8", "netron", "blocked"], done.stdout + done.stderr
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine where the CUDA backends cannot run")
+def test_cli_with_no_runnable_backend_fails_and_keeps_earlier_results(tmp_path, capsys) -> None:
+    earlier = tmp_path / "linear_cpu.json"
+    earlier.write_text("an earlier run")
+    with pytest.raises(SystemExit) as stop:
+        bench.main(["--model", "linear", "--backends", "pytorch-cuda", "onnxruntime-cuda", "--output", str(tmp_path)])
+    assert stop.value.code == 2 and "none of the requested backends can run here" in capsys.readouterr().err
+    assert earlier.read_text() == "an earlier run"
+
+
+def test_cli_refuses_to_overwrite_results_without_the_flag(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(bench.cli, "run_sweep", lambda *a, **k: pytest.fail("the sweep ran before the refusal"))
+    (tmp_path / "linear_cpu.csv").write_text("mine")
+    with pytest.raises(SystemExit):
+        bench.main(["--model", "linear", "--backends", "pytorch-cpu", "--output", str(tmp_path)])
+    assert "--overwrite" in capsys.readouterr().err and (tmp_path / "linear_cpu.csv").read_text() == "mine"
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--recording", "--models", "linear"], "--recording sets --models"),
+    (["--recording", "--repeat", "3"], "drop --repeat"),
+    (["--threads", "-1"], "--threads must be at least 1"),
+    (["--batch-sizes", "0"], "at least 1"),
+    (["--repeat", "0"], "at least 1"),
+])
+def test_cli_checks_its_arguments_before_any_work(tmp_path, capsys, monkeypatch, args, words) -> None:
+    monkeypatch.setattr(bench.cli, "_prepare", lambda *a: pytest.fail("work started before the check"))
+    with pytest.raises(SystemExit):
+        bench.main([*args, "--output", str(tmp_path / "out")])
+    assert words in capsys.readouterr().err
+
+
+def test_cli_output_that_is_a_file_is_refused_before_the_sweep(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(bench.cli, "_prepare", lambda *a: pytest.fail("work started before the check"))
+    (tmp_path / "results").write_text("not a folder")
+    with pytest.raises(SystemExit):
+        bench.main(["--model", "linear", "--output", str(tmp_path / "results")])
+    assert "is a file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kwargs,error", [({"threads": -1}, ValueError), ({"threads": "4"}, ValueError),
+                                          ({"batch_sizes": [1.5]}, TypeError)])
+def test_run_sweep_checks_threads_and_batch_sizes(kwargs, error) -> None:
+    args = {"model": helpers.make_linear_model(), "onnx_path": "x.onnx", "input_shape": (10,), "batch_sizes": [1]}
+    args.update(kwargs)
+    with pytest.raises(error):
+        bench.run_sweep(**args)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine where the CUDA backends cannot run")
+def test_run_sweep_with_nothing_runnable_is_an_error() -> None:
+    with pytest.raises(ValueError, match="None of the requested backends can run here"):
+        bench.run_sweep(helpers.make_linear_model(), "x.onnx", (10,), [1], backends=["pytorch-cuda"])

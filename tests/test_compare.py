@@ -14,9 +14,9 @@ from helpers import compare
     ([1.0, 100.0], [1.0, 100.05]),
     ([0.0], [2e-5]),
     ([np.nan, 1.0], [np.nan, 1.0]),
-    ([np.inf], [np.inf]),
-    ([np.inf], [-np.inf]),
-    ([np.nan], [0.0]),
+    ([np.inf, 1.0], [np.inf, 1.0]),
+    ([np.inf, 1.0], [-np.inf, 1.0]),
+    ([np.nan, 1.0], [0.0, 1.0]),
 ])
 def test_compare_outputs_agrees_with_allclose(expected, actual) -> None:
     result = compare.compare_outputs(np.array(expected), np.array(actual))
@@ -43,3 +43,21 @@ def test_helpers_compare_through_this_module() -> None:
 
     assert runtime.compare_outputs is compare.compare_outputs and runtime.DEFAULT_ATOL == compare.DEFAULT_ATOL
     assert verification.compare_all is compare.compare_all
+
+
+@pytest.mark.parametrize("expected,actual,error,words", [
+    (None, None, TypeError, "got None as expected"),
+    (np.ones(2), None, TypeError, "got None as actual"),
+    (np.array(["a", "b"]), np.ones(2), TypeError, "compares numbers"),
+    (np.zeros((0, 3)), np.zeros((0, 3)), ValueError, "no elements"),
+    (np.array([np.nan, np.nan]), np.array([np.nan, np.nan]), ValueError, "NaN or infinite"),
+    (np.array([np.inf]), np.array([np.inf]), ValueError, "NaN or infinite"),
+])
+def test_a_comparison_that_proves_nothing_is_an_error_not_a_match(expected, actual, error, words) -> None:
+    with pytest.raises(error, match=words):
+        compare.compare_outputs(expected, actual)
+
+
+def test_compare_all_of_nothing_is_an_error() -> None:
+    with pytest.raises(ValueError, match="nothing to compare"):
+        compare.compare_all([], [])

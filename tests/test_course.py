@@ -163,3 +163,9 @@ def test_setup_guide_covers_every_platform() -> None:
 def test_readme_and_guide_link_the_setup_guide() -> None:
     for path in (ROOT / "README.md", GUIDE):
         assert "](docs/SETUP.md" in path.read_text(encoding="utf-8"), path.name
+
+
+@pytest.mark.parametrize("notebook", [None, "", "01_define_and_train", "/abs/01.ipynb", 5])
+def test_colab_url_refuses_what_is_not_a_notebook_path(notebook) -> None:
+    with pytest.raises(ValueError, match="notebook must be"):
+        course.colab_url(notebook)

@@ -63,7 +63,7 @@ def test_missing_onnx_names_the_notebook(tmp_path) -> None:
 
 
 def test_directory_instead_of_file(tmp_path) -> None:
-    with pytest.raises(IsADirectoryError, match=".onnx file"):
+    with pytest.raises(IsADirectoryError, match="is a folder; pass the path of a file inside it"):
         helpers.load_onnx(tmp_path)
 
 

@@ -136,6 +136,50 @@ def test_publish_students_only_moves_the_branch_forward(clone) -> None:
         workshop.publish_students(clone)
 
 
+def test_publish_students_never_writes_over_a_branch_with_other_work(clone, capsys) -> None:
+    main = _git(clone, "symbolic-ref", "--short", "HEAD")
+    main_tip = _git(clone, "rev-parse", main)
+    _git(clone, "checkout", "--quiet", "-b", "elsewhere")
+    with pytest.raises(ValueError, match="holds other work"):
+        workshop.publish_students(clone, main)
+    assert _git(clone, "rev-parse", main) == main_tip  # the course's branch did not move
+
+
+def test_publish_students_says_that_uncommitted_edits_are_left_out(clone, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(clone)
+    (clone / "notebooks" / "01_define_and_train.ipynb").write_text("{}")
+    assert workshop.main(["publish-students"]) == 0
+    assert "NOT in the student copies" in capsys.readouterr().out
+
+
+def test_student_copies_never_replace_the_course_notebooks_or_earlier_copies(tmp_path) -> None:
+    from helpers import course
+
+    before = {p: p.read_bytes() for p in course.all_notebooks()}
+    with pytest.raises(ValueError, match="inside the course's notebooks"):
+        workshop.write_student_copies(course.NOTEBOOKS_DIR)
+    assert {p: p.read_bytes() for p in course.all_notebooks()} == before
+    first = workshop.write_student_copies(tmp_path, NOTEBOOKS[:1])
+    with pytest.raises(FileExistsError, match="overwrite"):
+        workshop.write_student_copies(tmp_path, NOTEBOOKS[:1])
+    assert workshop.write_student_copies(tmp_path, NOTEBOOKS[:1], overwrite=True) == first
+
+
+@pytest.mark.parametrize("args,words", [
+    (["sizing", "--users", "-5"], "--users must be at least 1"),
+    (["timings", "--output", "INSTRUCTOR.md"], "is not a file"),
+    (["schedule", "--output", "README.md"], "marker"),
+    (["sizing", "--notebooks", "notebooks/99_missing.ipynb"], "no such notebook"),
+])
+def test_workshop_commands_refuse_bad_arguments_before_running_anything(args, words, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(workshop.cli, "time_notebooks", lambda: pytest.fail("notebooks ran before the check"))
+    monkeypatch.setattr(workshop.cli, "measure_notebook", lambda p: pytest.fail("notebooks ran before the check"))
+    with pytest.raises(SystemExit):
+        workshop.main(args)
+    assert words in capsys.readouterr().err
+
+
 # --------------------------------------------------------------------------- schedule
 
 def _timings() -> list[workshop.NotebookTiming]:

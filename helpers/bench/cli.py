@@ -14,7 +14,7 @@ from typing import Sequence
 from ..environment import THREADS_VARIABLE
 from ..export import export_model
 from ..models import make_linear_model, make_torchvision_model
-from .backends import BACKENDS
+from .backends import BACKENDS, available_backends
 from .plots import plot_latency, plot_speedup, plot_throughput
 from .sweep import SweepResult, run_sweep, summarize_sweep
 
@@ -52,34 +52,72 @@ def _write(sweep: SweepResult, directory: Path) -> list[Path]:
     return written
 
 
+DEFAULTS = {"models": ["resnet18"], "batch_sizes": [1, 4, 16], "repeat": 20, "warmup": 5, "min_time": 1.0}
+OUTPUT_SUFFIXES = (".json", ".csv", "_latency.png", "_throughput.png", "_speedup.png")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--models", "--model", nargs="+", default=["resnet18"], choices=MODELS)
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--models", "--model", nargs="+", choices=MODELS, help=f"default: {DEFAULTS['models'][0]}")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", help="default: 1 4 16")
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--min-time", type=float, default=1.0, help="seconds per cell, at least")
+    parser.add_argument("--repeat", type=int, help=f"timed calls per cell, at least (default {DEFAULTS['repeat']})")
+    parser.add_argument("--warmup", type=int, help=f"untimed calls first (default {DEFAULTS['warmup']})")
+    parser.add_argument("--min-time", type=float, help=f"seconds per cell, at least (default {DEFAULTS['min_time']})")
     parser.add_argument("--threads", type=int, default=None,
                         help=f"default: the CPUs this process may use, capped by ${THREADS_VARIABLE}")
     parser.add_argument("--recording", action="store_true",
                         help=f"the course's recording: models {' '.join(RECORDING['models'])}, batch sizes "
                              f"{' '.join(map(str, RECORDING['batch_sizes']))}, every backend")
     parser.add_argument("--output", type=Path, default=Path("bench-results"))
+    parser.add_argument("--overwrite", action="store_true", help="replace result files already in --output")
     parser.add_argument("--no-progress", action="store_true")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: run a sweep per model, print its table, write JSON, CSV and PNG files."""
-    args = _parser().parse_args(argv)
-    if args.recording:
-        for key, value in RECORDING.items():
+def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
+    """Fill the defaults (or the recording's), check every value, and return the backends that can run here."""
+    preset = RECORDING if args.recording else DEFAULTS
+    given = [f"--{key.replace('_', '-')}" for key in RECORDING if getattr(args, key) is not None]
+    if args.recording and given:
+        parser.error(f"--recording sets {', '.join(given)} itself: drop {' and '.join(given)}, or drop --recording.")
+    for key, value in preset.items():
+        if getattr(args, key) is None:
             setattr(args, key, value)
+    if min(args.batch_sizes) < 1 or args.repeat < 1 or args.warmup < 0 or args.min_time < 0:
+        parser.error("batch sizes and --repeat must be at least 1, --warmup and --min-time at least 0.")
+    if args.threads is not None and args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}.")
+    status = {b.name: b for b in available_backends()}
+    runnable = [name for name in args.backends if status[name].available]
+    if not runnable:
+        reasons = "; ".join(f"{name}: {status[name].reason}" for name in args.backends)
+        parser.error(f"none of the requested backends can run here ({reasons}). Available here: "
+                     f"{' '.join(b for b in BACKENDS if status[b].available)}.")
+    if args.output.exists() and not args.output.is_dir():
+        parser.error(f"--output {args.output} is a file; give a folder (it is created if missing).")
+    try:
+        args.output.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=args.output).close()  # writable? find out before a long sweep, not after
+    except OSError as error:
+        parser.error(f"cannot write results in --output {args.output}: {error.strerror or error}.")
+    kind = "gpu" if any("-cuda" in name for name in runnable) else "cpu"
+    existing = [p.name for m in args.models for suffix in OUTPUT_SUFFIXES
+                if (p := args.output / f"{m}_{kind}{suffix}").exists()]
+    if existing and not args.overwrite:
+        parser.error(f"{args.output} already holds {', '.join(existing)}: pass --overwrite to replace them, or "
+                     "choose another --output.")
+    return runnable
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: run a sweep per model, print its table, write JSON, CSV and PNG files as each model ends."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _settle(parser, args)  # every check before the first model is built
     import matplotlib  # heavy: only when the CLI runs
 
     matplotlib.use("Agg")
-    args.output.mkdir(parents=True, exist_ok=True)
     for model_name in args.models:
         with tempfile.TemporaryDirectory() as scratch:  # the ONNX file is not part of the record
             model, onnx_path, shape = _prepare(model_name, Path(scratch))

@@ -129,9 +129,16 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
         raise ValueError(f"Unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)}.")
     if not batch_sizes or min(batch_sizes) < 1:
         raise ValueError(f"batch_sizes must be positive integers, got {list(batch_sizes)}.")
+    if any(isinstance(n, bool) or not isinstance(n, int) for n in batch_sizes):
+        raise TypeError(f"batch_sizes must be ints, got {list(batch_sizes)}.")
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        raise ValueError(f"threads must be a positive int (or None for this machine's default), got {threads!r}.")
     threads = threads or default_threads()
     status = {b.name: b for b in available_backends()}
     runnable = [name for name in requested if status[name].available]
+    if not runnable:
+        raise ValueError("None of the requested backends can run here: "
+                         + "; ".join(f"{name}: {status[name].reason}" for name in requested) + ".")
     cells = [(b, n) for b in runnable for n in batch_sizes]
     rows = []
     gen = torch.Generator().manual_seed(seed)

@@ -48,7 +48,7 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
         _require(loss <= target, tr("Its mean squared error on this task is {loss:.3f}; a trained model reaches "
                                     "below {target:.3f}. Check the loop: zero_grad, loss.backward(), step, on "
                                     "this task's rows, for enough epochs.", loss=loss, target=target))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, data=data, notebook_model=notebook_model)
 
 
 def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> ExerciseResult:
@@ -57,6 +57,8 @@ def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> Exerc
         _require(isinstance(model, nn.Module), tr("Finish the previous exercise first: its model is saved here."))
         _require(isinstance(answer, (str, Path)) and Path(answer).is_file(),
                  tr("Answer with the path of the file you saved with torch.save."))
+        _require(not _is_onnx(answer), tr("That is an ONNX file: this exercise wants the PyTorch weights, saved with "
+                                          "torch.save(model.state_dict(), path)."))
         try:
             state = torch.load(answer, map_location="cpu", weights_only=True)
         except Exception as error:
@@ -69,6 +71,16 @@ def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> Exerc
         _require(all(torch.equal(state[k], expected[k]) for k in expected),
                  tr("These are not the weights of your model from the previous exercise: save that model's state_dict."))
     return _judge(exercise, answer, check)
+
+
+def _is_onnx(path: Any) -> bool:
+    """True for a file that onnx reads as a model (an answer from another exercise, say)."""
+    import onnx
+
+    try:
+        return len(onnx.load(str(path), load_external_data=False).graph.node) > 0
+    except Exception:  # not protobuf: not an ONNX file
+        return False
 
 
 # --- 02 · export to ONNX ---
@@ -106,7 +118,7 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
             _require(_close(_run(session, x), _torch_out(model, x)),
                      tr("At batch {batch} onnxruntime and PyTorch disagree: did you export this model, in eval mode?",
                         batch=batch))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, model=model, opset=opset)
 
 
 def _input_dims(model: nn.Module) -> tuple[int, ...]:
@@ -122,7 +134,7 @@ def check_inference_session(answer: Any, model: nn.Module, exercise: str = "02.2
         x = _random(7, *_input_dims(model))
         _require(_close(_run(answer, x), _torch_out(model, x)),
                  tr("This session's model does not compute what the PyTorch model does: open the file you exported."))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, model=model)
 
 
 # --- 03 · inspect the graph ---
@@ -193,7 +205,7 @@ def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "0
         _require(_close(output, _torch_out(model, x)),
                  tr("Your graph runs, but on a random batch of 5 it disagrees with the PyTorch model: B must be "
                     "model.linear.weight with transB=1, and C must be model.linear.bias."))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, model=model)
 
 
 def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2") -> ExerciseResult:
@@ -222,7 +234,7 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
                                                "the first one."))
             raise _Wrong(tr("No output equals the activation after the first Relu (mlp[:2](x) in PyTorch): find the "
                             "first node whose op_type is 'Relu' and add its output[0]."))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, mlp=mlp)
 
 
 # --- 04 · reload into PyTorch and fine-tune ---
@@ -250,7 +262,7 @@ def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: st
         _require(trainable[0] and all(frozen[1:]), tr("Only the first layer may train: call requires_grad_(False) on "
                                                       "every parameter, then requires_grad_(True) on the first "
                                                       "layer's (trainable now: {trainable}).", trainable=trainable))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, onnx_path=onnx_path)
 
 
 def _weight_matrices_in_order(path: str | Path) -> list[np.ndarray]:
@@ -291,4 +303,4 @@ def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exe
         _require(changed == [0], tr("Layer {layer} changed and the first did not: train the first layer only "
                                     "(requires_grad_(True) on its parameters), with every other layer frozen.",
                                     layer=changed[0] + 1))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, received_path=received_path, data=data)

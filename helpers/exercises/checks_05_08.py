@@ -40,6 +40,9 @@ def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> Exer
                  tr("Answer with the list of per-call times in seconds (at least 5 timed calls)."))
         times = [float(t) for t in answer]
         kernel, cold = device.kernel_ms / 1000, device.cold_ms / 1000
+        _require(statistics.median(times) < 100 * kernel + 0.5,
+                 tr("Your times are around {median:.1f}: that looks like milliseconds. Answer in seconds, as "
+                    "time.perf_counter() differences are.", median=statistics.median(times)))
         _require(device.launched > len(times), tr("Every call was timed: run a few untimed warm-up calls first."))
         _require(max(times) < cold / 2, tr("One call took {slowest_ms:.0f} ms: cold calls or unfinished "
                                            "warm-up work were timed. Warm up, then synchronize before the first timing.",
@@ -49,7 +52,7 @@ def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> Exer
                     "clock stopped before the queued work finished. Call device.synchronize() before reading it.",
                     median_ms=statistics.median(times) * 1000, kernel_ms=device.kernel_ms))
         _require(statistics.median(times) < 10 * kernel, tr("The times are far too long: time one call per measurement."))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, device=device)
 
 
 def check_session_options(answer: Any, model: nn.Module, example: np.ndarray, exercise: str = "05.2") -> ExerciseResult:
@@ -67,7 +70,7 @@ def check_session_options(answer: Any, model: nn.Module, example: np.ndarray, ex
                     threads=options.intra_op_num_threads))
         _require(_close(_run(answer, example), _torch_out(model, example), rtol=1e-3, atol=1e-4),
                  tr("The session does not compute what the model does: open this model's file."))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, model=model, example=example)
 
 
 def _op_types(path: str | Path) -> dict[str, set[str]]:
@@ -96,7 +99,7 @@ def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: s
         int8 = accuracy(_run(_ort_session(path), images), labels)
         _require(int8 >= fp32 - 0.05, tr("int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and "
                                          "representative) images.", int8=int8, fp32=fp32))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, fp32_path=fp32_path, test=test)
 
 
 def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: np.ndarray,
@@ -112,7 +115,7 @@ def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: n
                                                 "ORT_ENABLE_EXTENDED and optimized_model_filepath in SessionOptions."))
         _require(_close(_run(_ort_session(path), example), _run(_ort_session(fp32_path), example), atol=1e-4),
                  tr("The optimised graph does not compute what the original does: optimise the fp32 file."))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, fp32_path=fp32_path, example=example)
 
 
 # --- 07 · dynamic graphs and control flow ---
@@ -141,6 +144,13 @@ def check_pair_sum_export(answer: Any, exercise: str = "07.2") -> ExerciseResult
     def check() -> None:
         path = _onnx_path(answer)
         session = _ort_session(path)
+        inputs = session.get_inputs()
+        _require(len(inputs) == 1 and len(inputs[0].shape) == 2 and inputs[0].shape[1] == 3,
+                 tr("This file's input is {signature}, not PairSum's (batch, 3): export dynamic.PairSum().",
+                    signature=", ".join(f"{i.name}: {i.shape}" for i in inputs)))
+        _require(not isinstance(inputs[0].shape[0], int),
+                 tr("The batch is fixed to {batch} in this file: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so "
+                    "every even batch is allowed.", batch=inputs[0].shape[0]))
         for batch in (2, 6, 10):
             x = _random(batch, 3, seed=batch)
             try:
@@ -203,4 +213,4 @@ def check_custom_op_session(answer: Any, model: nn.Module, exercise: str = "08.2
         x = _random(5, 8)
         _require(_close(_run(answer, x), _torch_out(model, x)),
                  tr("This session does not compute what the model does: open the custom-domain file."))
-    return _judge(exercise, answer, check)
+    return _judge(exercise, answer, check, model=model)

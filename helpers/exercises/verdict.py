@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any, Callable
+
+import numpy as np
 
 from ..i18n import tr
 
@@ -33,13 +37,29 @@ def _not_done(answer: Any) -> bool:
     return answer is None or answer is Ellipsis
 
 
+def _same(answer: Any, expected: Any) -> bool:
+    """Equality as a student means it: floats within rounding (0.1 + 0.2 is 0.3), arrays element by element."""
+    if isinstance(answer, Real) and isinstance(expected, Real) and not isinstance(answer, bool) \
+            and not isinstance(expected, bool):
+        return math.isclose(answer, expected, rel_tol=1e-9, abs_tol=1e-12)
+    if any(isinstance(v, np.ndarray) or hasattr(v, "detach") for v in (answer, expected)):
+        a = np.asarray(answer.detach().cpu() if hasattr(answer, "detach") else answer)
+        b = np.asarray(expected.detach().cpu() if hasattr(expected, "detach") else expected)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-7, atol=1e-12, equal_nan=True))
+    return bool(answer == expected)
+
+
 def check_answer(exercise: str, answer: Any, expected: Any, *, hint: str,
                  equal: Callable[[Any, Any], bool] | None = None) -> ExerciseResult:
-    """Compare ``answer`` with ``expected``; None or ``...`` means the student has not answered yet."""
+    """Compare ``answer`` with ``expected``; None or ``...`` means the student has not answered yet.
+
+    Without ``equal``, numbers are equal within floating-point rounding and arrays or tensors element by
+    element (same shape); anything else with ``==``.
+    """
     if _not_done(answer):
         return ExerciseResult(exercise, None, tr("Replace the placeholder with your answer and run the cell again."))
     try:
-        right = equal(answer, expected) if equal else bool(answer == expected)
+        right = equal(answer, expected) if equal else _same(answer, expected)
     except Exception as exc:  # a wrong type of answer
         return ExerciseResult(exercise, False, tr("Could not compare your answer ({error_type}: {error}). {hint}",
                                                        error_type=type(exc).__name__, error=exc, hint=hint))
@@ -50,7 +70,17 @@ class _Wrong(Exception):
     """Raised inside a check: the artifact is wrong; the message says why and what to try next."""
 
 
-def _judge(exercise: str, answer: Any, check: Callable[[], None]) -> ExerciseResult:
+def _judge(exercise: str, answer: Any, check: Callable[[], None], **given: Any) -> ExerciseResult:
+    """Run ``check`` on the student's ``answer``; ``given`` are the notebook's own objects the check compares with.
+
+    A missing notebook object (None: its cell did not run) is not the student's fault: the verdict says to run
+    the cells above, and the answer is not judged.
+    """
+    missing = [name for name, value in given.items() if value is None]
+    if missing:
+        return ExerciseResult(exercise, None, tr("The check needs {names} from the cells above, and it is None: run "
+                                                 "the notebook from the top, then this cell again.",
+                                                 names=", ".join(missing)))
     if _not_done(answer):
         return ExerciseResult(exercise, None, tr("Replace the placeholder with your answer and run the cell again."))
     try:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 from pathlib import Path
 from typing import Sequence
 
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     student = sub.add_parser("student", help="write student copies (solutions removed)")
     student.add_argument("--output", type=Path, default=Path("student"))
+    student.add_argument("--overwrite", action="store_true", help="replace student copies already in --output")
     publish = sub.add_parser("publish-students", help="commit student copies of HEAD to a branch (nothing is pushed)")
     publish.add_argument("--branch", default=STUDENT_BRANCH)
     publish.add_argument("--repo", type=Path, default=Path.cwd(), help="the course repository (default: here)")
@@ -47,7 +49,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_MARKERS = {"timings": ("<!-- agenda:start -->", "<!-- schedule:start -->"), "schedule": ("<!-- schedule:start -->",),
+            "sizing": ("<!-- sizing:start -->",)}
+
+
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse what cannot work before any notebook runs: a guide without its markers, nonsense numbers."""
+    if args.command in _MARKERS:
+        if not args.output.is_file():
+            parser.error(f"--output {args.output} is not a file: give the instructor guide (default INSTRUCTORS.md).")
+        text = args.output.read_text(encoding="utf-8")
+        missing = [m for m in _MARKERS[args.command] if m not in text]
+        if missing:
+            parser.error(f"{args.output} has no {' or '.join(missing)} marker: is it the instructor guide?")
+    if args.command == "sizing":
+        if args.users < 1:
+            parser.error(f"--users must be at least 1, got {args.users}.")
+        absent = [str(p) for p in args.notebooks or [] if not p.is_file()]
+        if absent:
+            parser.error(f"no such notebook: {', '.join(absent)}.")
+
+
+def _dirty(repo: Path) -> list[str]:
+    """Uncommitted changes under notebooks/ and helpers/ (what student copies are made from)."""
+    done = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--", "notebooks", "helpers"],
+                          capture_output=True, text=True)
+    return done.stdout.splitlines() if done.returncode == 0 else []
+
+
 def _publish(repo: Path, branch: str) -> None:
+    changes = _dirty(repo)
+    if changes:
+        print(f"note: {len(changes)} uncommitted change(s) under notebooks/ or helpers/ are NOT in the student "
+              "copies, which are made from HEAD: commit them first and run this again to include them.")
     commit = publish_students(repo, branch)
     if commit is None:
         print(f"{branch} already holds the student copies of HEAD: nothing to commit.")
@@ -76,12 +110,14 @@ def _sizing(notebooks: Sequence[Path] | None, users: int, document: Path) -> Non
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: see the module's docstring."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check(parser, args)
     if args.command == "sync":
         for path in sync_notebooks():
             print("updated", path.name)
     elif args.command == "student":
-        for path in write_student_copies(args.output):
+        for path in write_student_copies(args.output, overwrite=args.overwrite):
             print("wrote", path)
     elif args.command == "publish-students":
         _publish(args.repo, args.branch)

@@ -16,6 +16,7 @@ from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, all_notebooks
 __all__ = ["SOLUTION_TAG", "make_student_notebook", "write_student_copies", "publish_students"]
 
 SOLUTION_TAG = "solution"
+_MESSAGE_START = "Student copies of "  # every commit publish_students makes starts so
 _ANSWER = re.compile(r"^(answer_\w+)\s*=", re.M)
 
 
@@ -45,18 +46,36 @@ def make_student_notebook(notebook: dict) -> dict:
     return student
 
 
-def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None) -> list[Path]:
-    """Write student versions of the course notebooks (translations in subfolders) into ``output``; returns them."""
+def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, *,
+                         overwrite: bool = False) -> list[Path]:
+    """Write student versions of the course notebooks (translations in subfolders) into ``output``; returns them.
+
+    Refuses an ``output`` inside the course's own ``notebooks/`` (the copies would replace the solutions), and
+    files already there unless ``overwrite=True``; both checks come before anything is written.
+    """
+    output = Path(output)
+    if output.resolve() == NOTEBOOKS_DIR or output.resolve().is_relative_to(NOTEBOOKS_DIR):
+        raise ValueError(f"{output} is inside the course's notebooks/ folder: student copies there would replace "
+                         "the notebooks and their solutions. Choose another folder, e.g. --output student.")
+    sources = list(notebooks or all_notebooks())
+    targets = [_target(output, path) for path in sources]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not overwrite:
+        raise FileExistsError(f"{len(existing)} student copies already exist in {output} (e.g. {existing[0]}): "
+                              "pass overwrite=True (--overwrite) to replace them, or choose another folder.")
     output.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in notebooks or all_notebooks():
+    for path, target in zip(sources, targets):
         student = make_student_notebook(json.loads(path.read_text(encoding="utf-8")))
-        folder = path.resolve().parent
-        target = output / (folder.relative_to(NOTEBOOKS_DIR) if folder.is_relative_to(NOTEBOOKS_DIR) else "") / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
     return written
+
+
+def _target(output: Path, path: Path) -> Path:
+    folder = path.resolve().parent
+    return output / (folder.relative_to(NOTEBOOKS_DIR) if folder.is_relative_to(NOTEBOOKS_DIR) else "") / path.name
 
 
 # --------------------------------------------------------------------------- student copies on a branch
@@ -102,12 +121,16 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
     _git(repo, "check-ref-format", "--branch", branch)
     if _git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False) == branch:
         raise ValueError(f"{branch} is checked out in {repo}: switch to the course's own branch first.")
-    tree = _student_tree(repo, source)
     parent = _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}", check=False)
+    if parent and not _git(repo, "log", "-1", "--format=%s", parent).startswith(_MESSAGE_START):
+        raise ValueError(f"{branch} holds other work (its last commit is not a student copy): publishing there "
+                         f"would put blanked notebooks on top of it. Use the student branch ({STUDENT_BRANCH}) "
+                         "or a new branch name.")
+    tree = _student_tree(repo, source)
     if parent and _git(repo, "rev-parse", f"{parent}^{{tree}}") == tree:
         return None
     origin = _git(repo, "rev-parse", "--short", source)
-    message = f"Student copies of {origin}: solutions blanked, outputs cleared"
+    message = f"{_MESSAGE_START}{origin}: solutions blanked, outputs cleared"
     commit = _git(repo, "commit-tree", tree, "-m", message, *(["-p", parent] if parent else []))
     _git(repo, "update-ref", "-m", "publish-students", f"refs/heads/{branch}", commit, parent)
     return commit

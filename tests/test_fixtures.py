@@ -1,0 +1,41 @@
+"""helpers.fixtures: the files a notebook needs from an earlier one."""
+
+from __future__ import annotations
+
+import onnx
+import torch
+from onnx import numpy_helper
+
+import helpers
+from helpers import fixtures
+
+
+def _stored_weight(path) -> torch.Tensor:
+    arrays = [numpy_helper.to_array(t) for t in onnx.load(str(path)).graph.initializer]
+    return torch.from_numpy(next(a for a in arrays if a.size == 10).copy()).reshape(1, 10)
+
+
+def test_the_exported_file_is_reused_while_it_holds_the_weights(tmp_path) -> None:
+    path = helpers.ensure_linear_onnx(tmp_path)
+    written = path.stat().st_mtime_ns
+    assert helpers.ensure_linear_onnx(tmp_path) == path
+    assert path.stat().st_mtime_ns == written
+
+
+def test_the_file_follows_weights_retrained_after_the_export(tmp_path) -> None:
+    # Notebook 01 run again (on another CPU) after notebook 02: linear.onnx holds the old numbers.
+    path = helpers.ensure_linear_onnx(tmp_path)
+    model, weights = helpers.ensure_trained_linear(tmp_path)
+    with torch.no_grad():
+        model.linear.weight.add_(1e-3)
+    helpers.save_weights(model, weights)
+    helpers.ensure_linear_onnx(tmp_path)
+    assert torch.equal(_stored_weight(path), model.linear.weight.detach())
+
+
+def test_a_damaged_file_is_exported_again(tmp_path) -> None:
+    path = helpers.ensure_linear_onnx(tmp_path)
+    path.write_bytes(path.read_bytes()[:40])
+    assert fixtures._holds_weights(path, helpers.ensure_trained_linear(tmp_path)[0]) is False
+    helpers.ensure_linear_onnx(tmp_path)
+    onnx.checker.check_model(str(path))
