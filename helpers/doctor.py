@@ -8,6 +8,7 @@ Exit status 0 when nothing blocks the course, 1 when something does.
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,10 @@ MINIMUM = {"torch": "2.11", "torchvision": "0.26", "onnx": "1.22", "onnxruntime"
            "matplotlib": "3.10", "tqdm": "4.67", "packaging": "24"}
 NEEDED_BY = {"onnx2pytorch": "04, 06", "onnxruntime-extensions": "08", "netron": "03"}  # notebooks that import it
 MODULE_NAMES = {"onnxruntime-extensions": "onnxruntime_extensions"}  # where the import name differs
-PYTHON_MINIMUM = (3, 11)  # pyproject.toml's requires-python
+PYTHON_MINIMUM, PYTHON_NEWEST = (3, 11), (3, 14)  # pyproject.toml's requires-python: >=3.11,<3.15
+# Packages with no wheel yet for some supported Pythons (requirements.txt skips them there with a marker):
+# the course runs without them, minus the cells that say so.
+NO_WHEEL_FROM = {"onnxruntime-extensions": (3, 14)}
 INSTALL_GB = 6.5  # measured: the course's .venv with PyTorch's CUDA build holds 6.2 GiB (6.5 GB)
 CPU_INSTALL_GB = 2.0  # with the CPU-only PyTorch build (docs/SETUP.md)
 MIN_FREE_GB = 2.0  # for the files the notebooks write (about 0.3 GB) and pip's downloads
@@ -64,6 +68,11 @@ def _package_check(name: str, version: str | None, error: str | None = None, gpu
     if version is None:
         detail = (tr("not installed (used in notebook {notebooks})", notebooks=NEEDED_BY[name]) if name in NEEDED_BY
                   else tr("not installed"))
+        if name in NO_WHEEL_FROM and sys.version_info[:2] >= NO_WHEEL_FROM[name]:
+            return Check(name, detail, "warn", tr("It has no wheel for Python {python} yet: notebook {notebooks} skips "
+                                                  "the cells that need it. For those, use Python 3.13 or Colab.",
+                                                  python=".".join(map(str, sys.version_info[:2])),
+                                                  notebooks=NEEDED_BY[name]))
         return Check(name, detail, "fail", install)
     if _older(version, needed):
         return Check(name, tr("{version} (course needs >= {needed})", version=version, needed=needed), "fail", install)
@@ -191,6 +200,35 @@ def _disk_check(free: float, installing: bool) -> Check:
                     "CPU-only build (docs/SETUP.md).", full=full, cpu_only=cpu_only))
 
 
+def _python_check(shown: str, version: tuple[int, int]) -> Check:
+    """Python inside the range that the pinned wheels exist for (pyproject.toml's requires-python)."""
+    lowest, newest = (".".join(map(str, v)) for v in (PYTHON_MINIMUM, PYTHON_NEWEST))
+    if PYTHON_MINIMUM <= version <= PYTHON_NEWEST:
+        return Check("python", shown, "ok")
+    why = (tr("PyTorch and onnxruntime publish no wheels for it yet.") if version > PYTHON_NEWEST
+           else tr("The course's packages need a newer Python."))
+    return Check("python", shown, "fail", tr("{why} Install Python {lowest} to {newest} (3.13 is the safest choice), "
+                                             "or use Colab or the workshop hub.", why=why, lowest=lowest, newest=newest))
+
+
+def _platform_check(shown: str, system: str | None = None, machine: str | None = None,
+                    mac_release: str | None = None) -> Check:
+    """The "running on" row; fails where PyTorch or onnxruntime has no wheel: macOS before 14, Windows on ARM."""
+    system = system or platform.system()
+    machine = (machine or platform.machine()).lower()
+    if system == "Darwin":
+        release = mac_release if mac_release is not None else platform.mac_ver()[0]
+        major = release.split(".")[0]
+        if major.isdigit() and int(major) < 14:
+            return Check("running on", f"{shown} (macOS {release})", "fail",
+                         tr("PyTorch and onnxruntime ship wheels for macOS 14 or newer only: update macOS, or use "
+                            "Colab or the workshop hub."))
+    if system == "Windows" and machine in ("arm64", "aarch64"):
+        return Check("running on", shown, "fail",
+                     tr("PyTorch publishes no wheels for Windows on ARM: use Colab or the workshop hub."))
+    return Check("running on", shown, "ok")
+
+
 def _interpreter_check() -> Check:
     """Warn when a course .venv sits in this folder but another Python runs the doctor."""
     venv = Path(".venv")
@@ -262,10 +300,7 @@ def diagnose(report: EnvironmentReport | None = None, free_gb: float | None = No
     if report is None:
         report, errors = _live_report()
     errors = errors or {}
-    py_ok = sys.version_info >= PYTHON_MINIMUM
-    wanted = ".".join(map(str, PYTHON_MINIMUM))
-    checks = [Check("python", report.python, "ok" if py_ok else "fail",
-                    "" if py_ok else tr("Use Python {wanted} or newer.", wanted=wanted))]
+    checks = [_python_check(report.python, sys.version_info[:2])]
     checks.append(_interpreter_check())
     versions = _versions(report)
     gpu_build = not report.packages.get("onnxruntime") and bool(package_version("onnxruntime-gpu"))
@@ -277,7 +312,7 @@ def diagnose(report: EnvironmentReport | None = None, free_gb: float | None = No
     installing = any(c.verdict == "fail" and c.name in MINIMUM for c in checks)
     free = free_gb if free_gb is not None else shutil.disk_usage(Path.cwd()).free / 1e9
     checks.append(_disk_check(free, installing))
-    checks.append(Check("running on", report.platform, "ok"))
+    checks.append(_platform_check(report.platform))
     return checks
 
 

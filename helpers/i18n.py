@@ -280,7 +280,17 @@ KOREAN: dict[str, str] = {
     "batch is allowed.":
         "이 파일에서 배치가 {batch}로 고정되어 있습니다. 모든 짝수 배치를 받도록 dynamic_shapes=({{0: 2 * Dim('half')}},)로 "
         "선언하세요.",
-    "Use Python {wanted} or newer.": "Python {wanted} 이상을 쓰세요.",
+    "PyTorch and onnxruntime publish no wheels for it yet.": "PyTorch와 onnxruntime이 아직 이 버전용 휠을 내놓지 않았습니다.",
+    "The course's packages need a newer Python.": "이 과정의 패키지들은 더 새로운 Python이 필요합니다.",
+    "{why} Install Python {lowest} to {newest} (3.13 is the safest choice), or use Colab or the workshop hub.":
+        "{why} Python {lowest}~{newest}를 설치하거나(3.13이 가장 무난합니다) Colab이나 워크숍 허브를 쓰세요.",
+    "PyTorch and onnxruntime ship wheels for macOS 14 or newer only: update macOS, or use Colab or the workshop hub.":
+        "PyTorch와 onnxruntime은 macOS 14 이상용 휠만 배포합니다. macOS를 업데이트하거나 Colab이나 워크숍 허브를 쓰세요.",
+    "PyTorch publishes no wheels for Windows on ARM: use Colab or the workshop hub.":
+        "PyTorch는 ARM용 Windows 휠을 배포하지 않습니다. Colab이나 워크숍 허브를 쓰세요.",
+    "It has no wheel for Python {python} yet: notebook {notebooks} skips the cells that need it. For those, use "
+    "Python 3.13 or Colab.": "아직 Python {python}용 휠이 없습니다. 노트북 {notebooks}은 이 패키지가 필요한 셀을 건너뜁니다. "
+                             "그 셀까지 실행하려면 Python 3.13이나 Colab을 쓰세요.",
     "{failed} blocking problem(s): fix them before the workshop.": "과정을 막는 문제 {failed}개: 워크숍 전에 고치세요.",
     "Ready for the course.": "과정을 시작할 준비가 되었습니다.",
     # errors: files the course reads

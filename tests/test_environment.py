@@ -92,6 +92,50 @@ def test_doctor_minimum_versions_are_the_requirements_lower_bounds() -> None:
     assert doctor.MINIMUM == bounds, "keep helpers/doctor.py MINIMUM equal to requirements.txt"
 
 
+def test_doctor_python_range_is_pyprojects_requires_python() -> None:
+    declared = re.search(r'^requires-python = "(.*?)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    lowest, newest = ".".join(map(str, doctor.PYTHON_MINIMUM)), doctor.PYTHON_NEWEST
+    assert declared == f">={lowest},<{newest[0]}.{newest[1] + 1}"
+
+
+@pytest.mark.parametrize("version,verdict,words", [
+    ((3, 10), "fail", "need a newer Python"), ((3, 11), "ok", ""), ((3, 14), "ok", ""),
+    ((3, 15), "fail", "no wheels for it yet"),
+])
+def test_doctor_checks_the_python_range_and_names_the_version_to_install(version, verdict, words) -> None:
+    check = doctor._python_check(".".join(map(str, version)), version)
+    assert check.verdict == verdict and words in check.fix
+    if verdict == "fail":
+        assert "Install Python 3.11 to 3.14" in check.fix
+
+
+@pytest.mark.parametrize("system,machine,release,verdict", [
+    ("Darwin", "arm64", "13.6.1", "fail"), ("Darwin", "arm64", "14.2", "ok"), ("Darwin", "arm64", "15.0", "ok"),
+    ("Windows", "ARM64", "", "fail"), ("Windows", "AMD64", "", "ok"), ("Linux", "x86_64", "", "ok"),
+])
+def test_doctor_fails_platforms_without_wheels_and_points_to_colab_or_the_hub(system, machine, release,
+                                                                             verdict) -> None:
+    check = doctor._platform_check("here", system, machine, release)
+    assert check.verdict == verdict
+    if verdict == "fail":
+        assert "Colab" in check.fix and "hub" in check.fix
+
+
+def test_doctor_only_warns_about_onnxruntime_extensions_where_it_has_no_wheel(monkeypatch) -> None:
+    monkeypatch.setattr(doctor.sys, "version_info", (3, 14, 0, "final", 0))
+    checks = {c.name: c for c in doctor.diagnose(_report(**{"onnxruntime-extensions": None}), free_gb=50, ram_gb=16)}
+    assert checks["onnxruntime-extensions"].verdict == "warn" and "08" in checks["onnxruntime-extensions"].fix
+    monkeypatch.setattr(doctor.sys, "version_info", (3, 13, 1, "final", 0))
+    checks = {c.name: c for c in doctor.diagnose(_report(**{"onnxruntime-extensions": None}), free_gb=50, ram_gb=16)}
+    assert checks["onnxruntime-extensions"].verdict == "fail"
+
+
+def test_requirements_skip_onnxruntime_extensions_exactly_where_the_doctor_expects_no_wheel() -> None:
+    line = next(l for l in (ROOT / "requirements.txt").read_text().splitlines() if l.startswith("onnxruntime-ext"))
+    major, minor = doctor.NO_WHEEL_FROM["onnxruntime-extensions"]
+    assert line.endswith(f'; python_version < "{major}.{minor}"')
+
+
 def test_import_probe_reports_missing_broken_and_crashing_modules(monkeypatch, tmp_path) -> None:
     (tmp_path / "broken_module.py").write_text("raise ImportError('simulated: a library is missing')\n")
     (tmp_path / "crashing_module.py").write_text("import os\nos.abort()\n")  # as a mismatched native build can

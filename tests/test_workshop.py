@@ -173,11 +173,26 @@ def test_student_copies_never_replace_the_course_notebooks_or_earlier_copies(tmp
 ])
 def test_workshop_commands_refuse_bad_arguments_before_running_anything(args, words, capsys, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr(workshop.cli, "time_notebooks", lambda: pytest.fail("notebooks ran before the check"))
+    monkeypatch.setattr(workshop.cli, "time_notebooks", lambda **kw: pytest.fail("notebooks ran before the check"))
     monkeypatch.setattr(workshop.cli, "measure_notebook", lambda p: pytest.fail("notebooks ran before the check"))
     with pytest.raises(SystemExit):
         workshop.main(args)
     assert words in capsys.readouterr().err
+
+
+def test_timings_are_reported_as_measured_so_a_late_failure_loses_none(monkeypatch) -> None:
+    from helpers.workshop import agenda
+
+    def execute(path, workdir):
+        if path.name.startswith("03"):
+            raise RuntimeError("cell 5 failed")
+        return None, 12.5
+
+    monkeypatch.setattr(agenda, "execute_notebook", execute)
+    seen = []
+    with pytest.raises(RuntimeError):
+        agenda.time_notebooks(NOTEBOOKS[:4], on_measured=seen.append)
+    assert [t.name[:2] for t in seen] == ["01", "02"] and seen[0].seconds == 12.5
 
 
 # --------------------------------------------------------------------------- schedule

@@ -11,7 +11,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..course import list_notebooks
 
@@ -61,14 +61,21 @@ class NotebookTiming:
     seconds: float
 
 
-def time_notebooks(notebooks: Sequence[Path] | None = None) -> list[NotebookTiming]:
-    """Execute each notebook in a fresh temporary folder (as a student would, nothing cached) and time it."""
+def time_notebooks(notebooks: Sequence[Path] | None = None,
+                   on_measured: Callable[[NotebookTiming], None] | None = None) -> list[NotebookTiming]:
+    """Execute each notebook in a fresh temporary folder (as a student would, nothing cached) and time it.
+
+    ``on_measured`` is called with each timing as soon as it is measured, so that a notebook failing
+    late in the run does not lose the times already taken.
+    """
     timings = []
     for path in notebooks or list_notebooks():
         with tempfile.TemporaryDirectory() as workdir:
             _, seconds = execute_notebook(path, Path(workdir))
         title, objectives, minutes = notebook_outline(path)
         timings.append(NotebookTiming(path.name, title, objectives, minutes, seconds))
+        if on_measured is not None:
+            on_measured(timings[-1])
     return timings
 
 

@@ -90,11 +90,9 @@ def _publish(repo: Path, branch: str) -> None:
 
 
 def _timings(document: Path) -> None:
-    measured = time_notebooks()
+    measured = time_notebooks(on_measured=lambda t: print(f"{t.name}: {t.seconds:.1f} s", flush=True))
     update_agenda(document, agenda_markdown(measured))
     update_schedule(document, schedule_markdown(measured))
-    for t in measured:
-        print(f"{t.name}: {t.seconds:.1f} s")
     print("updated", document)
 
 
