@@ -35,6 +35,8 @@ class Comparison:
     rtol: float
     atol: float
     _within: bool = False
+    expected_shape: tuple = ()
+    actual_shape: tuple = ()
 
     @property
     def ok(self) -> bool:
@@ -46,7 +48,7 @@ class Comparison:
 
     def __str__(self) -> str:
         if not self.shapes_match:
-            return "shapes differ"
+            return f"shapes differ: expected {self.expected_shape}, got {self.actual_shape}"
         verdict = "match" if self.ok else "DIFFER"
         return f"{verdict}: max |Δ| = {self.max_abs_diff:.1e} (rtol={self.rtol:g}, atol={self.atol:g})"
 
@@ -56,7 +58,16 @@ def _numeric(value: Any, role: str) -> np.ndarray:
     if value is None:
         raise TypeError(f"compare_outputs got None as {role}: pass the array or tensor to compare "
                         "(did a function return nothing?).")
+    if isinstance(value, (list, tuple)) and value and all(hasattr(v, "detach") or isinstance(v, np.ndarray)
+                                                          for v in value):
+        raise TypeError(f"compare_outputs got a {type(value).__name__} of {len(value)} arrays as {role}: compare one "
+                        "output at a time, or use compare_all for lists of outputs.")
+    if hasattr(value, "dtype") and "bfloat16" in str(value.dtype):  # NumPy has no bfloat16: widen it first
+        value = value.float()
     array = to_numpy(value)
+    if np.iscomplexobj(array):
+        raise TypeError(f"compare_outputs compares real numbers; {role} is complex. Compare the real and imaginary "
+                        "parts separately (array.real, array.imag).")
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
         raise TypeError(f"compare_outputs compares numbers; {role} is {type(value).__name__} with dtype "
                         f"{array.dtype}. Pass one output tensor or array (for a dict of outputs, compare each value).")
@@ -69,6 +80,9 @@ def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, a
     A comparison that would prove nothing is an error, not a match: ``expected`` with no elements, or with
     no finite element (all NaN or infinite), raises ValueError.
     """
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance >= 0:
+            raise ValueError(f"{name} must be a number of at least 0 (e.g. {name}=1e-5), got {tolerance!r}.")
     a, b = _numeric(expected, "expected"), _numeric(actual, "actual")
     if a.size == 0:
         raise ValueError(f"Nothing to compare: the expected output has no elements (shape {a.shape}). "
@@ -77,14 +91,15 @@ def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, a
         raise ValueError("Nothing to compare: every expected value is NaN or infinite, so any output would "
                          "'match'. Check the model's input and weights first.")
     if a.shape != b.shape:
-        return Comparison(float("inf"), float("inf"), False, rtol, atol)
+        return Comparison(float("inf"), float("inf"), False, rtol, atol, False, a.shape, b.shape)
     same = (a == b) | (np.isnan(a) & np.isnan(b))  # equal infinities and NaN pairs match
     with np.errstate(invalid="ignore"):  # inf - inf is NaN: a mismatch, counted as an infinite difference
         gap = np.abs(a - b)
     diff = np.where(same, 0.0, np.where(np.isnan(gap), np.inf, gap))
     rel = diff / np.maximum(np.abs(np.nan_to_num(a)), np.finfo(np.float64).tiny)
     within = bool(np.all(same | (np.isfinite(diff) & (diff <= atol + rtol * np.abs(a)))))
-    return Comparison(float(diff.max(initial=0.0)), float(rel.max(initial=0.0)), True, rtol, atol, within)
+    return Comparison(float(diff.max(initial=0.0)), float(rel.max(initial=0.0)), True, rtol, atol, within, a.shape,
+                      b.shape)
 
 
 def compare_all(expected: list, actual: list, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Comparison:
@@ -92,7 +107,10 @@ def compare_all(expected: list, actual: list, *, rtol: float = DEFAULT_RTOL, ato
     if not expected:
         raise ValueError("compare_all got no expected outputs: there is nothing to compare.")
     parts = [compare_outputs(e, a, rtol=rtol, atol=atol) for e, a in zip(expected, actual)]
-    if len(expected) != len(actual) or not all(p.shapes_match for p in parts):
-        return Comparison(float("inf"), float("inf"), False, rtol, atol)
+    if len(expected) != len(actual):
+        return Comparison(float("inf"), float("inf"), False, rtol, atol, False, (len(expected),), (len(actual),))
+    if not all(p.shapes_match for p in parts):
+        bad = next(p for p in parts if not p.shapes_match)
+        return Comparison(float("inf"), float("inf"), False, rtol, atol, False, bad.expected_shape, bad.actual_shape)
     return Comparison(max((p.max_abs_diff for p in parts), default=0.0), max((p.max_rel_diff for p in parts), default=0.0),
                       True, rtol, atol, all(p.ok for p in parts))

@@ -53,6 +53,12 @@ def colab_url(notebook: str, branch: str = BRANCH) -> str:
     if not isinstance(notebook, str) or not notebook.endswith(".ipynb") or notebook.startswith("/"):
         raise ValueError(f"notebook must be a notebook's path inside notebooks/, such as '01_define_and_train.ipynb' "
                          f"or 'ko/01_define_and_train.ipynb', got {notebook!r}.")
+    if notebook.startswith("notebooks/"):
+        raise ValueError(f"notebook is a path inside notebooks/: pass {notebook.removeprefix('notebooks/')!r}, "
+                         f"not {notebook!r}.")
+    if not (NOTEBOOKS_DIR / notebook).is_file():
+        raise ValueError(f"There is no notebook {notebook!r} in the course; its notebooks are "
+                         f"{', '.join(p.name for p in list_notebooks())} (and the same in ko/).")
     if not isinstance(branch, str) or not branch.strip():
         raise ValueError(f"branch must be a branch name such as {BRANCH!r}, got {branch!r}.")
     path = REPO_URL.removeprefix("https://github.com/")

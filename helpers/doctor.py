@@ -15,7 +15,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .environment import EnvironmentReport, describe_environment, detect_platform, package_version
+from .environment import (THREADS_VARIABLE, EnvironmentReport, artifacts_dir, default_threads, describe_environment,
+                          detect_platform, package_version)
 from .gpu_setup import ONNXRUNTIME_GPU_MINIMUM
 from .i18n import tr
 
@@ -229,6 +230,27 @@ def _platform_check(shown: str, system: str | None = None, machine: str | None =
     return Check("running on", shown, "ok")
 
 
+def _settings_checks() -> list[Check]:
+    """The course's environment variables, when set: a bad value would break every notebook later."""
+    checks = []
+    if os.environ.get(THREADS_VARIABLE, "").strip():
+        try:
+            checks.append(Check(THREADS_VARIABLE, str(default_threads()) + tr(" threads"), "ok"))
+        except ValueError as error:
+            checks.append(Check(THREADS_VARIABLE, repr(os.environ[THREADS_VARIABLE]), "fail", str(error)))
+    if os.environ.get("COURSE_ARTIFACTS", "").strip():
+        try:
+            folder = artifacts_dir(create=False)
+            writable = folder if folder.is_dir() else next(p for p in folder.absolute().parents if p.exists())
+            if not os.access(writable, os.W_OK):
+                raise PermissionError(tr("{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.",
+                                         folder=writable))
+            checks.append(Check("COURSE_ARTIFACTS", str(folder), "ok"))
+        except OSError as error:
+            checks.append(Check("COURSE_ARTIFACTS", os.environ["COURSE_ARTIFACTS"], "fail", str(error)))
+    return checks
+
+
 def _interpreter_check() -> Check:
     """Warn when a course .venv sits in this folder but another Python runs the doctor."""
     venv = Path(".venv")
@@ -312,6 +334,7 @@ def diagnose(report: EnvironmentReport | None = None, free_gb: float | None = No
     installing = any(c.verdict == "fail" and c.name in MINIMUM for c in checks)
     free = free_gb if free_gb is not None else shutil.disk_usage(Path.cwd()).free / 1e9
     checks.append(_disk_check(free, installing))
+    checks += _settings_checks()
     checks.append(_platform_check(report.platform))
     return checks
 

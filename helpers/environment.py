@@ -241,7 +241,8 @@ def describe_machine(threads: int | None = None) -> MachineInfo:
 
 def artifacts_dir(create: bool = True) -> Path:
     """The one folder (``artifacts/`` beside the notebook, git-ignored) where the course writes files."""
-    path = Path(os.environ.get("COURSE_ARTIFACTS", "artifacts"))
+    setting = os.environ.get("COURSE_ARTIFACTS", "").strip()
+    path = Path(os.path.expanduser(setting or "artifacts"))  # "~/x" means the home folder, as in a shell
     if path.exists() and not path.is_dir():
         raise NotADirectoryError(f"The artifacts folder {path} is a file (COURSE_ARTIFACTS={os.environ.get('COURSE_ARTIFACTS')!r}"
                                  " sets it): point COURSE_ARTIFACTS at a folder, or unset it to use artifacts/.")

@@ -8,7 +8,7 @@ from typing import Any
 
 from .i18n import tr
 
-__all__ = ["missing_file_error", "CREATED_BY", "as_path", "existing_file", "writable_folder"]
+__all__ = ["missing_file_error", "CREATED_BY", "as_path", "existing_file", "writable_folder", "output_file"]
 
 # Which notebook (or helper) creates each file the course reads.
 CREATED_BY = {
@@ -61,3 +61,23 @@ def writable_folder(folder: Path, what: str) -> Path:
     if not os.access(folder, os.W_OK):
         raise PermissionError(f"{what}: {folder} is read-only. Choose a folder you can write to.")
     return folder
+
+
+def output_file(value: Any, what: str, suffixes: tuple[str, ...], source: Any = None) -> Path:
+    """A path to write a result to, checked before any work: not a folder, in a writable folder, not the
+    ``source`` file being read, and not an existing file of another kind (a ``.pt`` where an ``.onnx`` goes).
+
+    An existing file with one of ``suffixes`` is replaced (re-running a cell rewrites its own result); any
+    other existing file is the user's and is never overwritten.
+    """
+    path = as_path(value, what)
+    if path.is_dir():
+        raise IsADirectoryError(f"{what}: {path} is a folder; pass a file path such as {path / ('model' + suffixes[0])}.")
+    if source is not None and path.exists() and path.resolve() == Path(source).resolve():
+        raise ValueError(f"{what} is the file being read ({path}): writing there would replace it. "
+                         f"Choose a new name, such as {path.with_name(path.stem + '.out' + suffixes[0]).name}.")
+    if path.exists() and path.suffix.lower() not in suffixes:
+        raise FileExistsError(f"{what}: {path} already exists and is not a {' or '.join(suffixes)} file; it was left "
+                              f"untouched. Choose a name ending in {suffixes[0]}, or delete that file first.")
+    writable_folder(path.parent, what)
+    return path

@@ -19,6 +19,7 @@ from torch import nn
 from .onnx_file import (DEFAULT_OPSET, TensorInfo, default_opset, iter_nodes, load_onnx, strip_stack_traces,
                         tensor_infos)
 from .compare import compare_all
+from .errors import output_file
 from .runtime import create_session
 
 __all__ = [
@@ -101,12 +102,18 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     else:
         raise TypeError(f"example_input must be a tensor (or NumPy array), or a tuple of tensors for a model with "
                         f"several inputs; got {type(example_input).__name__}.")
+    for what, names in (("input_names", input_names), ("output_names", output_names)):
+        if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+            raise TypeError(f"{what} takes a list of names, one per {what[:-6]}: {what}=[{names!r}], not {names!r}.")
+    _check_arity(model, examples)
     if len(input_names) != len(examples):
         raise ValueError(f"Got {len(examples)} example input(s) but {len(input_names)} input name(s) "
                          f"{list(input_names)}; give one name per input.")
-    onnx_path = Path(onnx_path)
-    onnx_path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(dynamic_shapes, dict):
+        raise TypeError(f"dynamic_shapes takes one dict per input, in a tuple: dynamic_shapes=({dynamic_shapes!r},).")
+    onnx_path = output_file(onnx_path, "export_model's onnx_path", (".onnx",))
     model = model.eval()
+    _check_runs_in_pytorch(model, examples)
     traced = examples
     batch_requested = dynamic_batch and dynamic_shapes is None  # the default: a symbolic batch, checked after
     if dynamic_shapes is not None:
@@ -201,6 +208,41 @@ def root_cause(error: BaseException) -> str:
         if lines:
             return f"{type(candidate).__name__}: {lines[0]}"
     return type(seen[-1]).__name__
+
+
+def _check_arity(model: nn.Module, examples: tuple[torch.Tensor, ...]) -> None:
+    """The number of example inputs must be what forward() takes (a common slip: a tuple for a one-input model)."""
+    try:
+        parameters = inspect.signature(model.forward).parameters.values()
+    except (TypeError, ValueError):  # a compiled or C++ module: let the exporter judge
+        return
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if any(p.kind == p.VAR_POSITIONAL for p in parameters):
+        return
+    needed = [p for p in positional if p.default is p.empty]
+    if not len(needed) <= len(examples) <= len(positional):
+        raise ValueError(f"{type(model).__name__}.forward takes {len(needed)} input(s) "
+                         f"({', '.join(p.name for p in needed)}), but {len(examples)} example input(s) were given. "
+                         "Pass one tensor for a one-input model, a tuple with one tensor per input otherwise.")
+
+
+def _check_runs_in_pytorch(model: nn.Module, examples: tuple[torch.Tensor, ...]) -> None:
+    """Run the model once in PyTorch: a wrong shape or dtype is reported in PyTorch's words, before exporting."""
+    floats = {p.dtype for p in model.parameters() if p.is_floating_point()}
+    for i, example in enumerate(examples):
+        if example.is_floating_point() and floats and example.dtype not in floats:
+            raise TypeError(f"Example input {i} is {example.dtype} but the model's weights are "
+                            f"{', '.join(map(str, floats))}: convert it first, e.g. example.float().")
+    try:
+        with torch.no_grad():
+            output = model(*examples)
+    except Exception as error:
+        shapes = ", ".join(str(tuple(e.shape)) for e in examples)
+        raise ValueError(f"{type(model).__name__} fails on the example input(s) {shapes} in PyTorch itself, so "
+                         f"there is nothing to export yet: {type(error).__name__}: {error}. Check the shape "
+                         "(is the batch dimension there?) and dtype the first layer expects.") from error
+    if output is None:
+        raise ValueError(f"{type(model).__name__}.forward returned None: end it with `return` and the result.")
 
 
 def _report(model: nn.Module, examples: tuple[torch.Tensor, ...], onnx_path: Path, verify: bool) -> ExportReport:

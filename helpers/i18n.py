@@ -280,6 +280,21 @@ KOREAN: dict[str, str] = {
     "batch is allowed.":
         "이 파일에서 배치가 {batch}로 고정되어 있습니다. 모든 짝수 배치를 받도록 dynamic_shapes=({{0: 2 * Dim('half')}},)로 "
         "선언하세요.",
+    " threads": " 스레드",
+    "The check's {name} must be {kind}, not a {type_name}: pass the notebook's own {name}, as the cell above was "
+    "written.": "확인 함수의 {name}은(는) {kind}여야 하는데 {type_name}입니다. 위 셀에 쓰인 대로 노트북의 {name}을(를) 넘기세요.",
+    "Some times are NaN or infinite: store the difference of two time.perf_counter() readings for each call.":
+        "NaN이나 무한대인 시간이 있습니다. 호출마다 time.perf_counter()를 두 번 읽어 그 차이를 저장하세요.",
+    "Some times are zero or negative: subtract the start from the end (t1 - t0), reading the clock before and "
+    "after each call.": "0이나 음수인 시간이 있습니다. 호출 전후로 시각을 읽어 끝에서 시작을 빼세요(t1 - t0).",
+    "device.run was never called: the times must come from calls of device.run(...) on this device.":
+        "device.run이 한 번도 호출되지 않았습니다. 시간은 이 장치에서 device.run(...)을 호출해 잰 것이어야 합니다.",
+    "a PyTorch file (torch.save)": "PyTorch 파일(torch.save)",
+    "not an ONNX model, or a truncated one": "ONNX 모델이 아니거나 잘린 파일",
+    "{name} is {kind}: answer with the .onnx file your export wrote (export it again if it was cut short).":
+        "{name}은(는) {kind}입니다. 내보내기가 만든 .onnx 파일로 답하세요(파일이 잘렸다면 다시 내보내세요).",
+    "{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.":
+        "{folder}는 읽기 전용입니다. COURSE_ARTIFACTS를 쓸 수 있는 폴더로 설정하세요.",
     "PyTorch and onnxruntime publish no wheels for it yet.": "PyTorch와 onnxruntime이 아직 이 버전용 휠을 내놓지 않았습니다.",
     "The course's packages need a newer Python.": "이 과정의 패키지들은 더 새로운 Python이 필요합니다.",
     "{why} Install Python {lowest} to {newest} (3.13 is the safest choice), or use Colab or the workshop hub.":

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
-from .errors import as_path, existing_file, writable_folder
+from .errors import existing_file, output_file
 # The image task of notebook 06 and the pieces every model shares live in their own modules;
 # their names stay importable from here.
 from .shapes import SHAPE_CLASSES, ImageData, accuracy, make_shapes_data, make_small_cnn, train_classifier
@@ -103,10 +103,25 @@ def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30,
                     batch_size: int = 32, seed: int = 0) -> TrainingHistory:
     """Train ``model`` on ``data`` with SGD and MSE loss; returns the loss per epoch."""
     check_training_arguments(epochs, lr, batch_size)
+    if not isinstance(data, RegressionData):
+        raise TypeError(f"train_regressor's data must be a RegressionData (x, y), e.g. "
+                        f"helpers.make_regression_data(); got a {type(data).__name__}.")
+    if len(data.x) == 0 or len(data.x) != len(data.y):
+        raise ValueError(f"The data must hold as many targets as samples, and some: x has {len(data.x)} rows, "
+                         f"y has {len(data.y)}.")
     if data.x.shape[1] != _in_features(model):
         raise ValueError(f"The model expects {_in_features(model)} features but the data has {data.x.shape[1]}.")
+    with torch.no_grad():
+        predicted = model(data.x[:2])
+    if predicted.shape != data.y[:2].shape:  # MSELoss would broadcast (64, 1) against (64,) and learn nothing
+        raise ValueError(f"The targets y have shape {tuple(data.y.shape)} but the model predicts "
+                         f"{('batch',) + tuple(predicted.shape[1:])}: give y the same shape, e.g. y.unsqueeze(1).")
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    if not trainable:
+        raise ValueError("Every parameter of the model is frozen (requires_grad=False): nothing would train. "
+                         "Unfreeze the layers to train, e.g. helpers.freeze_all_but_last(model).")
     gen = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=lr)
+    optimizer = torch.optim.SGD(trainable, lr=lr)
     loss_fn = nn.MSELoss()
     history = TrainingHistory()
     model.train()
@@ -148,10 +163,7 @@ def save_weights(model: nn.Module, path: str | Path) -> Path:
     """Save the model's ``state_dict`` (tensors only, safe to load with ``weights_only=True``)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"save_weights needs a torch.nn.Module, got a {type(model).__name__}.")
-    path = as_path(path, "save_weights's path")
-    if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder; pass a file path such as {path / 'weights.pt'}.")
-    writable_folder(path.parent, "save_weights")
+    path = output_file(path, "save_weights's path", (".pt", ".pth"))
     torch.save(model.state_dict(), path)
     return path
 

@@ -12,7 +12,9 @@ from typing import Sequence
 
 import numpy as np
 import onnx
+import torch
 
+from .errors import output_file
 from .onnx_file import load_onnx, tensor_infos
 from .runtime import OPTIMIZATION_LEVELS, create_session
 
@@ -38,8 +40,7 @@ def optimize_graph(onnx_path: str | Path, level: str, output_path: str | Path) -
     """
     if level not in OPTIMIZATION_LEVELS:
         raise ValueError(f"level must be one of {', '.join(OPTIMIZATION_LEVELS)}, not {level!r}.")
-    output_path = Path(output_path)
-    output_path.parent.mkdir(parents=True, exist_ok=True)
+    output_path = output_file(output_path, "optimize_graph's output_path", (".onnx",), source=onnx_path)
     create_session(onnx_path, device="cpu", optimization=level, optimized_model_path=output_path)
     return output_path
 
@@ -80,8 +81,9 @@ def quantize_dynamic_int8(onnx_path: str | Path, output_path: str | Path) -> Pat
     """Dynamic int8 quantisation: weights stored as int8, activations quantised on the fly at run time."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    onnx_path, output_path = Path(onnx_path), Path(output_path)
+    onnx_path = Path(onnx_path)
     load_onnx(onnx_path, check=False)
+    output_path = output_file(output_path, "quantize_dynamic_int8's output_path", (".onnx",), source=onnx_path)
     with _quiet():
         pre = _preprocessed(onnx_path, output_path)
         quantize_dynamic(str(pre), str(output_path), weight_type=QuantType.QInt8)
@@ -100,8 +102,10 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
     """
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
 
-    onnx_path, output_path = Path(onnx_path), Path(output_path)
+    onnx_path = Path(onnx_path)
     inputs, _ = tensor_infos(load_onnx(onnx_path, check=False))
+    output_path = output_file(output_path, "quantize_static_int8's output_path", (".onnx",), source=onnx_path)
+    calibration = _calibration_array(calibration)
     if len(inputs) != 1:
         raise ValueError(f"quantize_static_int8 handles one-input models; this one has {len(inputs)}. Write a "
                          "CalibrationDataReader whose get_next() returns one dict with every input (notebook 06).")
@@ -127,11 +131,25 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
     return output_path
 
 
+def _calibration_array(calibration) -> np.ndarray:
+    """Calibration images as a non-empty, finite NumPy array (a tensor or a list is converted, with a word)."""
+    if isinstance(calibration, torch.Tensor):
+        calibration = calibration.detach().cpu().numpy()
+    elif not isinstance(calibration, np.ndarray):
+        raise TypeError(f"calibration must be a NumPy array (samples first), got a {type(calibration).__name__}; "
+                        "for example helpers.optimize.make_calibration_images(64).")
+    if len(calibration) == 0:
+        raise ValueError("calibration holds no samples: the activation ranges would be measured on nothing.")
+    if not np.isfinite(calibration).all():
+        raise ValueError("calibration holds NaN or infinite values: the activation ranges would be meaningless.")
+    return calibration
+
+
 def convert_to_fp16(onnx_path: str | Path, output_path: str | Path, *, keep_io_types: bool = True) -> Path:
     """Store weights and compute in float16 (for GPUs); inputs and outputs stay float32 by default."""
     from onnxruntime.transformers.float16 import convert_float_to_float16
 
-    output_path = Path(output_path)
+    output_path = output_file(output_path, "convert_to_fp16's output_path", (".onnx",), source=onnx_path)
     with _quiet():
         model = convert_float_to_float16(load_onnx(onnx_path), keep_io_types=keep_io_types)
     model = _sort_topologically(model)  # the converter appends its input casts at the end of the node list

@@ -17,6 +17,7 @@ import onnxruntime as ort
 
 from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Comparison, compare_outputs, to_numpy
 from .environment import onnxruntime_has_cuda
+from .errors import as_path, output_file
 from .onnx_file import TensorInfo, format_shape, load_onnx, tensor_infos
 
 __all__ = ["Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy", "DEFAULT_RTOL", "DEFAULT_ATOL",
@@ -64,7 +65,8 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         custom_op_libraries: shared libraries with kernels for custom-domain operators (notebook 08).
     """
     model = load_onnx(onnx_path)
-    _check_session_arguments(threads, optimized_model_path, custom_op_libraries)
+    optimized_model_path = _check_session_arguments(threads, optimized_model_path, custom_op_libraries,
+                                                    onnx_path if isinstance(onnx_path, (str, os.PathLike)) else None)
     if device not in ("auto", "cpu", "cuda"):
         raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}.")
     has_cuda = onnxruntime_has_cuda()
@@ -104,18 +106,23 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
     return Session(ort_session, provider, note, inputs, outputs, path)
 
 
-def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_libraries: Any) -> None:
-    """Refuse arguments onnxruntime would reject with a message about its own internals."""
+def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_libraries: Any,
+                             source: Any = None) -> Path | None:
+    """Refuse arguments onnxruntime would reject with a message about its own internals (or act on wrongly)."""
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 0):
         raise ValueError(f"threads must be a whole number of threads (0 or None: onnxruntime chooses), got {threads!r}.")
     if optimized_model_path is not None:
-        folder = Path(optimized_model_path).parent
+        optimized_model_path = as_path(optimized_model_path, "optimized_model_path")
+        folder = optimized_model_path.parent
         if not folder.is_dir():
             raise FileNotFoundError(f"optimized_model_path {optimized_model_path}: the folder {folder} does not exist; "
                                     "create it first (the model itself is fine).")
+        optimized_model_path = output_file(optimized_model_path, "optimized_model_path", (".onnx", ".ort"),
+                                           source=source)
     if isinstance(custom_op_libraries, (str, Path)):
         raise TypeError(f"custom_op_libraries takes a list of library paths; wrap the one you passed: "
                         f"custom_op_libraries=[{str(custom_op_libraries)!r}].")
+    return optimized_model_path
 
 
 @contextlib.contextmanager

@@ -76,8 +76,21 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
                      batch_size: int = 64, seed: int = 0) -> TrainingHistory:
     """Train a classifier with Adam and cross-entropy; returns the training loss after each epoch."""
     check_training_arguments(epochs, lr, batch_size)
+    if not isinstance(data, ImageData):
+        raise TypeError(f"train_classifier's data must be an ImageData (images, labels), e.g. "
+                        f"helpers.make_shapes_data(256); got a {type(data).__name__}.")
+    if len(data) == 0:
+        raise ValueError("The data set is empty: make some images first, e.g. helpers.make_shapes_data(256).")
+    with torch.no_grad():
+        classes = model.eval()(data.images[:1]).shape[-1]
+    if int(data.labels.max()) >= classes:
+        raise ValueError(f"The labels go up to {int(data.labels.max())} but the model has {classes} outputs: give it "
+                         f"one output per class ({int(data.labels.max()) + 1}).")
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    if not trainable:
+        raise ValueError("Every parameter of the model is frozen (requires_grad=False): nothing would train.")
     gen = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+    optimizer = torch.optim.Adam(trainable, lr=lr)
     loss_fn = nn.CrossEntropyLoss()
     history = TrainingHistory()
     for _ in range(epochs):
@@ -96,9 +109,8 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
 
 def accuracy(logits, labels) -> float:
     """Share of rows whose largest logit is the true label (tensors or NumPy arrays)."""
-    predicted = torch.as_tensor(logits).argmax(1)
-    labels = torch.as_tensor(labels)
-    if predicted.shape != labels.shape:
-        raise ValueError(f"Expected (n, classes) logits and (n,) labels, got {tuple(torch.as_tensor(logits).shape)} "
-                         f"and {tuple(labels.shape)}.")
-    return float((predicted == labels).float().mean())
+    logits, labels = torch.as_tensor(logits), torch.as_tensor(labels)
+    if logits.ndim != 2 or labels.ndim != 1 or len(logits) != len(labels) or len(labels) == 0:
+        raise ValueError(f"Expected (n, classes) logits and (n,) labels, got {tuple(logits.shape)} "
+                         f"and {tuple(labels.shape)} (logits first, at least one row).")
+    return float((logits.argmax(1) == labels).float().mean())

@@ -366,6 +366,11 @@ def test_cli_recording_preset(monkeypatch, tmp_path, capsys) -> None:
 
     monkeypatch.setattr(bench.cli, "run_sweep", fake_sweep)
     monkeypatch.setattr(bench.cli, "_prepare", lambda name, folder: (None, folder / f"{name}.onnx", (10,)))
+    with pytest.raises(SystemExit):  # no CUDA backend here: the GPU machine's preset is refused
+        bench.main(["--recording", "--output", str(tmp_path), "--no-progress"])
+    assert "no CUDA backend can run here" in capsys.readouterr().err and not seen
+    from helpers.bench.backends import Backend
+    monkeypatch.setattr(bench.cli, "available_backends", lambda: [Backend(n, True, "") for n in bench.BACKENDS])
     assert bench.main(["--recording", "--output", str(tmp_path), "--no-progress"]) == 0
     assert [name for name, _, _ in seen] == ["linear", "mobilenet_v3_small", "resnet18"]
     assert all(sizes[0] == 1 and sizes[-1] >= 256 and set(b) == set(bench.BACKENDS) for _, sizes, b in seen)

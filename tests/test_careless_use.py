@@ -6,6 +6,7 @@ comparison in test_compare.py; exports in test_export.py.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -129,3 +130,165 @@ def test_a_numpy_example_input_is_accepted_as_one_input(tmp_path) -> None:
     report = helpers.export_model(helpers.make_linear_model(), np.random.default_rng(0).standard_normal((2, 10),
                                   dtype=np.float32), tmp_path / "m.onnx")
     assert [i.name for i in report.inputs] == ["features"]
+
+
+# --------------------------------------------------------------------------- second bad-input pass: wrong results
+
+def test_an_export_never_overwrites_a_file_of_another_kind(tmp_path, linear_onnx) -> None:
+    weights = helpers.save_weights(helpers.make_linear_model(), tmp_path / "linear_weights.pt")
+    before = weights.read_bytes()
+    with pytest.raises(FileExistsError, match="not a .onnx file"):
+        helpers.export_model(helpers.make_linear_model(), torch.randn(2, 10), weights)
+    assert weights.read_bytes() == before
+    onnx_file = tmp_path / "linear.onnx"
+    onnx_file.write_bytes(Path(linear_onnx).read_bytes())
+    with pytest.raises(FileExistsError, match="not a .pt or .pth file"):
+        helpers.save_weights(helpers.make_linear_model(), onnx_file)
+    helpers.export_model(helpers.make_linear_model(), torch.randn(2, 10), onnx_file)  # re-running a cell: fine
+
+
+@pytest.mark.parametrize("call", ["dynamic", "static", "fp16", "optimize", "session"])
+def test_no_tool_writes_its_result_over_the_model_it_reads(tmp_path, linear_onnx, call) -> None:
+    from helpers import optimize
+
+    source = tmp_path / "model.onnx"
+    source.write_bytes(Path(linear_onnx).read_bytes())
+    before = source.read_bytes()
+    calls = {"dynamic": lambda: optimize.quantize_dynamic_int8(source, source),
+             "static": lambda: optimize.quantize_static_int8(source, source, np.ones((4, 10), np.float32)),
+             "fp16": lambda: optimize.convert_to_fp16(source, source),
+             "optimize": lambda: optimize.optimize_graph(source, "extended", source),
+             "session": lambda: helpers.create_session(source, device="cpu", optimized_model_path=source)}
+    with pytest.raises(ValueError, match="is the file being read"):
+        calls[call]()
+    assert source.read_bytes() == before
+
+
+def test_an_optimised_graph_never_replaces_a_users_other_file(tmp_path, linear_onnx) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    with pytest.raises(FileExistsError, match="left untouched"):
+        helpers.create_session(linear_onnx, device="cpu", optimized_model_path=notes)
+    assert notes.read_text() == "my notes"
+
+
+def test_targets_shaped_unlike_the_predictions_are_refused_before_training() -> None:
+    data = helpers.make_regression_data()
+    flat = dataclasses.replace(data, y=data.y.squeeze(1))
+    with pytest.raises(ValueError, match="unsqueeze"):
+        helpers.train_regressor(helpers.make_linear_model(), flat)
+
+
+def test_a_sweep_refuses_a_file_that_holds_another_model(linear_onnx) -> None:
+    from helpers import bench
+
+    other = torch.nn.Linear(10, 1)  # not the model in linear.onnx
+    with pytest.raises(ValueError, match="different outputs"):
+        bench.run_sweep(other, linear_onnx, (10,), [2], backends=["pytorch-cpu"], repeat=1, min_time=0,
+                        progress=False)
+
+
+def test_crossover_of_a_misspelt_backend_is_an_error_not_never() -> None:
+    from helpers import bench
+
+    sweep = bench.SweepResult("m", [], [], None)
+    with pytest.raises(ValueError, match="Unknown backend"):
+        bench.crossover_batch(sweep, "pytorch_cuda", "pytorch-cpu")
+
+
+@pytest.mark.parametrize("answer,expected,right", [
+    ((torch.ones(10) * 0.1).mean().item(), 0.1, True),   # a float32 result read with .item()
+    (np.float32(0.1), 0.1, True),
+    ([0.1 + 0.2], [0.3], True),                          # within a list too
+    ({"a": 0.1 + 0.2}, {"a": 0.3}, True),
+    (True, 1, False),                                    # a bool is not the number 1
+    (1, True, False),
+    (0.31, 0.3, False),
+])
+def test_check_answer_compares_as_a_student_means_it(answer, expected, right) -> None:
+    assert helpers.exercises.check_answer("x", answer, expected, hint="h").passed is right
+
+
+def test_colab_links_point_at_a_notebook_that_exists() -> None:
+    with pytest.raises(ValueError, match="pass '01_define_and_train.ipynb'"):
+        helpers.course.colab_url("notebooks/01_define_and_train.ipynb")
+    with pytest.raises(ValueError, match="no notebook"):
+        helpers.course.colab_url("99_missing.ipynb")
+    assert helpers.course.colab_url("ko/01_define_and_train.ipynb").endswith("notebooks/ko/01_define_and_train.ipynb")
+
+
+def test_complex_outputs_are_refused_rather_than_cut_to_their_real_part() -> None:
+    with pytest.raises(TypeError, match="complex"):
+        helpers.compare_outputs(np.array([1 + 1j]), np.array([1 + 5j]))
+
+
+@pytest.mark.parametrize("branch,words", [
+    ("refs/heads/students", "short name"), ("origin/students", "remote"), ("my branch", "not a valid branch name"),
+    ("HEAD", "short name"),
+])
+def test_publish_students_refuses_branch_names_that_would_land_elsewhere(tmp_path, branch, words) -> None:
+    from helpers.workshop import students
+
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{ROOT}", str(repo)], check=True)
+    with pytest.raises(ValueError, match=words):
+        students.publish_students(repo, branch)
+    refs = subprocess.run(["git", "-C", str(repo), "for-each-ref", "--format=%(refname)", "refs/heads"],
+                          capture_output=True, text=True).stdout.split()
+    assert all(ref.count("/") == 2 for ref in refs)  # no refs/heads/refs/heads/... nor refs/heads/origin/...
+
+
+@pytest.mark.parametrize("variable,value,words", [
+    ("COURSE_THREADS", "all", "not a positive whole number"),
+    ("COURSE_ARTIFACTS", "README.md", "is a file"),
+])
+def test_the_doctor_fails_a_course_setting_that_would_break_every_notebook(monkeypatch, variable, value, words) -> None:
+    from helpers import doctor
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv(variable, value)
+    row = next(c for c in doctor._settings_checks() if c.name == variable)
+    assert row.verdict == "fail" and words in row.fix
+
+
+def test_course_artifacts_understands_the_home_folder(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("COURSE_ARTIFACTS", "~/course-artifacts")
+    assert helpers.artifacts_dir() == tmp_path / "course-artifacts"
+
+
+def test_exercise_checks_blame_the_notebooks_argument_not_the_students_answer(tmp_path, linear_onnx) -> None:
+    from helpers import bench, exercises
+
+    result = exercises.check_onnx_export(linear_onnx, "linear.onnx")  # a path where the model goes
+    assert result.passed is None and "must be a torch.nn.Module" in result.message
+    result = exercises.check_async_timing([0.01] * 5, bench.SimulatedGPU)  # the class, not a device
+    assert result.passed is None and "SimulatedGPU" in result.message
+
+
+@pytest.mark.parametrize("times,words", [
+    ([float("nan")] * 6, "NaN"), ([-0.01] * 6, "t1 - t0"), ([0.005] * 6, "never called"),
+])
+def test_async_timing_answers_that_cannot_be_times_say_why(times, words) -> None:
+    from helpers import bench, exercises
+
+    assert words in exercises.check_async_timing(times, bench.SimulatedGPU()).message
+
+
+def test_an_onnx_exercise_given_a_weights_file_says_it_is_a_pytorch_file(tmp_path, linear_model) -> None:
+    from helpers import exercises
+
+    weights = helpers.save_weights(linear_model, tmp_path / "w.pt")
+    assert "PyTorch file" in exercises.check_onnx_export(weights, linear_model).message
+
+
+def test_a_session_check_accepts_the_notebooks_example_as_a_tensor(linear_onnx, linear_model) -> None:
+    import onnxruntime as ort
+    from helpers import exercises
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(str(linear_onnx), options, providers=["CPUExecutionProvider"])
+    for example in (torch.randn(4, 10), np.random.rand(4, 10)):  # a tensor, float64
+        assert exercises.check_session_options(session, linear_model, example).passed

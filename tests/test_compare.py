@@ -27,7 +27,7 @@ def test_compare_outputs_agrees_with_allclose(expected, actual) -> None:
 def test_tensors_and_shapes() -> None:
     assert compare.compare_outputs(torch.ones(2, requires_grad=True), np.ones(2)).ok
     mismatch = compare.compare_outputs(np.ones((2, 1)), np.ones(2))
-    assert not mismatch and str(mismatch) == "shapes differ"
+    assert not mismatch and str(mismatch) == "shapes differ: expected (2, 1), got (2,)"
 
 
 def test_compare_all_keeps_the_worst_difference() -> None:

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from ..environment import THREADS_VARIABLE
+from ..environment import THREADS_VARIABLE, default_threads
 from ..export import export_model
 from ..models import make_linear_model, make_torchvision_model
 from .backends import BACKENDS, available_backends
@@ -84,11 +84,23 @@ def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[s
     for key, value in preset.items():
         if getattr(args, key) is None:
             setattr(args, key, value)
-    if min(args.batch_sizes) < 1 or args.repeat < 1 or args.warmup < 0 or args.min_time < 0:
-        parser.error("batch sizes and --repeat must be at least 1, --warmup and --min-time at least 0.")
+    if min(args.batch_sizes) < 1 or args.repeat < 1 or args.warmup < 0 or not 0 <= args.min_time < 3600:
+        parser.error("batch sizes and --repeat must be at least 1, --warmup at least 0, and --min-time a number of "
+                     "seconds from 0 to 3600.")
+    for flag, values in (("--models", args.models), ("--batch-sizes", args.batch_sizes), ("--backends", args.backends)):
+        twice = sorted({v for v in values if values.count(v) > 1})
+        if twice:
+            parser.error(f"{flag} lists {', '.join(map(str, twice))} more than once: each is measured once.")
     if args.threads is not None and args.threads < 1:
         parser.error(f"--threads must be at least 1, got {args.threads}.")
+    try:
+        default_threads()  # reads COURSE_THREADS: a bad value fails here, not after the first export
+    except ValueError as error:
+        parser.error(str(error))
     status = {b.name: b for b in available_backends()}
+    if args.recording and not any(status[b].available for b in args.backends if "-cuda" in b):
+        parser.error("--recording is the GPU machine's run (resnet18 up to batch 256 with every CUDA backend), "
+                     "and no CUDA backend can run here. Drop --recording for a CPU sweep.")
     runnable = [name for name in args.backends if status[name].available]
     if not runnable:
         reasons = "; ".join(f"{name}: {status[name].reason}" for name in args.backends)

@@ -139,6 +139,7 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
     if not runnable:
         raise ValueError("None of the requested backends can run here: "
                          + "; ".join(f"{name}: {status[name].reason}" for name in requested) + ".")
+    _check_same_model(model, onnx_path, input_shape)
     cells = [(b, n) for b in runnable for n in batch_sizes]
     rows = []
     gen = torch.Generator().manual_seed(seed)
@@ -189,12 +190,39 @@ def _first_batch_staying_below(candidate: dict[int, float], baseline: dict[int, 
     return crossover
 
 
+def _check_same_model(model, onnx_path: str | Path, input_shape: Sequence[int]) -> None:
+    """Refuse to time a model against a file that holds another model: the comparison would mean nothing."""
+    import numpy as np
+    import onnxruntime as ort
+    import torch
+
+    if model is None:
+        return
+    x = torch.randn(2, *input_shape, generator=torch.Generator().manual_seed(0))
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    try:
+        (from_file, *_) = session.run(None, {session.get_inputs()[0].name: x.numpy()})
+    except Exception as error:
+        raise ValueError(f"{onnx_path} does not run on inputs of shape (batch, *{tuple(input_shape)}): {error}") from error
+    with torch.no_grad():
+        from_model = model.eval()(x)
+    from_model = (from_model[0] if isinstance(from_model, (tuple, list)) else from_model).numpy()
+    if from_model.shape != from_file.shape or not np.allclose(from_model, from_file, rtol=1e-3, atol=1e-4):
+        raise ValueError(f"The model and {Path(onnx_path).name} give different outputs on the same input: the "
+                         "sweep would time two different models against each other. Export this model to the "
+                         "file first (helpers.export_model).")
+
+
 def crossover_batch(sweep: SweepResult, candidate: str, baseline: str) -> int | None:
     """The smallest measured batch size from which ``candidate`` stays faster than ``baseline`` (None if never).
 
     "Stays": a small batch where the candidate wins by chance, followed by one where it loses, is not
     the crossover.
     """
+    unknown = [name for name in (candidate, baseline) if name not in BACKENDS]
+    if unknown:
+        raise ValueError(f"Unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)} "
+                         f"(measured here: {', '.join(sweep.backends) or 'none'}).")
     return _first_batch_staying_below(_series(sweep, candidate), _series(sweep, baseline))
 
 

@@ -31,7 +31,13 @@ def _onnx_path(answer: Any) -> Path:
 def _load_checked(path: Path):
     import onnx
 
-    model = onnx.load(str(path))
+    try:
+        model = onnx.load(str(path))
+    except Exception as error:  # DecodeError and the like: not an ONNX protobuf
+        kind = (tr("a PyTorch file (torch.save)") if path.read_bytes()[:2] == b"PK"
+                else tr("not an ONNX model, or a truncated one"))
+        raise _Wrong(tr("{name} is {kind}: answer with the .onnx file your export wrote (export it again if it was "
+                        "cut short).", name=path.name, kind=kind)) from error
     try:
         onnx.checker.check_model(model, full_check=True)
     except onnx.checker.ValidationError as error:
@@ -46,13 +52,19 @@ def _ort_session(source: Any, options: Any = None):
     return ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
 
 
+def _as_input(x: Any) -> np.ndarray:
+    """A notebook's example as onnxruntime takes it: a float32 NumPy array (a tensor or float64 is converted)."""
+    x = x.detach().cpu().numpy() if hasattr(x, "detach") else np.asarray(x)
+    return x.astype(np.float32) if np.issubdtype(x.dtype, np.floating) else x
+
+
 def _run(session: Any, x: np.ndarray) -> np.ndarray:
-    return session.run(None, {session.get_inputs()[0].name: x})[0]
+    return session.run(None, {session.get_inputs()[0].name: _as_input(x)})[0]
 
 
 def _torch_out(model: nn.Module, x: np.ndarray) -> np.ndarray:
     with torch.no_grad():
-        return model.eval()(torch.from_numpy(x)).numpy()
+        return model.eval()(torch.from_numpy(_as_input(x))).numpy()
 
 
 def _close(expected: np.ndarray, actual: np.ndarray, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> bool:

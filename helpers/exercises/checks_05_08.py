@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,12 @@ def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> Exer
                  all(isinstance(t, (int, float)) for t in answer),
                  tr("Answer with the list of per-call times in seconds (at least 5 timed calls)."))
         times = [float(t) for t in answer]
+        _require(all(math.isfinite(t) for t in times), tr("Some times are NaN or infinite: store the difference "
+                                                          "of two time.perf_counter() readings for each call."))
+        _require(min(times) > 0, tr("Some times are zero or negative: subtract the start from the end "
+                                    "(t1 - t0), reading the clock before and after each call."))
+        _require(device.launched > 0, tr("device.run was never called: the times must come from calls of "
+                                         "device.run(...) on this device."))
         kernel, cold = device.kernel_ms / 1000, device.cold_ms / 1000
         _require(statistics.median(times) < 100 * kernel + 0.5,
                  tr("Your times are around {median:.1f}: that looks like milliseconds. Answer in seconds, as "

@@ -38,14 +38,21 @@ def _not_done(answer: Any) -> bool:
 
 
 def _same(answer: Any, expected: Any) -> bool:
-    """Equality as a student means it: floats within rounding (0.1 + 0.2 is 0.3), arrays element by element."""
-    if isinstance(answer, Real) and isinstance(expected, Real) and not isinstance(answer, bool) \
-            and not isinstance(expected, bool):
-        return math.isclose(answer, expected, rel_tol=1e-9, abs_tol=1e-12)
+    """Equality as a student means it: numbers within float32 rounding (0.1 + 0.2 is 0.3, and a tensor's
+    ``.item()`` counts), arrays and tensors element by element, lists, tuples and dicts item by item; a
+    bool is not a number here (True is not the answer 1)."""
+    if isinstance(answer, bool) or isinstance(expected, bool):
+        return type(answer) is type(expected) and answer == expected
+    if isinstance(answer, (Real, np.number)) and isinstance(expected, (Real, np.number)):
+        return math.isclose(float(answer), float(expected), rel_tol=1e-6, abs_tol=1e-9)
     if any(isinstance(v, np.ndarray) or hasattr(v, "detach") for v in (answer, expected)):
         a = np.asarray(answer.detach().cpu() if hasattr(answer, "detach") else answer)
         b = np.asarray(expected.detach().cpu() if hasattr(expected, "detach") else expected)
-        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-7, atol=1e-12, equal_nan=True))
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-9, equal_nan=True))
+    if isinstance(answer, (list, tuple)) and isinstance(expected, (list, tuple)):
+        return len(answer) == len(expected) and all(_same(a, b) for a, b in zip(answer, expected))
+    if isinstance(answer, dict) and isinstance(expected, dict):
+        return answer.keys() == expected.keys() and all(_same(answer[k], expected[k]) for k in expected)
     return bool(answer == expected)
 
 
@@ -53,8 +60,8 @@ def check_answer(exercise: str, answer: Any, expected: Any, *, hint: str,
                  equal: Callable[[Any, Any], bool] | None = None) -> ExerciseResult:
     """Compare ``answer`` with ``expected``; None or ``...`` means the student has not answered yet.
 
-    Without ``equal``, numbers are equal within floating-point rounding and arrays or tensors element by
-    element (same shape); anything else with ``==``.
+    Without ``equal``, numbers are equal within float32 rounding, arrays or tensors element by element
+    (same shape), lists, tuples and dicts item by item; anything else with ``==``.
     """
     if _not_done(answer):
         return ExerciseResult(exercise, None, tr("Replace the placeholder with your answer and run the cell again."))
@@ -70,6 +77,13 @@ class _Wrong(Exception):
     """Raised inside a check: the artifact is wrong; the message says why and what to try next."""
 
 
+# What the notebook's own objects must be, by the name a check gives them (an instructor's slip is not the student's).
+_KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "model": ("a torch.nn.Module", lambda v: hasattr(v, "parameters") and hasattr(v, "eval") and not isinstance(v, type)),
+    "device": ("a helpers.bench.SimulatedGPU", lambda v: hasattr(v, "kernel_ms") and not isinstance(v, type)),
+}
+
+
 def _judge(exercise: str, answer: Any, check: Callable[[], None], **given: Any) -> ExerciseResult:
     """Run ``check`` on the student's ``answer``; ``given`` are the notebook's own objects the check compares with.
 
@@ -81,6 +95,11 @@ def _judge(exercise: str, answer: Any, check: Callable[[], None], **given: Any) 
         return ExerciseResult(exercise, None, tr("The check needs {names} from the cells above, and it is None: run "
                                                  "the notebook from the top, then this cell again.",
                                                  names=", ".join(missing)))
+    for name, value in given.items():
+        if name in _KINDS and not _KINDS[name][1](value):
+            return ExerciseResult(exercise, None, tr("The check's {name} must be {kind}, not a {type_name}: pass the "
+                                                     "notebook's own {name}, as the cell above was written.",
+                                                     name=name, kind=_KINDS[name][0], type_name=type(value).__name__))
     if _not_done(answer):
         return ExerciseResult(exercise, None, tr("Replace the placeholder with your answer and run the cell again."))
     try:

@@ -49,8 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_MARKERS = {"timings": ("<!-- agenda:start -->", "<!-- schedule:start -->"), "schedule": ("<!-- schedule:start -->",),
-            "sizing": ("<!-- sizing:start -->",)}
+_MARKERS = {"timings": ("<!-- agenda:start -->", "<!-- agenda:end -->", "<!-- schedule:start -->",
+                        "<!-- schedule:end -->"),
+            "schedule": ("<!-- schedule:start -->", "<!-- schedule:end -->"),
+            "sizing": ("<!-- sizing:start -->", "<!-- sizing:end -->")}
 
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -78,6 +80,11 @@ def _dirty(repo: Path) -> list[str]:
 
 
 def _publish(repo: Path, branch: str) -> None:
+    top = subprocess.run(["git", "-C", str(repo), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    if top.returncode != 0:
+        raise ValueError(f"{repo} is not inside a git repository: run this in the course repository, or pass "
+                         "--repo with its path.")
+    repo = Path(top.stdout.strip())  # run from notebooks/ too: the repository's top level
     changes = _dirty(repo)
     if changes:
         print(f"note: {len(changes)} uncommitted change(s) under notebooks/ or helpers/ are NOT in the student "
@@ -107,10 +114,17 @@ def _sizing(notebooks: Sequence[Path] | None, users: int, document: Path) -> Non
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: see the module's docstring."""
+    """Command line: see the module's docstring. A refused argument exits 2 with the reason, no traceback."""
     parser = _parser()
     args = parser.parse_args(argv)
     _check(parser, args)
+    try:
+        return _run(args)
+    except (ValueError, OSError, RuntimeError) as error:  # the helpers' own refusals, written for the user
+        parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "sync":
         for path in sync_notebooks():
             print("updated", path.name)

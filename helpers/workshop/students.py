@@ -118,7 +118,19 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
     the current branch stay as they are. Each commit's parent is the branch's previous commit, so the
     branch only moves forward and nbgitpuller can merge it into students' copies. Nothing is pushed.
     """
-    _git(repo, "check-ref-format", "--branch", branch)
+    if not isinstance(branch, str) or not branch.strip():
+        raise ValueError(f"branch must be a branch name such as {STUDENT_BRANCH!r}, got {branch!r}.")
+    if branch.startswith("refs/") or branch == "HEAD":
+        raise ValueError(f"Give the branch's short name (e.g. {STUDENT_BRANCH!r}), not {branch!r}: the commit "
+                         "goes to refs/heads/<name>.")
+    remotes = _git(repo, "remote", check=False).split()
+    if branch.split("/")[0] in remotes:
+        raise ValueError(f"{branch!r} names a branch of the remote {branch.split('/')[0]!r}: publish to a local "
+                         f"branch (e.g. {branch.split('/', 1)[-1]!r}), then push it with git push.")
+    try:
+        _git(repo, "check-ref-format", "--branch", branch)
+    except RuntimeError as error:
+        raise ValueError(f"{branch!r} is not a valid branch name (no spaces, no '..', no trailing '/').") from error
     if _git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False) == branch:
         raise ValueError(f"{branch} is checked out in {repo}: switch to the course's own branch first.")
     parent = _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}", check=False)
