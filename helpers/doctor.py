@@ -7,18 +7,17 @@ Exit status 0 when nothing blocks the course, 1 when something does.
 
 from __future__ import annotations
 
-import os
-import platform
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from .environment import (THREADS_VARIABLE, EnvironmentReport, artifacts_dir, default_threads, describe_environment,
-                          detect_platform, package_version)
+from .environment import EnvironmentReport, describe_environment, detect_platform, package_version
 from .gpu_setup import ONNXRUNTIME_GPU_MINIMUM
 from .i18n import tr
+from .machine_checks import (CPU_INSTALL_GB, INSTALL_GB, LOW_RAM_GB, MIN_FREE_GB, MIN_RAM_GB,  # noqa: F401 (re-exported)
+                             PYTHON_MINIMUM, PYTHON_NEWEST, Check, _disk_check, _interpreter_check, _memory_check,
+                             _platform_check, _python_check, _settings_checks, memory_gb)
 
 __all__ = ["Check", "diagnose", "format_checks", "import_errors", "memory_gb", "main"]
 
@@ -28,25 +27,10 @@ MINIMUM = {"torch": "2.11", "torchvision": "0.26", "onnx": "1.22", "onnxruntime"
            "matplotlib": "3.10", "tqdm": "4.67", "packaging": "24"}
 NEEDED_BY = {"onnx2pytorch": "04, 06", "onnxruntime-extensions": "08", "netron": "03"}  # notebooks that import it
 MODULE_NAMES = {"onnxruntime-extensions": "onnxruntime_extensions"}  # where the import name differs
-PYTHON_MINIMUM, PYTHON_NEWEST = (3, 11), (3, 14)  # pyproject.toml's requires-python: >=3.11,<3.15
 # Packages with no wheel yet for some supported Pythons (requirements.txt skips them there with a marker):
 # the course runs without them, minus the cells that say so.
 NO_WHEEL_FROM = {"onnxruntime-extensions": (3, 14)}
-INSTALL_GB = 6.5  # measured: the course's .venv with PyTorch's CUDA build holds 6.2 GiB (6.5 GB)
-CPU_INSTALL_GB = 2.0  # with the CPU-only PyTorch build (docs/SETUP.md)
-MIN_FREE_GB = 2.0  # for the files the notebooks write (about 0.3 GB) and pip's downloads
-MIN_RAM_GB, LOW_RAM_GB = 2.0, 4.0
 INSTALL_ALL = "pip install -r requirements.txt -c constraints.txt"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One row of the doctor's table: what was checked, what was found, the verdict and the fix."""
-
-    name: str
-    detail: str
-    verdict: str  # "ok", "warn", "fail" or "skip"
-    fix: str = ""
 
 
 def _older(version: str, needed: str) -> bool:
@@ -134,131 +118,6 @@ def import_errors(modules: list[str], timeout: float = 300) -> dict[str, str]:
         errors[stuck] = f"took over {timeout:.0f} s to import" if code is None else f"crashed Python (exit code {code})"
         remaining = remaining[remaining.index(stuck) + 1:]
     return errors
-
-
-def _cgroup_memory_limit() -> int | None:
-    """The container's memory limit in bytes (cgroup v2, then v1), or None where there is none."""
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            text = Path(path).read_text(encoding="ascii").strip()
-        except OSError:
-            continue
-        return int(text) if text.isdigit() and int(text) < 2**60 else None
-    return None
-
-
-def _physical_memory() -> int | None:
-    """The machine's RAM in bytes, read with the standard library (Linux, macOS, Windows)."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        pass
-    if sys.platform != "win32":
-        return None
-    import ctypes
-
-    class MemoryStatus(ctypes.Structure):
-        _fields_ = [("length", ctypes.c_ulong), ("load", ctypes.c_ulong)] + [
-            (name, ctypes.c_ulonglong) for name in ("total", "free", "page", "free_page", "virtual", "free_virtual",
-                                                    "extended")]
-
-    status = MemoryStatus(length=ctypes.sizeof(MemoryStatus))
-    return status.total if ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)) else None
-
-
-def memory_gb() -> float | None:
-    """The memory this Python may use, in GB: the machine's RAM, or the container's limit where lower."""
-    sizes = [size for size in (_physical_memory(), _cgroup_memory_limit()) if size]
-    return min(sizes) / 1e9 if sizes else None
-
-
-def _memory_check(ram_gb: float | None) -> Check:
-    if ram_gb is None:
-        return Check("memory", tr("unknown (could not read it)"), "warn",
-                     tr("The course needs at least {gb:.0f} GB.", gb=LOW_RAM_GB))
-    if ram_gb < MIN_RAM_GB:
-        return Check("memory", f"{ram_gb:.1f} GB", "fail", tr("Use a machine (or a hub limit) with at least {gb:.0f} "
-                     "GB: a notebook's kernel alone holds about 1 GB.", gb=LOW_RAM_GB))
-    if ram_gb < LOW_RAM_GB:
-        return Check("memory", f"{ram_gb:.1f} GB", "warn",
-                     tr("Close other programs, and shut down each notebook's kernel before opening the next."))
-    return Check("memory", f"{ram_gb:.1f} GB", "ok")
-
-
-def _disk_check(free: float, installing: bool) -> Check:
-    if not installing:
-        ok = free >= MIN_FREE_GB
-        return Check("free disk", f"{free:.1f} GB", "ok" if ok else "warn",
-                     "" if ok else tr("Free at least {gb:.0f} GB for the files the notebooks write.", gb=MIN_FREE_GB))
-    full, cpu_only = INSTALL_GB + MIN_FREE_GB, CPU_INSTALL_GB + MIN_FREE_GB
-    if free >= full:
-        return Check("free disk", tr("{free:.1f} GB (the install needs about {full:g} GB)", free=free, full=full), "ok")
-    if free >= cpu_only:
-        return Check("free disk", tr("{free:.1f} GB: enough for the CPU-only install, not the CUDA one", free=free),
-                     "warn", tr("Install the CPU-only PyTorch first, as docs/SETUP.md shows."))
-    return Check("free disk", f"{free:.1f} GB", "fail",
-                 tr("Free {full:g} GB for the install with PyTorch's CUDA build, or {cpu_only:g} GB with the "
-                    "CPU-only build (docs/SETUP.md).", full=full, cpu_only=cpu_only))
-
-
-def _python_check(shown: str, version: tuple[int, int]) -> Check:
-    """Python inside the range that the pinned wheels exist for (pyproject.toml's requires-python)."""
-    lowest, newest = (".".join(map(str, v)) for v in (PYTHON_MINIMUM, PYTHON_NEWEST))
-    if PYTHON_MINIMUM <= version <= PYTHON_NEWEST:
-        return Check("python", shown, "ok")
-    why = (tr("PyTorch and onnxruntime publish no wheels for it yet.") if version > PYTHON_NEWEST
-           else tr("The course's packages need a newer Python."))
-    return Check("python", shown, "fail", tr("{why} Install Python {lowest} to {newest} (3.13 is the safest choice), "
-                                             "or use Colab or the workshop hub.", why=why, lowest=lowest, newest=newest))
-
-
-def _platform_check(shown: str, system: str | None = None, machine: str | None = None,
-                    mac_release: str | None = None) -> Check:
-    """The "running on" row; fails where PyTorch or onnxruntime has no wheel: macOS before 14, Windows on ARM."""
-    system = system or platform.system()
-    machine = (machine or platform.machine()).lower()
-    if system == "Darwin":
-        release = mac_release if mac_release is not None else platform.mac_ver()[0]
-        major = release.split(".")[0]
-        if major.isdigit() and int(major) < 14:
-            return Check("running on", f"{shown} (macOS {release})", "fail",
-                         tr("PyTorch and onnxruntime ship wheels for macOS 14 or newer only: update macOS, or use "
-                            "Colab or the workshop hub."))
-    if system == "Windows" and machine in ("arm64", "aarch64"):
-        return Check("running on", shown, "fail",
-                     tr("PyTorch publishes no wheels for Windows on ARM: use Colab or the workshop hub."))
-    return Check("running on", shown, "ok")
-
-
-def _settings_checks() -> list[Check]:
-    """The course's environment variables, when set: a bad value would break every notebook later."""
-    checks = []
-    if os.environ.get(THREADS_VARIABLE, "").strip():
-        try:
-            checks.append(Check(THREADS_VARIABLE, str(default_threads()) + tr(" threads"), "ok"))
-        except ValueError as error:
-            checks.append(Check(THREADS_VARIABLE, repr(os.environ[THREADS_VARIABLE]), "fail", str(error)))
-    if os.environ.get("COURSE_ARTIFACTS", "").strip():
-        try:
-            folder = artifacts_dir(create=False)
-            writable = folder if folder.is_dir() else next(p for p in folder.absolute().parents if p.exists())
-            if not os.access(writable, os.W_OK):
-                raise PermissionError(tr("{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.",
-                                         folder=writable))
-            checks.append(Check("COURSE_ARTIFACTS", str(folder), "ok"))
-        except OSError as error:
-            checks.append(Check("COURSE_ARTIFACTS", os.environ["COURSE_ARTIFACTS"], "fail", str(error)))
-    return checks
-
-
-def _interpreter_check() -> Check:
-    """Warn when a course .venv sits in this folder but another Python runs the doctor."""
-    venv = Path(".venv")
-    if venv.is_dir() and Path(sys.prefix).resolve() != venv.resolve():
-        return Check("interpreter", sys.executable, "warn",
-                     tr("This is not the course's .venv: run .venv/bin/python -m helpers.doctor "
-                        "(Windows: .venv\\Scripts\\python -m helpers.doctor)."))
-    return Check("interpreter", sys.executable, "ok")
 
 
 def _versions(report: EnvironmentReport) -> dict[str, str | None]:
