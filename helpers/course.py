@@ -90,8 +90,10 @@ def nbgitpuller_url(hub_url: str, branch: str = STUDENT_BRANCH, notebook: str | 
     The hub needs nbgitpuller installed. The repository lands in a folder named after it in each
     student's home, so the link opens ``<repository>/notebooks/`` or, given ``notebook``, that notebook.
     """
-    if not hub_url.startswith(("https://", "http://")):
+    if not isinstance(hub_url, str) or not hub_url.startswith(("https://", "http://")):
         raise ValueError(f"hub_url must be the hub's address, such as https://hub.example.org, got {hub_url!r}.")
+    if notebook is not None and not (isinstance(notebook, str) and notebook.endswith(".ipynb")):
+        raise ValueError(f"notebook must be a notebook's file name, such as '01_define_and_train.ipynb', got {notebook!r}.")
     folder = REPO_URL.rstrip("/").rsplit("/", 1)[1].removesuffix(".git")
     target = f"lab/tree/{folder}/notebooks" + (f"/{notebook}" if notebook else "")
     query = urlencode({"repo": REPO_URL, "urlpath": target, "branch": branch})
@@ -126,6 +128,8 @@ def setup_notebook(seed: int = 0, *, quiet: bool = False) -> EnvironmentReport:
 
     Where ``COURSE_THREADS`` is set (a shared hub), PyTorch's thread pool is capped to it as well.
     """
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be a whole number from 0 to 2**32 - 1, got {seed!r}.")
     import numpy as np
     import torch
 

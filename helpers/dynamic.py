@@ -152,6 +152,8 @@ def check_exportable(model: nn.Module, example_inputs: Sequence[torch.Tensor],
     ``torch.onnx.export`` builds on it but is more lenient in places (it keeps a size-1 dimension symbolic and
     applies suggested constraints by itself, notebooks 02 and 07), so this checks what ``torch.export`` accepts.
     """
+    if isinstance(example_inputs, torch.Tensor):  # one tensor for a one-input model, as export_model takes it
+        example_inputs = (example_inputs,)
     try:
         with _quiet_torch_logs():
             torch.export.export(model.eval(), tuple(example_inputs), dynamic_shapes=dynamic_shapes, strict=False)

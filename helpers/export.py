@@ -102,6 +102,11 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     else:
         raise TypeError(f"example_input must be a tensor (or NumPy array), or a tuple of tensors for a model with "
                         f"several inputs; got {type(example_input).__name__}.")
+    if not isinstance(dynamic_batch, bool):
+        raise TypeError(f"dynamic_batch is True or False, got {dynamic_batch!r}.")
+    if custom_translation_table is not None and not isinstance(custom_translation_table, dict):
+        raise TypeError("custom_translation_table maps each custom operator to its onnxscript function: a dict such "
+                        "as {torch.ops.mylib.op.default: function}, not a " + type(custom_translation_table).__name__ + ".")
     for what, names in (("input_names", input_names), ("output_names", output_names)):
         if isinstance(names, str) or not all(isinstance(n, str) for n in names):
             raise TypeError(f"{what} takes a list of names, one per {what[:-6]}: {what}=[{names!r}], not {names!r}.")
@@ -113,7 +118,7 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
         raise TypeError(f"dynamic_shapes takes one dict per input, in a tuple: dynamic_shapes=({dynamic_shapes!r},).")
     onnx_path = output_file(onnx_path, "export_model's onnx_path", (".onnx",))
     model = model.eval()
-    _check_runs_in_pytorch(model, examples)
+    _check_runs_in_pytorch(model, examples, output_names)
     traced = examples
     batch_requested = dynamic_batch and dynamic_shapes is None  # the default: a symbolic batch, checked after
     if dynamic_shapes is not None:
@@ -226,7 +231,7 @@ def _check_arity(model: nn.Module, examples: tuple[torch.Tensor, ...]) -> None:
                          "Pass one tensor for a one-input model, a tuple with one tensor per input otherwise.")
 
 
-def _check_runs_in_pytorch(model: nn.Module, examples: tuple[torch.Tensor, ...]) -> None:
+def _check_runs_in_pytorch(model: nn.Module, examples: tuple[torch.Tensor, ...], output_names: Sequence[str]) -> None:
     """Run the model once in PyTorch: a wrong shape or dtype is reported in PyTorch's words, before exporting."""
     floats = {p.dtype for p in model.parameters() if p.is_floating_point()}
     for i, example in enumerate(examples):
@@ -243,6 +248,11 @@ def _check_runs_in_pytorch(model: nn.Module, examples: tuple[torch.Tensor, ...])
                          "(is the batch dimension there?) and dtype the first layer expects.") from error
     if output is None:
         raise ValueError(f"{type(model).__name__}.forward returned None: end it with `return` and the result.")
+    tensors = [output] if isinstance(output, torch.Tensor) else list(output) if isinstance(output, (tuple, list)) else []
+    count = len(tensors)
+    if tensors and all(isinstance(t, torch.Tensor) for t in tensors) and len(output_names) != count:
+        raise ValueError(f"{type(model).__name__} returns {count} output(s) but {len(output_names)} output name(s) "
+                         f"{list(output_names)} were given: give one name per output.")
 
 
 def _report(model: nn.Module, examples: tuple[torch.Tensor, ...], onnx_path: Path, verify: bool) -> ExportReport:

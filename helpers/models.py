@@ -84,8 +84,13 @@ def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noi
     The rule is ``linspace(-1, 1)`` weights and bias 0.5, or, with ``rule_seed``, random weights and
     bias drawn from that seed (a different task on the same kind of inputs).
     """
+    for name, value in (("n_samples", n_samples), ("n_features", n_features), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be a whole number, got {value!r}.")
     if n_samples < 1 or n_features < 1:
         raise ValueError(f"n_samples and n_features must be positive, got {n_samples} and {n_features}.")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < float("inf"):
+        raise ValueError(f"noise is the standard deviation of the added noise: a number of at least 0, got {noise!r}.")
     gen = torch.Generator().manual_seed(seed)
     if rule_seed is None:
         true_weight, true_bias = torch.linspace(-1.0, 1.0, n_features), 0.5
@@ -207,6 +212,10 @@ def _is_zip(path: Path) -> bool:
 
 def make_mlp(in_features: int = N_FEATURES, hidden: int = 32, out_features: int = 1, seed: int = 0) -> nn.Sequential:
     """A small multi-layer perceptron: Linear -> ReLU -> Linear -> ReLU -> Linear."""
+    sizes = {"in_features": in_features, "hidden": hidden, "out_features": out_features}
+    bad = {name: size for name, size in sizes.items() if isinstance(size, bool) or not isinstance(size, int) or size < 1}
+    if bad:
+        raise ValueError(f"Layer sizes must be positive whole numbers, got {bad}.")
     with seeded(seed):
         return nn.Sequential(
             nn.Linear(in_features, hidden), nn.ReLU(),
@@ -271,4 +280,6 @@ def freeze_all_but_last(model: nn.Module) -> list[str]:
 
 def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
     """Number of parameters (all, or only those with ``requires_grad``)."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"count_parameters needs a torch.nn.Module, got a {type(model).__name__}.")
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)

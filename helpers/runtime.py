@@ -122,6 +122,10 @@ def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_
     if isinstance(custom_op_libraries, (str, Path)):
         raise TypeError(f"custom_op_libraries takes a list of library paths; wrap the one you passed: "
                         f"custom_op_libraries=[{str(custom_op_libraries)!r}].")
+    missing = [str(library) for library in custom_op_libraries if not Path(library).is_file()]
+    if missing:
+        raise FileNotFoundError(f"No custom-op library at {', '.join(missing)}: pass the path of the shared library "
+                                "(for onnxruntime-extensions: onnxruntime_extensions.get_library_path()).")
     return optimized_model_path
 
 
@@ -184,7 +188,17 @@ def run(session: Session, feeds: Any) -> dict[str, np.ndarray]:
     ``feeds`` is a dict ``{input name: array or tensor}``, or a single array/tensor when the
     model has exactly one input. Returns ``{output name: array}``.
     """
+    if not isinstance(session, Session):
+        raise TypeError(f"run needs a helpers Session (from helpers.create_session), got a {type(session).__name__}"
+                        + ("; for an onnxruntime.InferenceSession call its own .run(None, feeds)."
+                           if hasattr(session, "get_inputs") else "."))
     expected = {info.name: info for info in session.inputs}
+    if feeds is None or isinstance(feeds, (str, bytes)) or (isinstance(feeds, (list, tuple)) and not isinstance(
+            feeds, np.ndarray)):
+        raise TypeError(f"feeds must be one array or tensor, or a dict {{input name: array}}; got "
+                        f"{type(feeds).__name__ if feeds is not None else 'None'}"
+                        + (f" of {len(feeds)} item(s): pass {{'{next(iter(expected))}': array}} instead."
+                           if isinstance(feeds, (list, tuple)) else "."))
     if not isinstance(feeds, Mapping):
         if len(expected) != 1:
             raise TypeError(f"This model has {len(expected)} inputs ({', '.join(expected)}); "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -292,3 +293,63 @@ def test_a_session_check_accepts_the_notebooks_example_as_a_tensor(linear_onnx, 
     session = ort.InferenceSession(str(linear_onnx), options, providers=["CPUExecutionProvider"])
     for example in (torch.randn(4, 10), np.random.rand(4, 10)):  # a tensor, float64
         assert exercises.check_session_options(session, linear_model, example).passed
+
+
+@pytest.mark.parametrize("call,error,words", [
+    (lambda m, p: helpers.export_model(m, torch.randn(2, 10), p, output_names="prediction"), TypeError, "list of names"),
+    (lambda m, p: helpers.export_model(m, torch.randn(2, 10), p, dynamic_shapes={0: torch.export.Dim("b")}), TypeError,
+     "one dict per input"),
+    (lambda m, p: helpers.export_model(m, (torch.randn(2, 10), torch.randn(2, 10)), p), ValueError, "takes 1 input"),
+    (lambda m, p: helpers.export_model(m, torch.randn(2, 10).double(), p), TypeError, "float64"),
+    (lambda m, p: helpers.export_model(m, torch.randn(10, 4), p), ValueError, "in PyTorch itself"),
+    (lambda m, p: helpers.export_model(m, torch.randn(2, 10), p, dynamic_batch="no"), TypeError, "True or False"),
+    (lambda m, p: helpers.export_model(m, torch.randn(2, 10), p, output_names=["a", "b"]), ValueError,
+     "one name per output"),
+])
+def test_export_slips_are_named_before_any_file_is_written(tmp_path, call, error, words) -> None:
+    path = tmp_path / "m.onnx"
+    with pytest.raises(error, match=words):
+        call(helpers.make_linear_model(), path)
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("call,error,words", [
+    (lambda s: helpers.runtime.run(s, [np.ones((1, 10), np.float32)]), TypeError, "pass {'features': array}"),
+    (lambda s: helpers.runtime.run(s, None), TypeError, "got None"),
+    (lambda s: helpers.runtime.run(s.ort_session, np.ones((1, 10), np.float32)), TypeError, "its own .run"),
+    (lambda s: helpers.create_session(s.path, custom_op_libraries=["/no/such/lib.so"]), FileNotFoundError,
+     "No custom-op library"),
+])
+def test_session_slips_name_what_was_passed(linear_session, call, error, words) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        call(linear_session)
+
+
+@pytest.mark.parametrize("call,error,words", [
+    (lambda: helpers.bench.benchmark(None), TypeError, "no arguments"),
+    (lambda: helpers.bench.benchmark(lambda: 0, repeat=2.5), ValueError, "repeat must be a whole number"),
+    (lambda: helpers.bench.benchmark(lambda: 0, min_time=float("inf")), ValueError, "min_time"),
+    (lambda: helpers.bench.timing_stats([float("nan"), 1.0]), ValueError, "finite"),
+    (lambda: helpers.bench.SimulatedGPU(kernel_ms=-5), ValueError, "kernel_ms > 0"),
+    (lambda: helpers.bench.load_recorded_results("/no/such/folder"), FileNotFoundError, "No folder"),
+    (lambda: helpers.make_mlp(hidden=-1), ValueError, "positive whole numbers"),
+    (lambda: helpers.make_regression_data(noise=float("nan")), ValueError, "noise"),
+    (lambda: helpers.count_parameters("model"), TypeError, "nn.Module"),
+    (lambda: helpers.setup_notebook(seed=-1), ValueError, "seed"),
+    (lambda: helpers.course.nbgitpuller_url(None), ValueError, "hub's address"),
+    (lambda: helpers.accuracy(np.zeros(4), np.zeros(4)), ValueError, "(n, classes) logits"),
+])
+def test_library_slips_get_a_message_about_the_argument(call, error, words) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        call()
+
+
+def test_training_refuses_empty_data_frozen_models_and_too_few_outputs() -> None:
+    with pytest.raises(ValueError, match="empty"):
+        helpers.train_classifier(helpers.make_small_cnn(), helpers.make_shapes_data(0))
+    frozen = helpers.make_linear_model().requires_grad_(False)
+    with pytest.raises(ValueError, match="frozen"):
+        helpers.train_regressor(frozen, helpers.make_regression_data())
+    two_classes = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(256, 2))
+    with pytest.raises(ValueError, match="one output per class"):
+        helpers.train_classifier(two_classes, helpers.make_shapes_data(64))

@@ -106,6 +106,8 @@ def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[s
         reasons = "; ".join(f"{name}: {status[name].reason}" for name in args.backends)
         parser.error(f"none of the requested backends can run here ({reasons}). Available here: "
                      f"{' '.join(b for b in BACKENDS if status[b].available)}.")
+    if not str(args.output).strip() or (args.output.suffix and not args.output.exists()):
+        parser.error(f"--output takes a folder for the result files, got {str(args.output)!r}.")
     if args.output.exists() and not args.output.is_dir():
         parser.error(f"--output {args.output} is a file; give a folder (it is created if missing).")
     try:

@@ -127,6 +127,9 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
     unknown = sorted(set(requested) - set(BACKENDS))
     if unknown:
         raise ValueError(f"Unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)}.")
+    if isinstance(batch_sizes, int) or isinstance(input_shape, int):
+        raise TypeError(f"input_shape and batch_sizes are sequences, e.g. input_shape=(10,), batch_sizes=[1, 8]; got "
+                        f"input_shape={input_shape!r}, batch_sizes={batch_sizes!r}.")
     if not batch_sizes or min(batch_sizes) < 1:
         raise ValueError(f"batch_sizes must be positive integers, got {list(batch_sizes)}.")
     if any(isinstance(n, bool) or not isinstance(n, int) for n in batch_sizes):
@@ -161,6 +164,8 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
 
 def load_recorded_results(directory: str | Path = RECORDED_DIR, *, needs_gpu: bool = True) -> list[SweepResult]:
     """Sweeps recorded by ``python -m helpers.bench`` and shipped with the course (with GPU rows if ``needs_gpu``)."""
+    if not Path(directory).is_dir():
+        raise FileNotFoundError(f"No folder at {directory}: pass the folder python -m helpers.bench --output wrote.")
     results = []
     for path in sorted(Path(directory).glob("*.json")):
         sweep = SweepResult.from_json(path)

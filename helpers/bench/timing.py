@@ -25,6 +25,9 @@ class SimulatedGPU:
     """
 
     def __init__(self, kernel_ms: float = 5.0, cold_calls: int = 2, cold_ms: float = 100.0) -> None:
+        if not (kernel_ms > 0 and cold_ms >= 0 and isinstance(cold_calls, int) and cold_calls >= 0):
+            raise ValueError(f"SimulatedGPU needs kernel_ms > 0, cold_ms >= 0 and a whole cold_calls >= 0; got "
+                             f"kernel_ms={kernel_ms!r}, cold_calls={cold_calls!r}, cold_ms={cold_ms!r}.")
         self.kernel_ms, self.cold_calls, self.cold_ms = kernel_ms, cold_calls, cold_ms
         self.launched = 0
         self._busy_until = time.perf_counter()
@@ -59,9 +62,13 @@ class TimingStats:
 
 def timing_stats(times_ms: Sequence[float]) -> TimingStats:
     """Median, 10th/90th percentiles, inter-quartile range and mean of timings in milliseconds."""
+    if isinstance(times_ms, (str, bytes)) or not hasattr(times_ms, "__len__"):
+        raise TypeError(f"timing_stats takes a list of times in milliseconds, got a {type(times_ms).__name__}.")
     if len(times_ms) == 0:
         raise ValueError("No timings to summarise: run the benchmark at least once (repeat >= 1).")
     values = np.asarray(times_ms, dtype=np.float64)
+    if not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError("Timings must be finite and not negative: each is an end time minus a start time.")
     q10, q25, q50, q75, q90 = np.percentile(values, [10, 25, 50, 75, 90])
     return TimingStats(float(q50), float(q10), float(q90), float(q75 - q25), float(values.mean()), len(values))
 
@@ -102,8 +109,14 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
     ``synchronize`` (e.g. ``torch.cuda.synchronize``) is called before starting and before stopping
     each clock, so asynchronous GPU work is inside the measurement.
     """
-    if repeat < 1 or warmup < 0:
-        raise ValueError(f"repeat must be >= 1 and warmup >= 0, got repeat={repeat}, warmup={warmup}.")
+    if not callable(fn):
+        raise TypeError(f"benchmark times a function called with no arguments, got a {type(fn).__name__}: wrap the "
+                        "call, e.g. benchmark(lambda: model(x)).")
+    for name, value, least in (("repeat", repeat, 1), ("warmup", warmup, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}.")
+    if isinstance(min_time, bool) or not isinstance(min_time, (int, float)) or not 0 <= min_time < 3600:
+        raise ValueError(f"min_time must be a number of seconds from 0 to 3600, got {min_time!r}.")
     sync = synchronize or (lambda: None)
     for _ in range(warmup):
         fn()

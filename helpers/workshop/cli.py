@@ -67,9 +67,12 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.command == "sizing":
         if args.users < 1:
             parser.error(f"--users must be at least 1, got {args.users}.")
-        absent = [str(p) for p in args.notebooks or [] if not p.is_file()]
+        absent = [str(p) for p in args.notebooks or [] if not p.is_file() or p.suffix != ".ipynb"]
         if absent:
-            parser.error(f"no such notebook: {', '.join(absent)}.")
+            parser.error(f"no such notebook (an .ipynb file): {', '.join(absent)}.")
+        names = [p.resolve() for p in args.notebooks or []]
+        if len(set(names)) != len(names):
+            parser.error("--notebooks lists a notebook more than once: each is measured once.")
 
 
 def _dirty(repo: Path) -> list[str]:
