@@ -81,8 +81,9 @@ def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, a
     no finite element (all NaN or infinite), raises ValueError.
     """
     for name, tolerance in (("rtol", rtol), ("atol", atol)):
-        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance >= 0:
-            raise ValueError(f"{name} must be a number of at least 0 (e.g. {name}=1e-5), got {tolerance!r}.")
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance <= 1:
+            raise ValueError(f"{name} must be a number from 0 to 1 (e.g. {name}=1e-5), got {tolerance!r}: a larger "
+                             "tolerance would let any output match.")
     a, b = _numeric(expected, "expected"), _numeric(actual, "actual")
     if a.size == 0:
         raise ValueError(f"Nothing to compare: the expected output has no elements (shape {a.shape}). "

@@ -14,6 +14,8 @@ from typing import Sequence
 import torch
 from torch import nn
 
+from .errors import output_file
+
 __all__ = [
     "SignGate",
     "SignGateCond",
@@ -184,8 +186,10 @@ def export_with_legacy_tracer(model: nn.Module, example_input: torch.Tensor, onn
     Returns the first line of every warning it raised. The tracer records only the operations run on
     ``example_input``: Python control flow is frozen into the graph. Kept to show that failure mode.
     """
-    onnx_path = Path(onnx_path)
-    onnx_path.parent.mkdir(parents=True, exist_ok=True)
+    if not isinstance(model, nn.Module) or not isinstance(example_input, torch.Tensor):
+        raise TypeError(f"export_with_legacy_tracer takes a torch.nn.Module and one example tensor, got a "
+                        f"{type(model).__name__} and a {type(example_input).__name__}.")
+    onnx_path = output_file(onnx_path, "export_with_legacy_tracer's onnx_path", (".onnx",))
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("always")
         try:

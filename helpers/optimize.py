@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import onnx
@@ -69,12 +70,16 @@ def _quiet():
             logger.setLevel(level)
 
 
-def _preprocessed(onnx_path: Path, output_path: Path) -> Path:
+@contextlib.contextmanager
+def _preprocessed(onnx_path: Path) -> Iterator[Path]:
+    """``quant_pre_process``'s output, in a private temporary folder removed afterwards (never beside the user's
+    files, where a name such as ``model.pre.onnx`` could be theirs)."""
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
-    pre = output_path.with_name(output_path.stem + ".pre.onnx")
-    quant_pre_process(str(onnx_path), str(pre))  # shape inference + graph clean-up, as the docs recommend
-    return pre
+    with tempfile.TemporaryDirectory(prefix="course-quant-") as scratch:
+        pre = Path(scratch) / "model.pre.onnx"
+        quant_pre_process(str(onnx_path), str(pre))  # shape inference + graph clean-up, as the docs recommend
+        yield pre
 
 
 def quantize_dynamic_int8(onnx_path: str | Path, output_path: str | Path) -> Path:
@@ -84,10 +89,8 @@ def quantize_dynamic_int8(onnx_path: str | Path, output_path: str | Path) -> Pat
     onnx_path = Path(onnx_path)
     load_onnx(onnx_path, check=False)
     output_path = output_file(output_path, "quantize_dynamic_int8's output_path", (".onnx",), source=onnx_path)
-    with _quiet():
-        pre = _preprocessed(onnx_path, output_path)
+    with _quiet(), _preprocessed(onnx_path) as pre:
         quantize_dynamic(str(pre), str(output_path), weight_type=QuantType.QInt8)
-    pre.unlink()
     return output_path
 
 
@@ -123,11 +126,9 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
         def get_next(self):
             return next(self.batches, None)
 
-    with _quiet():
-        pre = _preprocessed(onnx_path, output_path)
+    with _quiet(), _preprocessed(onnx_path) as pre:
         quantize_static(str(pre), str(output_path), Reader(), quant_format=QuantFormat.QDQ,
                         per_channel=per_channel, weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8)
-    pre.unlink()
     return output_path
 
 

@@ -113,4 +113,7 @@ def accuracy(logits, labels) -> float:
     if logits.ndim != 2 or labels.ndim != 1 or len(logits) != len(labels) or len(labels) == 0:
         raise ValueError(f"Expected (n, classes) logits and (n,) labels, got {tuple(logits.shape)} "
                          f"and {tuple(labels.shape)} (logits first, at least one row).")
+    if logits.is_floating_point() and not torch.isfinite(logits).all():
+        raise ValueError("The logits hold NaN or infinite values: the model's output is broken, so no accuracy "
+                         "can be read from it (check the input and the weights).")
     return float((logits.argmax(1) == labels).float().mean())

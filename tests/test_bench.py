@@ -219,7 +219,8 @@ def test_crossover_batch_is_where_the_candidate_stays_faster() -> None:
     # faster at batch 1 by chance, slower at 8: the crossover is 64, not 1
     assert bench.crossover_batch(sweep, "pytorch-cuda+copies", "onnxruntime-cpu") == 64
     assert bench.crossover_batch(sweep, "onnxruntime-cpu", "pytorch-cuda") is None
-    assert bench.crossover_batch(sweep, "pytorch-cuda", "pytorch-cpu") is None  # never measured
+    with pytest.raises(ValueError, match="pytorch-cpu was not measured"):  # never measured: not "never faster"
+        bench.crossover_batch(sweep, "pytorch-cuda", "pytorch-cpu")
 
 
 @pytest.mark.parametrize(

@@ -353,3 +353,69 @@ def test_training_refuses_empty_data_frozen_models_and_too_few_outputs() -> None
     two_classes = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(256, 2))
     with pytest.raises(ValueError, match="one output per class"):
         helpers.train_classifier(two_classes, helpers.make_shapes_data(64))
+
+
+# --------------------------------------------------------------------------- third bad-input pass: wrong results
+
+def test_quantisation_scratch_files_never_touch_the_users_folder(tmp_path, linear_onnx) -> None:
+    from helpers import optimize
+
+    source = tmp_path / "cnn_int8.pre.onnx"  # the name the scratch file used to get
+    source.write_bytes(Path(linear_onnx).read_bytes())
+    mine = tmp_path / "cnn_q.pre.onnx"
+    mine.write_text("my own file")
+    optimize.quantize_dynamic_int8(source, tmp_path / "cnn_int8.onnx")
+    optimize.quantize_dynamic_int8(source, tmp_path / "cnn_q.onnx")
+    assert source.read_bytes() == Path(linear_onnx).read_bytes() and mine.read_text() == "my own file"
+
+
+@pytest.mark.parametrize("write", ["drawing", "tracer", "json", "csv"])
+def test_writers_never_replace_a_file_of_another_kind(tmp_path, linear_onnx, write) -> None:
+    from helpers import bench, dynamic, inspection
+
+    target = tmp_path / "notes.txt"
+    target.write_text("my notes")
+    sweep = bench.SweepResult("m", [], [], helpers.environment.describe_machine())
+    calls = {"drawing": lambda: inspection.draw_graph(linear_onnx).save(target),
+             "tracer": lambda: dynamic.export_with_legacy_tracer(dynamic.SignGate(), torch.randn(2, 3), target),
+             "json": lambda: sweep.to_json(target), "csv": lambda: sweep.to_csv(target)}
+    with pytest.raises(FileExistsError, match="left untouched"):
+        calls[write]()
+    assert target.read_text() == "my notes"
+
+
+def test_a_crashed_notebook_is_never_reported_as_timed(tmp_path) -> None:
+    import nbformat
+    from helpers.workshop import agenda
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0"), nbformat.v4.new_code_cell("2")])
+    path = tmp_path / "99_crashes.ipynb"
+    nbformat.write(notebook, path)
+    with pytest.raises(RuntimeError, match="did not run cleanly.*ZeroDivisionError"):
+        agenda.executed_cleanly(path, tmp_path)
+
+
+def test_publish_students_refuses_a_branch_checked_out_in_another_worktree(tmp_path) -> None:
+    from helpers.workshop import students
+
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{ROOT}", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "worktree", "add", "-q", "-b", "students", str(tmp_path / "wt")], check=True)
+    with pytest.raises(ValueError, match="worktree"):
+        students.publish_students(repo, "students")
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: helpers.accuracy(np.full((4, 3), np.nan), np.zeros(4, int)), "NaN"),
+    (lambda: helpers.compare_outputs(np.ones(3), np.ones(3) + 100, atol=float("inf")), "from 0 to 1"),
+])
+def test_a_number_that_compares_nothing_is_refused(call, words) -> None:
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+def test_crossover_of_a_backend_that_was_not_measured_is_an_error() -> None:
+    from helpers import bench
+
+    with pytest.raises(ValueError, match="not measured"):
+        bench.crossover_batch(bench.SweepResult("m", [], [], None), "pytorch-cuda", "pytorch-cpu")

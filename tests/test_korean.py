@@ -206,7 +206,7 @@ def korean():
 
 EXERCISE_FILES = sorted(Path(exercises.__file__).parent.glob("*.py"))  # helpers/exercises/ is a package
 HELPERS_DIR = Path(exercises.__file__).parent.parent
-TRANSLATED_FILES = (*EXERCISE_FILES, HELPERS_DIR / "doctor.py", HELPERS_DIR / "errors.py")  # what a student reads
+TRANSLATED_FILES = (*EXERCISE_FILES, *(HELPERS_DIR / name for name in ("doctor.py", "machine_checks.py", "errors.py")))  # what a student reads
 
 
 def _templates_used_in_exercises() -> list[str]:

@@ -186,9 +186,9 @@ def test_timings_are_reported_as_measured_so_a_late_failure_loses_none(monkeypat
     def execute(path, workdir):
         if path.name.startswith("03"):
             raise RuntimeError("cell 5 failed")
-        return None, 12.5
+        return 12.5
 
-    monkeypatch.setattr(agenda, "execute_notebook", execute)
+    monkeypatch.setattr(agenda, "executed_cleanly", execute)
     seen = []
     with pytest.raises(RuntimeError):
         agenda.time_notebooks(NOTEBOOKS[:4], on_measured=seen.append)

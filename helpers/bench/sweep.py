@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..environment import MachineInfo, default_threads, describe_machine
+from ..errors import output_file
 from .backends import BACKENDS, COPIES, Backend, available_backends, make_runner
 from .timing import benchmark
 
@@ -78,9 +79,8 @@ class SweepResult:
         return "\n".join(lines)
 
     def to_json(self, path: str | Path) -> Path:
-        """Write the sweep, with its machine description, as JSON."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the sweep, with its machine description, as JSON (never over a file of another kind)."""
+        path = output_file(path, "to_json's path", (".json",))
         data = {"model": self.model, "machine": asdict(self.machine), "rows": [asdict(r) for r in self.rows],
                 "unavailable": [asdict(b) for b in self.unavailable]}
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
@@ -100,9 +100,8 @@ class SweepResult:
                              "python -m helpers.bench, or pass the JSON file it wrote.") from exc
 
     def to_csv(self, path: str | Path) -> Path:
-        """Write the rows as CSV."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the rows as CSV (never over a file of another kind)."""
+        path = output_file(path, "to_csv's path", (".csv",))
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(asdict(self.rows[0]).keys()) if self.rows else ["backend"])
             writer.writeheader()
@@ -228,6 +227,10 @@ def crossover_batch(sweep: SweepResult, candidate: str, baseline: str) -> int | 
     if unknown:
         raise ValueError(f"Unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)} "
                          f"(measured here: {', '.join(sweep.backends) or 'none'}).")
+    unmeasured = [name for name in (candidate, baseline) if name not in sweep.backends]
+    if unmeasured:
+        raise ValueError(f"{', '.join(unmeasured)} was not measured in this sweep (measured: "
+                         f"{', '.join(sweep.backends) or 'none'}): there is no crossover to read.")
     return _first_batch_staying_below(_series(sweep, candidate), _series(sweep, baseline))
 
 

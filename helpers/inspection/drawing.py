@@ -8,6 +8,7 @@ from pathlib import Path
 
 import onnx
 
+from ..errors import output_file
 from ..onnx_file import format_shape, load_onnx, tensor_infos
 
 __all__ = ["GraphDrawing", "draw_graph"]
@@ -31,8 +32,8 @@ class GraphDrawing:
         return f"GraphDrawing({self.node_count} nodes, {self.edge_count} edges)"
 
     def save(self, path: str | Path) -> Path:
-        """Write the SVG to ``path`` and return it."""
-        path = Path(path)
+        """Write the SVG to ``path`` and return it (an existing file other than an .svg is never replaced)."""
+        path = output_file(path, "GraphDrawing.save's path", (".svg",))
         path.write_text(self.svg, encoding="utf-8")
         return path
 

@@ -15,7 +15,8 @@ from typing import Callable, Sequence
 
 from ..course import list_notebooks
 
-__all__ = ["NotebookTiming", "notebook_outline", "execute_notebook", "time_notebooks", "agenda_markdown",
+__all__ = ["NotebookTiming", "notebook_outline", "execute_notebook", "executed_cleanly", "failed_cells",
+           "time_notebooks", "agenda_markdown",
            "update_agenda", "read_agenda"]
 
 _START, _END = "<!-- agenda:start -->", "<!-- agenda:end -->"
@@ -37,8 +38,23 @@ def notebook_outline(path: Path) -> tuple[str, list[str], int | None]:
     return (title.group(1) if title else path.stem), objectives, int(minutes.group(1)) if minutes else None
 
 
+def failed_cells(notebook: dict) -> list[str]:
+    """``"cell N: Error: message"`` for each code cell that raised, except those tagged ``raises-exception``."""
+    failures = []
+    for number, cell in enumerate(c for c in notebook["cells"] if c["cell_type"] == "code"):
+        if "raises-exception" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                failures.append(f"code cell {number}: {output.get('ename')}: {str(output.get('evalue'))[:200]}")
+    return failures
+
+
 def execute_notebook(path: Path, workdir: Path, timeout: int = 600) -> tuple[dict, float]:
-    """Execute a notebook with nbclient in ``workdir``; returns the executed notebook and the seconds it took."""
+    """Execute a notebook with nbclient in ``workdir``; returns the executed notebook and the seconds it took.
+
+    Every cell runs even after one fails (``failed_cells`` lists the failures): measurements call
+    ``executed_cleanly`` so that a notebook that crashed is never reported as timed or sized."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -48,6 +64,16 @@ def execute_notebook(path: Path, workdir: Path, timeout: int = 600) -> tuple[dic
     started = time.perf_counter()
     client.execute()
     return notebook, time.perf_counter() - started
+
+
+def executed_cleanly(path: Path, workdir: Path) -> float:
+    """Execute ``path`` in ``workdir`` and return its seconds; a cell that raised makes it a RuntimeError."""
+    notebook, seconds = execute_notebook(path, workdir)
+    failures = failed_cells(notebook)
+    if failures:
+        raise RuntimeError(f"{path.name} did not run cleanly, so its time and memory would mean nothing: "
+                           + "; ".join(failures[:3]) + ". Fix the notebook (or the environment), then measure again.")
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -71,7 +97,7 @@ def time_notebooks(notebooks: Sequence[Path] | None = None,
     timings = []
     for path in notebooks or list_notebooks():
         with tempfile.TemporaryDirectory() as workdir:
-            _, seconds = execute_notebook(path, Path(workdir))
+            seconds = executed_cleanly(path, Path(workdir))
         title, objectives, minutes = notebook_outline(path)
         timings.append(NotebookTiming(path.name, title, objectives, minutes, seconds))
         if on_measured is not None:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 from pathlib import Path
 from typing import Sequence
@@ -60,6 +61,9 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.command in _MARKERS:
         if not args.output.is_file():
             parser.error(f"--output {args.output} is not a file: give the instructor guide (default INSTRUCTORS.md).")
+        if not os.access(args.output, os.W_OK):
+            parser.error(f"--output {args.output} is read-only: make it writable first (the measurements would be "
+                         "lost at the end).")
         text = args.output.read_text(encoding="utf-8")
         missing = [m for m in _MARKERS[args.command] if m not in text]
         if missing:

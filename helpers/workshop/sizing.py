@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .agenda import _fill_between, execute_notebook, notebook_outline
+from .agenda import _fill_between, executed_cleanly, notebook_outline
 
 __all__ = ["USER_SERVER_GB", "HUB_GB", "MEMORY_MARGIN", "BURST_SECONDS", "THREADS_PER_USER", "NotebookUsage",
            "measure_notebook", "sizing_markdown", "update_sizing"]
@@ -47,7 +47,7 @@ def _report_usage(path: str) -> None:
     import resource  # Unix only
 
     with tempfile.TemporaryDirectory() as workdir:
-        _, seconds = execute_notebook(Path(path), Path(workdir))
+        seconds = executed_cleanly(Path(path), Path(workdir))
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the kernel, reaped when nbclient shut it down
     unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss counts bytes on macOS, KiB on Linux
     print(json.dumps({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,

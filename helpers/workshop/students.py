@@ -133,6 +133,11 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
         raise ValueError(f"{branch!r} is not a valid branch name (no spaces, no '..', no trailing '/').") from error
     if _git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False) == branch:
         raise ValueError(f"{branch} is checked out in {repo}: switch to the course's own branch first.")
+    worktrees = _git(repo, "worktree", "list", "--porcelain", check=False).split("\n\n")
+    elsewhere = [w.splitlines()[0].removeprefix("worktree ") for w in worktrees if f"branch refs/heads/{branch}" in w]
+    if elsewhere:
+        raise ValueError(f"{branch} is checked out in the worktree {elsewhere[0]}: a commit made here would leave "
+                         "that worktree behind its branch. Switch that worktree to another branch first.")
     parent = _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}", check=False)
     if parent and not _git(repo, "log", "-1", "--format=%s", parent).startswith(_MESSAGE_START):
         raise ValueError(f"{branch} holds other work (its last commit is not a student copy): publishing there "
