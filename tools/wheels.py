@@ -20,8 +20,9 @@ import io
 import json
 import sys
 import threading
+import http.client
 import urllib.error
-import urllib.request
+import urllib.parse
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -109,11 +110,40 @@ def _once(function):
     return memoised
 
 
+_connections = threading.local()  # one kept-alive HTTPS connection per thread and host: a TLS handshake per
+                                  # request would cost more CPU than the whole resolution
+
+
+def _request(method: str, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """``(status, headers, body)`` of one request, over this thread's connection to the URL's host."""
+    parts = urllib.parse.urlsplit(url)
+    pool = _connections.__dict__.setdefault("pool", {})
+    for attempt in (1, 2):  # a kept-alive connection the server has closed fails once: reconnect
+        connection = pool.get(parts.netloc) or http.client.HTTPSConnection(parts.netloc, timeout=60)
+        pool[parts.netloc] = connection
+        try:
+            connection.request(method, parts.path + (f"?{parts.query}" if parts.query else ""),
+                               headers={"User-Agent": "pytorch-onnx-course wheels", **headers})
+            response = connection.getresponse()
+            body = response.read()
+        except (http.client.HTTPException, OSError):
+            connection.close()
+            pool.pop(parts.netloc, None)
+            if attempt == 2:
+                raise
+            continue
+        if response.status in (301, 302, 303, 307, 308):
+            return _request(method, urllib.parse.urljoin(url, response.getheader("Location")), headers)
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    raise AssertionError("unreachable")
+
+
 @_once
 def _get(url: str, accept: str = "application/vnd.pypi.simple.v1+json") -> bytes:
-    request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": "pytorch-onnx-course wheels"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.read()
+    status, _, body = _request("GET", url, {"Accept": accept})
+    if status != 200:
+        raise urllib.error.HTTPError(url, status, f"HTTP {status}", None, None)
+    return body
 
 
 @_once
@@ -136,9 +166,10 @@ class _RemoteFile(io.RawIOBase):
 
     def __init__(self, url: str):
         super().__init__()
-        request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": "pytorch-onnx-course wheels"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            self.url, self.size, self.position = url, int(response.headers["Content-Length"]), 0
+        status, headers, _ = _request("HEAD", url, {})
+        if status != 200:
+            raise urllib.error.HTTPError(url, status, f"HTTP {status}", None, None)
+        self.url, self.size, self.position = url, int(headers["content-length"]), 0
 
     def seekable(self) -> bool:
         return True
@@ -157,10 +188,9 @@ class _RemoteFile(io.RawIOBase):
         end = min(self.position + len(buffer), self.size)
         if end <= self.position:
             return 0
-        request = urllib.request.Request(self.url, headers={"Range": f"bytes={self.position}-{end - 1}",
-                                                            "User-Agent": "pytorch-onnx-course wheels"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            data = response.read()
+        status, _, data = _request("GET", self.url, {"Range": f"bytes={self.position}-{end - 1}"})
+        if status not in (200, 206):
+            raise urllib.error.HTTPError(self.url, status, f"HTTP {status}", None, None)
         buffer[:len(data)] = data
         self.position += len(data)
         return len(data)
@@ -172,7 +202,7 @@ def _requires_dist_of(name: str, version: str, url: str) -> tuple[str, ...]:
     try:
         text = _get(url + ".metadata", "*/*")
     except urllib.error.HTTPError:
-        with zipfile.ZipFile(io.BufferedReader(_RemoteFile(url), buffer_size=1 << 16)) as wheel:
+        with zipfile.ZipFile(io.BufferedReader(_RemoteFile(url), buffer_size=1 << 20)) as wheel:
             text = wheel.read(next(n for n in wheel.namelist() if n.count("/") == 1
                                    and n.endswith(".dist-info/METADATA")))
     return tuple(email.parser.BytesParser().parsebytes(text, headersonly=True).get_all("Requires-Dist") or [])
