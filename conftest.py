@@ -17,3 +17,11 @@ if WORKER:
     os.environ.setdefault("COURSE_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("COURSE_ARTIFACTS", f"artifacts/{WORKER}")
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: one worker per usable CPU core, plus one. Each worker runs one thread, and some tests spend a
+    minute waiting rather than computing (the package-index check waits on PyPI, the browser tests on JupyterLab
+    and Chromium), so one more worker keeps every core busy meanwhile. ``--maxprocesses`` still caps the count."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores + 1
