@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... in a pytest-xdist worker, else None
 
 if WORKER:
@@ -19,6 +21,7 @@ if WORKER:
     os.environ.setdefault("COURSE_ARTIFACTS", f"artifacts/{WORKER}")
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown, and never called, under -p no:xdist
 def pytest_xdist_auto_num_workers(config) -> int:
     """``-n auto``: one worker per usable CPU core, plus one. Each worker runs one thread, and some tests spend a
     minute waiting rather than computing (the package-index check waits on PyPI, the browser tests on JupyterLab
