@@ -281,6 +281,9 @@ KOREAN: dict[str, str] = {
         "이 파일에서 배치가 {batch}로 고정되어 있습니다. 모든 짝수 배치를 받도록 dynamic_shapes=({{0: 2 * Dim('half')}},)로 "
         "선언하세요.",
     " threads": " 스레드",
+    "This exercise needs onnxruntime-extensions, which is not installed (it has no wheel for Python {python} yet): "
+    "do it on Python 3.13 or on Colab.": "이 연습 문제에는 onnxruntime-extensions가 필요한데 설치되어 있지 않습니다(아직 Python "
+                                        "{python}용 휠이 없습니다). Python 3.13이나 Colab에서 풀어 보세요.",
     "The check's {name} must be {kind}, not a {type_name}: pass the notebook's own {name}, as the cell above was "
     "written.": "확인 함수의 {name}은(는) {kind}여야 하는데 {type_name}입니다. 위 셀에 쓰인 대로 노트북의 {name}을(를) 넘기세요.",
     "Some times are NaN or infinite: store the difference of two time.perf_counter() readings for each call.":

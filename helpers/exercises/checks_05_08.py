@@ -212,6 +212,14 @@ def _session_domains(session: Any) -> set[str] | None:
 
 def check_custom_op_session(answer: Any, model: nn.Module, exercise: str = "08.2") -> ExerciseResult:
     """Exercise: an InferenceSession that runs the custom-domain file, its kernel library registered."""
+    import importlib.util
+    import sys
+
+    if answer is None and importlib.util.find_spec("onnxruntime_extensions") is None:
+        return ExerciseResult(exercise, None, tr(
+            "This exercise needs onnxruntime-extensions, which is not installed (it has no wheel for Python "
+            "{python} yet): do it on Python 3.13 or on Colab.", python=f"{sys.version_info[0]}.{sys.version_info[1]}"))
+
     def check() -> None:
         _require_ort_session(answer)
         domains = _session_domains(answer)

@@ -9,8 +9,8 @@ One module per job: ``students`` (copies without solutions), ``agenda`` (timings
 
 from __future__ import annotations
 
-from .agenda import (NotebookTiming, agenda_markdown, execute_notebook, notebook_outline, read_agenda,
-                     time_notebooks, update_agenda)
+from .agenda import (NotebookTiming, agenda_markdown, execute_notebook, executed_cleanly, failed_cells,
+                     notebook_outline, read_agenda, time_notebooks, update_agenda)
 from .cli import main
 from .schedule import schedule_markdown, update_schedule
 from .sizing import NotebookUsage, measure_notebook, sizing_markdown, update_sizing
@@ -26,6 +26,8 @@ __all__ = [
     "write_student_copies",
     "notebook_outline",
     "execute_notebook",
+    "executed_cleanly",
+    "failed_cells",
     "time_notebooks",
     "agenda_markdown",
     "update_agenda",
