@@ -154,6 +154,13 @@ def plot_losses(history: TrainingHistory, ax=None, title: str = "Training loss")
     """Plot the loss per epoch on a log scale; returns the matplotlib Figure."""
     import matplotlib.pyplot as plt
 
+    if not isinstance(history, TrainingHistory):
+        raise TypeError(f"plot_losses takes the TrainingHistory a training function returned, got a "
+                        f"{type(history).__name__}" + (": wrap a list as TrainingHistory(losses)." if
+                                                       isinstance(history, (list, tuple)) else "."))
+    if not history.losses:
+        raise ValueError("The history holds no losses: train for at least one epoch first.")
+
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 3.5))
     fig = ax.figure

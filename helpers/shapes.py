@@ -51,6 +51,10 @@ def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -
     A small, offline image-classification task: a few seconds of training reach high accuracy, so
     int8 and fp32 can be compared on real predictions of a held-out set.
     """
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 0:
+        raise ValueError(f"n_samples must be a whole number of images (0 or more), got {n_samples!r}.")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < float("inf"):
+        raise ValueError(f"noise is the standard deviation of the added noise: a number of at least 0, got {noise!r}.")
     gen = torch.Generator().manual_seed(seed)
     labels = torch.randint(0, len(SHAPE_CLASSES), (n_samples,), generator=gen)
     sizes = 2 * torch.randint(2, 5, (n_samples,), generator=gen) + 1  # 5, 7 or 9 pixels
@@ -64,6 +68,8 @@ def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -
 
 def make_small_cnn(n_classes: int = len(SHAPE_CLASSES), seed: int = 0) -> nn.Sequential:
     """A small convolutional classifier for ``make_shapes_data``: (batch, 1, 16, 16) -> (batch, n_classes)."""
+    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
+        raise ValueError(f"n_classes must be a whole number of at least 2, got {n_classes!r}.")
     with seeded(seed):
         return nn.Sequential(
             nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # (batch, 16, 8, 8)

@@ -17,6 +17,8 @@ def seeded(seed: int) -> Iterator[None]:
 
     Model constructors use it so that building a model never reseeds the notebook's own random numbers.
     """
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ValueError(f"seed must be a whole number of at least 0, such as 0 or 42; got {seed!r}.")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield

@@ -419,3 +419,24 @@ def test_crossover_of_a_backend_that_was_not_measured_is_an_error() -> None:
 
     with pytest.raises(ValueError, match="not measured"):
         bench.crossover_batch(bench.SweepResult("m", [], [], None), "pytorch-cuda", "pytorch-cpu")
+
+
+@pytest.mark.parametrize("call,error,words", [
+    (lambda: helpers.make_linear_model(seed=1.7), ValueError, "seed must be a whole number"),
+    (lambda: helpers.make_linear_model(seed="0"), ValueError, "seed must be a whole number"),
+    (lambda: helpers.make_shapes_data(-5), ValueError, "n_samples"),
+    (lambda: helpers.make_small_cnn(n_classes=0), ValueError, "n_classes"),
+    (lambda: helpers.plot_losses([0.5, 0.3]), TypeError, "TrainingHistory(losses)"),
+    (lambda: helpers.bench.run_sweep(None, "x.onnx", (10,), [1], backends="pytorch-cpu"), TypeError,
+     "backends=['pytorch-cpu']"),
+])
+def test_builders_refuse_values_they_would_misread(call, error, words) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        call()
+
+
+def test_import_to_pytorch_takes_one_tensor_and_refuses_a_string_of_names(linear_onnx) -> None:
+    module = helpers.import_to_pytorch(linear_onnx, example_inputs=torch.randn(3, 10))
+    assert module(torch.randn(2, 10)).shape == (2, 1)
+    with pytest.raises(TypeError, match=re.escape("overridable_inputs=['linear.weight']")):
+        helpers.import_to_pytorch(linear_onnx, overridable_inputs="linear.weight")

@@ -122,6 +122,8 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
     import torch  # heavy: only when a sweep runs
     from tqdm import tqdm
 
+    if isinstance(backends, str):
+        raise TypeError(f"backends takes a list of backend names: backends=[{backends!r}].")
     requested = list(backends or BACKENDS)
     unknown = sorted(set(requested) - set(BACKENDS))
     if unknown:

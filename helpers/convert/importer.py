@@ -189,6 +189,10 @@ def import_to_pytorch(model_or_path: str | Path | onnx.ModelProto, *, verify: bo
     """
     if verify not in (True, False, "report"):
         raise ValueError(f"verify must be True, False or 'report', not {verify!r}.")
+    if isinstance(overridable_inputs, str):
+        raise TypeError(f"overridable_inputs takes a list of input names: overridable_inputs=[{overridable_inputs!r}].")
+    if isinstance(example_inputs, torch.Tensor):  # one input, as export_model takes it
+        example_inputs = [example_inputs]
     original = load_onnx(model_or_path)
     prepared, report = _prepare(original, overridable_inputs)
     inputs, outputs = tensor_infos(prepared)[0], tensor_infos(original)[1]
