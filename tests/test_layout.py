@@ -102,7 +102,7 @@ def test_module_size_docstring_and_top_level_imports(path: Path) -> None:
 
 def test_every_teaching_module_names_the_notebook_it_serves() -> None:
     teaching = [p for p in MODULES if p.parent.name in ("bench", "convert", "inspection", "exercises")
-                or p.stem in ("export", "runtime", "optimize", "dynamic", "custom_ops", "models", "shapes",
+                or p.stem in ("export", "runtime", "optimize", "dynamic", "custom_ops", "troubleshoot", "models", "shapes",
                               "fixtures")]
     for path in teaching:
         docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""

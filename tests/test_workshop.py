@@ -206,7 +206,7 @@ def test_schedule_has_clock_times_breaks_and_every_notebook() -> None:
     full, half = text.split("**Half day**")
     times = re.findall(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \|", full, re.M)
     assert times[0][0] == "09:00" and all(a[1] == b[0] for a, b in zip(times, times[1:]))  # no gaps
-    assert "17:30" >= times[-1][1] and "| Lunch |" in full and full.count("| Break |") == 2 and "Setup" in full
+    assert "18:00" >= times[-1][1] and "| Lunch |" in full and full.count("| Break |") == 2 and "Setup" in full
     assert all(f"](notebooks/{p.name})" in full for p in NOTEBOOKS)
     # 01: teach 15 + run 50 s (1 min) + exercises 15 = 31, rounded up to 35
     assert "| 09:30–10:05 | 01 · [Title 01](notebooks/01_define_and_train.ipynb): teach 15 min, run 1 min, " \

@@ -16,8 +16,8 @@ _SCHEDULE = ("<!-- schedule:start -->", "<!-- schedule:end -->")
 # Minutes of teaching (live-coding and explaining) and of exercises per notebook. A notebook's slot adds
 # its measured run time (students wait for their cells) and is rounded up to 5 minutes.
 LESSON_MINUTES = {"01": (15, 15), "02": (25, 15), "03": (15, 15), "04": (25, 15), "05": (25, 15),
-                  "06": (30, 15), "07": (25, 15), "08": (25, 20)}
-FULL_DAY = ("setup", "01", "02", "break", "03", "04", "lunch", "05", "06", "break", "07", "08", "wrap-up")
+                  "06": (30, 15), "07": (25, 15), "08": (25, 20), "09": (25, 15)}
+FULL_DAY = ("setup", "01", "02", "break", "03", "04", "lunch", "05", "06", "break", "07", "08", "09", "wrap-up")
 HALF_DAY = ("setup", "01", "02", "break", "03", "04", "demo 05", "wrap-up")
 SESSIONS = {  # the parts of a day that are not notebooks: minutes and what happens
     "setup": (30, "Setup: everyone runs `python -m helpers.doctor` (or opens the hub link) and then notebook 01"),
@@ -62,7 +62,7 @@ def schedule_markdown(timings: Sequence[NotebookTiming], start: str = "09:00") -
         "Written by `python -m helpers.workshop schedule` from the run times in the agenda above and the",
         "teaching and exercise minutes in `helpers/workshop/schedule.py` (`LESSON_MINUTES`). A notebook's slot is",
         "teaching + run time (rounded up to a minute) + exercises, rounded up to 5 minutes.",
-        "", "**Full day** (all eight notebooks)", "",
+        "", "**Full day** (all nine notebooks; to end by 17:00, teach 09 as self-study: it needs nothing from 05–08's files)", "",
     ]
     lines += _timetable(FULL_DAY, timings, start)
     lines += ["", "**Half day** (the blog post's promises: define, export, inspect, reload; 05 as a demo)", ""]
