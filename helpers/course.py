@@ -1,6 +1,6 @@
 """The course's one home for its repository URL, the notebooks' setup cell and every link built from them.
 
-Run ``python -m helpers.workshop sync`` after changing ``REPO_URL`` or adding a notebook: it rewrites
+Run ``python -m helpers.workshop sync`` after changing ``REPO_URL`` or ``BRANCH`` or adding a notebook: it rewrites
 every notebook's setup cell and badge from this module, so the URL lives in exactly one place. The
 student copies live on the ``STUDENT_BRANCH`` branch (``python -m helpers.workshop publish-students``);
 ``student_colab_badge`` and ``nbgitpuller_url`` link to them.
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 REPO_URL = "https://github.com/onnx-course/pytorch-onnx-course"
-BRANCH = "main"
+BRANCH = "main"  # Colab opens the notebooks and installs the package from it: a release tag freezes both
 STUDENT_BRANCH = "students"  # written by `python -m helpers.workshop publish-students`
 PACKAGE_NAME = "pytorch-onnx-course"
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -105,7 +105,8 @@ def setup_cell_source() -> str:
 
     Where ``helpers`` is already importable (``make lab``, Binder, a hub with the package installed) it
     does nothing; where the repository sits around the notebooks (a hub clone) it adds the repository
-    root, the notebooks' parent folder, to ``sys.path``; on Colab it installs the package and, on a GPU
+    root, the notebooks' parent folder, to ``sys.path``; on Colab it installs the package from ``BRANCH`` with the
+    ``colab`` extra (the versions ``make test-colab`` runs, which change nothing Colab ships) and, on a GPU
     runtime, replaces the CPU onnxruntime with the onnxruntime-gpu build for PyTorch's CUDA (``gpu_setup``).
     """
     return (
@@ -116,7 +117,7 @@ def setup_cell_source() -> str:
         "    if importlib.util.find_spec('helpers') is None and os.path.isdir(os.path.join(root, 'helpers')):\n"
         "        sys.path.insert(0, os.path.abspath(root))\n"
         "if importlib.util.find_spec('helpers') is None and 'google.colab' in sys.modules:\n"
-        f"    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '{PACKAGE_NAME} @ git+{REPO_URL}'], check=True)\n"
+        f"    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '{PACKAGE_NAME}[colab] @ git+{REPO_URL}@{BRANCH}'], check=True)\n"
         "    from helpers import gpu_setup; gpu_setup.use_onnxruntime_gpu()  # GPU runtime: onnxruntime-gpu instead\n"
         "import helpers\n"
         "helpers.setup_notebook();"

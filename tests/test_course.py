@@ -89,7 +89,7 @@ def test_setup_cell_uses_the_repository_around_the_notebooks(bare_python, tmp_pa
 def test_setup_cell_installs_the_package_on_colab_only(bare_python, tmp_path) -> None:
     out = _run_setup_cell(bare_python, tmp_path, colab=True, installed=False, repo_beside=False)
     assert f"setup from {tmp_path / 'pip-target'}" in out
-    assert f"'{course.PACKAGE_NAME} @ git+{course.REPO_URL}'" in out
+    assert f"'{course.PACKAGE_NAME}[colab] @ git+{course.REPO_URL}@{course.BRANCH}'" in out
     assert out.index("gpu_setup ran") < out.index("setup from")  # onnxruntime's build is settled before any import
 
 
