@@ -13,6 +13,7 @@ import os
 import random
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from . import import_all
@@ -37,6 +38,7 @@ __all__ = [
     "all_notebooks",
     "translations",
     "sync_notebooks",
+    "read_notebook",
 ]
 
 REPO_URL = "https://github.com/onnx-course/pytorch-onnx-course"
@@ -50,6 +52,13 @@ _BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
 
 def colab_url(notebook: str, branch: str = BRANCH) -> str:
     """The link that opens ``notebooks/<notebook>`` of the course repository (on ``branch``) in Google Colab."""
+    _check_notebook_and_branch(notebook, branch)
+    path = REPO_URL.removeprefix("https://github.com/")
+    return f"https://colab.research.google.com/github/{path}/blob/{branch}/notebooks/{notebook}"
+
+
+def _check_notebook_and_branch(notebook: Any, branch: Any) -> None:
+    """Refuse a link to a notebook the course does not have, or to no branch, before it reaches a student."""
     if not isinstance(notebook, str) or not notebook.endswith(".ipynb") or notebook.startswith("/"):
         raise ValueError(f"notebook must be a notebook's path inside notebooks/, such as '01_define_and_train.ipynb' "
                          f"or 'ko/01_define_and_train.ipynb', got {notebook!r}.")
@@ -61,8 +70,6 @@ def colab_url(notebook: str, branch: str = BRANCH) -> str:
                          f"{', '.join(p.name for p in list_notebooks())} (and the same in ko/).")
     if not isinstance(branch, str) or not branch.strip():
         raise ValueError(f"branch must be a branch name such as {BRANCH!r}, got {branch!r}.")
-    path = REPO_URL.removeprefix("https://github.com/")
-    return f"https://colab.research.google.com/github/{path}/blob/{branch}/notebooks/{notebook}"
 
 
 def binder_url() -> str:
@@ -92,8 +99,7 @@ def nbgitpuller_url(hub_url: str, branch: str = STUDENT_BRANCH, notebook: str | 
     """
     if not isinstance(hub_url, str) or not hub_url.startswith(("https://", "http://")):
         raise ValueError(f"hub_url must be the hub's address, such as https://hub.example.org, got {hub_url!r}.")
-    if notebook is not None and not (isinstance(notebook, str) and notebook.endswith(".ipynb")):
-        raise ValueError(f"notebook must be a notebook's file name, such as '01_define_and_train.ipynb', got {notebook!r}.")
+    _check_notebook_and_branch(list_notebooks()[0].name if notebook is None else notebook, branch)
     folder = REPO_URL.rstrip("/").rsplit("/", 1)[1].removesuffix(".git")
     target = f"lab/tree/{folder}/notebooks" + (f"/{notebook}" if notebook else "")
     query = urlencode({"repo": REPO_URL, "urlpath": target, "branch": branch})
@@ -191,6 +197,15 @@ def all_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
     return list_notebooks(directory) + [p for folder in translations(directory) for p in list_notebooks(folder)]
 
 
+def read_notebook(path: Path) -> dict:
+    """A notebook file's JSON; a file that is not one (cut short, a merge conflict) is named, with the way back."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not a readable notebook ({exc}): it may be cut short or hold merge-conflict "
+                         f"markers. Restore it with `git checkout -- {path}` or repair it, then run this again.") from exc
+
+
 def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
     """Rewrite each notebook's setup cell and Colab badge from this module, translations included.
 
@@ -199,7 +214,7 @@ def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
     changed = []
     for path in all_notebooks(directory):
         text = path.read_text(encoding="utf-8")
-        nb = json.loads(text)
+        nb = read_notebook(path)
         code = next(c for c in nb["cells"] if c["cell_type"] == "code")
         code["source"] = _as_lines(setup_cell_source())
         title = nb["cells"][0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import reprlib
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,11 @@ def missing_file_error(path: str | Path) -> FileNotFoundError:
 
 def as_path(value: Any, what: str) -> Path:
     """``value`` as a Path, or a TypeError/ValueError naming ``what`` was passed instead (None, "", a number)."""
+    if isinstance(value, (bytes, bytearray)):  # a model read into memory: never print its bytes
+        raise TypeError(f"{what} must be a file path (a str or pathlib.Path), got {len(value):,} bytes. For a model "
+                        "held in memory, pass onnx.load_model_from_string(data), a ModelProto, where one is accepted.")
     if value is None or isinstance(value, bool) or not isinstance(value, (str, os.PathLike)):
-        raise TypeError(f"{what} must be a file path (a str or pathlib.Path), got {value!r}.")
+        raise TypeError(f"{what} must be a file path (a str or pathlib.Path), got {reprlib.repr(value)}.")
     if str(value).strip() == "":
         raise ValueError(f"{what} is an empty path: pass the path of the file.")
     return Path(value)

@@ -9,7 +9,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import onnx
@@ -116,6 +116,7 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
                          f"{list(input_names)}; give one name per input.")
     if isinstance(dynamic_shapes, dict):
         raise TypeError(f"dynamic_shapes takes one dict per input, in a tuple: dynamic_shapes=({dynamic_shapes!r},).")
+    _check_batch_declared(dynamic_shapes, dynamic_batch, examples, input_names)
     onnx_path = output_file(onnx_path, "export_model's onnx_path", (".onnx",))
     model = model.eval()
     _check_runs_in_pytorch(model, examples, output_names)
@@ -154,6 +155,20 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     report = _report(model, examples, onnx_path, verify)
     _check_written(report, opset, examples, batch_requested)
     return report
+
+
+def _check_batch_declared(dynamic_shapes: Any, dynamic_batch: bool, examples: tuple[torch.Tensor, ...],
+                          input_names: Sequence[str]) -> None:
+    """``dynamic_shapes`` replaces the default batch: refuse one that leaves dimension 0 fixed unless asked to."""
+    if dynamic_shapes is None or not dynamic_batch:
+        return
+    for name, spec, example in zip(input_names, dynamic_shapes, examples):
+        fixed = spec is None or (isinstance(spec, dict) and 0 not in spec) or (
+            isinstance(spec, (list, tuple)) and (not spec or spec[0] is None))
+        if fixed and example.dim() > 0:
+            raise ValueError(f"dynamic_shapes replaces the default dynamic batch, and its spec for {name!r} ({spec!r}) "
+                             f"leaves dimension 0 fixed at {example.shape[0]}. Add 0: Dim('batch') to it, or pass "
+                             "dynamic_batch=False to keep that size fixed on purpose.")
 
 
 def _check_opset(opset: int) -> None:

@@ -6,6 +6,7 @@ The ground floor of ``helpers``: it imports no sibling but ``errors``. Notebooks
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -80,6 +81,12 @@ def load_onnx(path: str | Path | onnx.ModelProto, *, check: bool = True) -> onnx
     try:
         model = onnx.load(str(path))
     except Exception as exc:  # protobuf DecodeError and friends
+        missing = re.search(r"should be stored in (.+?), but it is not", str(exc))
+        if missing:  # the graph refers to an external-data file that is not beside it
+            raise FileNotFoundError(
+                f"{path.name} keeps its weights in a separate file, {Path(missing.group(1)).name}, which is not in "
+                f"{path.parent}: copy the .onnx file and its .data file together, or export with external_data=False "
+                "(helpers.export_model does) to keep one file.") from exc
         raise ValueError(f"{path} is not a readable ONNX model ({type(exc).__name__}: {exc}). The file may be "
                          "truncated or of another type; export it again with helpers.export_model().") from exc
     if check:

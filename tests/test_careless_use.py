@@ -440,3 +440,83 @@ def test_import_to_pytorch_takes_one_tensor_and_refuses_a_string_of_names(linear
     assert module(torch.randn(2, 10)).shape == (2, 1)
     with pytest.raises(TypeError, match=re.escape("overridable_inputs=['linear.weight']")):
         helpers.import_to_pytorch(linear_onnx, overridable_inputs="linear.weight")
+
+
+# --- pass 3's findings: a model in memory, a lost sidecar, a spec without the batch, the notebook's own objects
+
+
+def test_a_model_held_as_bytes_is_named_not_printed(linear_onnx) -> None:
+    data = Path(linear_onnx).read_bytes()
+    with pytest.raises(TypeError, match="bytes. For a model held in memory") as raised:
+        helpers.create_session(data, device="cpu")
+    assert len(str(raised.value)) < 300  # the bytes themselves are not in the message
+
+
+def test_a_file_whose_data_file_stayed_behind_says_so(tmp_path) -> None:
+    import onnx
+
+    model = onnx.load(helpers.export_model(helpers.make_linear_model(), torch.randn(2, 10), tmp_path / "m.onnx").path)
+    onnx.save_model(model, tmp_path / "big.onnx", save_as_external_data=True, location="big.onnx.data",
+                    size_threshold=0)
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "big.onnx").write_bytes((tmp_path / "big.onnx").read_bytes())  # the graph without its weights
+    with pytest.raises(FileNotFoundError, match="keeps its weights in a separate file, big.onnx.data"):
+        helpers.load_onnx(moved / "big.onnx")
+
+
+def test_dynamic_shapes_that_leave_the_batch_fixed_need_dynamic_batch_false(tmp_path) -> None:
+    model, width = torch.nn.Linear(4, 2), torch.export.Dim("width")
+    spec = ({1: width},)
+    with pytest.raises(ValueError, match="leaves dimension 0 fixed at 3"):
+        helpers.export_model(model, torch.randn(3, 5, 4), tmp_path / "t.onnx", dynamic_shapes=spec)
+    assert not (tmp_path / "t.onnx").exists()
+    report = helpers.export_model(model, torch.randn(3, 5, 4), tmp_path / "t.onnx", dynamic_shapes=spec,
+                                  dynamic_batch=False)
+    assert report.inputs[0].shape == (3, "width", 4)
+
+
+@pytest.mark.parametrize("examples,error,words", [
+    (torch.randn(2, 7), ValueError, r"has shape \(2, 7\), the model takes features: float32\[batch, 10\]"),
+    (torch.randn(2, 10).double(), TypeError, r"is torch.float64, the model takes float32: convert it"),
+    ([torch.randn(2, 10), torch.randn(2, 10)], TypeError, "one tensor per model input"),
+])
+def test_import_to_pytorch_refuses_examples_the_model_cannot_take(linear_onnx, examples, error, words) -> None:
+    with pytest.raises(error, match=words):
+        helpers.import_to_pytorch(linear_onnx, example_inputs=examples)
+
+
+@pytest.mark.parametrize("branch,notebook,words", [
+    ("students", "notebooks/01_define_and_train.ipynb", "path inside notebooks/"),
+    ("students", "99_missing.ipynb", "no notebook '99_missing.ipynb'"),
+    ("", None, "branch must be a branch name"),
+])
+def test_hub_links_to_nothing_are_refused(branch, notebook, words) -> None:
+    with pytest.raises(ValueError, match=words):
+        helpers.course.nbgitpuller_url("https://hub.example.org", branch, notebook)
+
+
+def test_a_cut_short_notebook_is_named_and_nothing_is_written(tmp_path) -> None:
+    from helpers import workshop
+
+    broken = tmp_path / "notebooks" / "01_define_and_train.ipynb"
+    broken.parent.mkdir()
+    broken.write_text('{"cells": [', encoding="utf-8")
+    good = helpers.course.list_notebooks()[1]
+    with pytest.raises(ValueError, match=r"01_define_and_train.ipynb is not a readable notebook .*git checkout"):
+        workshop.write_student_copies(tmp_path / "student", [good, broken])
+    assert not (tmp_path / "student").exists()
+
+
+def test_checks_name_a_wrong_notebook_object_instead_of_judging_the_student(tmp_path, linear_model) -> None:
+    from helpers import exercises
+
+    x, y = torch.randn(5, 10), torch.randn(5, 1)
+    results = [
+        exercises.check_trained_regressor(torch.nn.Linear(10, 1), (x, y), linear_model),
+        exercises.check_first_layer_trainable(torch.nn.Linear(10, 1), tmp_path / "never_written.onnx"),
+        exercises.check_hidden_output(tmp_path / "x.onnx", torch.nn.Linear(10, 1)),
+        exercises.check_static_int8(tmp_path / "x.onnx", tmp_path / "fp32.onnx", helpers.make_regression_data()),
+    ]
+    for result, name in zip(results, ["data", "onnx_path", "mlp", "fp32_path"]):
+        assert result.passed is None and f"The check's {name} must be" in result.message, result.message

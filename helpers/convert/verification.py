@@ -105,6 +105,25 @@ def _compare(got: list[torch.Tensor], expected: list, rtol: float, atol: float) 
     return comparison.max_abs_diff, comparison.ok and not _dtype_mismatches(got, expected)
 
 
+def _checked_examples(inputs: list[TensorInfo], example_inputs: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+    """The caller's example inputs, refused with the reason if the model cannot take them."""
+    examples = list(example_inputs)
+    if len(examples) != len(inputs) or not all(isinstance(t, torch.Tensor) for t in examples):
+        raise TypeError(f"example_inputs takes one tensor per model input ({', '.join(str(i) for i in inputs)}), "
+                        f"got {[type(t).__name__ for t in examples]}.")
+    for info, tensor in zip(inputs, examples):
+        wanted = np.dtype(info.dtype) if info.dtype in np.sctypeDict else None
+        if wanted is not None and tensor.detach().numpy().dtype != wanted:
+            target = torch.from_numpy(np.zeros(0, wanted)).dtype
+            raise TypeError(f"example input {info.name!r} is {tensor.dtype}, the model takes {info.dtype}: convert it, "
+                            f"e.g. tensor.to({target}).")
+        sizes = [(axis, size) for axis, size in enumerate(info.shape) if isinstance(size, int)]
+        if tensor.dim() != len(info.shape) or any(tensor.shape[axis] != size for axis, size in sizes):
+            raise ValueError(f"example input {info.name!r} has shape {tuple(tensor.shape)}, the model takes {info}: "
+                             "give it that shape (named dimensions may take any size).")
+    return examples
+
+
 def verify_against_onnxruntime(module: nn.Module, model: onnx.ModelProto, *, rtol: float = DEFAULT_RTOL,
                                atol: float = CONVERTED_ATOL, batch: int = 2, seed: int = 0,
                                example_inputs: Sequence[torch.Tensor] | None = None) -> VerificationReport:
@@ -114,7 +133,8 @@ def verify_against_onnxruntime(module: nn.Module, model: onnx.ModelProto, *, rto
     0-9: pass ``example_inputs`` when they are shapes or indices that need other values).
     """
     inputs = getattr(module, "input_infos", None) or tensor_infos(model)[0]
-    examples = list(example_inputs) if example_inputs is not None else make_example_inputs(inputs, batch, seed)
+    examples = _checked_examples(inputs, example_inputs) if example_inputs is not None else \
+        make_example_inputs(inputs, batch, seed)
     feeds = {i.name: t.detach().numpy() for i, t in zip(inputs, examples)}
     reference, expected = _reference_outputs(model, feeds)
     with torch.no_grad():

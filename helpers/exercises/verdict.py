@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from numbers import Real
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -78,9 +80,25 @@ class _Wrong(Exception):
 
 
 # What the notebook's own objects must be, by the name a check gives them (an instructor's slip is not the student's).
+def _is_module(value: Any) -> bool:
+    return hasattr(value, "parameters") and hasattr(value, "eval") and not isinstance(value, type)
+
+
+def _is_existing_file(value: Any) -> bool:
+    return isinstance(value, (str, os.PathLike)) and not isinstance(value, bool) and Path(value).is_file()
+
+
+_FILE = ("the path of a file that exists (run the cell that writes it)", _is_existing_file)
 _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
-    "model": ("a torch.nn.Module", lambda v: hasattr(v, "parameters") and hasattr(v, "eval") and not isinstance(v, type)),
+    "model": ("a torch.nn.Module", _is_module),
+    "notebook_model": ("a torch.nn.Module", _is_module),
+    "mlp": ("the notebook's torch.nn.Sequential", lambda v: _is_module(v) and type(v).__name__ == "Sequential"),
     "device": ("a helpers.bench.SimulatedGPU", lambda v: hasattr(v, "kernel_ms") and not isinstance(v, type)),
+    "data": ("a helpers.RegressionData (its .x and .y tensors)",
+             lambda v: hasattr(getattr(v, "x", None), "shape") and hasattr(getattr(v, "y", None), "shape")),
+    "test": ("a helpers.ImageData (its .images and .labels)",
+             lambda v: hasattr(getattr(v, "images", None), "shape") and hasattr(getattr(v, "labels", None), "shape")),
+    "onnx_path": _FILE, "fp32_path": _FILE, "received_path": _FILE,
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import platform
 import re
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..course import list_notebooks
+from ..course import list_notebooks, read_notebook
 
 __all__ = ["NotebookTiming", "notebook_outline", "execute_notebook", "executed_cleanly", "failed_cells",
            "time_notebooks", "agenda_markdown",
@@ -25,7 +24,7 @@ _AGENDA_ROW = re.compile(r"^\| (\d\d) \| \[(.+?)\]\(notebooks/(.+?)\) \| (\d+) s
 
 def notebook_outline(path: Path) -> tuple[str, list[str], int | None]:
     """Title, objectives and estimated minutes, read from a notebook's first cell."""
-    first = "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"])
+    first = "".join(read_notebook(path)["cells"][0]["source"])
     title = re.search(r"^# \d\d · (.+)$", first, re.M)
     block = first.split("**Objectives**", 1)[-1].split("**Prerequisites", 1)[0]
     objectives: list[str] = []

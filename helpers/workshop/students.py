@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, all_notebooks
+from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, all_notebooks, read_notebook
 
 __all__ = ["SOLUTION_TAG", "make_student_notebook", "write_student_copies", "publish_students"]
 
@@ -63,10 +63,11 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
     if existing and not overwrite:
         raise FileExistsError(f"{len(existing)} student copies already exist in {output} (e.g. {existing[0]}): "
                               "pass overwrite=True (--overwrite) to replace them, or choose another folder.")
+    originals = [read_notebook(path) for path in sources]  # every file readable before anything is written
     output.mkdir(parents=True, exist_ok=True)
     written = []
-    for path, target in zip(sources, targets):
-        student = make_student_notebook(json.loads(path.read_text(encoding="utf-8")))
+    for original, target in zip(originals, targets):
+        student = make_student_notebook(original)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
