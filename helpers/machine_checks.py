@@ -36,15 +36,41 @@ class Check:
 
 
 
-def _cgroup_memory_limit() -> int | None:
-    """The container's memory limit in bytes (cgroup v2, then v1), or None where there is none."""
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            text = Path(path).read_text(encoding="ascii").strip()
-        except OSError:
+def _read_limit(path: Path) -> int | None:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() and int(text) < 2**60 else None  # "max" or a huge v1 number: no limit
+
+
+def _cgroup_memory_limit(proc_cgroup: Path = Path("/proc/self/cgroup"), root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """The lowest memory limit on this process's cgroup and its parents (v2, then v1), or None where there is none.
+
+    A container sets it at the root; JupyterHub's systemd and TLJH spawners set it on the user's own unit
+    (``/user.slice/.../jupyter-alice.service``), which the root's ``memory.max`` does not show.
+    """
+    limits = [_read_limit(root / "memory.max"), _read_limit(root / "memory" / "memory.limit_in_bytes")]
+    try:
+        lines = proc_cgroup.read_text(encoding="ascii").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        _, controllers, group = (line.split(":", 2) + ["", ""])[:3]
+        v1 = "memory" in controllers.split(",")
+        if controllers and not v1:
             continue
-        return int(text) if text.isdigit() and int(text) < 2**60 else None
-    return None
+        base, name = (root / "memory", "memory.limit_in_bytes") if v1 else (root, "memory.max")
+        parts = [part for part in group.strip().split("/") if part]
+        limits += [_read_limit(base.joinpath(*parts[:depth]) / name) for depth in range(1, len(parts) + 1)]
+    limits = [limit for limit in limits if limit]
+    return min(limits) if limits else None
+
+
+def _hub_memory_limit() -> int | None:
+    """``MEM_LIMIT``, the bytes JupyterHub's spawner grants this user (set where the hub sets a limit)."""
+    value = os.environ.get("MEM_LIMIT", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def _physical_memory() -> int | None:
@@ -67,8 +93,8 @@ def _physical_memory() -> int | None:
 
 
 def memory_gb() -> float | None:
-    """The memory this Python may use, in GB: the machine's RAM, or the container's limit where lower."""
-    sizes = [size for size in (_physical_memory(), _cgroup_memory_limit()) if size]
+    """The memory this Python may use, in GB: the machine's RAM, or a container's, cgroup's or hub's limit where lower."""
+    sizes = [size for size in (_physical_memory(), _cgroup_memory_limit(), _hub_memory_limit()) if size]
     return min(sizes) / 1e9 if sizes else None
 
 

@@ -328,3 +328,40 @@ def test_lazy_package_imports_any_submodule_and_explains_unknown_names() -> None
 ])
 def test_doctor_compares_versions_by_pips_rules(version: str, needed: str, older: bool) -> None:
     assert doctor._older(version, needed) is older
+
+
+def test_memory_limit_of_the_users_own_cgroup_is_found_where_the_root_shows_none(tmp_path) -> None:
+    from helpers import machine_checks
+
+    root = tmp_path / "cgroup"
+    unit = root / "user.slice" / "user-1001.slice" / "jupyter-alice.service"
+    unit.mkdir(parents=True)
+    (root / "memory.max").write_text("max\n")                       # the host: no limit at the root
+    (root / "user.slice" / "memory.max").write_text("max\n")
+    (unit / "memory.max").write_text(f"{3 * 10**9}\n")              # TLJH's per-user limit
+    proc = tmp_path / "cgroup-of-this-process"
+    proc.write_text("0::/user.slice/user-1001.slice/jupyter-alice.service\n")
+    assert machine_checks._cgroup_memory_limit(proc, root) == 3 * 10**9
+    proc.write_text("0::/\n")
+    assert machine_checks._cgroup_memory_limit(proc, root) is None
+
+
+def test_memory_limit_of_a_cgroup_v1_memory_controller(tmp_path) -> None:
+    from helpers import machine_checks
+
+    root = tmp_path / "cgroup"
+    group = root / "memory" / "docker" / "abc"
+    group.mkdir(parents=True)
+    (group / "memory.limit_in_bytes").write_text(f"{2 * 10**9}\n")
+    proc = tmp_path / "cgroup-of-this-process"
+    proc.write_text("5:cpuset:/\n4:memory:/docker/abc\n")
+    assert machine_checks._cgroup_memory_limit(proc, root) == 2 * 10**9
+
+
+def test_the_hubs_mem_limit_caps_the_memory_the_doctor_reports(monkeypatch) -> None:
+    from helpers import machine_checks
+
+    monkeypatch.setenv("MEM_LIMIT", str(10**9))
+    assert machine_checks.memory_gb() == pytest.approx(1.0)
+    monkeypatch.setenv("MEM_LIMIT", "not a number")
+    assert machine_checks._hub_memory_limit() is None
