@@ -59,7 +59,8 @@ def colab_url(notebook: str, branch: str = BRANCH) -> str:
 
 def _check_notebook_and_branch(notebook: Any, branch: Any) -> None:
     """Refuse a link to a notebook the course does not have, or to no branch, before it reaches a student."""
-    if not isinstance(notebook, str) or not notebook.endswith(".ipynb") or notebook.startswith("/"):
+    if not isinstance(notebook, str) or not notebook.endswith(".ipynb") or notebook.startswith("/") or \
+            ".." in notebook.split("/") or "\\" in notebook:
         raise ValueError(f"notebook must be a notebook's path inside notebooks/, such as '01_define_and_train.ipynb' "
                          f"or 'ko/01_define_and_train.ipynb', got {notebook!r}.")
     if notebook.startswith("notebooks/"):
@@ -68,8 +69,8 @@ def _check_notebook_and_branch(notebook: Any, branch: Any) -> None:
     if not (NOTEBOOKS_DIR / notebook).is_file():
         raise ValueError(f"There is no notebook {notebook!r} in the course; its notebooks are "
                          f"{', '.join(p.name for p in list_notebooks())} (and the same in ko/).")
-    if not isinstance(branch, str) or not branch.strip():
-        raise ValueError(f"branch must be a branch name such as {BRANCH!r}, got {branch!r}.")
+    if not isinstance(branch, str) or not branch.strip() or any(c.isspace() for c in branch):
+        raise ValueError(f"branch must be a branch name such as {BRANCH!r} (no spaces), got {branch!r}.")
 
 
 def binder_url() -> str:

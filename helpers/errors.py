@@ -71,8 +71,8 @@ def output_file(value: Any, what: str, suffixes: tuple[str, ...], source: Any = 
     """A path to write a result to, checked before any work: not a folder, in a writable folder, not the
     ``source`` file being read, and not an existing file of another kind (a ``.pt`` where an ``.onnx`` goes).
 
-    An existing file with one of ``suffixes`` is replaced (re-running a cell rewrites its own result); any
-    other existing file is the user's and is never overwritten.
+    The name must end in one of ``suffixes``. An existing file with one of them is replaced (re-running a cell
+    rewrites its own result); any other existing file is the user's and is never overwritten.
     """
     path = as_path(value, what)
     if path.is_dir():
@@ -83,5 +83,8 @@ def output_file(value: Any, what: str, suffixes: tuple[str, ...], source: Any = 
     if path.exists() and path.suffix.lower() not in suffixes:
         raise FileExistsError(f"{what}: {path} already exists and is not a {' or '.join(suffixes)} file; it was left "
                               f"untouched. Choose a name ending in {suffixes[0]}, or delete that file first.")
+    if path.suffix.lower() not in suffixes:  # a .pt holding ONNX, an .onnx holding weights: the next reader is misled
+        raise ValueError(f"{what}: {path.name} does not end in {' or '.join(suffixes)}, the kind of file written "
+                         f"here. Choose a name such as {path.with_suffix(suffixes[0]).name}.")
     writable_folder(path.parent, what)
     return path

@@ -214,6 +214,8 @@ KOREAN: dict[str, str] = {
         "onnxruntime의 출력이 [-0.5, 0.5]로 자른 x가 아닙니다. 변환 함수를 확인하세요.",
     "This session does not compute what the model does: open the custom-domain file.":
         "이 세션이 모델과 다른 값을 계산합니다. 사용자 정의 도메인(custom domain) 파일을 여세요.",
+    "{path} is a file, not a folder: set COURSE_ARTIFACTS to a folder.":
+        "{path}는 폴더가 아니라 파일입니다. COURSE_ARTIFACTS를 폴더로 설정하세요.",
     # 09
     "onnxruntime refuses a batch of {batch}: export with dynamic_shapes=({{0: Dim('batch')}},) so that any batch size is accepted.":
         "onnxruntime이 배치 크기 {batch}를 받지 않습니다. 어떤 배치 크기든 받도록 dynamic_shapes=({{0: Dim('batch')}},)로 내보내세요.",

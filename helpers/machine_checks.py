@@ -168,6 +168,9 @@ def _settings_checks() -> list[Check]:
         try:
             folder = artifacts_dir(create=False)
             writable = folder if folder.is_dir() else next(p for p in folder.absolute().parents if p.exists())
+            if folder.exists() and not folder.is_dir() or not writable.is_dir():
+                raise NotADirectoryError(tr("{path} is a file, not a folder: set COURSE_ARTIFACTS to a folder.",
+                                            path=folder if folder.exists() else writable))
             if not os.access(writable, os.W_OK):
                 raise PermissionError(tr("{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.",
                                          folder=writable))

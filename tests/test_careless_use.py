@@ -520,3 +520,92 @@ def test_checks_name_a_wrong_notebook_object_instead_of_judging_the_student(tmp_
     ]
     for result, name in zip(results, ["data", "onnx_path", "mlp", "fp32_path"]):
         assert result.passed is None and f"The check's {name} must be" in result.message, result.message
+
+
+# --- pass 4's findings: files named for another kind, the shipped recording, partial sizing, small slips
+
+
+@pytest.mark.parametrize("write,words", [
+    (lambda d: helpers.save_weights(helpers.make_linear_model(), d / "weights.onnx"), "weights.onnx does not end in .pt"),
+    (lambda d: helpers.export_model(helpers.make_linear_model(), torch.randn(2, 10), d / "model.pt"),
+     "model.pt does not end in .onnx"),
+    (lambda d: helpers.draw_graph(helpers.ensure_linear_onnx(d)).save(d / "graph.png"), "graph.png does not end in .svg"),
+])
+def test_a_new_file_named_for_another_kind_is_refused(tmp_path, write, words) -> None:
+    with pytest.raises(ValueError, match=words):
+        write(tmp_path)
+
+
+def test_the_shipped_gpu_recording_is_never_written_over() -> None:
+    from helpers import bench
+
+    recording = bench.load_recorded_results()[0]
+    before = {p.name: p.read_bytes() for p in bench.RECORDED_DIR.glob("*.json")}
+    for write in (recording.to_json, recording.to_csv):
+        suffix = ".json" if write == recording.to_json else ".csv"
+        with pytest.raises(ValueError, match="recorded results"):
+            write(bench.RECORDED_DIR / f"nvidia-h200_linear{suffix}")
+    assert before == {p.name: p.read_bytes() for p in bench.RECORDED_DIR.glob("*.json")}
+
+
+def test_sizing_some_notebooks_into_the_guide_is_refused(capsys) -> None:
+    from helpers.workshop import cli
+
+    guide = ROOT / "INSTRUCTORS.md"
+    before = guide.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["sizing", "--notebooks", str(helpers.course.list_notebooks()[0])])
+    assert stopped.value.code == 2 and "would lose the others' rows" in capsys.readouterr().err
+    assert guide.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: helpers.course.colab_url("ko/../01_define_and_train.ipynb"), "path inside notebooks/"),
+    (lambda: helpers.course.colab_url("01_define_and_train.ipynb", "main "), "no spaces"),
+])
+def test_links_with_a_stray_space_or_dot_dot_are_refused(call, words) -> None:
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+def test_bench_refuses_an_empty_output_folder(capsys) -> None:
+    from helpers.bench import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["--output", ""])
+    assert "--output is empty" in capsys.readouterr().err
+
+
+def test_doctor_fails_an_artifacts_folder_under_a_file(monkeypatch) -> None:
+    from helpers import machine_checks
+
+    monkeypatch.setenv("COURSE_ARTIFACTS", str(ROOT / "README.md" / "sub"))
+    (check,) = [c for c in machine_checks._settings_checks() if c.name == "COURSE_ARTIFACTS"]
+    assert check.verdict == "fail" and "is a file, not a folder" in check.fix
+
+
+def test_timing_answers_as_numpy_floats_or_an_array_are_read_as_times() -> None:
+    from helpers import bench, exercises
+
+    device = bench.SimulatedGPU()
+    times = []
+    for _ in range(3):
+        device.run()
+    device.synchronize()
+    for _ in range(6):
+        start = __import__("time").perf_counter()
+        device.run()
+        device.synchronize()
+        times.append(__import__("time").perf_counter() - start)
+    for answer in (np.array(times), [np.float32(t) for t in times]):
+        result = exercises.check_async_timing(answer, device)
+        assert "Answer with the list" not in result.message, result.message
+
+
+def test_a_notebook_check_given_the_other_exercises_model_says_so(tmp_path) -> None:
+    from helpers import exercises, troubleshoot
+
+    result = exercises.check_median_export(tmp_path / "x.onnx", troubleshoot.Standardize())
+    assert result.passed is None and "MedianHead" in result.message
+    result = exercises.check_old_runtime_file(tmp_path / "x.onnx", troubleshoot.MedianHead())
+    assert result.passed is None and "Standardize" in result.message

@@ -56,6 +56,13 @@ DEFAULTS = {"models": ["resnet18"], "batch_sizes": [1, 4, 16], "repeat": 20, "wa
 OUTPUT_SUFFIXES = (".json", ".csv", "_latency.png", "_throughput.png", "_speedup.png")
 
 
+def _folder_name(text: str) -> Path:
+    """--output as given: an empty value would mean the current folder (Path('') is '.'), so it is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("--output is empty: give a folder for the result files, e.g. bench-results.")
+    return Path(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--models", "--model", nargs="+", choices=MODELS, help=f"default: {DEFAULTS['models'][0]}")
@@ -69,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--recording", action="store_true",
                         help=f"the course's recording: models {' '.join(RECORDING['models'])}, batch sizes "
                              f"{' '.join(map(str, RECORDING['batch_sizes']))}, every backend")
-    parser.add_argument("--output", type=Path, default=Path("bench-results"))
+    parser.add_argument("--output", type=_folder_name, default=Path("bench-results"))
     parser.add_argument("--overwrite", action="store_true", help="replace result files already in --output")
     parser.add_argument("--no-progress", action="store_true")
     return parser

@@ -81,6 +81,7 @@ class SweepResult:
     def to_json(self, path: str | Path) -> Path:
         """Write the sweep, with its machine description, as JSON (never over a file of another kind)."""
         path = output_file(path, "to_json's path", (".json",))
+        _not_the_recording(path)
         data = {"model": self.model, "machine": asdict(self.machine), "rows": [asdict(r) for r in self.rows],
                 "unavailable": [asdict(b) for b in self.unavailable]}
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
@@ -102,6 +103,7 @@ class SweepResult:
     def to_csv(self, path: str | Path) -> Path:
         """Write the rows as CSV (never over a file of another kind)."""
         path = output_file(path, "to_csv's path", (".csv",))
+        _not_the_recording(path)
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(asdict(self.rows[0]).keys()) if self.rows else ["backend"])
             writer.writeheader()
@@ -161,6 +163,14 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
         torch.set_num_threads(previous_threads)
     unavailable = [status[name] for name in requested if not status[name].available]
     return SweepResult(model_name or type(model).__name__, rows, unavailable, describe_machine(threads))
+
+
+def _not_the_recording(path: Path) -> None:
+    """The shipped GPU recording cannot be rebuilt without that GPU: never write over it from a notebook."""
+    if path.resolve().parent == RECORDED_DIR.resolve():
+        raise ValueError(f"{path} is in the course's recorded results ({RECORDED_DIR.name}/), made on a GPU machine; "
+                         "writing there would replace them. Write your sweep to another folder, e.g. "
+                         "helpers.artifacts_dir().")
 
 
 def load_recorded_results(directory: str | Path = RECORDED_DIR, *, needs_gpu: bool = True) -> list[SweepResult]:

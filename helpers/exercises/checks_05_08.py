@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +37,11 @@ def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> Exer
     import statistics
 
     def check() -> None:
-        _require(isinstance(answer, (list, tuple)) and len(answer) >= 5 and
-                 all(isinstance(t, (int, float)) for t in answer),
+        values = answer.tolist() if hasattr(answer, "tolist") and getattr(answer, "ndim", 0) == 1 else answer
+        _require(isinstance(values, (list, tuple)) and len(values) >= 5 and
+                 all(isinstance(t, Real) and not isinstance(t, bool) for t in values),
                  tr("Answer with the list of per-call times in seconds (at least 5 timed calls)."))
-        times = [float(t) for t in answer]
+        times = [float(t) for t in values]
         _require(all(math.isfinite(t) for t in times), tr("Some times are NaN or infinite: store the difference "
                                                           "of two time.perf_counter() readings for each call."))
         _require(min(times) > 0, tr("Some times are zero or negative: subtract the start from the end "

@@ -72,7 +72,7 @@ def check_median_export(answer: Any, model: nn.Module, exercise: str = "09.1") -
             _require(_close(expected, got, rtol=1e-4, atol=1e-5),
                      tr("onnxruntime's scores differ from PyTorch's at batch {batch}: compare your rewrite or "
                         "translation with model(x) in PyTorch first.", batch=batch))
-    return _judge(exercise, answer, check, model=model)
+    return _judge(exercise, answer, check, median_head=model)
 
 
 def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2") -> ExerciseResult:
@@ -103,4 +103,4 @@ def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2"
             _require(_close(expected, _run_batch(session, x), rtol=1e-4, atol=1e-5),
                      tr("The converted file computes something else than Standardize at batch {batch}: convert the "
                         "float32 file from section 5.", batch=batch))
-    return _judge(exercise, answer, check, model=model)
+    return _judge(exercise, answer, check, standardize=model)

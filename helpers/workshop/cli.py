@@ -77,6 +77,12 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         names = [p.resolve() for p in args.notebooks or []]
         if len(set(names)) != len(names):
             parser.error("--notebooks lists a notebook more than once: each is measured once.")
+        guide = NOTEBOOKS_DIR.parent / "INSTRUCTORS.md"
+        if args.notebooks and args.output.resolve() == guide.resolve() and set(names) != {
+                p.resolve() for p in list_notebooks()}:
+            parser.error(f"--notebooks measures {len(names)} notebook(s), but the sizing in {guide.name} covers every "
+                         "course notebook and would lose the others' rows: write this measurement elsewhere with "
+                         "--output FILE (a Markdown file with the sizing markers), or leave --notebooks out.")
 
 
 def _dirty(repo: Path) -> list[str]:
@@ -96,6 +102,9 @@ def _publish(repo: Path, branch: str) -> None:
     if changes:
         print(f"note: {len(changes)} uncommitted change(s) under notebooks/ or helpers/ are NOT in the student "
               "copies, which are made from HEAD: commit them first and run this again to include them.")
+    if branch != STUDENT_BRANCH:
+        print(f"note: the hub and Colab links point at {STUDENT_BRANCH!r} (helpers.course.STUDENT_BRANCH), not "
+              f"{branch!r}: publish there, or change STUDENT_BRANCH and run sync.")
     commit = publish_students(repo, branch)
     if commit is None:
         print(f"{branch} already holds the student copies of HEAD: nothing to commit.")
