@@ -138,6 +138,8 @@ def setup_notebook(seed: int = 0, *, quiet: bool = False) -> EnvironmentReport:
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be a whole number from 0 to 2**32 - 1, got {seed!r}.")
+    if not isinstance(quiet, bool):
+        raise TypeError(f"quiet is True or False, got {quiet!r}.")
     import numpy as np
     import torch
 

@@ -51,6 +51,8 @@ class RepeatedScale(nn.Module):
 
     def __init__(self, steps: int = 3) -> None:
         super().__init__()
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+            raise ValueError(f"steps is how many times the loop runs: a whole number, 0 or more, got {steps!r}.")
         self.steps = steps
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -120,6 +122,9 @@ def _strip_ansi(text: str) -> str:
 
 def explain_export_error(error: BaseException) -> ExportErrorSummary:
     """Pull the error type, reasons, suggested fixes and the offending line of code out of an export error."""
+    if not isinstance(error, BaseException):
+        raise TypeError(f"explain_export_error takes the exception an export raised (`except Exception as error:`), "
+                        f"not a {type(error).__name__}.")
     chain, seen = [], error
     while seen is not None and seen not in chain:
         chain.append(seen)
@@ -154,8 +159,13 @@ def check_exportable(model: nn.Module, example_inputs: Sequence[torch.Tensor],
     ``torch.onnx.export`` builds on it but is more lenient in places (it keeps a size-1 dimension symbolic and
     applies suggested constraints by itself, notebooks 02 and 07), so this checks what ``torch.export`` accepts.
     """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"check_exportable needs a model instance (a torch.nn.Module), got {model!r}: call the class, "
+                        "e.g. dynamic.SignGate(), and pass the model first, then its example inputs.")
     if isinstance(example_inputs, torch.Tensor):  # one tensor for a one-input model, as export_model takes it
         example_inputs = (example_inputs,)
+    if not all(isinstance(t, torch.Tensor) for t in example_inputs):
+        raise TypeError("check_exportable's example_inputs are tensors, one per input of the model (or one tensor).")
     try:
         with _quiet_torch_logs():
             torch.export.export(model.eval(), tuple(example_inputs), dynamic_shapes=dynamic_shapes, strict=False)

@@ -246,6 +246,8 @@ def artifacts_dir(create: bool = True) -> Path:
     if path.exists() and not path.is_dir():
         raise NotADirectoryError(f"The artifacts folder {path} is a file (COURSE_ARTIFACTS={os.environ.get('COURSE_ARTIFACTS')!r}"
                                  " sets it): point COURSE_ARTIFACTS at a folder, or unset it to use artifacts/.")
+    if not isinstance(create, bool):
+        raise TypeError(f"create is True or False, got {create!r}.")
     if create:
         try:
             path.mkdir(parents=True, exist_ok=True)

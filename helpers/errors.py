@@ -40,6 +40,13 @@ def as_path(value: Any, what: str) -> Path:
     return Path(value)
 
 
+def require_bool(value: Any, what: str) -> bool:
+    """``value`` if it is True or False; a string such as "no" would count as true, so it is refused."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{what} is True or False, got {value!r}.")
+    return value
+
+
 def existing_file(value: Any, what: str) -> Path:
     """A path that exists and is a file; otherwise an error that says what is there instead."""
     path = as_path(value, what)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
-from .errors import existing_file, output_file
+from .errors import existing_file, output_file, require_bool
 # The image task of notebook 06 and the pieces every model shares live in their own modules;
 # their names stay importable from here.
 from .shapes import SHAPE_CLASSES, ImageData, accuracy, make_shapes_data, make_small_cnn, train_classifier
@@ -289,4 +289,5 @@ def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
     """Number of parameters (all, or only those with ``requires_grad``)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"count_parameters needs a torch.nn.Module, got a {type(model).__name__}.")
+    require_bool(trainable_only, "trainable_only")
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)

@@ -15,7 +15,7 @@ import numpy as np
 import onnx
 import torch
 
-from .errors import output_file
+from .errors import output_file, require_bool
 from .onnx_file import load_onnx, tensor_infos
 from .runtime import OPTIMIZATION_LEVELS, create_session
 
@@ -143,6 +143,9 @@ def _calibration_array(calibration) -> np.ndarray:
         raise ValueError("calibration holds no samples: the activation ranges would be measured on nothing.")
     if not np.isfinite(calibration).all():
         raise ValueError("calibration holds NaN or infinite values: the activation ranges would be meaningless.")
+    if np.ptp(calibration) == 0:
+        raise ValueError(f"calibration holds one value only ({float(calibration.flat[0])} everywhere): the activation ranges "
+                         "would describe nothing real. Calibrate on samples like the model's real inputs.")
     return calibration
 
 
@@ -150,6 +153,7 @@ def convert_to_fp16(onnx_path: str | Path, output_path: str | Path, *, keep_io_t
     """Store weights and compute in float16 (for GPUs); inputs and outputs stay float32 by default."""
     from onnxruntime.transformers.float16 import convert_float_to_float16
 
+    require_bool(keep_io_types, "keep_io_types")
     output_path = output_file(output_path, "convert_to_fp16's output_path", (".onnx",), source=onnx_path)
     with _quiet():
         model = convert_float_to_float16(load_onnx(onnx_path), keep_io_types=keep_io_types)

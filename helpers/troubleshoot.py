@@ -49,7 +49,11 @@ class Standardize(nn.Module):
 
     def __init__(self, compute_in_float32: bool = False, eps: float = 1e-5) -> None:
         super().__init__()
-        self.compute_in_float32, self.eps = bool(compute_in_float32), float(eps)
+        if not isinstance(compute_in_float32, bool):
+            raise TypeError(f"compute_in_float32 is True or False, got {compute_in_float32!r}.")
+        if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps > 0:
+            raise ValueError(f"eps must be a small positive number (it keeps the square root away from 0), got {eps!r}.")
+        self.compute_in_float32, self.eps = compute_in_float32, float(eps)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         values = x.float() if self.compute_in_float32 else x

@@ -609,3 +609,52 @@ def test_a_notebook_check_given_the_other_exercises_model_says_so(tmp_path) -> N
     assert result.passed is None and "MedianHead" in result.message
     result = exercises.check_old_runtime_file(tmp_path / "x.onnx", troubleshoot.MedianHead())
     assert result.passed is None and "Standardize" in result.message
+
+
+@pytest.mark.parametrize("call,error,words", [
+    (lambda: helpers.count_parameters(torch.nn.Linear(2, 1), trainable_only="no"), TypeError, "True or False"),
+    (lambda: helpers.troubleshoot.Standardize(compute_in_float32="no"), TypeError, "True or False"),
+    (lambda: helpers.troubleshoot.Standardize(eps=-1), ValueError, "small positive number"),
+    (lambda: helpers.dynamic.RepeatedScale(steps=-2), ValueError, "0 or more"),
+    (lambda: helpers.setup_notebook(quiet="no"), TypeError, "True or False"),
+    (lambda: helpers.artifacts_dir(create="no"), TypeError, "True or False"),
+    (lambda: helpers.dynamic.check_exportable(helpers.dynamic.SignGate, torch.randn(2, 3)), TypeError, "call the class"),
+    (lambda: helpers.dynamic.check_exportable(helpers.dynamic.SignGate(), "x"), TypeError, "are tensors"),
+    (lambda: helpers.dynamic.explain_export_error("some message"), TypeError, "takes the exception"),
+    (lambda: helpers.optimize._calibration_array(np.zeros((4, 10), np.float32)), ValueError, "one value only"),
+])
+def test_flags_counts_and_arguments_that_would_be_misread_are_refused(call, error, words) -> None:
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_sweeps_refuse_duplicates_and_a_backend_against_itself(linear_onnx) -> None:
+    from helpers import bench
+
+    model = helpers.make_linear_model()
+    with pytest.raises(ValueError, match=r"batch_sizes lists \[1\] more than once"):
+        bench.run_sweep(model, linear_onnx, (10,), [1, 1], backends=["onnxruntime-cpu"])
+    with pytest.raises(ValueError, match="backends lists"):
+        bench.run_sweep(model, linear_onnx, (10,), [1], backends=["onnxruntime-cpu", "onnxruntime-cpu"])
+    with pytest.raises(ValueError, match="twice"):
+        bench.crossover_batch(bench.load_recorded_results()[0], "onnxruntime-cpu", "onnxruntime-cpu")
+
+
+def test_guide_markers_out_of_order_or_doubled_leave_the_guide_untouched(tmp_path) -> None:
+    from helpers.workshop import agenda
+
+    start, end = "<!-- schedule:start -->", "<!-- schedule:end -->"
+    for text in (f"a\n{end}\nb\n{start}\nc\n", f"a\n{start}\nold\nnote: `{end}` ends it\nd\n", f"{start}\n{start}\n{end}\n"):
+        guide = tmp_path / "guide.md"
+        guide.write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match="each once on a line of its own"):
+            agenda._fill_between(guide, start, end, "new\n")
+        assert guide.read_text(encoding="utf-8") == text
+
+
+def test_a_folder_answer_is_called_a_folder(tmp_path, linear_model) -> None:
+    from helpers import exercises
+
+    result = exercises.check_onnx_export(tmp_path, linear_model)
+    assert result.passed is False and "is a folder" in result.message
+    assert exercises.check_onnx_export(tmp_path / "m.onnx", linear_model, opset="18").passed is None

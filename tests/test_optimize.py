@@ -64,7 +64,7 @@ def test_int8_quantisation_shrinks_and_agrees(small_cnn, tmp_path, method: str) 
 
 def test_static_quantisation_checks_calibration(small_cnn, tmp_path) -> None:
     with pytest.raises(ValueError, match="float32 of rank 4"):
-        optimize.quantize_static_int8(small_cnn[1], tmp_path / "q.onnx", np.zeros((2, 3), np.float32))
+        optimize.quantize_static_int8(small_cnn[1], tmp_path / "q.onnx", np.arange(6, dtype=np.float32).reshape(2, 3))
 
 
 def test_fp16_halves_the_weights_and_agrees(small_cnn, tmp_path) -> None:

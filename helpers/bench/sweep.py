@@ -135,6 +135,10 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
                         f"input_shape={input_shape!r}, batch_sizes={batch_sizes!r}.")
     if not batch_sizes or min(batch_sizes) < 1:
         raise ValueError(f"batch_sizes must be positive integers, got {list(batch_sizes)}.")
+    for what, values in (("batch_sizes", list(batch_sizes)), ("backends", requested)):
+        if len(set(values)) != len(values):
+            raise ValueError(f"{what} lists {sorted({v for v in values if values.count(v) > 1})} more than once: each "
+                             "is measured once (duplicates would be two rows for one point).")
     if any(isinstance(n, bool) or not isinstance(n, int) for n in batch_sizes):
         raise TypeError(f"batch_sizes must be ints, got {list(batch_sizes)}.")
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
@@ -235,6 +239,9 @@ def crossover_batch(sweep: SweepResult, candidate: str, baseline: str) -> int | 
     "Stays": a small batch where the candidate wins by chance, followed by one where it loses, is not
     the crossover.
     """
+    if candidate == baseline:
+        raise ValueError(f"crossover_batch compares two backends; got {candidate!r} twice. For example "
+                         "crossover_batch(sweep, 'onnxruntime-cuda', 'onnxruntime-cpu').")
     unknown = [name for name in (candidate, baseline) if name not in BACKENDS]
     if unknown:
         raise ValueError(f"Unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)} "

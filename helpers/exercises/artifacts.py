@@ -24,6 +24,8 @@ def _onnx_path(answer: Any) -> Path:
     _require(isinstance(answer, (str, Path)), tr("Answer with the path of your .onnx file, not a {type_name}.",
                                                  type_name=type(answer).__name__))
     path = Path(answer)
+    _require(not path.is_dir(), tr("{path} is a folder: answer with the path of the .onnx file your cell wrote.",
+                                   path=path))
     _require(path.is_file(), tr("There is no file at {path}. Did the cell that writes it run?", path=path))
     return path
 

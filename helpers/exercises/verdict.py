@@ -99,6 +99,7 @@ _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "test": ("a helpers.ImageData (its .images and .labels)",
              lambda v: hasattr(getattr(v, "images", None), "shape") and hasattr(getattr(v, "labels", None), "shape")),
     "onnx_path": _FILE, "fp32_path": _FILE, "received_path": _FILE,
+    "opset": ("a whole number such as 18", lambda v: isinstance(v, int) and not isinstance(v, bool)),
     "median_head": ("helpers.troubleshoot.MedianHead()", lambda v: type(v).__name__ == "MedianHead"),
     "standardize": ("helpers.troubleshoot.Standardize()", lambda v: type(v).__name__ == "Standardize"),
 }

@@ -134,8 +134,13 @@ def _fill_between(document: Path, start: str, end: str, content: str) -> None:
     The schedule and sizing sections of the instructor guide are filled in the same way.
     """
     text = document.read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines()]
     if start not in text or end not in text:
         raise ValueError(f"{document} has no {start} ... {end} section to fill in: add the two markers first.")
+    if lines.count(start) != 1 or lines.count(end) != 1 or lines.index(start) > lines.index(end):
+        raise ValueError(f"{document} must hold {start} and then {end}, each once on a line of its own (found "
+                         f"{lines.count(start)} and {lines.count(end)}): restore the section's markers (git diff shows "
+                         "what changed); nothing was written.")
     head, rest = text.split(start, 1)
     tail = rest.split(end, 1)[1]
     document.write_text(f"{head}{start}\n{content}{end}{tail}", encoding="utf-8")
