@@ -187,11 +187,12 @@ def _blocking_problems(report: EnvironmentReport) -> list[str]:
 
 def list_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The course notebooks, in order (``NN_name.ipynb``)."""
-    return sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
+    return sorted(p for p in Path(directory).glob("[0-9][0-9]_*.ipynb"))
 
 
 def translations(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The folders of translated notebooks inside ``directory`` (``notebooks/ko``, ...)."""
+    directory = Path(directory)
     return sorted(p for p in directory.iterdir() if p.is_dir() and list_notebooks(p)) if directory.is_dir() else []
 
 
@@ -202,9 +203,13 @@ def all_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
 
 def read_notebook(path: Path) -> dict:
     """A notebook file's JSON; a file that is not one (cut short, a merge conflict) is named, with the way back."""
+    if Path(path).is_dir():
+        raise ValueError(f"{path} is a folder; pass the path of a notebook (.ipynb) inside it.")
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not a text file, so not a notebook (.ipynb): pass a notebook's path.") from exc
+    except json.JSONDecodeError as exc:
         raise ValueError(f"{path} is not a readable notebook ({exc}): it may be cut short or hold merge-conflict "
                          f"markers. Restore it with `git checkout -- {path}` or repair it, then run this again.") from exc
 

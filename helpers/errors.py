@@ -33,6 +33,9 @@ def as_path(value: Any, what: str) -> Path:
     if isinstance(value, (bytes, bytearray)):  # a model read into memory: never print its bytes
         raise TypeError(f"{what} must be a file path (a str or pathlib.Path), got {len(value):,} bytes. For a model "
                         "held in memory, pass onnx.load_model_from_string(data), a ModelProto, where one is accepted.")
+    if hasattr(value, "parameters") and hasattr(value, "forward"):  # the PyTorch model itself
+        raise TypeError(f"{what} must be a file path, got a PyTorch model ({type(value).__name__}): export it first, "
+                        "e.g. helpers.export_model(model, example_input, 'model.onnx'), and pass that file.")
     if value is None or isinstance(value, bool) or not isinstance(value, (str, os.PathLike)):
         raise TypeError(f"{what} must be a file path (a str or pathlib.Path), got {reprlib.repr(value)}.")
     if str(value).strip() == "":

@@ -218,6 +218,8 @@ KOREAN: dict[str, str] = {
         "{path}는 폴더가 아니라 파일입니다. COURSE_ARTIFACTS를 폴더로 설정하세요.",
     "{path} is a folder: answer with the path of the .onnx file your cell wrote.":
         "{path}는 폴더입니다. 셀이 저장한 .onnx 파일의 경로로 답하세요.",
+    "Your answer is the text {answer!r}: answer with a number, without quotes.":
+        "답이 텍스트 {answer!r}입니다. 따옴표 없이 숫자로 답하세요.",
     # 09
     "onnxruntime refuses a batch of {batch}: export with dynamic_shapes=({{0: Dim('batch')}},) so that any batch size is accepted.":
         "onnxruntime이 배치 크기 {batch}를 받지 않습니다. 어떤 배치 크기든 받도록 dynamic_shapes=({{0: Dim('batch')}},)로 내보내세요.",

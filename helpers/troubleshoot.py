@@ -29,6 +29,8 @@ class MedianHead(nn.Module):
         super().__init__()
         if not isinstance(features, int) or isinstance(features, bool) or features < 1:
             raise ValueError(f"features must be a positive whole number, not {features!r}.")
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"seed must be a whole number, 0 or more, not {seed!r}.")
         self.features = features
         generator = torch.Generator().manual_seed(seed)
         self.head = nn.Linear(1, 3)

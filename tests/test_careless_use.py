@@ -658,3 +658,43 @@ def test_a_folder_answer_is_called_a_folder(tmp_path, linear_model) -> None:
     result = exercises.check_onnx_export(tmp_path, linear_model)
     assert result.passed is False and "is a folder" in result.message
     assert exercises.check_onnx_export(tmp_path / "m.onnx", linear_model, opset="18").passed is None
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: helpers.create_session(m, device="cpu"),
+    lambda m: helpers.summarize(m),
+    lambda m: helpers.import_to_pytorch(m),
+])
+def test_the_model_passed_where_its_file_goes_is_told_to_export_first(call) -> None:
+    with pytest.raises(TypeError, match="export it first"):
+        call(helpers.make_linear_model())
+
+
+def test_checks_call_a_text_file_what_it_is(tmp_path, linear_model) -> None:
+    from helpers import exercises, troubleshoot
+
+    notes = tmp_path / "notes.onnx"
+    notes.write_text("my notes", encoding="utf-8")
+    mlp = torch.nn.Sequential(torch.nn.Linear(10, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1))
+    for result in (exercises.check_hidden_output(notes, mlp),
+                   exercises.check_old_runtime_file(notes, troubleshoot.Standardize())):
+        assert result.passed is False and "not an ONNX model" in result.message, result.message
+
+
+@pytest.mark.parametrize("call,error,words", [
+    (lambda d: helpers.course.read_notebook(d), ValueError, "is a folder"),
+    (lambda d: helpers.course.read_notebook(helpers.ensure_linear_onnx(d)), ValueError, "not a text file"),
+    (lambda d: helpers.workshop.write_student_copies(ROOT / "README.md" / "sub"), NotADirectoryError, "is a file"),
+    (lambda d: helpers.bench.SimulatedGPU(kernel_ms="5"), ValueError, "kernel_ms > 0"),
+    (lambda d: helpers.troubleshoot.MedianHead(seed="a"), ValueError, "seed must be"),
+    (lambda d: helpers.exercises.check_answer("x", 0.3, 0.3, hint=None), TypeError, "needs a hint"),
+])
+def test_paths_and_values_of_the_wrong_kind_are_named(tmp_path, call, error, words) -> None:
+    with pytest.raises(error, match=words):
+        call(tmp_path)
+
+
+def test_a_number_typed_as_text_is_told_to_drop_the_quotes() -> None:
+    result = helpers.exercises.check_answer("x", "0.3", 0.3, hint="h")
+    assert result.passed is False and "without quotes" in result.message
+    assert helpers.course.list_notebooks("notebooks") == helpers.course.list_notebooks(Path("notebooks"))

@@ -25,7 +25,8 @@ class SimulatedGPU:
     """
 
     def __init__(self, kernel_ms: float = 5.0, cold_calls: int = 2, cold_ms: float = 100.0) -> None:
-        if not (kernel_ms > 0 and cold_ms >= 0 and isinstance(cold_calls, int) and cold_calls >= 0):
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (kernel_ms, cold_ms))
+        if not (numbers and kernel_ms > 0 and cold_ms >= 0 and isinstance(cold_calls, int) and cold_calls >= 0):
             raise ValueError(f"SimulatedGPU needs kernel_ms > 0, cold_ms >= 0 and a whole cold_calls >= 0; got "
                              f"kernel_ms={kernel_ms!r}, cold_calls={cold_calls!r}, cold_ms={cold_ms!r}.")
         self.kernel_ms, self.cold_calls, self.cold_ms = kernel_ms, cold_calls, cold_ms

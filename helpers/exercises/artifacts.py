@@ -30,16 +30,23 @@ def _onnx_path(answer: Any) -> Path:
     return path
 
 
-def _load_checked(path: Path):
+def _load_unchecked(path: Path):
+    """The ModelProto in ``path``, or a verdict that names what the file is instead."""
     import onnx
 
     try:
-        model = onnx.load(str(path))
+        return onnx.load(str(path))
     except Exception as error:  # DecodeError and the like: not an ONNX protobuf
         kind = (tr("a PyTorch file (torch.save)") if path.read_bytes()[:2] == b"PK"
                 else tr("not an ONNX model, or a truncated one"))
         raise _Wrong(tr("{name} is {kind}: answer with the .onnx file your export wrote (export it again if it was "
                         "cut short).", name=path.name, kind=kind)) from error
+
+
+def _load_checked(path: Path):
+    import onnx
+
+    model = _load_unchecked(path)
     try:
         onnx.checker.check_model(model, full_check=True)
     except onnx.checker.ValidationError as error:

@@ -11,8 +11,8 @@ from torch import nn
 
 from ..i18n import tr
 from ..onnx_file import default_opset
-from .artifacts import (_close, _load_checked, _onnx_path, _ort_session, _random, _require_ort_session, _run,
-                        _torch_out)
+from .artifacts import (_close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random,
+                        _require_ort_session, _run, _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = [
@@ -150,7 +150,7 @@ def _onnx_model_answer(answer: Any):
              tr("Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.",
                 type_name=type(answer).__name__))
     _require(Path(answer).is_file(), tr("There is no file at {path}. Did onnx.save(model, path) run?", path=answer))
-    return onnx.load(str(answer))
+    return _load_unchecked(Path(answer))
 
 
 def _ort_session_for(model: Any):

@@ -178,7 +178,7 @@ def check_pair_sum_export(answer: Any, exercise: str = "07.2") -> ExerciseResult
 def check_custom_clip_op(answer: Any, exercise: str = "08.1") -> ExerciseResult:
     """Exercise: a ``torch.library.custom_op`` clip with a fake, and a file that runs it with standard ONNX ops."""
     def check() -> None:
-        _require(isinstance(answer, tuple) and len(answer) == 2, tr("Answer with a pair: (your custom op, the path "
+        _require(isinstance(answer, (tuple, list)) and len(answer) == 2, tr("Answer with a pair: (your custom op, the path "
                                                                     "of the exported file)."))
         op, path = answer
         _require(type(op).__name__ == "CustomOpDef", tr("The first item must be what @torch.library.custom_op "

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
-from .artifacts import _close, _load_checked, _onnx_path, _ort_session, _random
+from .artifacts import _close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = ["check_median_export", "check_old_runtime_file"]
@@ -81,7 +81,7 @@ def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2"
 
     def check() -> None:
         path = _onnx_path(answer)
-        proto = onnx.load(str(path))
+        proto = _load_unchecked(path)
         opset = next((entry.version for entry in proto.opset_import if entry.domain in ("", "ai.onnx")), None)
         _require(opset is not None and opset <= OLD_RUNTIME_OPSET,
                  tr("The file uses opset {opset}: convert it with onnx.version_converter.convert_version(model, "

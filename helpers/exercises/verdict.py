@@ -65,8 +65,14 @@ def check_answer(exercise: str, answer: Any, expected: Any, *, hint: str,
     Without ``equal``, numbers are equal within float32 rounding, arrays or tensors element by element
     (same shape), lists, tuples and dicts item by item; anything else with ``==``.
     """
+    if not isinstance(hint, str):
+        raise TypeError(f"check_answer needs a hint: the sentence (a str) a student reads when the answer is wrong, "
+                        f"got {hint!r}.")
     if _not_done(answer):
         return ExerciseResult(exercise, None, tr("Replace the placeholder with your answer and run the cell again."))
+    if isinstance(answer, str) and isinstance(expected, Real) and not isinstance(expected, bool):
+        return ExerciseResult(exercise, False, tr("Your answer is the text {answer!r}: answer with a number, without "
+                                                  "quotes.", answer=answer))
     try:
         right = equal(answer, expected) if equal else _same(answer, expected)
     except Exception as exc:  # a wrong type of answer

@@ -54,6 +54,10 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
     files already there unless ``overwrite=True``; both checks come before anything is written.
     """
     output = Path(output)
+    blocking = next((p for p in (output, *output.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise NotADirectoryError(f"{output}: {blocking} is a file, so the student copies cannot go there. Choose a "
+                                 "folder, e.g. --output student.")
     if output.resolve() == NOTEBOOKS_DIR or output.resolve().is_relative_to(NOTEBOOKS_DIR):
         raise ValueError(f"{output} is inside the course's notebooks/ folder: student copies there would replace "
                          "the notebooks and their solutions. Choose another folder, e.g. --output student.")
