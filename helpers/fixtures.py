@@ -22,8 +22,14 @@ __all__ = ["ensure_trained_linear", "ensure_linear_onnx"]
 
 
 def ensure_trained_linear(directory: str | Path | None = None, seed: int = 0) -> tuple[LinearRegressor, Path]:
-    """The trained course model and its weights file, creating both if notebook 01 has not run here."""
-    path = Path(directory or artifacts_dir()) / "linear_weights.pt"
+    """The trained course model and its weights file, creating both if notebook 01 has not run here.
+
+    Seed 0 is notebook 01's model (``linear_weights.pt``); another seed gets its own file, so it is never
+    answered with seed 0's weights.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a whole number, 0 or more, got {seed!r}.")
+    path = Path(directory or artifacts_dir()) / ("linear_weights.pt" if seed == 0 else f"linear_weights_seed{seed}.pt")
     model = make_linear_model(seed)
     if path.exists():
         return load_weights(model, path), path

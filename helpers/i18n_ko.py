@@ -220,6 +220,8 @@ KOREAN: dict[str, str] = {
         "{path}는 폴더입니다. 셀이 저장한 .onnx 파일의 경로로 답하세요.",
     "Your answer is the text {answer!r}: answer with a number, without quotes.":
         "답이 텍스트 {answer!r}입니다. 따옴표 없이 숫자로 답하세요.",
+    "The check's {names} do not fit together ({error}): pass the notebook's own objects, as the cell above was written.":
+        "검사에 넘긴 {names}가 서로 맞지 않습니다({error}). 위 셀에 쓰인 대로 노트북의 객체를 그대로 넘기세요.",
     # 09
     "onnxruntime refuses a batch of {batch}: export with dynamic_shapes=({{0: Dim('batch')}},) so that any batch size is accepted.":
         "onnxruntime이 배치 크기 {batch}를 받지 않습니다. 어떤 배치 크기든 받도록 dynamic_shapes=({{0: Dim('batch')}},)로 내보내세요.",

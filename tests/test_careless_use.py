@@ -698,3 +698,33 @@ def test_a_number_typed_as_text_is_told_to_drop_the_quotes() -> None:
     result = helpers.exercises.check_answer("x", "0.3", 0.3, hint="h")
     assert result.passed is False and "without quotes" in result.message
     assert helpers.course.list_notebooks("notebooks") == helpers.course.list_notebooks(Path("notebooks"))
+
+
+def test_checks_given_an_example_that_does_not_fit_the_model_do_not_judge_the_student(linear_onnx, linear_model) -> None:
+    import onnxruntime as ort
+    from helpers import exercises
+
+    session = ort.InferenceSession(str(linear_onnx), providers=["CPUExecutionProvider"])
+    result = exercises.check_session_options(session, linear_model, np.ones((4, 5), np.float32))
+    assert result.passed is None and "do not fit together" in result.message, result.message
+    result = exercises.check_extended_optimized_file(linear_onnx, linear_onnx, np.ones((4, 5), np.float32))
+    assert result.passed is None and "do not fit together" in result.message, result.message
+
+
+def test_another_seed_gets_its_own_weights_file(tmp_path) -> None:
+    model_0, path_0 = helpers.ensure_trained_linear(tmp_path)
+    model_5, path_5 = helpers.ensure_trained_linear(tmp_path, seed=5)
+    assert path_0 != path_5 and not torch.equal(model_0.linear.weight, model_5.linear.weight)
+    with pytest.raises(ValueError, match="seed must be"):
+        helpers.ensure_trained_linear(tmp_path, seed="5")
+
+
+def test_bench_overwrite_removes_a_plot_this_run_did_not_draw(tmp_path) -> None:
+    from helpers.bench import cli
+
+    stale = tmp_path / "linear_cpu_speedup.png"
+    stale.write_bytes(b"an earlier run's plot")
+    assert cli.main(["--models", "linear", "--backends", "onnxruntime-cpu", "--batch-sizes", "1", "--repeat", "2",
+                     "--warmup", "1", "--min-time", "0", "--output", str(tmp_path), "--overwrite",
+                     "--no-progress"]) == 0
+    assert not stale.exists() and (tmp_path / "linear_cpu_latency.png").exists()

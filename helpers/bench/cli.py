@@ -49,6 +49,10 @@ def _write(sweep: SweepResult, directory: Path) -> list[Path]:
         figure = plot(sweep)
         figure.savefig(directory / f"{stem}_{name}.png", dpi=120)
         written.append(directory / f"{stem}_{name}.png")
+    for suffix in OUTPUT_SUFFIXES:  # an earlier run's plot this run did not draw would look like this run's
+        stale = directory / f"{stem}{suffix}"
+        if stale not in written and stale.exists():
+            stale.unlink()
     return written
 
 

@@ -79,7 +79,7 @@ def check_session_options(answer: Any, model: nn.Module, example: np.ndarray, ex
                     threads=options.intra_op_num_threads))
         _require(_close(_run(answer, example), _torch_out(model, example), rtol=1e-3, atol=1e-4),
                  tr("The session does not compute what the model does: open this model's file."))
-    return _judge(exercise, answer, check, model=model, example=example)
+    return _judge(exercise, answer, check, model=model, example=example, fits=lambda: _torch_out(model, example))
 
 
 def _op_types(path: str | Path) -> dict[str, set[str]]:
@@ -108,7 +108,8 @@ def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: s
         int8 = accuracy(_run(_ort_session(path), images), labels)
         _require(int8 >= fp32 - 0.05, tr("int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and "
                                          "representative) images.", int8=int8, fp32=fp32))
-    return _judge(exercise, answer, check, fp32_path=fp32_path, test=test)
+    return _judge(exercise, answer, check, fp32_path=fp32_path, test=test,
+                  fits=lambda: _run(_ort_session(fp32_path), test.images.numpy()))
 
 
 def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: np.ndarray,
@@ -124,7 +125,8 @@ def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: n
                                                 "ORT_ENABLE_EXTENDED and optimized_model_filepath in SessionOptions."))
         _require(_close(_run(_ort_session(path), example), _run(_ort_session(fp32_path), example), atol=1e-4),
                  tr("The optimised graph does not compute what the original does: optimise the fp32 file."))
-    return _judge(exercise, answer, check, fp32_path=fp32_path, example=example)
+    return _judge(exercise, answer, check, fp32_path=fp32_path, example=example,
+                  fits=lambda: _run(_ort_session(fp32_path), example))
 
 
 # --- 07 · dynamic graphs and control flow ---

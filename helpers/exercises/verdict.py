@@ -111,7 +111,8 @@ _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
 }
 
 
-def _judge(exercise: str, answer: Any, check: Callable[[], None], **given: Any) -> ExerciseResult:
+def _judge(exercise: str, answer: Any, check: Callable[[], None], *, fits: Callable[[], Any] | None = None,
+           **given: Any) -> ExerciseResult:
     """Run ``check`` on the student's ``answer``; ``given`` are the notebook's own objects the check compares with.
 
     A missing notebook object (None: its cell did not run) is not the student's fault: the verdict says to run
@@ -127,6 +128,13 @@ def _judge(exercise: str, answer: Any, check: Callable[[], None], **given: Any) 
             return ExerciseResult(exercise, None, tr("The check's {name} must be {kind}, not a {type_name}: pass the "
                                                      "notebook's own {name}, as the cell above was written.",
                                                      name=name, kind=_KINDS[name][0], type_name=type(value).__name__))
+    if fits is not None:  # the notebook's objects must work together (a model and its example) before judging
+        try:
+            fits()
+        except Exception as error:  # a shape or dtype mismatch inside PyTorch or onnxruntime
+            return ExerciseResult(exercise, None, tr(
+                "The check's {names} do not fit together ({error}): pass the notebook's own objects, as the cell "
+                "above was written.", names=", ".join(given), error=str(error).strip().splitlines()[0][:160]))
     if _not_done(answer):
         return ExerciseResult(exercise, None, tr("Replace the placeholder with your answer and run the cell again."))
     try:
