@@ -4,7 +4,8 @@ One module or subpackage per course stage: ``models`` (define and train, noteboo
 02), ``runtime`` (onnxruntime, 02), ``inspection`` (graph summary, drawing, Netron, 03), ``convert`` (ONNX
 back to PyTorch, 04), ``bench`` (CPU vs GPU timing, 05), ``optimize`` and ``shapes`` (graph levels, int8,
 fp16, a small image task, 06), ``dynamic`` (control flow and dynamic shapes, 07), ``custom_ops`` (custom
-operators, 08), ``troubleshoot`` (broken models for diagnosing failures, 09). Underneath them: ``onnx_file`` (ONNX-file basics), ``compare`` (the one output comparison),
+operators, 08), ``troubleshoot`` (broken models for diagnosing failures, 09), ``language_model`` (the tiny language
+model's text, cache names and references, 10). Underneath them: ``onnx_file`` (ONNX-file basics), ``compare`` (the one output comparison),
 ``environment`` (versions, GPU, threads), ``errors``, ``i18n``, ``training``; beside them ``fixtures``
 (files a notebook needs from an earlier one), ``exercises``, ``course``, ``doctor`` and ``workshop``.
 
@@ -37,13 +38,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 }
 _LOCATION = {name: module for module, names in _EXPORTS.items() for name in names}
 # Imported by ``import_all`` before anything else, as the package's first line used to.
-_TEACHING_MODULES = ("convert", "custom_ops", "dynamic", "exercises", "inspection", "optimize", "troubleshoot")
+_TEACHING_MODULES = ("convert", "custom_ops", "dynamic", "exercises", "inspection", "language_model", "optimize",
+                     "troubleshoot")
 _SUBMODULES = frozenset(_TEACHING_MODULES + tuple(_EXPORTS) + ("bench", "compare", "doctor", "errors", "onnx_file",
                                                                 "shapes", "training", "workshop"))  # for dir()
 
 __all__ = [
     # modules
-    "convert", "custom_ops", "dynamic", "exercises", "inspection", "optimize", "troubleshoot",
+    "convert", "custom_ops", "dynamic", "exercises", "inspection", "language_model", "optimize", "troubleshoot",
     # environment and course
     "EnvironmentReport", "describe_environment", "detect_platform", "gpu_available", "gpu_name",
     "onnxruntime_has_cuda", "artifacts_dir", "cpu_int8_features",

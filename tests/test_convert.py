@@ -263,6 +263,29 @@ def test_several_inputs_and_outputs() -> None:
         module(x, y, z=y)
 
 
+def _sizes_that_depend_on_each_other_model() -> onnx.ModelProto:
+    """x (n) and y (m) concatenated and reshaped to (5,): it runs only when n + m == 5, as a cache and its mask."""
+    nodes = [helper.make_node("Concat", ["x", "y"], ["both"], axis=0), helper.make_node("Reshape", ["both", "five"], ["z"])]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n"]),
+                                           helper.make_tensor_value_info("y", TensorProto.FLOAT, ["m"])],
+                              [helper.make_tensor_value_info("z", TensorProto.FLOAT, [5])],
+                              [onnx.numpy_helper.from_array(np.array([5], dtype=np.int64), "five")])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+
+
+def test_inputs_whose_sizes_depend_on_each_other_need_example_inputs() -> None:
+    """Made-up inputs (every named dimension 2) cannot run such a model: the error says to pass example_inputs,
+    not an IndexError from inside onnx.reference; with fitting examples the import verifies."""
+    with pytest.raises(ValueError, match="example_inputs=") as caught:
+        helpers.import_to_pytorch(_sizes_that_depend_on_each_other_model())
+    assert "made-up example inputs" in str(caught.value) and caught.value.__cause__ is not None
+    module = helpers.import_to_pytorch(_sizes_that_depend_on_each_other_model(),
+                                       example_inputs=[torch.randn(2), torch.randn(3)])
+    assert module.verification.ok
+    with pytest.raises(ValueError, match="the example_inputs given"):
+        helpers.import_to_pytorch(_sizes_that_depend_on_each_other_model(), example_inputs=[torch.randn(2), torch.randn(2)])
+
+
 def test_fold_constants_evaluates_each_node_at_the_model_opset() -> None:
     """An opset-11 Unsqueeze (axes as attribute) computes a weight; Shape of a static input is folded too."""
     nodes = [helper.make_node("Unsqueeze", ["w_flat"], ["w"], axes=[0]),

@@ -203,11 +203,15 @@ def _timings() -> list[workshop.NotebookTiming]:
 
 def test_schedule_has_clock_times_breaks_and_every_notebook() -> None:
     text = workshop.schedule_markdown(_timings(), start="09:00")
-    full, half = text.split("**Half day**")
+    full, rest = text.split("**Half day**")
+    half, advanced = rest.split("**Advanced half day**")
     times = re.findall(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \|", full, re.M)
     assert times[0][0] == "09:00" and all(a[1] == b[0] for a, b in zip(times, times[1:]))  # no gaps
-    assert "18:00" >= times[-1][1] and "| Lunch |" in full and full.count("| Break |") == 2 and "Setup" in full
-    assert all(f"](notebooks/{p.name})" in full for p in NOTEBOOKS)
+    assert "17:30" >= times[-1][1] and "| Lunch |" in full and full.count("| Break |") == 2 and "Setup" in full
+    assert all(f"](notebooks/{p.name})" in full + advanced for p in NOTEBOOKS)
+    assert "notebooks/09_" in advanced and "notebooks/10_" in advanced and "notebooks/09_" not in full
+    advanced_times = re.findall(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \|", advanced, re.M)
+    assert advanced_times[-1][1] <= "13:00" and "Recap" in advanced
     # 01: teach 15 + run 50 s (1 min) + exercises 15 = 31, rounded up to 35
     assert "| 09:30–10:05 | 01 · [Title 01](notebooks/01_define_and_train.ipynb): teach 15 min, run 1 min, " \
            "exercises 15 min | 35 |" in full

@@ -149,7 +149,16 @@ def _verify(module: ImportedModule, original: onnx.ModelProto, prepared: onnx.Mo
     try:
         report = verify_against_onnxruntime(module, original, rtol=rtol, atol=atol, example_inputs=example_inputs)
     except Exception:  # e.g. opset-6 kernels that onnxruntime no longer ships: check the upgraded model
-        report = verify_against_onnxruntime(module, prepared, rtol=rtol, atol=atol, example_inputs=example_inputs)
+        try:
+            report = verify_against_onnxruntime(module, prepared, rtol=rtol, atol=atol, example_inputs=example_inputs)
+        except Exception as error:  # the inputs do not fit the model (sizes that depend on each other, ...)
+            which = ("the example_inputs given" if example_inputs is not None else
+                     "made-up example inputs (every named dimension 2, integers 0-9)")
+            raise ValueError(f"The module converted, but no runtime could run the model on {which} to verify it: "
+                             f"{type(error).__name__}: {str(error).strip().splitlines()[0][:200]}. When input sizes "
+                             "depend on each other (a key/value cache and its attention mask) or integers are "
+                             "indices, pass example_inputs=[...] that fit together; verify=False skips the "
+                             "check.") from error
         report.reference += " (on the upgraded model: no runtime ran the original)"
     module.verification = module.report.verification = report
     if verify is True and not report.ok:

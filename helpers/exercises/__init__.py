@@ -1,4 +1,4 @@
-"""Self-checking exercises for notebooks 01–09: each ``check_*`` inspects what a student built and says what is missing.
+"""Self-checking exercises for notebooks 01–10: each ``check_*`` inspects what a student built and says what is missing.
 
 A check takes the artifact itself (a module, a file, a session), runs it against a reference, and returns
 an ``ExerciseResult``: passed, not yet right (with a hint), or not done yet.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import checks_01_04, checks_05_08, checks_09_11
 from .checks_01_04 import *  # noqa: F403 - the checks of notebooks 01-04, as listed in its __all__
 from .checks_05_08 import *  # noqa: F403 - the checks of notebooks 05-08
-from .checks_09_11 import *  # noqa: F403 - the checks of notebook 09
+from .checks_09_11 import *  # noqa: F403 - the checks of notebooks 09 and 10
 from .verdict import ExerciseResult, check_answer
 
 __all__ = ["ExerciseResult", "check_answer", *checks_01_04.__all__, *checks_05_08.__all__, *checks_09_11.__all__]

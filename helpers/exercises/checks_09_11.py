@@ -1,8 +1,9 @@
-"""Checks for the exercises of notebook 09 (when the export fails or the numbers differ).
+"""Checks for the exercises of notebooks 09 (when the export fails or the numbers differ) and 10 (a small
+language model, exported).
 
-Each check runs the student's file in onnxruntime at several batch sizes against the PyTorch model the
-notebook passes in, and names the usual half-fix: a fixed batch, a mean for a median, an opset number edited
-by hand.
+Each check runs the student's file or function in onnxruntime against the PyTorch model the notebook passes
+in, and names the usual half-fix: a fixed batch, a mean for a median, an opset number edited by hand, logits for
+every position, a cache that is not fed back, prompts padded on the wrong side or run one at a time.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import torch
 from torch import nn
 
 from ..i18n import tr
+from ..language_model import greedy_reference, reference_step
 from .artifacts import _close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
-__all__ = ["check_median_export", "check_old_runtime_file"]
+__all__ = ["check_median_export", "check_old_runtime_file", "check_last_token_export", "check_batched_generation"]
 
 OLD_RUNTIME_OPSET, OLD_RUNTIME_IR = 15, 8  # ONNX 1.10's opset and IR version (onnx.helper.VERSION_TABLE)
 
@@ -104,3 +106,123 @@ def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2"
                      tr("The converted file computes something else than Standardize at batch {batch}: convert the "
                         "float32 file from section 5.", batch=batch))
     return _judge(exercise, answer, check, standardize=model)
+
+
+# Notebook 10: the tiny language model. (batch, new tokens, past length) of the steps the cache file is run at.
+_CACHE_STEPS = ((1, 4, 0), (2, 3, 5), (1, 1, 9))
+
+
+def _cache_feeds(session: Any, model: nn.Module, batch: int, length: int, past_length: int, seed: int):
+    config = model.config
+    heads, size = config.num_key_value_heads, config.hidden_size // config.num_attention_heads
+    generator = torch.Generator().manual_seed(seed)
+    ids = torch.randint(3, config.vocab_size, (batch, length), generator=generator)
+    mask = torch.ones(batch, past_length + length, dtype=torch.long)
+    past = [0.5 * torch.randn(batch, heads, past_length, size, generator=generator)
+            for _ in range(2 * config.num_hidden_layers)]
+    names = [i.name for i in session.get_inputs()]
+    return ids, mask, past, dict(zip(names, [ids.numpy(), mask.numpy(), *(p.numpy() for p in past)]))
+
+
+def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1") -> ExerciseResult:
+    """Exercise: the cache export that returns only the last position's logits, ``(batch, vocab)``."""
+    def check() -> None:
+        path = _onnx_path(answer)
+        _load_checked(path)
+        session = _ort_session(path)
+        layers = model.config.num_hidden_layers
+        inputs, outputs = session.get_inputs(), session.get_outputs()
+        _require(len(inputs) == 2 + 2 * layers, tr(
+            "This file has {count} inputs: a cache file takes input_ids, attention_mask and a key and a value for each "
+            "of the {layers} layers. Export the cache wrapper of section 3, changed.", count=len(inputs), layers=layers))
+        _require(len(outputs) == 1 + 2 * layers, tr(
+            "This file has {count} outputs: return the logits, then each layer's present key and value.",
+            count=len(outputs)))
+        _require(len(outputs[0].shape) == 2, tr(
+            "The first output has {rank} dimensions: these are logits for every position. Return only the last "
+            "position's, logits[:, -1, :], shaped (batch, vocab).", rank=len(outputs[0].shape)))
+        for seed, (batch, length, past_length) in enumerate(_CACHE_STEPS):
+            ids, mask, past, feeds = _cache_feeds(session, model, batch, length, past_length, seed)
+            try:
+                got = session.run(None, feeds)
+            except Exception as error:  # a dimension fixed at export time
+                raise _Wrong(tr("onnxruntime refuses batch {batch}, {length} new tokens after {past} cached ones: keep "
+                                "the dynamic dimensions of section 3 (batch, sequence, past_sequence).",
+                                batch=batch, length=length, past=past_length)) from error
+            logits, present = reference_step(model, ids, mask, past)
+            _require(_close(logits[:, -1].numpy(), got[0], rtol=1e-3, atol=1e-4), tr(
+                "The logits differ from the notebook's model at batch {batch}, past length {past}: export the trained "
+                "model, and take the last position (index -1), not the first.", batch=batch, past=past_length))
+            _require(all(_close(p.numpy(), g, rtol=1e-3, atol=1e-4) for p, g in zip(present, got[1:])), tr(
+                "The present keys and values differ from the model's: return them in the order of the inputs "
+                "(layer 0 key, layer 0 value, layer 1 key, ...)."))
+    return _judge(exercise, answer, check, language_model=model)
+
+
+class _RecordingSession:
+    """An onnxruntime session that notes the shape of input_ids at every run (the check reads how it is used)."""
+
+    def __init__(self, session: Any) -> None:
+        self._session, self.calls, self.first_mask = session, [], None
+
+    def get_inputs(self):
+        return self._session.get_inputs()
+
+    def get_outputs(self):
+        return self._session.get_outputs()
+
+    def run(self, output_names, feeds, *args, **kwargs):
+        first = self._session.get_inputs()[0].name
+        if isinstance(feeds, dict) and first in feeds:
+            self.calls.append(tuple(np.shape(feeds[first])))
+            if self.first_mask is None and "attention_mask" in feeds:
+                self.first_mask = np.asarray(feeds["attention_mask"])
+        return self._session.run(output_names, feeds, *args, **kwargs)
+
+
+def _as_token_lists(result: Any, prompts: list[list[int]]) -> list[list[int]]:
+    if hasattr(result, "tolist"):
+        result = result.tolist()
+    _require(isinstance(result, (list, tuple)) and len(result) == len(prompts), tr(
+        "Return one list of new token ids per prompt ({count} lists), got {result!r:.80}.",
+        count=len(prompts), result=result))
+    rows = [row.tolist() if hasattr(row, "tolist") else row for row in result]
+    _require(all(isinstance(row, (list, tuple)) and all(isinstance(t, (int, np.integer)) for t in row) for row in rows),
+             tr("Each prompt's result must be a list of token ids (ints)."))
+    return [[int(t) for t in row] for row in rows]
+
+
+def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exercise: str = "10.2") -> ExerciseResult:
+    """Exercise: ``answer(session, prompts, max_new_tokens)`` generates greedily for several prompts at once."""
+    def check() -> None:
+        _require(callable(answer), tr("Answer with your function itself (its name, without parentheses), not a "
+                                      "{type_name}.", type_name=type(answer).__name__))
+        generator = np.random.default_rng(10)
+        vocab = model.config.vocab_size
+        prompts = [generator.integers(3, vocab, size=n).tolist() for n in (5, 2, 8)]
+        steps = 6
+        session = _RecordingSession(_ort_session(cache_path))
+        rows = _as_token_lists(answer(session, [list(p) for p in prompts], steps), prompts)
+        _require(bool(session.calls), tr("Your function never ran the session it was given: generate with "
+                                         "session.run, not with the PyTorch model or another session."))
+        _require(session.calls[0][0] == len(prompts), tr(
+            "The first run had a batch of {batch}: put the {count} prompts in one batch (left-padded to the longest), "
+            "not one at a time.", batch=session.calls[0][0], count=len(prompts)))
+        mask = session.first_mask
+        _require(mask is None or mask.ndim != 2 or not (np.diff(mask.astype(np.int64), axis=1) < 0).any(), tr(
+            "The first attention_mask has padding after a prompt's tokens: pad on the left, so that every prompt's "
+            "last token is in the last column, where the next token is read."))
+        _require(all(shape[-1] == 1 for shape in session.calls[1:]), tr(
+            "After the first run, input_ids should hold one new token per prompt: feed the present keys and values "
+            "back as the past instead of the whole text."))
+        for number, (prompt, row) in enumerate(zip(prompts, rows), start=1):
+            _require(len(row) == steps, tr(
+                "Prompt {number} got {got} tokens, not {steps}: return only the new tokens, max_new_tokens of them.",
+                number=number, got=len(row), steps=steps))
+            expected = greedy_reference(model, prompt, steps)
+            first = next((i for i, (a, b) in enumerate(zip(row, expected)) if a != b), None)
+            _require(first is None, tr(
+                "Prompt {number} (length {length}) differs from PyTorch's generate at new token {index}: pad on the "
+                "left, mark padding with 0 in attention_mask, and add a 1 for every new token.",
+                number=number, length=len(prompt), index=first))
+    return _judge(exercise, answer, check, language_model=model, cache_path=cache_path)

@@ -108,6 +108,9 @@ _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "opset": ("a whole number such as 18", lambda v: isinstance(v, int) and not isinstance(v, bool)),
     "median_head": ("helpers.troubleshoot.MedianHead()", lambda v: type(v).__name__ == "MedianHead"),
     "standardize": ("helpers.troubleshoot.Standardize()", lambda v: type(v).__name__ == "Standardize"),
+    "language_model": ("the notebook's Hugging Face model (LlamaForCausalLM)",
+                       lambda v: _is_module(v) and hasattr(v, "generate") and hasattr(v, "config")),
+    "cache_path": _FILE,
 }
 
 

@@ -15,7 +15,7 @@ from .cli import main
 from .schedule import schedule_markdown, update_schedule
 from .sizing import NotebookUsage, measure_notebook, sizing_markdown, update_sizing
 # Reachable here as before though not in __all__: instructors edit LESSON_MINUTES, and tests patch it in place.
-from .schedule import FULL_DAY, HALF_DAY, LESSON_MINUTES, SESSIONS  # noqa: F401
+from .schedule import ADVANCED_HALF_DAY, FULL_DAY, HALF_DAY, LESSON_MINUTES, SESSIONS  # noqa: F401
 from .sizing import BURST_SECONDS, HUB_GB, MEMORY_MARGIN, THREADS_PER_USER, USER_SERVER_GB  # noqa: F401
 from .students import SOLUTION_TAG, make_student_notebook, publish_students, write_student_copies
 

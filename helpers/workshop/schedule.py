@@ -9,21 +9,24 @@ from typing import Sequence
 
 from .agenda import NotebookTiming, _fill_between
 
-__all__ = ["LESSON_MINUTES", "FULL_DAY", "HALF_DAY", "SESSIONS", "schedule_markdown", "update_schedule"]
+__all__ = ["LESSON_MINUTES", "FULL_DAY", "HALF_DAY", "ADVANCED_HALF_DAY", "SESSIONS", "schedule_markdown",
+           "update_schedule"]
 
 _SCHEDULE = ("<!-- schedule:start -->", "<!-- schedule:end -->")
 
 # Minutes of teaching (live-coding and explaining) and of exercises per notebook. A notebook's slot adds
 # its measured run time (students wait for their cells) and is rounded up to 5 minutes.
 LESSON_MINUTES = {"01": (15, 15), "02": (25, 15), "03": (15, 15), "04": (25, 15), "05": (25, 15),
-                  "06": (30, 15), "07": (25, 15), "08": (25, 20), "09": (25, 15)}
-FULL_DAY = ("setup", "01", "02", "break", "03", "04", "lunch", "05", "06", "break", "07", "08", "09", "wrap-up")
+                  "06": (30, 15), "07": (25, 15), "08": (25, 20), "09": (25, 15), "10": (20, 20)}
+FULL_DAY = ("setup", "01", "02", "break", "03", "04", "lunch", "05", "06", "break", "07", "08", "wrap-up")
 HALF_DAY = ("setup", "01", "02", "break", "03", "04", "demo 05", "wrap-up")
+ADVANCED_HALF_DAY = ("recap", "09", "break", "10", "wrap-up")  # after the full day, or for a class that knows 01-08
 SESSIONS = {  # the parts of a day that are not notebooks: minutes and what happens
     "setup": (30, "Setup: everyone runs `python -m helpers.doctor` (or opens the hub link) and then notebook 01"),
     "break": (15, "Break"),
     "lunch": (60, "Lunch"),
     "demo 05": (15, "Notebook 05 as a demo: the instructor runs the timing loop and the sweep; no exercises"),
+    "recap": (15, "Recap: questions from the first day; everyone runs `python -m helpers.doctor` again"),
     "wrap-up": (15, "Wrap-up: questions, the summaries, what to read next"),
 }
 
@@ -62,11 +65,15 @@ def schedule_markdown(timings: Sequence[NotebookTiming], start: str = "09:00") -
         "Written by `python -m helpers.workshop schedule` from the run times in the agenda above and the",
         "teaching and exercise minutes in `helpers/workshop/schedule.py` (`LESSON_MINUTES`). A notebook's slot is",
         "teaching + run time (rounded up to a minute) + exercises, rounded up to 5 minutes.",
-        "", "**Full day** (all nine notebooks; to end by 17:00, teach 09 as self-study: it needs nothing from 05–08's files)", "",
+        "", "**Full day** (notebooks 01–08: the blog post's promises, then real networks, control flow and custom "
+        "operators)", "",
     ]
     lines += _timetable(FULL_DAY, timings, start)
     lines += ["", "**Half day** (the blog post's promises: define, export, inspect, reload; 05 as a demo)", ""]
     lines += _timetable(HALF_DAY, timings, start)
+    lines += ["", "**Advanced half day** (a second morning: 09 troubleshooting and 10 a language model; each needs "
+              "nothing from 05–08's files, so it also suits a class that knows 01–08's content)", ""]
+    lines += _timetable(ADVANCED_HALF_DAY, timings, start)
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,59 @@
+"""The Korean catalog, continued: the messages of notebook 10's checks (``helpers.i18n`` merges it with ``i18n_ko``)."""
+
+from __future__ import annotations
+
+__all__ = ["KOREAN_10"]
+
+# English template -> Korean template, placeholders identical (see helpers/i18n_ko.py).
+KOREAN_10: dict[str, str] = {
+    # 10.1: the cache export with last-position logits
+    "This file has {count} inputs: a cache file takes input_ids, attention_mask and a key and a value for each of "
+    "the {layers} layers. Export the cache wrapper of section 3, changed.":
+        "이 파일의 입력은 {count}개입니다. 캐시 파일은 input_ids, attention_mask, 그리고 {layers}개 층마다 키와 값을 "
+        "하나씩 받습니다. 3절의 캐시 래퍼를 고쳐서 내보내세요.",
+    "This file has {count} outputs: return the logits, then each layer's present key and value.":
+        "이 파일의 출력은 {count}개입니다. 로짓을 먼저, 그다음 층마다 present 키와 값을 반환하세요.",
+    "The first output has {rank} dimensions: these are logits for every position. Return only the last "
+    "position's, logits[:, -1, :], shaped (batch, vocab).":
+        "첫 출력의 차원이 {rank}개입니다. 모든 위치의 로짓이라는 뜻입니다. 마지막 위치의 로짓 logits[:, -1, :]만 "
+        "(batch, vocab) 모양으로 반환하세요.",
+    "onnxruntime refuses batch {batch}, {length} new tokens after {past} cached ones: keep the dynamic dimensions "
+    "of section 3 (batch, sequence, past_sequence).":
+        "onnxruntime이 배치 {batch}, 캐시된 토큰 {past}개 뒤의 새 토큰 {length}개를 거부합니다. 3절의 동적 차원"
+        "(batch, sequence, past_sequence)을 그대로 두세요.",
+    "The logits differ from the notebook's model at batch {batch}, past length {past}: export the trained model, "
+    "and take the last position (index -1), not the first.":
+        "배치 {batch}, 과거 길이 {past}에서 로짓이 노트북의 모델과 다릅니다. 학습한 모델을 내보내고, 첫 위치가 아니라 "
+        "마지막 위치(인덱스 -1)를 고르세요.",
+    "The present keys and values differ from the model's: return them in the order of the inputs (layer 0 key, "
+    "layer 0 value, layer 1 key, ...).":
+        "present 키와 값이 모델과 다릅니다. 입력과 같은 순서(0층 키, 0층 값, 1층 키, ...)로 반환하세요.",
+    # 10.2: batched generation
+    "Answer with your function itself (its name, without parentheses), not a {type_name}.":
+        "{type_name}이(가) 아니라 함수 자체(괄호 없이 이름만)로 답하세요.",
+    "Return one list of new token ids per prompt ({count} lists), got {result!r:.80}.":
+        "프롬프트마다 새 토큰 id 리스트를 하나씩({count}개) 반환하세요. 받은 값: {result!r:.80}.",
+    "Each prompt's result must be a list of token ids (ints).": "프롬프트마다 결과는 토큰 id(int)의 리스트여야 합니다.",
+    "Your function never ran the session it was given: generate with session.run, not with the PyTorch model or "
+    "another session.":
+        "함수가 건네받은 세션을 한 번도 실행하지 않았습니다. PyTorch 모델이나 다른 세션이 아니라 session.run으로 "
+        "생성하세요.",
+    "The first run had a batch of {batch}: put the {count} prompts in one batch (left-padded to the longest), not "
+    "one at a time.":
+        "첫 실행의 배치가 {batch}입니다. 프롬프트 {count}개를 하나씩이 아니라 한 배치로(가장 긴 것에 맞춰 왼쪽 패딩) "
+        "넣으세요.",
+    "The first attention_mask has padding after a prompt's tokens: pad on the left, so that every prompt's last "
+    "token is in the last column, where the next token is read.":
+        "첫 attention_mask에서 패딩이 프롬프트 토큰 뒤에 있습니다. 왼쪽에 패딩해서 모든 프롬프트의 마지막 토큰이 "
+        "다음 토큰을 읽는 마지막 열에 오게 하세요.",
+    "After the first run, input_ids should hold one new token per prompt: feed the present keys and values back "
+    "as the past instead of the whole text.":
+        "첫 실행 뒤에는 input_ids에 프롬프트마다 새 토큰 하나만 있어야 합니다. 글 전체 대신 present 키와 값을 "
+        "past로 다시 넣으세요.",
+    "Prompt {number} got {got} tokens, not {steps}: return only the new tokens, max_new_tokens of them.":
+        "프롬프트 {number}의 토큰이 {steps}개가 아니라 {got}개입니다. 새 토큰만 max_new_tokens개 반환하세요.",
+    "Prompt {number} (length {length}) differs from PyTorch's generate at new token {index}: pad on the left, "
+    "mark padding with 0 in attention_mask, and add a 1 for every new token.":
+        "프롬프트 {number}(길이 {length})가 새 토큰 {index}번에서 PyTorch의 generate와 다릅니다. 왼쪽에 패딩하고, "
+        "attention_mask에서 패딩은 0으로 표시하고, 새 토큰마다 1을 덧붙이세요.",
+}

@@ -1,0 +1,156 @@
+"""The checks of notebook 10's exercises: each accepts the real answer and rejects each shortcut with its own hint."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from torch.export import Dim
+
+from helpers import exercises, language_model
+
+transformers = pytest.importorskip("transformers")
+PAD = 0
+
+
+@pytest.fixture(scope="module")
+def model():
+    """A tiny Llama whose large random weights give clear argmaxes (padding cannot flip a greedy choice)."""
+    torch.manual_seed(0)
+    config = transformers.LlamaConfig(vocab_size=48, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64,
+                                      initializer_range=0.3, bos_token_id=1, eos_token_id=None, pad_token_id=PAD)
+    return transformers.LlamaForCausalLM(config).eval()
+
+
+class _WithCache(torch.nn.Module):
+    """Notebook 10's cache wrapper; ``last`` keeps the last position's logits, ``position`` picks another one."""
+
+    def __init__(self, lm, last: bool = False, position: int = -1, swap: bool = False) -> None:
+        super().__init__()
+        self.lm, self.last, self.position, self.swap = lm, last, position, swap
+
+    def forward(self, input_ids, attention_mask, past):
+        logits, present = language_model.reference_step(self.lm, input_ids, attention_mask, past)
+        if self.swap:  # values before keys
+            present = [present[i ^ 1] for i in range(len(present))]
+        return (logits[:, self.position, :] if self.last else logits, *present)
+
+
+def _export(module, path, *, cache: bool = True, dynamic: bool = True):
+    config = module.lm.config if hasattr(module, "lm") else module.config
+    layers, heads = config.num_hidden_layers, config.num_key_value_heads
+    size = config.hidden_size // config.num_attention_heads
+    names = language_model.cache_names(layers)
+    batch, sequence, past_length, total = Dim("batch"), Dim("sequence"), Dim("past_sequence"), Dim("total")
+    if cache:
+        example = (torch.randint(3, 40, (2, 3)), torch.ones(2, 7, dtype=torch.long),
+                   [torch.randn(2, heads, 4, size) for _ in names])
+        shapes = ({0: batch, 1: sequence}, {0: batch, 1: total}, [{0: batch, 2: past_length}] * len(names))
+        inputs = ["input_ids", "attention_mask", *names]
+        outputs = ["logits", *language_model.cache_names(layers, "present")]
+    else:
+        example = (torch.randint(3, 40, (2, 3)), torch.ones(2, 3, dtype=torch.long))
+        shapes = ({0: batch, 1: sequence}, {0: batch, 1: sequence})
+        inputs, outputs = ["input_ids", "attention_mask"], ["logits"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module.eval(), example, path, input_names=inputs, output_names=outputs, verbose=False,
+                          dynamic_shapes=shapes if dynamic else None, external_data=False)
+    return path
+
+
+class _NoCache(torch.nn.Module):
+    def __init__(self, lm) -> None:
+        super().__init__()
+        self.lm = lm
+
+    def forward(self, input_ids, attention_mask):
+        return self.lm(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
+
+
+@pytest.fixture(scope="module")
+def cache_path(model, tmp_path_factory):
+    return _export(_WithCache(model), tmp_path_factory.mktemp("lm") / "cache.onnx")
+
+
+def test_last_token_check_accepts_last_position_logits(tmp_path, model) -> None:
+    result = exercises.check_last_token_export(_export(_WithCache(model, last=True), tmp_path / "last.onnx"), model)
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("shortcut, hint", [
+    ("full logits", "logits for every position"),
+    ("no cache", "a cache file takes input_ids"),
+    ("fixed shapes", "onnxruntime refuses"),
+    ("first position", "not the first"),
+    ("values first", "in the order of the inputs"),
+])
+def test_last_token_check_rejects_each_shortcut(tmp_path, model, cache_path, shortcut, hint) -> None:
+    path = {
+        "full logits": lambda: cache_path,
+        "no cache": lambda: _export(_NoCache(model), tmp_path / "nocache.onnx", cache=False),
+        "fixed shapes": lambda: _export(_WithCache(model, last=True), tmp_path / "fixed.onnx", dynamic=False),
+        "first position": lambda: _export(_WithCache(model, last=True, position=0), tmp_path / "first.onnx"),
+        "values first": lambda: _export(_WithCache(model, last=True, swap=True), tmp_path / "swap.onnx"),
+    }[shortcut]()
+    result = exercises.check_last_token_export(path, model)
+    assert result.passed is False and hint in result.message, result.message
+
+
+def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cache=True, with_prompt=False):
+    """Notebook 10's answer to 10.2, and (by its flags) each shortcut a student might take."""
+    if not together:
+        return [_batched(session, [p], max_new_tokens, left=left, cache=cache)[0] for p in prompts]
+    config, width = session.get_inputs(), max(len(p) for p in prompts)
+    names, heads, size = [i.name for i in config[2:]], config[2].shape[1], config[2].shape[3]
+    pad = [[PAD] * (width - len(p)) for p in prompts]
+    ids = np.array([(q + list(p)) if left else (list(p) + q) for p, q in zip(prompts, pad)], dtype=np.int64)
+    mask = np.array([([0] * len(q) + [1] * len(p)) if left else ([1] * len(p) + [0] * len(q))
+                     for p, q in zip(prompts, pad)], dtype=np.int64)
+    empty = {n: np.zeros((len(prompts), heads, 0, size), np.float32) for n in names}
+    past, text, new = dict(empty), ids, []
+    for _ in range(max_new_tokens):
+        feed_ids = ids if cache else text
+        logits, *present = session.run(None, {"input_ids": feed_ids, "attention_mask": mask if cache else
+                                              np.ones_like(text), **(past if cache else empty)})
+        ids = logits[:, -1].argmax(-1).astype(np.int64)[:, None]
+        new.append(ids[:, 0])
+        text = np.concatenate([text, ids], axis=1)
+        mask, past = np.concatenate([mask, np.ones_like(ids)], axis=1), dict(zip(names, present))
+    rows = np.stack(new, axis=1).tolist()
+    return [list(p) + r for p, r in zip(prompts, rows)] if with_prompt else rows
+
+
+def test_batched_generation_check_accepts_the_left_padded_batch(model, cache_path) -> None:
+    result = exercises.check_batched_generation(_batched, model, cache_path)
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("shortcut, hint", [
+    (dict(together=False), "not one at a time"),
+    (dict(cache=False), "one new token per prompt"),
+    (dict(left=False), "pad on the left"),
+    (dict(with_prompt=True), "return only the new tokens"),
+])
+def test_batched_generation_check_rejects_each_shortcut(model, cache_path, shortcut, hint) -> None:
+    def answer(session, prompts, max_new_tokens):
+        return _batched(session, prompts, max_new_tokens, **shortcut)
+    result = exercises.check_batched_generation(answer, model, cache_path)
+    assert result.passed is False and hint in result.message, result.message
+
+
+def test_batched_generation_check_needs_the_session_it_gives(model, cache_path) -> None:
+    def pytorch_instead(session, prompts, max_new_tokens):
+        return [language_model.greedy_reference(model, p, max_new_tokens) for p in prompts]
+    result = exercises.check_batched_generation(pytorch_instead, model, cache_path)
+    assert result.passed is False and "never ran the session" in result.message
+    called = exercises.check_batched_generation("generate_batch", model, cache_path)
+    assert called.passed is False and "your function itself" in called.message
+
+
+def test_batched_generation_check_without_the_notebook_objects_is_not_judged(model) -> None:
+    assert exercises.check_batched_generation(_batched, model, None).passed is None
+    assert exercises.check_batched_generation(_batched, torch.nn.Linear(2, 2), "x.onnx").passed is None
