@@ -106,7 +106,12 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
 
     onnx_path = Path(onnx_path)
-    inputs, _ = tensor_infos(load_onnx(onnx_path, check=False))
+    source = load_onnx(onnx_path, check=False)
+    inputs, _ = tensor_infos(source)
+    if any(node.op_type in ("QuantizeLinear", "DequantizeLinear") or node.op_type.startswith("QLinear")
+           for node in source.graph.node):  # quantizing twice: most often the two paths were swapped
+        raise ValueError(f"{onnx_path.name} is already quantized (it has QuantizeLinear/DequantizeLinear nodes): pass "
+                         "the float32 file as onnx_path and the new file as output_path; nothing was written.")
     output_path = output_file(output_path, "quantize_static_int8's output_path", (".onnx",), source=onnx_path)
     calibration = _calibration_array(calibration)
     if len(inputs) != 1:

@@ -60,6 +60,11 @@ def test_int8_quantisation_shrinks_and_agrees(small_cnn, tmp_path, method: str) 
     agreement = optimize.compare_classifiers(reference, logits)
     assert agreement.max_abs_diff < 0.1 * agreement.reference_scale + 0.05
     assert target.stat().st_size < path.stat().st_size
+    if method == "static":  # the two paths swapped: the float32 file is not replaced by a twice-quantized one
+        before = path.read_bytes()
+        with pytest.raises(ValueError, match="already quantized"):
+            optimize.quantize_static_int8(target, path, optimize.make_calibration_images(8, (3, 32, 32)))
+        assert path.read_bytes() == before
 
 
 def test_static_quantisation_checks_calibration(small_cnn, tmp_path) -> None:
