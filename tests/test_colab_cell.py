@@ -27,7 +27,7 @@ PASSED_ON_THE_COMMAND_LINE = {"torch", "torchvision"}  # a venv cannot hold Cola
 # Installed in the venv: what the course's dependency tree reaches. The others Colab ships (Jupyter's, the test
 # runner's) stay out of the venv to keep this test short; a resolution that wanted another version of one would
 # still list it, and the assert below would name it.
-IN_THE_COURSES_TREE = {"numpy", "protobuf", "matplotlib", "tqdm"}
+IN_THE_COURSES_TREE = {"numpy", "protobuf", "matplotlib", "tqdm", "transformers"}
 
 
 def _colab_preinstalled() -> dict[str, str]:

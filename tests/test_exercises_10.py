@@ -154,3 +154,29 @@ def test_batched_generation_check_needs_the_session_it_gives(model, cache_path) 
 def test_batched_generation_check_without_the_notebook_objects_is_not_judged(model) -> None:
     assert exercises.check_batched_generation(_batched, model, None).passed is None
     assert exercises.check_batched_generation(_batched, torch.nn.Linear(2, 2), "x.onnx").passed is None
+
+
+def _bound(session, prompts, max_new_tokens):
+    """The left-padded batch with onnxruntime's IOBinding, as a production loop would run it."""
+    inputs, width = session.get_inputs(), max(len(p) for p in prompts)
+    names, heads, size = [i.name for i in inputs[2:]], inputs[2].shape[1], inputs[2].shape[3]
+    ids = np.array([[PAD] * (width - len(p)) + list(p) for p in prompts], dtype=np.int64)
+    mask = np.array([[0] * (width - len(p)) + [1] * len(p) for p in prompts], dtype=np.int64)
+    past, new = {n: np.zeros((len(prompts), heads, 0, size), np.float32) for n in names}, []
+    for _ in range(max_new_tokens):
+        binding = session.io_binding()
+        for name, value in {"input_ids": ids, "attention_mask": mask, **past}.items():
+            binding.bind_cpu_input(name, value)
+        for output in session.get_outputs():
+            binding.bind_output(output.name)
+        session.run_with_iobinding(binding)
+        logits, *present = binding.copy_outputs_to_cpu()
+        ids = logits[:, -1].argmax(-1).astype(np.int64)[:, None]
+        new.append(ids[:, 0])
+        mask, past = np.concatenate([mask, np.ones_like(ids)], axis=1), dict(zip(names, present))
+    return np.stack(new, axis=1).tolist()
+
+
+def test_batched_generation_check_accepts_an_iobinding_loop(model, cache_path) -> None:
+    result = exercises.check_batched_generation(_bound, model, cache_path)
+    assert result.passed, result.message

@@ -22,7 +22,7 @@ from .converter import _convert
 from .passes import constants_not_inputs, fold_constants, upgrade_opset
 from .rewrites import _computed_weights, _constant_data_as_activations, _gemm_as_matmul, _outputs_from_nodes
 from .support import _unsupported_error, find_unsupported_operators, find_unsupported_values
-from .verification import CONVERTED_ATOL, VerificationReport, verify_against_onnxruntime
+from .verification import CONVERTED_ATOL, VerificationReport, _checked_examples, verify_against_onnxruntime
 
 __all__ = [
     "ImportedModule",
@@ -146,6 +146,8 @@ def _verify(module: ImportedModule, original: onnx.ModelProto, prepared: onnx.Mo
             tolerances: tuple[float, float], example_inputs: Sequence[torch.Tensor] | None) -> None:
     """Compare with the original model (or the prepared one, if no runtime can run the original)."""
     rtol, atol = tolerances
+    if example_inputs is not None:  # the caller's examples that cannot fit are the caller's error, said as such
+        _checked_examples(getattr(module, "input_infos", None) or tensor_infos(original)[0], example_inputs)
     try:
         report = verify_against_onnxruntime(module, original, rtol=rtol, atol=atol, example_inputs=example_inputs)
     except Exception:  # e.g. opset-6 kernels that onnxruntime no longer ships: check the upgraded model
