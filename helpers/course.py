@@ -164,6 +164,9 @@ def setup_notebook(seed: int = 0, *, quiet: bool = False) -> EnvironmentReport:
 KNOWN_LIBRARY_WARNINGS = (
     # PyTorch 2.11's exporter calls a pytree API that the same release deprecates (gone in 2.12+).
     (FutureWarning, r"`isinstance\(treespec, LeafSpec\)` is deprecated"),
+    # tqdm's notebook progress bars need ipywidgets, which the course does not install: text bars are used instead.
+    # transformers (notebook 10) and onnxruntime-extensions (08, which imports transformers) import tqdm.auto.
+    (Warning, r"IProgress not found"),
 )
 
 

@@ -32,7 +32,7 @@ from packaging import tags
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,7 +152,10 @@ def _wheels(name: str) -> tuple[tuple[Version, frozenset, SpecifierSet | None, s
     wheels = []
     for file in json.loads(_get(f"{INDEX}/{name}/"))["files"]:
         if file["filename"].endswith(".whl") and not file.get("yanked"):
-            _, version, _, wheel_tags = parse_wheel_filename(file["filename"])
+            try:
+                _, version, _, wheel_tags = parse_wheel_filename(file["filename"])
+            except InvalidWheelFilename:  # an old upload named before the standard (pydantic-0.18-py36+-none-any)
+                continue
             try:
                 requires = SpecifierSet(file["requires-python"]) if file.get("requires-python") else None
             except InvalidSpecifier:  # an old upload with a malformed Requires-Python: pip skips it too
