@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -88,9 +89,20 @@ def test_make_lab_serves_the_lab_page(tmp_path: Path, free_port: int, wait_until
 
     try:
         url = wait_until(printed_url, process, "the URL with a token that make lab prints", timeout=120, log=log)
-        with urllib.request.urlopen(url, timeout=30) as response:
-            page = response.read().decode("utf-8", errors="replace")
-        assert response.status == 200 and "JupyterLab" in page
+
+        def served_page() -> tuple[int, str] | None:
+            # jupyter_server prints the URL first and binds the port in an io_loop callback just after,
+            # so a request sent at once can be refused: try again until the server answers
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    return response.status, response.read().decode("utf-8", errors="replace")
+            except urllib.error.URLError as error:
+                if isinstance(error.reason, ConnectionRefusedError):
+                    return None
+                raise
+
+        status, page = wait_until(served_page, process, "the lab page at the printed URL", timeout=60, log=log)
+        assert status == 200 and "JupyterLab" in page
     finally:
         os.killpg(process.pid, 15)
         try:
