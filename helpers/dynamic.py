@@ -91,6 +91,9 @@ class MaskedPooling(nn.Module):
             self.proj, self.head = nn.Linear(8, 4), nn.Linear(4, 3)
 
     def forward(self, tokens: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
+        if tokens.dim() != 3 or mask.dim() != 2:  # ranks are static: this check adds nothing to an export
+            raise ValueError(f"MaskedPooling takes tokens of shape (batch, seq, 8) and a mask of shape (batch, seq); "
+                             f"got tokens {tuple(tokens.shape)} and mask {tuple(mask.shape)}.")
         hidden = self.proj(tokens) * mask.unsqueeze(-1)
         pooled = hidden.sum(1) / mask.sum(1, keepdim=True).clamp(min=1)
         return {"logits": self.head(pooled), "pooled": pooled}

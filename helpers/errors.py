@@ -9,7 +9,8 @@ from typing import Any
 
 from .i18n import tr
 
-__all__ = ["missing_file_error", "CREATED_BY", "as_path", "existing_file", "writable_folder", "output_file"]
+__all__ = ["missing_file_error", "CREATED_BY", "as_path", "existing_file", "writable_folder", "output_file",
+           "require_instance"]
 
 # Which notebook (or helper) creates each file the course reads.
 CREATED_BY = {
@@ -41,6 +42,15 @@ def as_path(value: Any, what: str) -> Path:
     if str(value).strip() == "":
         raise ValueError(f"{what} is an empty path: pass the path of the file.")
     return Path(value)
+
+
+def require_instance(value: Any, kind: type | tuple[type, ...], what: str, hint: str = "") -> Any:
+    """``value`` if it is a ``kind``; otherwise a TypeError naming what was passed and, with ``hint``, what to pass."""
+    if isinstance(value, kind):
+        return value
+    names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+    given = f"a list of {len(value)}" if isinstance(value, list) else f"{type(value).__name__} {reprlib.repr(value)}"
+    raise TypeError(f"{what} must be a {names}, got {given}." + (f" {hint}" if hint else ""))
 
 
 def require_bool(value: Any, what: str) -> bool:

@@ -6,6 +6,7 @@ train or export what it would have written, with the same seed, so the result is
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -43,14 +44,30 @@ def ensure_linear_onnx(directory: str | Path | None = None) -> Path:
 
     The file is exported again when it no longer holds the weights in ``linear_weights.pt`` (notebook 01
     was run again after notebook 02, and training on another CPU gave slightly different numbers), so
-    the model and the file a notebook compares always belong together.
+    the model and the file a notebook compares always belong together. The file it replaces is kept
+    under a new name (``linear.replaced.onnx``), with a warning that says so: it may be the student's own.
     """
     directory = Path(directory or artifacts_dir())
     onnx_path = directory / "linear.onnx"
     model, _ = ensure_trained_linear(directory)
-    if not onnx_path.exists() or not _holds_weights(onnx_path, model):
+    if onnx_path.exists() and not _holds_weights(onnx_path, model):
+        kept = _free_name(onnx_path.with_name("linear.replaced.onnx"))
+        onnx_path.rename(kept)
+        warnings.warn(f"{onnx_path.name} did not hold the weights in linear_weights.pt (was notebook 01 run again, "
+                      f"or another model saved under that name?): it was exported again, and the old file is now "
+                      f"{kept.name}.", UserWarning, stacklevel=2)
+    if not onnx_path.exists():
         export_model(model, torch.randn(2, 10), onnx_path)
     return onnx_path
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``stem-2.suffix``, ``stem-3.suffix`` ...: the first name no file has."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name.removesuffix(path.suffix)}-{number}{path.suffix}")
+    return candidate
 
 
 def _holds_weights(onnx_path: Path, model: torch.nn.Module) -> bool:

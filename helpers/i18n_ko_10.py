@@ -1,4 +1,4 @@
-"""The Korean catalog, continued: the messages of notebook 10's checks (``helpers.i18n`` merges it with ``i18n_ko``)."""
+"""The Korean catalog, continued: notebook 10's checks and later messages (``helpers.i18n`` merges it with ``i18n_ko``)."""
 
 from __future__ import annotations
 
@@ -56,4 +56,8 @@ KOREAN_10: dict[str, str] = {
     "mark padding with 0 in attention_mask, and add a 1 for every new token.":
         "프롬프트 {number}(길이 {length})가 새 토큰 {index}번에서 PyTorch의 generate와 다릅니다. 왼쪽에 패딩하고, "
         "attention_mask에서 패딩은 0으로 표시하고, 새 토큰마다 1을 덧붙이세요.",
+    "Your file's layers have weights of shapes {mine}, the received file's {received}: export the module "
+    "converted from the received file (first layer fine-tuned), not another model.":
+        "내 파일의 층 가중치 모양은 {mine}, 받은 파일은 {received}입니다. 다른 모델이 아니라, 받은 파일에서 변환한 "
+        "모듈(첫 층을 미세 조정한 것)을 내보내세요.",
 }

@@ -17,7 +17,7 @@ import torch
 
 from .errors import output_file, require_bool
 from .onnx_file import load_onnx, tensor_infos
-from .runtime import OPTIMIZATION_LEVELS, create_session
+from .runtime import OPTIMIZATION_LEVELS, create_session, refuse_unoptimized_target
 
 __all__ = [
     "Agreement",
@@ -42,6 +42,7 @@ def optimize_graph(onnx_path: str | Path, level: str, output_path: str | Path) -
     if level not in OPTIMIZATION_LEVELS:
         raise ValueError(f"level must be one of {', '.join(OPTIMIZATION_LEVELS)}, not {level!r}.")
     output_path = output_file(output_path, "optimize_graph's output_path", (".onnx",), source=onnx_path)
+    refuse_unoptimized_target(output_path, "optimize_graph's output_path")
     create_session(onnx_path, device="cpu", optimization=level, optimized_model_path=output_path)
     return output_path
 

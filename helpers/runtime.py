@@ -101,6 +101,8 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         provider = "CPUExecutionProvider"
         note = ("onnxruntime fell back to CPUExecutionProvider: the CUDA provider did not load"
                 + (f" (onnxruntime said: {why})" if why else ""))
+    if optimized_model_path is not None:
+        _mark_as_optimized(optimized_model_path, optimization)
     inputs, outputs = tensor_infos(model)
     path = None if isinstance(onnx_path, onnx.ModelProto) else Path(onnx_path)
     return Session(ort_session, provider, note, inputs, outputs, path)
@@ -119,6 +121,7 @@ def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_
                                     "create it first (the model itself is fine).")
         optimized_model_path = output_file(optimized_model_path, "optimized_model_path", (".onnx", ".ort"),
                                            source=source)
+        refuse_unoptimized_target(optimized_model_path, "optimized_model_path")
     if isinstance(custom_op_libraries, (str, Path)):
         raise TypeError(f"custom_op_libraries takes a list of library paths; wrap the one you passed: "
                         f"custom_op_libraries=[{str(custom_op_libraries)!r}].")
@@ -230,3 +233,35 @@ def _checked(info: TensorInfo, array: np.ndarray) -> np.ndarray:
 
 def _shape(info: TensorInfo) -> str:
     return f"({format_shape(info.shape)})"
+
+
+_OPTIMIZED_KEY = "helpers.optimized_by"  # metadata entry on every optimised graph this module writes
+
+
+def refuse_unoptimized_target(path: Path, what: str) -> None:
+    """Refuse to write an optimised graph over an existing ``.onnx`` that no earlier optimisation wrote."""
+    if path.suffix == ".onnx" and path.is_file() and not _marked_as_optimized(path):
+        raise FileExistsError(f"{what} {path} already exists and was not written by an earlier optimisation here: "
+                              "it may be the model you exported (were the two paths swapped?). It was left untouched; "
+                              f"choose a new name, such as {path.stem}.optimized.onnx, or delete that file first.")
+
+
+def _mark_as_optimized(path: Path, optimization: str) -> None:
+    """Note in the saved graph that it is an optimisation output, so a later call may replace it (and only it)."""
+    if path.suffix != ".onnx" or not path.is_file():
+        return
+    model = onnx.load(str(path), load_external_data=False)  # any external data stays where onnxruntime put it
+    kept = [entry for entry in model.metadata_props if entry.key != _OPTIMIZED_KEY]  # the source's own entries
+    del model.metadata_props[:]
+    model.metadata_props.extend(kept)
+    model.metadata_props.add(key=_OPTIMIZED_KEY, value=f"onnxruntime {ort.__version__}, level {optimization}")
+    onnx.save(model, str(path))
+
+
+def _marked_as_optimized(path: Path) -> bool:
+    try:
+        model = onnx.load(str(path), load_external_data=False)
+    except Exception:  # not an ONNX file at all: someone else's file
+        return False
+    return any(entry.key == _OPTIMIZED_KEY for entry in model.metadata_props)
+

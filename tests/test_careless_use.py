@@ -19,6 +19,7 @@ import torch
 
 import helpers
 from helpers import runtime, training
+from helpers.optimize import optimize_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -728,3 +729,58 @@ def test_bench_overwrite_removes_a_plot_this_run_did_not_draw(tmp_path) -> None:
                      "--warmup", "1", "--min-time", "0", "--output", str(tmp_path), "--overwrite",
                      "--no-progress"]) == 0
     assert not stale.exists() and (tmp_path / "linear_cpu_latency.png").exists()
+
+
+# Pass 4's leftovers: swapped optimisation paths, list arguments, ranks, other models' files, no commit yet.
+
+@pytest.mark.parametrize("swapped", [
+    lambda source, target: helpers.create_session(source, device="cpu", optimized_model_path=target),
+    lambda source, target: optimize_graph(source, "basic", target),
+])
+def test_swapped_optimisation_paths_leave_the_exported_model_untouched(tmp_path, linear_onnx, swapped) -> None:
+    exported, optimised = tmp_path / "model.onnx", tmp_path / "model.opt.onnx"
+    exported.write_bytes(linear_onnx.read_bytes())
+    optimize_graph(exported, "basic", optimised)
+    optimize_graph(exported, "all", optimised)  # re-running the cell replaces its own output
+    with pytest.raises(FileExistsError, match="swapped"):
+        swapped(optimised, exported)
+    assert exported.read_bytes() == linear_onnx.read_bytes()
+
+
+def test_bench_functions_given_a_list_or_text_say_what_to_pass() -> None:
+    from helpers.bench import plots, sweep, timing
+
+    recorded = sweep.load_recorded_results(needs_gpu=False)
+    for call in (lambda: plots.plot_latency(recorded), lambda: plots.plot_speedup("linear"),
+                 lambda: sweep.summarize_sweep(recorded), lambda: sweep.crossover_batch(recorded, "a", "b")):
+        with pytest.raises(TypeError, match=r"recorded\[0\]"):
+            call()
+    with pytest.raises(TypeError, match="dict {name: function}"):
+        timing.benchmark_all([lambda: 1])
+    results = timing.benchmark_all({"noop": lambda: None}, repeat=2, warmup=0, min_time=0)
+    with pytest.raises(ValueError, match="'cpu' is not one of the results"):
+        plots.plot_medians(results, baseline="cpu")
+    with pytest.raises(TypeError, match="dict that benchmark_all returns"):
+        plots.plot_medians(list(results.values()))
+
+
+def test_masked_pooling_names_a_mask_of_the_wrong_rank() -> None:
+    with pytest.raises(ValueError, match=r"mask of shape \(batch, seq\)"):
+        helpers.dynamic.MaskedPooling()(torch.randn(2, 5, 8), torch.ones(2, 5, 1))
+
+
+def test_the_fine_tuning_check_names_another_models_file(tmp_path) -> None:
+    from helpers import exercises
+
+    two_layers = torch.nn.Sequential(torch.nn.Linear(10, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+    received, other = tmp_path / "received.onnx", tmp_path / "other.onnx"
+    helpers.export_model(two_layers, torch.randn(2, 10), received)
+    helpers.export_model(torch.nn.Linear(10, 1), torch.randn(2, 10), other)
+    result = exercises.check_fine_tuned_file(other, received, helpers.make_regression_data(64))
+    assert not result.passed and "not another model" in result.message and "train longer" not in result.message
+
+
+def test_publishing_before_the_first_commit_says_to_commit(tmp_path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    with pytest.raises(ValueError, match="no commit yet"):
+        helpers.workshop.publish_students(tmp_path)

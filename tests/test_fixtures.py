@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import onnx
+import pytest
 import torch
 from onnx import numpy_helper
 
@@ -29,7 +30,8 @@ def test_the_file_follows_weights_retrained_after_the_export(tmp_path) -> None:
     with torch.no_grad():
         model.linear.weight.add_(1e-3)
     helpers.save_weights(model, weights)
-    helpers.ensure_linear_onnx(tmp_path)
+    with pytest.warns(UserWarning, match="linear.replaced.onnx"):
+        helpers.ensure_linear_onnx(tmp_path)
     assert torch.equal(_stored_weight(path), model.linear.weight.detach())
 
 
@@ -37,5 +39,18 @@ def test_a_damaged_file_is_exported_again(tmp_path) -> None:
     path = helpers.ensure_linear_onnx(tmp_path)
     path.write_bytes(path.read_bytes()[:40])
     assert fixtures._holds_weights(path, helpers.ensure_trained_linear(tmp_path)[0]) is False
-    helpers.ensure_linear_onnx(tmp_path)
+    with pytest.warns(UserWarning, match="exported again"):
+        helpers.ensure_linear_onnx(tmp_path)
     onnx.checker.check_model(str(path))
+
+
+def test_a_students_own_linear_onnx_is_kept_under_a_new_name_not_overwritten(tmp_path) -> None:
+    helpers.ensure_trained_linear(tmp_path)
+    mine = tmp_path / "linear.onnx"
+    torch.onnx.export(torch.nn.Linear(10, 1).eval(), (torch.randn(2, 10),), mine, dynamo=True, verbose=False)
+    written = mine.read_bytes()
+    for kept in ("linear.replaced.onnx", "linear.replaced-2.onnx"):  # twice: the first kept file stays too
+        with pytest.warns(UserWarning, match=kept):
+            helpers.ensure_linear_onnx(tmp_path)
+        assert (tmp_path / kept).read_bytes() == written
+        mine.write_bytes(written)

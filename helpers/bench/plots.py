@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .sweep import SweepResult, speedups
+from ..errors import require_instance
+from .sweep import SweepResult, _a_sweep, speedups
 from .timing import BenchmarkResult
 
 __all__ = ["BACKEND_STYLES", "plot_medians", "plot_latency", "plot_throughput", "plot_speedup", "plot_recording"]
@@ -28,6 +29,13 @@ BACKEND_STYLES = {
 
 def plot_medians(results: dict[str, BenchmarkResult], baseline: str | None = None, ax=None):
     """Horizontal bars of median latency with p10–p90 whiskers, annotated with the speed-up over ``baseline``."""
+    require_instance(results, dict, "results", "Pass the dict that benchmark_all returns, {name: BenchmarkResult}.")
+    odd = [name for name, result in results.items() if not isinstance(result, BenchmarkResult)]
+    if not results or odd:
+        raise ValueError("plot_medians draws {name: BenchmarkResult}, as benchmark_all returns it; "
+                         + (f"{odd} hold something else." if odd else "the dict is empty."))
+    if baseline is not None and baseline not in results:
+        raise ValueError(f"baseline {baseline!r} is not one of the results: {', '.join(results)}.")
     ax = _axes(ax)
     names = list(results)
     stats = [results[n].stats for n in names]
@@ -92,6 +100,7 @@ def _finish(ax, batch_sizes: Sequence[int], **labels):
 
 def plot_latency(sweep: SweepResult, ax=None):
     """Median latency (with p10–p90 band) against batch size, both axes logarithmic; returns the Figure."""
+    _a_sweep(sweep)
     ax = _axes(ax)
     for backend in sweep.backends:
         rows = [r for r in sweep.rows if r.backend == backend]
@@ -105,6 +114,7 @@ def plot_latency(sweep: SweepResult, ax=None):
 
 def plot_throughput(sweep: SweepResult, ax=None):
     """Items per second against batch size; returns the Figure."""
+    _a_sweep(sweep)
     ax = _axes(ax)
     for backend in sweep.backends:
         rows = [r for r in sweep.rows if r.backend == backend]
@@ -115,6 +125,7 @@ def plot_throughput(sweep: SweepResult, ax=None):
 
 def plot_speedup(sweep: SweepResult, baseline: str = "pytorch-cpu", ax=None):
     """Speed-up over ``baseline`` at each batch size (above 1 = faster); returns the Figure."""
+    _a_sweep(sweep)
     ax = _axes(ax)
     for backend, values in speedups(sweep, baseline).items():
         ax.plot(list(values), list(values.values()), label=backend, **_style(backend))
@@ -126,6 +137,8 @@ def plot_speedup(sweep: SweepResult, baseline: str = "pytorch-cpu", ax=None):
 def plot_recording(sweep: SweepResult):
     """Latency and throughput of a (recorded) sweep side by side, titled with the machine it ran on."""
     import matplotlib.pyplot as plt
+
+    _a_sweep(sweep)
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     plot_latency(sweep, ax=left)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..environment import MachineInfo, default_threads, describe_machine
-from ..errors import output_file
+from ..errors import output_file, require_instance
 from .backends import BACKENDS, COPIES, Backend, available_backends, make_runner
 from .timing import benchmark
 
@@ -22,6 +22,12 @@ __all__ = ["SweepRow", "SweepResult", "SweepSummary", "run_sweep", "load_recorde
            "crossover_batch", "copy_share", "summarize_sweep", "RECORDED_DIR"]
 
 RECORDED_DIR = Path(__file__).resolve().parent.parent / "recorded"
+_A_SWEEP = ("Pass one SweepResult, as run_sweep or SweepResult.from_json returns it; for a list from "
+            "load_recorded_results, pass one item, e.g. recorded[0].")
+
+
+def _a_sweep(sweep, what: str = "sweep") -> "SweepResult":
+    return require_instance(sweep, SweepResult, what, _A_SWEEP)
 
 
 @dataclass
@@ -191,6 +197,7 @@ def load_recorded_results(directory: str | Path = RECORDED_DIR, *, needs_gpu: bo
 
 def speedups(sweep: SweepResult, baseline: str = "pytorch-cpu") -> dict[str, dict[int, float]]:
     """``{backend: {batch: baseline median / backend median}}``."""
+    _a_sweep(sweep)
     if baseline not in sweep.backends:
         raise ValueError(f"Baseline {baseline!r} was not measured; measured: {sweep.backends}.")
     return {b: {n: sweep.median(baseline, n) / sweep.median(b, n) for n in sweep.batch_sizes
@@ -239,6 +246,7 @@ def crossover_batch(sweep: SweepResult, candidate: str, baseline: str) -> int | 
     "Stays": a small batch where the candidate wins by chance, followed by one where it loses, is not
     the crossover.
     """
+    _a_sweep(sweep)
     if candidate == baseline:
         raise ValueError(f"crossover_batch compares two backends; got {candidate!r} twice. For example "
                          "crossover_batch(sweep, 'onnxruntime-cuda', 'onnxruntime-cpu').")
@@ -261,6 +269,7 @@ def copy_share(sweep: SweepResult, backend: str = "pytorch-cuda") -> dict[int, f
     where the on-device median is the larger (then the copies are too small to tell from the difference
     between the modes, e.g. I/O binding's own cost). For fp16 the casts count as copies.
     """
+    _a_sweep(sweep)
     end_to_end = backend + COPIES
     if end_to_end not in BACKENDS:
         raise ValueError(f"{backend!r} has no end-to-end mode; pass one of "
@@ -303,6 +312,7 @@ class SweepSummary:
 
 def summarize_sweep(sweep: SweepResult) -> SweepSummary:
     """Crossover batch of every GPU backend against the faster CPU backend, and the copies' share."""
+    _a_sweep(sweep)
     cpu = [b for b in sweep.backends if b.endswith("-cpu")]
     if not cpu:
         raise ValueError(f"The sweep of {sweep.model} has no CPU backend to compare with; measured {sweep.backends}.")

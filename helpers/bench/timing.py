@@ -139,5 +139,9 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
 def benchmark_all(functions: dict[str, Callable[[], object]], *, batch_size: int = 1, warmup: int = 3,
                   repeat: int = 15, min_time: float = 0.5, threads: int | None = None) -> dict[str, BenchmarkResult]:
     """Benchmark several zero-argument functions one after another with the same settings."""
+    if not isinstance(functions, dict) or not functions:
+        raise TypeError("benchmark_all takes a dict {name: function}, e.g. {'pytorch': lambda: model(x), "
+                        f"'onnxruntime': lambda: session.run(None, feeds)}}; got "
+                        + (f"a {type(functions).__name__}." if functions else "an empty one."))
     return {name: benchmark(fn, warmup=warmup, repeat=repeat, min_time=min_time, batch_size=batch_size,
                             name=name, threads=threads) for name, fn in functions.items()}

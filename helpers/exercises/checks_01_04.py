@@ -289,14 +289,19 @@ def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exe
                                                                            "fine-tuned module to a new one."))
         _require(_symbolic_batch(_load_checked(path)), tr("Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) "
                                                           "for a module whose forward takes *inputs."))
+        received = _weight_matrices_in_order(received_path)  # one per layer, first layer first
+        mine = _weight_matrices_in_order(path)
+        _require([m.shape for m in mine] == [m.shape for m in received],
+                 tr("Your file's layers have weights of shapes {mine}, the received file's {received}: export the "
+                    "module converted from the received file (first layer fine-tuned), not another model.",
+                    mine=[m.shape for m in mine], received=[m.shape for m in received]))
         x, y = data.x.numpy(), data.y.numpy()
         new_loss = float(np.mean((_run(_ort_session(path), x) - y) ** 2))
         old_loss = float(np.mean((_run(_ort_session(received_path), x) - y) ** 2))
         _require(new_loss < 0.8 * old_loss, tr("On the new task your file's loss is {new_loss:.3f}, the received "
                                                "file's {old_loss:.3f}: train longer or with a larger learning rate.",
                                                new_loss=new_loss, old_loss=old_loss))
-        received = _weight_matrices_in_order(received_path)  # one per layer, first layer first
-        now = {a.tobytes() for a in _weight_matrices_in_order(path)}
+        now = {a.tobytes() for a in mine}
         changed = [i for i, matrix in enumerate(received) if matrix.tobytes() not in now]
         _require(len(changed) == 1, tr("{changed} weight matrices changed; only the first "
                                        "layer's should. Freeze the others before training.", changed=len(changed)))

@@ -148,6 +148,10 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
         raise ValueError(f"{branch} holds other work (its last commit is not a student copy): publishing there "
                          f"would put blanked notebooks on top of it. Use the student branch ({STUDENT_BRANCH}) "
                          "or a new branch name.")
+    if not _git(repo, "rev-parse", "--verify", "--quiet", f"{source}^{{commit}}", check=False):
+        raise ValueError(f"{source} names no commit in {repo}" + (": the repository has no commit yet. Commit the "
+                         "course first (git add -A && git commit), then publish." if source == "HEAD" else
+                         ". Give a branch, tag or commit of the course, e.g. main."))
     tree = _student_tree(repo, source)
     if parent and _git(repo, "rev-parse", f"{parent}^{{tree}}") == tree:
         return None
