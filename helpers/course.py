@@ -14,7 +14,7 @@ import random
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from . import import_all
 from .doctor import diagnose
@@ -38,6 +38,7 @@ __all__ = [
     "all_notebooks",
     "translations",
     "sync_notebooks",
+    "sync_documents",
     "read_notebook",
 ]
 
@@ -73,10 +74,14 @@ def _check_notebook_and_branch(notebook: Any, branch: Any) -> None:
         raise ValueError(f"branch must be a branch name such as {BRANCH!r} (no spaces), got {branch!r}.")
 
 
-def binder_url() -> str:
-    """The mybinder.org link that builds the repository (binder/) and opens JupyterLab on notebooks/."""
+def binder_url(branch: str = BRANCH) -> str:
+    """The mybinder.org link that builds ``branch`` of the repository (binder/) and opens JupyterLab on notebooks/.
+
+    ``binder_url(STUDENT_BRANCH)`` opens the student copies (after ``publish-students`` and ``git push``).
+    """
+    _check_notebook_and_branch(list_notebooks()[0].name, branch)
     path = REPO_URL.removeprefix("https://github.com/")
-    return f"https://mybinder.org/v2/gh/{path}/{BRANCH}?urlpath=lab/tree/notebooks"
+    return f"https://mybinder.org/v2/gh/{path}/{branch}?urlpath=lab/tree/notebooks"
 
 
 def colab_badge(notebook: str) -> str:
@@ -95,15 +100,20 @@ def student_colab_badge(notebook: str) -> str:
 def nbgitpuller_url(hub_url: str, branch: str = STUDENT_BRANCH, notebook: str | None = None) -> str:
     """A link that makes a JupyterHub clone (or update) the course repository and open it in JupyterLab.
 
-    The hub needs nbgitpuller installed. The repository lands in a folder named after it in each
-    student's home, so the link opens ``<repository>/notebooks/`` or, given ``notebook``, that notebook.
+    The hub needs nbgitpuller installed. The student copies land in a folder named after the repository in
+    each student's home, and any other branch (``branch="main"``: the notebooks with solutions) in a folder of
+    its own, ``<repository>-<branch>``: nbgitpuller never switches a folder from one branch to another. The
+    link opens ``notebooks/`` there or, given ``notebook``, that notebook.
     """
     if not isinstance(hub_url, str) or not hub_url.startswith(("https://", "http://")):
         raise ValueError(f"hub_url must be the hub's address, such as https://hub.example.org, got {hub_url!r}.")
     _check_notebook_and_branch(list_notebooks()[0].name if notebook is None else notebook, branch)
     folder = REPO_URL.rstrip("/").rsplit("/", 1)[1].removesuffix(".git")
+    if branch != STUDENT_BRANCH:
+        folder = f"{folder}-{branch.replace('/', '-')}"
     target = f"lab/tree/{folder}/notebooks" + (f"/{notebook}" if notebook else "")
-    query = urlencode({"repo": REPO_URL, "urlpath": target, "branch": branch})
+    query = urlencode({"repo": REPO_URL, "urlpath": target, "branch": branch,
+                       **({"targetpath": folder} if branch != STUDENT_BRANCH else {})})
     return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 
@@ -238,6 +248,47 @@ def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
             path.write_text(new_text, encoding="utf-8")
             changed.append(path)
     return changed
+
+
+DOCUMENTS = ("README.md", "README.ko.md", "INSTRUCTORS.md", "docs/SETUP.md")
+_LINKED_REPO_RE = re.compile(r"(?:colab\.research\.google\.com/github|mybinder\.org/v2/gh)/([\w.-]+/[\w.-]+)/")
+
+
+def sync_documents(root: Path = NOTEBOOKS_DIR.parent) -> list[Path]:
+    """Point every course link in the README, the guides and SETUP at ``REPO_URL`` (after forking the course).
+
+    The repository a document links to is read from its Colab and Binder links; each ``github.com/<that>``
+    (clone commands and nbgitpuller links included) becomes ``REPO_URL``'s. Returns the files changed.
+    """
+    new = REPO_URL.removeprefix("https://github.com/").rstrip("/")
+    changed = []
+    for name in DOCUMENTS:
+        path = root / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        updated = text
+        for old in set(_LINKED_REPO_RE.findall(text)) - {new}:
+            end = r"(?=\.git\b|[^\w.-]|$)"  # the whole name: not the start of a longer one
+            hosts = r"(github\.com/|colab\.research\.google\.com/github/|mybinder\.org/v2/gh/)"
+            updated = re.sub(rf"{hosts}{re.escape(old)}{end}", lambda match: match.group(1) + new, updated)
+            updated = re.sub(rf"github\.com%2F{re.escape(old.replace('/', '%2F'))}{end}",
+                             lambda match: "github.com%2F" + new.replace("/", "%2F"), updated)
+        updated = _HUB_LINK_RE.sub(_hub_link_again, updated)  # its folder is named after the repository too
+        if updated != text:
+            path.write_text(updated, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+_HUB_LINK_RE = re.compile(r"(https?://[\w.:-]+)/hub/user-redirect/git-pull\?[^\s)`<\]]+")
+
+
+def _hub_link_again(match: re.Match) -> str:
+    query = parse_qs(urlsplit(match.group(0)).query)
+    notebook = query.get("urlpath", [""])[0].rsplit("/", 1)[-1]
+    return nbgitpuller_url(match.group(1), query.get("branch", [STUDENT_BRANCH])[0],
+                           notebook if notebook.endswith(".ipynb") else None)
 
 
 def _as_lines(text: str) -> list[str]:

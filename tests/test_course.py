@@ -169,3 +169,35 @@ def test_readme_and_guide_link_the_setup_guide() -> None:
 def test_colab_url_refuses_what_is_not_a_notebook_path(notebook) -> None:
     with pytest.raises(ValueError, match="notebook must be"):
         course.colab_url(notebook)
+
+
+def test_the_solutions_link_clones_into_a_folder_of_its_own() -> None:
+    url = urlsplit(course.nbgitpuller_url("https://hub.example.org", branch=course.BRANCH))
+    query = {key: values[0] for key, values in parse_qs(url.query).items()}
+    folder = course.REPO_URL.rsplit("/", 1)[1] + "-" + course.BRANCH
+    assert query["targetpath"] == folder and query["urlpath"] == f"lab/tree/{folder}/notebooks"
+    assert query["branch"] == course.BRANCH
+
+
+def test_binder_links_open_the_course_or_the_student_copies() -> None:
+    assert course.binder_url().endswith(f"/{course.BRANCH}?urlpath=lab/tree/notebooks")
+    assert course.binder_url(course.STUDENT_BRANCH).endswith(f"/{course.STUDENT_BRANCH}?urlpath=lab/tree/notebooks")
+    with pytest.raises(ValueError, match="branch"):
+        course.binder_url("two words")
+
+
+def test_sync_points_the_documents_at_a_fork(tmp_path, monkeypatch) -> None:
+    root = course.NOTEBOOKS_DIR.parent
+    for name in course.DOCUMENTS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text((root / name).read_text(encoding="utf-8"), encoding="utf-8")
+    assert course.sync_documents(tmp_path) == []  # the committed documents are in step with REPO_URL
+    old = course.REPO_URL.removeprefix("https://github.com/")
+    monkeypatch.setattr(course, "REPO_URL", "https://github.com/jane/onnx-fork")
+    changed = course.sync_documents(tmp_path)
+    assert {p.name for p in changed} == {"README.md", "README.ko.md", "INSTRUCTORS.md"}
+    text = "\n".join((tmp_path / name).read_text(encoding="utf-8") for name in course.DOCUMENTS)
+    assert old not in text and old.replace("/", "%2F") not in text
+    assert "colab.research.google.com/github/jane/onnx-fork/blob/" in text and "mybinder.org/v2/gh/jane/onnx-fork/" in text
+    assert course.nbgitpuller_url("https://hub.example.org") in text  # the example link, folder name included
+    assert course.sync_documents(tmp_path) == []

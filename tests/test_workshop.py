@@ -262,3 +262,58 @@ def test_instructors_guide_has_the_sizing_section() -> None:
     text = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
     block = text.split("<!-- sizing:start -->", 1)[1].split("<!-- sizing:end -->", 1)[0]
     assert "python -m helpers.workshop sizing" in block
+
+
+def test_the_student_branch_shares_mains_history_and_a_fresh_clone_continues_it(clone, tmp_path) -> None:
+    first = workshop.publish_students(clone)
+    assert _git(clone, "rev-list", "--parents", "-n", "1", first).split()[1:] == [_git(clone, "rev-parse", "HEAD")]
+    _git(clone, "merge-base", "HEAD", "students")  # fails on unrelated histories
+    (clone / "ERRATA.md").write_text("A fix during the day.\n", encoding="utf-8")
+    _git(clone, "add", "ERRATA.md")
+    _git(clone, "commit", "--quiet", "-m", "a fix during the day")
+    again = tmp_path / "again"  # an instructor's second machine: students exists only as origin/students
+    subprocess.run(["git", "clone", "--quiet", str(clone), str(again)], check=True)
+    assert _git(again, "branch", "--list", "students") == ""
+    second = workshop.publish_students(again)
+    parents = _git(again, "rev-list", "--parents", "-n", "1", second).split()[1:]
+    assert parents == [first, _git(again, "rev-parse", "HEAD")]  # continues the published branch: a fast-forward push
+
+
+@pytest.mark.parametrize("launch", list(workshop.LAUNCH_PATHS))
+def test_the_handout_gives_every_notebook_and_the_links_of_its_launch_path(launch, capsys) -> None:
+    hub = ["--hub-url", "https://hub.example.org"] if launch == "hub" else []
+    assert workshop.main(["handout", "--launch", launch, *hub]) == 0
+    text = capsys.readouterr().out
+    for path in NOTEBOOKS:
+        assert workshop.notebook_outline(path)[0] in text
+        expected = {"hub": course.nbgitpuller_url("https://hub.example.org", notebook=path.name),
+                    "colab": course.colab_url(path.name, course.STUDENT_BRANCH)}.get(launch, f"notebooks/{path.name}")
+        assert expected in text, (launch, path.name)
+    if launch == "binder":
+        assert course.binder_url(course.STUDENT_BRANCH) in text
+    assert f"/{course.BRANCH}/" not in text  # student copies unless --solutions
+    assert "Shut Down Kernel" in text
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--launch", "hub"], "needs the hub's address"),
+    (["--launch", "colab", "--hub-url", "https://hub.example.org"], "is for launch='hub'"),
+    (["--launch", "hub", "--hub-url", "hub.example.org"], "hub's address"),
+    (["--launch", "laptop"], "invalid choice"),
+])
+def test_the_handout_refuses_a_missing_or_stray_hub_address(args, words, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        workshop.main(["handout", *args])
+    assert exit_info.value.code == 2 and words in capsys.readouterr().err
+
+
+def test_the_documents_give_the_doctors_disk_numbers() -> None:
+    from helpers.machine_checks import CPU_INSTALL_GB, INSTALL_GB, MIN_FREE_GB
+
+    read = {name: (ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "README.ko.md",
+                                                                          "docs/SETUP.md", "INSTRUCTORS.md")}
+    assert f"about {INSTALL_GB:g} GB" in read["README.md"] and f"약 {INSTALL_GB:g} GB" in read["README.ko.md"]
+    assert f"about **{INSTALL_GB:g} GB**" in read["docs/SETUP.md"]
+    assert f"about **{CPU_INSTALL_GB:g} GB**" in read["docs/SETUP.md"]
+    assert f"about {INSTALL_GB + MIN_FREE_GB:g} GB of free disk" in read["INSTRUCTORS.md"]
+    assert f"{CPU_INSTALL_GB + MIN_FREE_GB:g} GB for the" in read["INSTRUCTORS.md"]

@@ -1,10 +1,11 @@
 """Workshop tooling for instructors: student copies without solutions, measured notebook timings, the instructor agenda.
 
 ``python -m helpers.workshop --help`` lists the commands (student, publish-students, timings, schedule,
-sizing, sync); ``cli``'s docstring shows each with its options.
+sizing, sync, handout); ``cli``'s docstring shows each with its options.
 
 One module per job: ``students`` (copies without solutions), ``agenda`` (timings and objectives),
-``schedule`` (the timetable), ``sizing`` (a JupyterHub's memory and CPU) and ``cli`` (the command line).
+``schedule`` (the timetable), ``sizing`` (a JupyterHub's memory and CPU), ``handout`` (the students' links)
+and ``cli`` (the command line).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from .agenda import (NotebookTiming, agenda_markdown, execute_notebook, executed_cleanly, failed_cells,
                      notebook_outline, read_agenda, time_notebooks, update_agenda)
 from .cli import main
+from .handout import LAUNCH_PATHS, student_handout
 from .schedule import schedule_markdown, update_schedule
 from .sizing import NotebookUsage, measure_notebook, sizing_markdown, update_sizing
 # Reachable here as before though not in __all__: instructors edit LESSON_MINUTES, and tests patch it in place.
@@ -39,5 +41,7 @@ __all__ = [
     "measure_notebook",
     "sizing_markdown",
     "update_sizing",
+    "LAUNCH_PATHS",
+    "student_handout",
     "main",
 ]

@@ -5,7 +5,8 @@
     python -m helpers.workshop timings [--output INSTRUCTORS.md]  # execute every notebook, write agenda and schedule
     python -m helpers.workshop schedule [--output INSTRUCTORS.md]  # rewrite the schedule from the agenda's timings
     python -m helpers.workshop sizing [--notebooks ...] [--users 30]  # peak memory and CPU: JupyterHub sizing
-    python -m helpers.workshop sync       # rewrite every notebook's setup cell and Colab badge from helpers.course
+    python -m helpers.workshop handout --launch hub --hub-url URL  # a student handout (hub, colab, binder, local)
+    python -m helpers.workshop sync       # setup cells, Colab badges and the documents' links, from helpers.course
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import subprocess
 from pathlib import Path
 from typing import Sequence
 
-from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, list_notebooks, sync_notebooks
+from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, list_notebooks, sync_documents, sync_notebooks
 from .agenda import agenda_markdown, read_agenda, time_notebooks, update_agenda
+from .handout import LAUNCH_PATHS, student_handout
 from .schedule import schedule_markdown, update_schedule
 from .sizing import measure_notebook, sizing_markdown, update_sizing
 from .students import publish_students, write_student_copies
@@ -46,7 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     sizing.add_argument("--notebooks", type=Path, nargs="+", default=None, help="default: every course notebook")
     sizing.add_argument("--users", type=int, default=30)
     sizing.add_argument("--output", type=Path, default=guide)
-    sub.add_parser("sync", help="rewrite the notebooks' setup cells and Colab badges from helpers.course")
+    handout = sub.add_parser("handout", help="print a one-page student handout with the links of one launch path")
+    handout.add_argument("--launch", choices=list(LAUNCH_PATHS), required=True, help="where students run the course")
+    handout.add_argument("--hub-url", help="the hub's address, e.g. https://hub.example.org (with --launch hub)")
+    handout.add_argument("--solutions", action="store_true", help="link the full notebooks instead of the copies")
+    sub.add_parser("sync", help="rewrite the notebooks' setup cells and Colab badges, and the links in the README "
+                                "and guides, from helpers.course")
     return parser
 
 
@@ -144,6 +151,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "sync":
         for path in sync_notebooks():
             print("updated", path.name)
+        for path in sync_documents():
+            print("updated", path.relative_to(NOTEBOOKS_DIR.parent).as_posix())
+    elif args.command == "handout":
+        print(student_handout(args.launch, args.hub_url, solutions=args.solutions))
     elif args.command == "student":
         for path in write_student_copies(args.output, overwrite=args.overwrite):
             print("wrote", path)

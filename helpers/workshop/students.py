@@ -115,13 +115,25 @@ def _student_tree(repo: Path, source: str) -> str:
         return _git(repo, "write-tree", env=index)
 
 
+def _published_elsewhere(repo: Path, branch: str, remotes: list[str]) -> str:
+    """The last student commit of ``<remote>/<branch>`` (a fresh clone has no local branch yet), or ''."""
+    for remote in remotes:
+        commit = _git(repo, "rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}^{{commit}}",
+                      check=False)
+        if commit:
+            return commit
+    return ""
+
+
 def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HEAD") -> str | None:
     """Commit student copies of ``source``'s notebooks to ``branch``; returns the commit, or None if up to date.
 
     The commit holds ``source``'s whole tree with every notebook's solutions blanked and outputs cleared,
     so ``helpers/`` sits beside the notebooks. Only git objects change: the working tree, the index and
-    the current branch stay as they are. Each commit's parent is the branch's previous commit, so the
-    branch only moves forward and nbgitpuller can merge it into students' copies. Nothing is pushed.
+    the current branch stay as they are. Each commit's first parent is the branch's previous commit (in a
+    fresh clone without the local branch, the remote's, e.g. ``origin/students``), so the branch only moves
+    forward and nbgitpuller can merge it into students' copies; its second parent is ``source``. Nothing is
+    pushed.
     """
     if not isinstance(branch, str) or not branch.strip():
         raise ValueError(f"branch must be a branch name such as {STUDENT_BRANCH!r}, got {branch!r}.")
@@ -143,7 +155,8 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
     if elsewhere:
         raise ValueError(f"{branch} is checked out in the worktree {elsewhere[0]}: a commit made here would leave "
                          "that worktree behind its branch. Switch that worktree to another branch first.")
-    parent = _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}", check=False)
+    local = _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}", check=False)
+    parent = local or _published_elsewhere(repo, branch, remotes)
     if parent and not _git(repo, "log", "-1", "--format=%s", parent).startswith(_MESSAGE_START):
         raise ValueError(f"{branch} holds other work (its last commit is not a student copy): publishing there "
                          f"would put blanked notebooks on top of it. Use the student branch ({STUDENT_BRANCH}) "
@@ -157,6 +170,9 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
         return None
     origin = _git(repo, "rev-parse", "--short", source)
     message = f"{_MESSAGE_START}{origin}: solutions blanked, outputs cleared"
-    commit = _git(repo, "commit-tree", tree, "-m", message, *(["-p", parent] if parent else []))
-    _git(repo, "update-ref", "-m", "publish-students", f"refs/heads/{branch}", commit, parent)
+    # the course commit is a second parent: the branch shares main's history, so git (and nbgitpuller) can
+    # merge between the two instead of refusing "unrelated histories"
+    source_commit = _git(repo, "rev-parse", f"{source}^{{commit}}")
+    commit = _git(repo, "commit-tree", tree, "-m", message, *(["-p", parent] if parent else []), "-p", source_commit)
+    _git(repo, "update-ref", "-m", "publish-students", f"refs/heads/{branch}", commit, local)  # '' = must not exist yet
     return commit
