@@ -8,6 +8,7 @@ student copies live on the ``STUDENT_BRANCH`` branch (``python -m helpers.worksh
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -243,6 +244,9 @@ def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
         badge = colab_badge(path.relative_to(directory).as_posix())  # "ko/01_....ipynb" for a translation
         first = _BADGE_RE.sub(badge, first) if _BADGE_RE.search(first) else f"{badge}\n\n{first}"
         title["source"] = _as_lines(first)
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                _attach_images(cell)
         new_text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
         if new_text != text:
             path.write_text(new_text, encoding="utf-8")
@@ -289,6 +293,25 @@ def _hub_link_again(match: re.Match) -> str:
     notebook = query.get("urlpath", [""])[0].rsplit("/", 1)[-1]
     return nbgitpuller_url(match.group(1), query.get("branch", [STUDENT_BRANCH])[0],
                            notebook if notebook.endswith(".ipynb") else None)
+
+
+IMAGES_DIR = NOTEBOOKS_DIR / "images"
+_IMAGE_RE = re.compile(r"\]\((?:\.\./)?images/([\w.-]+\.png)\)|\]\(attachment:([\w.-]+\.png)\)")
+
+
+def _attach_images(cell: dict) -> None:
+    """Carry each picture of ``notebooks/images/`` inside the cell (an attachment), where a link would break.
+
+    Colab opens a single notebook from GitHub and cannot follow a relative link to ``images/``; an attachment
+    travels with the notebook (and its student copy) to Colab, GitHub, nbviewer and JupyterLab alike.
+    """
+    text = "".join(cell["source"])
+    names = sorted({a or b for a, b in _IMAGE_RE.findall(text)})
+    if not names:
+        return
+    cell["source"] = _as_lines(_IMAGE_RE.sub(lambda m: f"](attachment:{m.group(1) or m.group(2)})", text))
+    cell["attachments"] = {name: {"image/png": base64.b64encode((IMAGES_DIR / name).read_bytes()).decode("ascii")}
+                           for name in names}
 
 
 def _as_lines(text: str) -> list[str]:

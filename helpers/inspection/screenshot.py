@@ -50,6 +50,7 @@ def netron_screenshot(onnx_path: str | Path, png_path: str | Path, *, browser_pa
 
         python -c "import helpers; helpers.inspection.netron_screenshot(helpers.ensure_linear_onnx('notebooks/artifacts'),
                    'notebooks/images/netron_linear.png', select='Gemm', zoom_in=2)"
+        python -m helpers.workshop sync   # carries the new picture into notebook 03's cell (an attachment)
 
     ``select`` names an operator type whose first node is clicked, so the sidebar shows its attributes;
     ``zoom_in`` clicks Netron's zoom-in button that many times.
