@@ -117,3 +117,12 @@ def test_library_messages_capture_native_output_and_give_it_back(capfd) -> None:
         os.write(2, b"[E:onnxruntime] Failed to create CUDAExecutionProvider\n")
     assert messages == ["[E:onnxruntime] Failed to create CUDAExecutionProvider"]
     assert "Failed to create CUDAExecutionProvider" in capfd.readouterr().err  # written back, not swallowed
+
+
+def test_sessions_keep_to_course_threads_on_a_shared_hub(linear_onnx, monkeypatch) -> None:
+    monkeypatch.setenv("COURSE_THREADS", "1")
+    session = helpers.create_session(linear_onnx, device="cpu")
+    assert session.ort_session.get_session_options().intra_op_num_threads == 1
+    assert helpers.create_session(linear_onnx, device="cpu", threads=2).ort_session.get_session_options().intra_op_num_threads == 2
+    monkeypatch.delenv("COURSE_THREADS")
+    assert helpers.create_session(linear_onnx, device="cpu").ort_session.get_session_options().intra_op_num_threads == 0
