@@ -78,13 +78,18 @@ def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, a
     """Compare ``actual`` with the reference ``expected`` (arrays or tensors) and return a Comparison.
 
     A comparison that would prove nothing is an error, not a match: ``expected`` with no elements, or with
-    no finite element (all NaN or infinite), raises ValueError.
+    no finite element (all NaN or infinite), raises ValueError. Two integer (or boolean) outputs, such as token
+    or class ids, must be equal: the tolerances apply to floating-point outputs only.
     """
     for name, tolerance in (("rtol", rtol), ("atol", atol)):
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance <= 1:
             raise ValueError(f"{name} must be a number from 0 to 1 (e.g. {name}=1e-5), got {tolerance!r}: a larger "
                              "tolerance would let any output match.")
+    exact = all(np.issubdtype(to_numpy(v).dtype, np.integer) or to_numpy(v).dtype == np.bool_
+                for v in (expected, actual) if v is not None and not isinstance(v, (list, tuple)))
     a, b = _numeric(expected, "expected"), _numeric(actual, "actual")
+    if exact:  # token ids, class ids, counts: 5000 and 5001 are different answers, whatever the tolerance
+        rtol = atol = 0.0
     if a.size == 0:
         raise ValueError(f"Nothing to compare: the expected output has no elements (shape {a.shape}). "
                          "Run the model on at least one row.")

@@ -91,9 +91,11 @@ class MaskedPooling(nn.Module):
             self.proj, self.head = nn.Linear(8, 4), nn.Linear(4, 3)
 
     def forward(self, tokens: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
-        if tokens.dim() != 3 or mask.dim() != 2:  # ranks are static: this check adds nothing to an export
+        if tokens.dim() != 3 or mask.dim() != 2 or tokens.shape[-1] != 8:  # static: adds nothing to an export
             raise ValueError(f"MaskedPooling takes tokens of shape (batch, seq, 8) and a mask of shape (batch, seq); "
                              f"got tokens {tuple(tokens.shape)} and mask {tuple(mask.shape)}.")
+        torch._check(mask.shape[0] == tokens.shape[0], lambda: "the mask and the tokens must have the same batch")
+        torch._check(mask.shape[1] == tokens.shape[1], lambda: "the mask needs one 0/1 value per token (batch, seq)")
         hidden = self.proj(tokens) * mask.unsqueeze(-1)
         pooled = hidden.sum(1) / mask.sum(1, keepdim=True).clamp(min=1)
         return {"logits": self.head(pooled), "pooled": pooled}
@@ -202,6 +204,10 @@ def export_with_legacy_tracer(model: nn.Module, example_input: torch.Tensor, onn
     if not isinstance(model, nn.Module) or not isinstance(example_input, torch.Tensor):
         raise TypeError(f"export_with_legacy_tracer takes a torch.nn.Module and one example tensor, got a "
                         f"{type(model).__name__} and a {type(example_input).__name__}.")
+    names = {"input_name": input_name, "output_name": output_name}
+    odd = {key: value for key, value in names.items() if not isinstance(value, str) or not value.strip()}
+    if odd or input_name == output_name:
+        raise ValueError(f"input_name and output_name are two different names (str), e.g. 'x' and 'y'; got {names}.")
     onnx_path = output_file(onnx_path, "export_with_legacy_tracer's onnx_path", (".onnx",))
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("always")

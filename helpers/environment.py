@@ -22,6 +22,8 @@ __all__ = [
     "cpu_name",
     "MachineInfo",
     "default_threads",
+    "MAX_THREADS",
+    "check_threads",
     "THREADS_VARIABLE",
     "describe_machine",
     "package_version",
@@ -182,6 +184,17 @@ def cpu_int8_features(cpuinfo: str | None = None) -> list[str] | None:
 THREADS_VARIABLE = "COURSE_THREADS"  # the most threads a benchmark may use, e.g. 2 on a shared hub
 
 
+# More threads than this is a typo (a thread pool of 100,000 crashes PyTorch and hangs onnxruntime's start).
+MAX_THREADS = max(64, 4 * (os.cpu_count() or 1))
+
+
+def check_threads(threads: object, what: str = "threads") -> None:
+    """Refuse a thread count that is not a whole number from 0 (the library chooses) to ``MAX_THREADS``."""
+    if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads <= MAX_THREADS:
+        raise ValueError(f"{what} must be a whole number of threads from 0 (or None: the library chooses) to "
+                         f"{MAX_THREADS} (this machine has {os.cpu_count()} CPUs), got {threads!r}.")
+
+
 def default_threads() -> int:
     """How many threads a benchmark uses: the CPUs this process may run on, capped by ``COURSE_THREADS``.
 
@@ -242,7 +255,10 @@ def describe_machine(threads: int | None = None) -> MachineInfo:
 def artifacts_dir(create: bool = True) -> Path:
     """The one folder (``artifacts/`` beside the notebook, git-ignored) where the course writes files."""
     setting = os.environ.get("COURSE_ARTIFACTS", "").strip()
-    path = Path(os.path.expanduser(setting or "artifacts"))  # "~/x" means the home folder, as in a shell
+    path = Path(os.path.expanduser(os.path.expandvars(setting or "artifacts")))  # "~/x", "$HOME/x": as in a shell
+    if "$" in str(path):
+        raise ValueError(f"COURSE_ARTIFACTS={setting!r} names an environment variable that is not set "
+                         f"({str(path)!r}): write the folder's full path.")
     if path.exists() and not path.is_dir():
         raise NotADirectoryError(f"The artifacts folder {path} is a file (COURSE_ARTIFACTS={os.environ.get('COURSE_ARTIFACTS')!r}"
                                  " sets it): point COURSE_ARTIFACTS at a folder, or unset it to use artifacts/.")

@@ -19,7 +19,7 @@ from torch import nn
 from .onnx_file import (DEFAULT_OPSET, TensorInfo, default_opset, iter_nodes, load_onnx, strip_stack_traces,
                         tensor_infos)
 from .compare import compare_all
-from .errors import output_file
+from .errors import output_file, require_bool
 from .runtime import create_session
 
 __all__ = [
@@ -110,6 +110,12 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     for what, names in (("input_names", input_names), ("output_names", output_names)):
         if isinstance(names, str) or not all(isinstance(n, str) for n in names):
             raise TypeError(f"{what} takes a list of names, one per {what[:-6]}: {what}=[{names!r}], not {names!r}.")
+    every = [*input_names, *output_names]
+    if len(set(every)) != len(every):
+        raise ValueError(f"Every input and output needs a name of its own (an ONNX graph names each value once); got "
+                         f"input_names={list(input_names)} and output_names={list(output_names)}.")
+    for flag, value in (("verify", verify), ("keep_stack_traces", keep_stack_traces)):
+        require_bool(value, flag)
     _check_arity(model, examples)
     if len(input_names) != len(examples):
         raise ValueError(f"Got {len(examples)} example input(s) but {len(input_names)} input name(s) "

@@ -6,6 +6,7 @@ train or export what it would have written, with the same seed, so the result is
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -30,6 +31,10 @@ def ensure_trained_linear(directory: str | Path | None = None, seed: int = 0) ->
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a whole number, 0 or more, got {seed!r}.")
+    if directory is not None and (isinstance(directory, bool) or not isinstance(directory, (str, os.PathLike))):
+        raise TypeError(f"directory is the folder for the course's files (a str or Path; None: artifacts/), got "
+                        f"{directory!r}. For another seed, pass seed={directory!r}." if isinstance(directory, int)
+                        else f"directory is a folder path (a str or Path), got {directory!r}.")
     path = Path(directory or artifacts_dir()) / ("linear_weights.pt" if seed == 0 else f"linear_weights_seed{seed}.pt")
     model = make_linear_model(seed)
     if path.exists():

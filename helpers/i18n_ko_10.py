@@ -60,4 +60,28 @@ KOREAN_10: dict[str, str] = {
     "converted from the received file (first layer fine-tuned), not another model.":
         "내 파일의 층 가중치 모양은 {mine}, 받은 파일은 {received}입니다. 다른 모델이 아니라, 받은 파일에서 변환한 "
         "모듈(첫 층을 미세 조정한 것)을 내보내세요.",
+    "The check's cache_path is not section 3's cache file (its outputs have ranks {ranks}; that file's logits are "
+    "(batch, new tokens, vocabulary) and it takes the past keys and values): pass cache_path, not another exercise's "
+    "file.":
+        "검사에 준 cache_path가 3절의 캐시 파일이 아닙니다(출력의 차원 수가 {ranks}입니다. 그 파일의 로짓은 "
+        "(배치, 새 토큰, 어휘) 모양이고 과거 키와 값을 입력으로 받습니다). 다른 연습 문제의 파일이 아니라 cache_path를 "
+        "넘기세요.",
+    "Your function ran the session {runs} time(s) for {steps} new tokens: each new token comes from one run of the "
+    "session (its logits), not from the PyTorch model.":
+        "새 토큰 {steps}개를 만드는 동안 함수가 세션을 {runs}번 실행했습니다. 새 토큰은 하나마다 세션을 한 번 실행한 "
+        "결과(로짓)에서 나와야 하며, PyTorch 모델에서 나오면 안 됩니다.",
+    "{name} is in onnxruntime's own .ort format, which only onnxruntime reads: save the optimised graph with "
+    "a name ending in .onnx.":
+        '{name}은(는) onnxruntime만 읽는 자체 .ort 형식입니다. 최적화한 그래프를 .onnx로 끝나는 이름으로 저장하세요.',
+    "Your file takes inputs of shape {mine}, the fp32 file {theirs}: quantize the fp32 file of this notebook,"
+    " not another model.":
+        '내 파일의 입력 모양은 {mine}, fp32 파일은 {theirs}입니다. 다른 모델이 아니라 이 노트북의 fp32 파일을 양자화하세요.',
+    "Your op takes ({parameters}): the exercise's op takes (x, limit) and clips to [-limit, limit].":
+        '내 연산자의 인자는 ({parameters})입니다. 이 연습의 연산자는 (x, limit)을 받아 [-limit, limit]로 자릅니다.',
+    "Your model's weights are {dtype}: the course's data is float32; build the model with the default dtype "
+    "(no .double()).":
+        '모델의 가중치가 {dtype}입니다. 이 과정의 데이터는 float32이니 기본 dtype으로 모델을 만드세요(.double() 없이).',
+    "The received file already solves the check's data (its loss there is {old_loss:.4f}): pass the new "
+    "task's data, the one you fine-tuned on, as the cell above was written.":
+        '받은 파일이 검사에 준 데이터를 이미 풉니다(그 데이터에서의 손실 {old_loss:.4f}). 위 셀에 쓰인 대로, 미세 조정에 쓴 새 작업의 데이터를 넘기세요.',
 }

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -43,26 +44,29 @@ def _check_causal_lm(model: Any) -> None:
                         f"got a {type(model).__name__}.")
 
 
-def _token_ids(prompt_ids: Any) -> list[int]:
-    if isinstance(prompt_ids, torch.Tensor):
+def _token_ids(prompt_ids: Any, vocab_size: int | None = None) -> list[int]:
+    if isinstance(prompt_ids, (torch.Tensor, np.ndarray)):
         prompt_ids = prompt_ids.reshape(-1).tolist()
     if isinstance(prompt_ids, (str, bytes)) or not isinstance(prompt_ids, Sequence) or not prompt_ids or not all(
             isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in prompt_ids):
         raise TypeError(f"prompt_ids must be a non-empty list of token ids (ints 0 or more), got {prompt_ids!r}: "
                         "tokenize the text first, e.g. tokenizer.encode(text).ids.")
+    if vocab_size is not None and max(prompt_ids) >= vocab_size:
+        raise ValueError(f"prompt_ids holds the id {max(prompt_ids)}, but the model knows ids 0 to {vocab_size - 1}: "
+                         "encode with the tokenizer the model was trained with.")
     return list(prompt_ids)
 
 
 def greedy_reference(model: nn.Module, prompt_ids: Sequence[int], max_new_tokens: int) -> list[int]:
     """The ``max_new_tokens`` token ids PyTorch's greedy ``model.generate`` adds after ``prompt_ids`` (batch 1)."""
     _check_causal_lm(model)
-    prompt = _token_ids(prompt_ids)
+    prompt = _token_ids(prompt_ids, model.config.vocab_size)
     if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be a whole number of at least 1, got {max_new_tokens!r}.")
     ids = torch.tensor([prompt])
     with torch.no_grad():
         out = model.eval().generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens,
-                                    min_new_tokens=max_new_tokens, do_sample=False, pad_token_id=0)
+                                    min_new_tokens=max_new_tokens, do_sample=False, pad_token_id=model.config.pad_token_id or 0)
     return out[0, len(prompt):].tolist()
 
 
@@ -77,6 +81,15 @@ def reference_step(model: nn.Module, input_ids: torch.Tensor, attention_mask: to
 
     _check_causal_lm(model)
     layers = model.config.num_hidden_layers
+    if not (isinstance(input_ids, torch.Tensor) and isinstance(attention_mask, torch.Tensor) and input_ids.ndim == 2
+            and attention_mask.ndim == 2 and attention_mask.shape[1] >= input_ids.shape[1]):
+        raise ValueError("input_ids (batch, new) and attention_mask (batch, past + new) are 2-D torch tensors, the "
+                         "mask at least as long as the ids; got "
+                         f"{getattr(input_ids, 'shape', input_ids)!r} and {getattr(attention_mask, 'shape', attention_mask)!r}.")
+    if isinstance(past, (str, bytes)) or not isinstance(past, Sequence) or \
+            not all(isinstance(t, torch.Tensor) and t.ndim == 4 for t in past):
+        raise TypeError("past lists each layer's key then value as 4-D torch tensors (batch, kv_heads, length, "
+                        f"head_dim); got {type(past).__name__}.")
     if len(past) != 2 * layers:
         raise ValueError(f"past must hold a key and a value for each of the {layers} layers ({2 * layers} tensors), "
                          f"got {len(past)}.")
@@ -98,7 +111,8 @@ def plot_generation_speed(tokens_per_second: Mapping[str, Mapping[int, float]], 
                         f"second}}, got {tokens_per_second!r}.")
     for name, series in tokens_per_second.items():
         if not isinstance(series, Mapping) or not series or not all(
-                isinstance(n, int) and isinstance(v, (int, float)) and v > 0 for n, v in series.items()):
+                isinstance(n, (int, np.integer)) and not isinstance(n, bool) and isinstance(v, (int, float, np.floating))
+                and 0 < v < float("inf") for n, v in series.items()):
             raise ValueError(f"{name!r} must map whole numbers of tokens to positive speeds, got {series!r}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 3.6))

@@ -13,7 +13,7 @@ from .errors import existing_file, output_file, require_bool
 # The image task of notebook 06 and the pieces every model shares live in their own modules;
 # their names stay importable from here.
 from .shapes import SHAPE_CLASSES, ImageData, accuracy, make_shapes_data, make_small_cnn, train_classifier
-from .training import TrainingHistory, check_loss, check_training_arguments, seeded
+from .training import TrainingHistory, check_loss, check_seed, check_training_arguments, seeded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -91,6 +91,8 @@ def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noi
         raise ValueError(f"n_samples and n_features must be positive, got {n_samples} and {n_features}.")
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < float("inf"):
         raise ValueError(f"noise is the standard deviation of the added noise: a number of at least 0, got {noise!r}.")
+    if rule_seed is not None:
+        check_seed(rule_seed, "rule_seed")
     gen = torch.Generator().manual_seed(seed)
     if rule_seed is None:
         true_weight, true_bias = torch.linspace(-1.0, 1.0, n_features), 0.5
@@ -242,6 +244,7 @@ def make_torchvision_model(name: str = "resnet18", *, pretrained: bool = False, 
 
     if name not in TORCHVISION_MODELS:
         raise ValueError(f"Unknown model {name!r}; the course uses one of {', '.join(TORCHVISION_MODELS)}.")
+    require_bool(pretrained, "pretrained")  # "False" would download ImageNet weights
     weights = "DEFAULT" if pretrained else None
     try:
         with seeded(seed):
@@ -273,6 +276,9 @@ def _estimate_batchnorm_statistics(model: nn.Module, seed: int, batches: int = 2
 
 def freeze_all_but_last(model: nn.Module) -> list[str]:
     """Freeze every parameter except those of the last layer that has any; returns the trainable names."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"freeze_all_but_last takes the model itself (a torch.nn.Module), got {model!r:.60}; e.g. "
+                        "helpers.make_torchvision_model('resnet18').")
     owners = [name for name, module in model.named_modules() if any(True for _ in module.parameters(recurse=False))]
     if not owners:
         raise ValueError(f"{type(model).__name__} has no parameters to fine-tune.")

@@ -16,6 +16,9 @@ import onnx
 from .errors import existing_file
 
 __all__ = [
+    "DERIVED_KEY",
+    "mark_derived",
+    "refuse_to_replace_a_source",
     "DEFAULT_OPSET",
     "TensorInfo",
     "tensor_infos",
@@ -75,6 +78,8 @@ def tensor_infos(model: onnx.ModelProto) -> tuple[list[TensorInfo], list[TensorI
 
 def load_onnx(path: str | Path | onnx.ModelProto, *, check: bool = True) -> onnx.ModelProto:
     """Load an ONNX file (or pass a ModelProto through), with errors that say what went wrong."""
+    if not isinstance(check, bool):
+        raise TypeError(f"check is True or False, got {check!r}.")
     if isinstance(path, onnx.ModelProto):
         return path
     path = existing_file(path, "load_onnx's path")
@@ -138,3 +143,40 @@ def _nodes_everywhere(model: onnx.ModelProto) -> Iterator[onnx.NodeProto]:
     yield from iter_nodes(model.graph)
     for function in model.functions:
         yield from function.node
+
+
+DERIVED_KEY = "helpers.derived_by"  # metadata entry on every file a helper derives from another (optimised, int8, fp16)
+
+
+def mark_derived(path: Path, how: str) -> None:
+    """Note in a written ``.onnx`` that a helper derived it (``how``), so a later call may replace it, and only it."""
+    path = Path(path)
+    if path.suffix != ".onnx" or not path.is_file():
+        return
+    model = onnx.load(str(path), load_external_data=False)  # any external data stays where it was written
+    kept = [entry for entry in model.metadata_props if entry.key != DERIVED_KEY]  # the source's own entries
+    del model.metadata_props[:]
+    model.metadata_props.extend(kept)
+    model.metadata_props.add(key=DERIVED_KEY, value=how)
+    onnx.save(model, str(path))
+
+
+def refuse_to_replace_a_source(path: Path, what: str, looks_derived=None) -> None:
+    """Refuse to write a derived graph over an existing ``.onnx`` that no helper derived: it is someone's model.
+
+    ``looks_derived(model)`` may recognise such a file by its content too (int8 nodes, float16 weights): one
+    written before the note existed.
+    """
+    path = Path(path)
+    if path.suffix != ".onnx" or not path.is_file():
+        return
+    try:
+        model = onnx.load(str(path), load_external_data=False)
+        derived = any(e.key == DERIVED_KEY for e in model.metadata_props) or bool(looks_derived and looks_derived(model))
+    except Exception:  # not an ONNX file at all: someone else's file
+        derived = False
+    if not derived:
+        raise FileExistsError(f"{what} {path} already exists and is not a file the course's helpers derived: it may "
+                              "be a model you exported (were the two paths swapped?). It was left untouched; choose a "
+                              f"new name, such as {path.stem}.new.onnx, or delete that file first.")
+

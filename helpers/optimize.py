@@ -16,8 +16,9 @@ import onnx
 import torch
 
 from .errors import output_file, require_bool
-from .onnx_file import load_onnx, tensor_infos
-from .runtime import OPTIMIZATION_LEVELS, create_session, refuse_unoptimized_target
+from .onnx_file import load_onnx, mark_derived, refuse_to_replace_a_source, tensor_infos
+from .runtime import OPTIMIZATION_LEVELS, create_session
+from .training import check_seed
 
 __all__ = [
     "Agreement",
@@ -42,15 +43,18 @@ def optimize_graph(onnx_path: str | Path, level: str, output_path: str | Path) -
     if level not in OPTIMIZATION_LEVELS:
         raise ValueError(f"level must be one of {', '.join(OPTIMIZATION_LEVELS)}, not {level!r}.")
     output_path = output_file(output_path, "optimize_graph's output_path", (".onnx",), source=onnx_path)
-    refuse_unoptimized_target(output_path, "optimize_graph's output_path")
+    refuse_to_replace_a_source(output_path, "optimize_graph's output_path")
     create_session(onnx_path, device="cpu", optimization=level, optimized_model_path=output_path)
     return output_path
 
 
 def make_calibration_images(n: int = 16, shape: Sequence[int] = (3, 224, 224), seed: int = 0) -> np.ndarray:
     """``n`` seeded images, standard-normal like ImageNet-normalised inputs: a synthetic calibration set."""
-    if n < 1:
-        raise ValueError(f"Calibration needs at least one image, got n={n}.")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n is how many images: a whole number of at least 1, got {n!r}.")
+    if isinstance(shape, int) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in shape):
+        raise ValueError(f"shape is one image's shape without the batch, e.g. (3, 224, 224), got {shape!r}.")
+    check_seed(seed)
     return np.random.default_rng(seed).standard_normal((n, *shape), dtype=np.float32)
 
 
@@ -89,10 +93,33 @@ def quantize_dynamic_int8(onnx_path: str | Path, output_path: str | Path) -> Pat
 
     onnx_path = Path(onnx_path)
     load_onnx(onnx_path, check=False)
+    _refuse_quantized(onnx_path)
     output_path = output_file(output_path, "quantize_dynamic_int8's output_path", (".onnx",), source=onnx_path)
+    refuse_to_replace_a_source(output_path, "quantize_dynamic_int8's output_path", _quantized_ops)
     with _quiet(), _preprocessed(onnx_path) as pre:
         quantize_dynamic(str(pre), str(output_path), weight_type=QuantType.QInt8)
+    mark_derived(output_path, "quantize_dynamic_int8")
     return output_path
+
+
+_QUANTIZED_OPS = ("QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger",
+                  "MatMulNBits")
+
+
+def _quantized_ops(model: onnx.ModelProto) -> list[str]:
+    return sorted({n.op_type for n in model.graph.node if n.op_type in _QUANTIZED_OPS or n.op_type.startswith("QLinear")})
+
+
+def _holds_float16(model: onnx.ModelProto) -> bool:
+    return any(t.data_type == onnx.TensorProto.FLOAT16 for t in model.graph.initializer)
+
+
+def _refuse_quantized(onnx_path: Path) -> None:
+    """Quantizing twice: most often the two paths were swapped."""
+    quantized = _quantized_ops(load_onnx(onnx_path, check=False))
+    if quantized:
+        raise ValueError(f"{onnx_path.name} is already quantized (it has {', '.join(quantized)} nodes): pass the float32 "
+                         "file as onnx_path and the new file as output_path; nothing was written.")
 
 
 def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibration: np.ndarray, *,
@@ -109,18 +136,19 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
     onnx_path = Path(onnx_path)
     source = load_onnx(onnx_path, check=False)
     inputs, _ = tensor_infos(source)
-    if any(node.op_type in ("QuantizeLinear", "DequantizeLinear") or node.op_type.startswith("QLinear")
-           for node in source.graph.node):  # quantizing twice: most often the two paths were swapped
-        raise ValueError(f"{onnx_path.name} is already quantized (it has QuantizeLinear/DequantizeLinear nodes): pass "
-                         "the float32 file as onnx_path and the new file as output_path; nothing was written.")
+    _refuse_quantized(onnx_path)
     output_path = output_file(output_path, "quantize_static_int8's output_path", (".onnx",), source=onnx_path)
+    refuse_to_replace_a_source(output_path, "quantize_static_int8's output_path", _quantized_ops)
     calibration = _calibration_array(calibration)
     if len(inputs) != 1:
         raise ValueError(f"quantize_static_int8 handles one-input models; this one has {len(inputs)}. Write a "
                          "CalibrationDataReader whose get_next() returns one dict with every input (notebook 06).")
-    if calibration.ndim != len(inputs[0].shape) or calibration.dtype != np.float32:
-        raise ValueError(f"Calibration data must be float32 of rank {len(inputs[0].shape)} like {inputs[0]}; "
+    static = [(axis, size) for axis, size in enumerate(inputs[0].shape) if isinstance(size, int) and axis > 0]
+    if calibration.ndim != len(inputs[0].shape) or calibration.dtype != np.float32 or \
+            any(calibration.shape[axis] != size for axis, size in static if axis < calibration.ndim):
+        raise ValueError(f"Calibration data must be float32 shaped like the model's input {inputs[0]}; "
                          f"got {calibration.dtype} with shape {calibration.shape}.")
+    require_bool(per_channel, "per_channel")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
     name = inputs[0].name
@@ -135,6 +163,7 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
     with _quiet(), _preprocessed(onnx_path) as pre:
         quantize_static(str(pre), str(output_path), Reader(), quant_format=QuantFormat.QDQ,
                         per_channel=per_channel, weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8)
+    mark_derived(output_path, "quantize_static_int8")
     return output_path
 
 
@@ -161,11 +190,17 @@ def convert_to_fp16(onnx_path: str | Path, output_path: str | Path, *, keep_io_t
 
     require_bool(keep_io_types, "keep_io_types")
     output_path = output_file(output_path, "convert_to_fp16's output_path", (".onnx",), source=onnx_path)
+    refuse_to_replace_a_source(output_path, "convert_to_fp16's output_path", _holds_float16)
+    source = load_onnx(onnx_path)
+    if _holds_float16(source):
+        raise ValueError(f"{Path(onnx_path).name} already holds float16 weights: pass the float32 file as onnx_path and "
+                         "the new file as output_path; nothing was written.")
     with _quiet():
-        model = convert_float_to_float16(load_onnx(onnx_path), keep_io_types=keep_io_types)
+        model = convert_float_to_float16(source, keep_io_types=keep_io_types)
     model = _sort_topologically(model)  # the converter appends its input casts at the end of the node list
     onnx.checker.check_model(model)
     onnx.save(model, str(output_path))
+    mark_derived(output_path, "convert_to_fp16")
     return output_path
 
 
@@ -177,6 +212,16 @@ def _sort_topologically(model: onnx.ModelProto) -> onnx.ModelProto:
     ir_model = onnx_ir.from_proto(model)
     TopologicalSortPass()(ir_model)
     return onnx_ir.to_proto(ir_model)
+
+
+def _logits(value, role: str) -> np.ndarray:
+    """Logits as a NumPy array; a dict of outputs or a tensor still tracking gradients is named, not crashed on."""
+    if isinstance(value, dict):
+        raise TypeError(f"compare_classifiers got a dict of outputs as {role} ({', '.join(map(str, value))}): pass "
+                        "the logits themselves, e.g. session.run(x)['prediction'].")
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
 
 
 @dataclass(frozen=True)
@@ -195,10 +240,15 @@ class Agreement:
 
 def compare_classifiers(reference: np.ndarray, candidate: np.ndarray) -> Agreement:
     """Max logit difference and top-1 agreement of two ``(samples, classes)`` logit arrays."""
-    reference, candidate = np.asarray(reference), np.asarray(candidate)
+    reference, candidate = _logits(reference, "reference"), _logits(candidate, "candidate")
     if reference.shape != candidate.shape or reference.ndim != 2:
         raise ValueError(f"Expected two (samples, classes) arrays of the same shape, got {reference.shape} "
                          f"and {candidate.shape}.")
+    if reference.size == 0:
+        raise ValueError("Nothing to compare: the logits hold no samples. Run both models on at least one input.")
+    if not (np.isfinite(reference).all() and np.isfinite(candidate).all()):
+        raise ValueError("The logits hold NaN or infinite values, so their top-1 classes mean nothing: check the "
+                         "model's inputs and weights (an fp16 overflow shows up this way).")
     agree = float(np.mean(reference.argmax(1) == candidate.argmax(1)))
     return Agreement(float(np.abs(reference - candidate).max()), float(np.abs(reference).max()), agree,
                      len(reference))

@@ -16,9 +16,9 @@ import onnx
 import onnxruntime as ort
 
 from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Comparison, compare_outputs, to_numpy
-from .environment import onnxruntime_has_cuda
+from .environment import THREADS_VARIABLE, check_threads, default_threads, onnxruntime_has_cuda
 from .errors import as_path, output_file
-from .onnx_file import TensorInfo, format_shape, load_onnx, tensor_infos
+from .onnx_file import TensorInfo, format_shape, load_onnx, mark_derived, refuse_to_replace_a_source, tensor_infos
 
 __all__ = ["Session", "create_session", "run", "Comparison", "compare_outputs", "to_numpy", "DEFAULT_RTOL", "DEFAULT_ATOL",
            "OPTIMIZATION_LEVELS"]
@@ -61,12 +61,13 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         device: ``'auto'``, ``'cpu'`` or ``'cuda'`` (raises if CUDA is not usable).
         optimization: graph optimisation level: ``'none'``, ``'basic'``, ``'extended'`` or ``'all'``.
         optimized_model_path: if given, onnxruntime saves the optimised graph there.
-        threads: intra-op threads (None lets onnxruntime choose).
+        threads: intra-op threads; None: ``COURSE_THREADS`` where it is set (a shared hub), else onnxruntime
+            chooses (one per physical core).
         custom_op_libraries: shared libraries with kernels for custom-domain operators (notebook 08).
     """
-    model = load_onnx(onnx_path)
     optimized_model_path = _check_session_arguments(threads, optimized_model_path, custom_op_libraries,
                                                     onnx_path if isinstance(onnx_path, (str, os.PathLike)) else None)
+    model = load_onnx(onnx_path)
     if device not in ("auto", "cpu", "cuda"):
         raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}.")
     has_cuda = onnxruntime_has_cuda()
@@ -84,6 +85,8 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
     options.graph_optimization_level = _optimization_level(optimization)
     if optimized_model_path is not None:
         options.optimized_model_filepath = str(optimized_model_path)
+    if threads is None and os.environ.get(THREADS_VARIABLE, "").strip():
+        threads = default_threads()  # the hub's cap, as the notebooks' own sessions take it through PyTorch
     if threads is not None:
         options.intra_op_num_threads = threads
     for library in custom_op_libraries:
@@ -102,7 +105,7 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         note = ("onnxruntime fell back to CPUExecutionProvider: the CUDA provider did not load"
                 + (f" (onnxruntime said: {why})" if why else ""))
     if optimized_model_path is not None:
-        _mark_as_optimized(optimized_model_path, optimization)
+        mark_derived(optimized_model_path, f"onnxruntime {ort.__version__}, optimisation level {optimization}")
     inputs, outputs = tensor_infos(model)
     path = None if isinstance(onnx_path, onnx.ModelProto) else Path(onnx_path)
     return Session(ort_session, provider, note, inputs, outputs, path)
@@ -111,8 +114,8 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
 def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_libraries: Any,
                              source: Any = None) -> Path | None:
     """Refuse arguments onnxruntime would reject with a message about its own internals (or act on wrongly)."""
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 0):
-        raise ValueError(f"threads must be a whole number of threads (0 or None: onnxruntime chooses), got {threads!r}.")
+    if threads is not None:
+        check_threads(threads)
     if optimized_model_path is not None:
         optimized_model_path = as_path(optimized_model_path, "optimized_model_path")
         folder = optimized_model_path.parent
@@ -121,7 +124,7 @@ def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_
                                     "create it first (the model itself is fine).")
         optimized_model_path = output_file(optimized_model_path, "optimized_model_path", (".onnx", ".ort"),
                                            source=source)
-        refuse_unoptimized_target(optimized_model_path, "optimized_model_path")
+        refuse_to_replace_a_source(optimized_model_path, "optimized_model_path")
     if isinstance(custom_op_libraries, (str, Path)):
         raise TypeError(f"custom_op_libraries takes a list of library paths; wrap the one you passed: "
                         f"custom_op_libraries=[{str(custom_op_libraries)!r}].")
@@ -233,35 +236,3 @@ def _checked(info: TensorInfo, array: np.ndarray) -> np.ndarray:
 
 def _shape(info: TensorInfo) -> str:
     return f"({format_shape(info.shape)})"
-
-
-_OPTIMIZED_KEY = "helpers.optimized_by"  # metadata entry on every optimised graph this module writes
-
-
-def refuse_unoptimized_target(path: Path, what: str) -> None:
-    """Refuse to write an optimised graph over an existing ``.onnx`` that no earlier optimisation wrote."""
-    if path.suffix == ".onnx" and path.is_file() and not _marked_as_optimized(path):
-        raise FileExistsError(f"{what} {path} already exists and was not written by an earlier optimisation here: "
-                              "it may be the model you exported (were the two paths swapped?). It was left untouched; "
-                              f"choose a new name, such as {path.stem}.optimized.onnx, or delete that file first.")
-
-
-def _mark_as_optimized(path: Path, optimization: str) -> None:
-    """Note in the saved graph that it is an optimisation output, so a later call may replace it (and only it)."""
-    if path.suffix != ".onnx" or not path.is_file():
-        return
-    model = onnx.load(str(path), load_external_data=False)  # any external data stays where onnxruntime put it
-    kept = [entry for entry in model.metadata_props if entry.key != _OPTIMIZED_KEY]  # the source's own entries
-    del model.metadata_props[:]
-    model.metadata_props.extend(kept)
-    model.metadata_props.add(key=_OPTIMIZED_KEY, value=f"onnxruntime {ort.__version__}, level {optimization}")
-    onnx.save(model, str(path))
-
-
-def _marked_as_optimized(path: Path) -> bool:
-    try:
-        model = onnx.load(str(path), load_external_data=False)
-    except Exception:  # not an ONNX file at all: someone else's file
-        return False
-    return any(entry.key == _OPTIMIZED_KEY for entry in model.metadata_props)
-

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .training import TrainingHistory, check_loss, check_training_arguments, seeded
+from .training import TrainingHistory, check_loss, check_seed, check_training_arguments, seeded
 
 __all__ = ["SHAPE_CLASSES", "ImageData", "make_shapes_data", "make_small_cnn", "train_classifier", "accuracy"]
 
@@ -55,6 +55,7 @@ def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -
         raise ValueError(f"n_samples must be a whole number of images (0 or more), got {n_samples!r}.")
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < float("inf"):
         raise ValueError(f"noise is the standard deviation of the added noise: a number of at least 0, got {noise!r}.")
+    check_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     labels = torch.randint(0, len(SHAPE_CLASSES), (n_samples,), generator=gen)
     sizes = 2 * torch.randint(2, 5, (n_samples,), generator=gen) + 1  # 5, 7 or 9 pixels
@@ -87,8 +88,15 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
                         f"helpers.make_shapes_data(256); got a {type(data).__name__}.")
     if len(data) == 0:
         raise ValueError("The data set is empty: make some images first, e.g. helpers.make_shapes_data(256).")
-    with torch.no_grad():
-        classes = model.eval()(data.images[:1]).shape[-1]
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"train_classifier takes a torch.nn.Module, got a {type(model).__name__}.")
+    try:
+        with torch.no_grad():
+            classes = model.eval()(data.images[:1]).shape[-1]
+    except RuntimeError as error:
+        raise ValueError(f"The model cannot take these images (batch, {', '.join(map(str, data.images.shape[1:]))}): "
+                         f"{str(error).splitlines()[0]}. Train a model built for them, e.g. helpers.make_small_cnn()."
+                         ) from error
     if int(data.labels.max()) >= classes:
         raise ValueError(f"The labels go up to {int(data.labels.max())} but the model has {classes} outputs: give it "
                          f"one output per class ({int(data.labels.max()) + 1}).")
@@ -115,10 +123,18 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
 
 def accuracy(logits, labels) -> float:
     """Share of rows whose largest logit is the true label (tensors or NumPy arrays)."""
-    logits, labels = torch.as_tensor(logits), torch.as_tensor(labels)
+    if isinstance(logits, dict):
+        raise TypeError(f"accuracy takes the logits, not the dict of outputs ({', '.join(map(str, logits))}): pass "
+                        "one of its values, e.g. session.run(x)['prediction'].")
+    try:
+        logits, labels = torch.as_tensor(logits), torch.as_tensor(labels)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"accuracy takes numbers: (n, classes) logits and (n,) integer labels ({error}).") from error
     if logits.ndim != 2 or labels.ndim != 1 or len(logits) != len(labels) or len(labels) == 0:
         raise ValueError(f"Expected (n, classes) logits and (n,) labels, got {tuple(logits.shape)} "
                          f"and {tuple(labels.shape)} (logits first, at least one row).")
+    if labels.is_floating_point() or labels.dtype == torch.bool:
+        raise TypeError(f"labels must be class numbers (integers), got {labels.dtype}.")
     if logits.is_floating_point() and not torch.isfinite(logits).all():
         raise ValueError("The logits hold NaN or infinite values: the model's output is broken, so no accuracy "
                          "can be read from it (check the input and the weights).")

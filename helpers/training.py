@@ -8,7 +8,14 @@ from typing import Iterator
 
 import torch
 
-__all__ = ["seeded", "TrainingHistory", "check_training_arguments", "check_loss"]
+__all__ = ["seeded", "check_seed", "TrainingHistory", "check_training_arguments", "check_loss"]
+
+
+def check_seed(seed: object, what: str = "seed") -> int:
+    """``seed`` if it is a whole number from 0 to 2**63 - 1; "0" or 1.5 is refused with a word, not by PyTorch."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ValueError(f"{what} must be a whole number of at least 0, such as 0 or 42; got {seed!r}.")
+    return seed
 
 
 @contextlib.contextmanager
@@ -17,8 +24,7 @@ def seeded(seed: int) -> Iterator[None]:
 
     Model constructors use it so that building a model never reseeds the notebook's own random numbers.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
-        raise ValueError(f"seed must be a whole number of at least 0, such as 0 or 42; got {seed!r}.")
+    check_seed(seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield

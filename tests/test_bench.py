@@ -438,7 +438,7 @@ def test_cli_refuses_to_overwrite_results_without_the_flag(tmp_path, capsys, mon
 @pytest.mark.parametrize("args,words", [
     (["--recording", "--models", "linear"], "--recording sets --models"),
     (["--recording", "--repeat", "3"], "drop --repeat"),
-    (["--threads", "-1"], "--threads must be at least 1"),
+    (["--threads", "-1"], "--threads must be from 1 to"),
     (["--batch-sizes", "0"], "at least 1"),
     (["--repeat", "0"], "at least 1"),
 ])

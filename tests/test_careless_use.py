@@ -331,7 +331,7 @@ def test_session_slips_name_what_was_passed(linear_session, call, error, words) 
     (lambda: helpers.bench.benchmark(lambda: 0, repeat=2.5), ValueError, "repeat must be a whole number"),
     (lambda: helpers.bench.benchmark(lambda: 0, min_time=float("inf")), ValueError, "min_time"),
     (lambda: helpers.bench.timing_stats([float("nan"), 1.0]), ValueError, "finite"),
-    (lambda: helpers.bench.SimulatedGPU(kernel_ms=-5), ValueError, "kernel_ms > 0"),
+    (lambda: helpers.bench.SimulatedGPU(kernel_ms=-5), ValueError, "0 < kernel_ms"),
     (lambda: helpers.bench.load_recorded_results("/no/such/folder"), FileNotFoundError, "No folder"),
     (lambda: helpers.make_mlp(hidden=-1), ValueError, "positive whole numbers"),
     (lambda: helpers.make_regression_data(noise=float("nan")), ValueError, "noise"),
@@ -686,7 +686,7 @@ def test_checks_call_a_text_file_what_it_is(tmp_path, linear_model) -> None:
     (lambda d: helpers.course.read_notebook(d), ValueError, "is a folder"),
     (lambda d: helpers.course.read_notebook(helpers.ensure_linear_onnx(d)), ValueError, "not a text file"),
     (lambda d: helpers.workshop.write_student_copies(ROOT / "README.md" / "sub"), NotADirectoryError, "is a file"),
-    (lambda d: helpers.bench.SimulatedGPU(kernel_ms="5"), ValueError, "kernel_ms > 0"),
+    (lambda d: helpers.bench.SimulatedGPU(kernel_ms="5"), ValueError, "0 < kernel_ms"),
     (lambda d: helpers.troubleshoot.MedianHead(seed="a"), ValueError, "seed must be"),
     (lambda d: helpers.exercises.check_answer("x", 0.3, 0.3, hint=None), TypeError, "needs a hint"),
 ])
@@ -784,3 +784,100 @@ def test_publishing_before_the_first_commit_says_to_commit(tmp_path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     with pytest.raises(ValueError, match="no commit yet"):
         helpers.workshop.publish_students(tmp_path)
+
+
+# Pass 5 (426 fresh inputs): each wrong result, then the weak messages, by pattern.
+
+@pytest.fixture(scope="module")
+def small_cnn(tmp_path_factory):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1),
+                                torch.nn.Flatten(), torch.nn.Linear(8, 10)).eval()
+    path = tmp_path_factory.mktemp("cnn") / "cnn.onnx"
+    helpers.export_model(model, torch.randn(2, 3, 32, 32), path)
+    return model, path
+
+
+@pytest.mark.parametrize("write", [
+    lambda source, target: optimize_graph(source, "basic", target),
+    lambda source, target: helpers.optimize.quantize_dynamic_int8(source, target),
+    lambda source, target: helpers.optimize.quantize_static_int8(source, target, helpers.optimize.make_calibration_images(
+        4, (3, 32, 32))),
+    lambda source, target: helpers.optimize.convert_to_fp16(source, target),
+], ids=["optimize", "dynamic int8", "static int8", "fp16"])
+def test_derived_files_never_replace_another_model_or_the_source(small_cnn, tmp_path, write) -> None:
+    source = tmp_path / "cnn.onnx"
+    source.write_bytes(small_cnn[1].read_bytes())
+    mine = tmp_path / "my_other_model.onnx"
+    mine.write_bytes(small_cnn[1].read_bytes())
+    with pytest.raises(FileExistsError, match="left untouched"):
+        write(source, mine)
+    derived = write(source, tmp_path / "cnn.derived.onnx") or tmp_path / "cnn.derived.onnx"
+    write(source, tmp_path / "cnn.derived.onnx")  # running the cell again replaces its own output
+    with pytest.raises((FileExistsError, ValueError), match="untouched|nothing was written|already"):
+        write(derived, source)  # the two paths swapped
+    assert source.read_bytes() == small_cnn[1].read_bytes() and mine.read_bytes() == small_cnn[1].read_bytes()
+
+
+def test_bench_refuses_the_recorded_folder_before_measuring(capsys) -> None:
+    with pytest.raises(SystemExit):
+        helpers.bench.main(["--models", "linear", "--batch-sizes", "1", "--output",
+                            str(helpers.bench.RECORDED_DIR), "--no-progress"])
+    assert "recorded GPU results" in capsys.readouterr().err
+
+
+def test_integer_outputs_and_answers_must_be_equal_exactly() -> None:
+    assert not helpers.compare_outputs(np.array([5000, 17]), np.array([5001, 17])).ok
+    assert helpers.compare_outputs(np.array([5000, 17]), np.array([5000, 17])).ok
+    from helpers.exercises import check_answer
+
+    assert check_answer("x", 1_000_001, 1_000_000, hint="h").passed is False
+    assert check_answer("x", 2e-9, 1e-9, hint="h").passed is False
+    assert check_answer("x", 0.1 + 0.2, 0.3, hint="h").passed and check_answer("x", 1e6, 1_000_000, hint="h").passed
+
+
+def test_compare_classifiers_refuses_nan_empty_and_dicts() -> None:
+    for reference, candidate, error, words in [
+            (np.ones((3, 4)), np.full((3, 4), np.nan), ValueError, "NaN"),
+            (np.zeros((0, 4)), np.zeros((0, 4)), ValueError, "no samples"),
+            ({"prediction": np.ones((3, 4))}, np.ones((3, 4)), TypeError, r"\['prediction'\]")]:
+        with pytest.raises(error, match=words):
+            helpers.optimize.compare_classifiers(reference, candidate)
+    grad = torch.ones(3, 4, requires_grad=True)
+    assert helpers.optimize.compare_classifiers(grad, np.ones((3, 4))).top1_agreement == 1.0
+
+
+@pytest.mark.parametrize("call,error,words", [
+    (lambda: helpers.bench.main(["--threads", "100000"]), SystemExit, None),
+    (lambda: helpers.create_session(ROOT / "notebooks" / "images" / "x.onnx", threads=10**6), ValueError, "threads"),
+    (lambda: helpers.bench.benchmark(lambda: 0, threads="2"), ValueError, "threads"),
+    (lambda: helpers.bench.benchmark(lambda: 0, batch_size=0), ValueError, "batch_size"),
+    (lambda: helpers.bench.SimulatedGPU(kernel_ms=float("inf")), ValueError, "a minute at most"),
+    (lambda: helpers.dynamic.export_with_legacy_tracer(helpers.dynamic.SignGate(), torch.randn(2, 4), "t.onnx",
+                                                      input_name=["x"]), ValueError, "two different names"),
+    (lambda: helpers.make_torchvision_model("resnet18", pretrained="False"), TypeError, "True or False"),
+    (lambda: helpers.make_regression_data(rule_seed="1"), ValueError, "rule_seed"),
+    (lambda: helpers.make_shapes_data(10, seed="0"), ValueError, "seed"),
+    (lambda: helpers.freeze_all_but_last("resnet18"), TypeError, "the model itself"),
+    (lambda: helpers.accuracy({"prediction": np.ones((2, 3))}, [0, 1]), TypeError, "not the dict"),
+    (lambda: helpers.accuracy(np.ones((3, 4)), ["0", "1", "2"]), TypeError, "integer labels"),
+    (lambda: helpers.train_classifier(helpers.make_linear_model(), helpers.make_shapes_data(8)), ValueError,
+     "cannot take these images"),
+    (lambda: helpers.optimize.make_calibration_images("16"), ValueError, "how many images"),
+    (lambda: helpers.optimize.make_calibration_images(2, shape=224), ValueError, "one image's shape"),
+    (lambda: helpers.show_in_netron(None), TypeError, "file path"),
+    (lambda: helpers.show_in_netron("x.onnx", port="8080"), ValueError, "port"),
+    (lambda: helpers.draw_graph("x.onnx", max_nodes="50"), ValueError, "max_nodes"),
+    (lambda: helpers.export_model(torch.nn.Linear(2, 2), torch.randn(2, 2), "m.onnx", input_names=["x"],
+                                  output_names=["x"]), ValueError, "a name of its own"),
+    (lambda: helpers.export_model(torch.nn.Linear(2, 2), torch.randn(2, 2), "m.onnx", verify="no"), TypeError,
+     "verify"),
+    (lambda: helpers.load_onnx("x.onnx", check="no"), TypeError, "check"),
+    (lambda: helpers.ensure_trained_linear(123), TypeError, "seed=123"),
+    (lambda: helpers.bench.load_recorded_results(needs_gpu="no"), TypeError, "needs_gpu"),
+], ids=lambda value: value if isinstance(value, str) else None)
+def test_pass_5_arguments_are_refused_with_the_reason(call, error, words, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error, match=words):
+        call()
+

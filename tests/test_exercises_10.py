@@ -180,3 +180,17 @@ def _bound(session, prompts, max_new_tokens):
 def test_batched_generation_check_accepts_an_iobinding_loop(model, cache_path) -> None:
     result = exercises.check_batched_generation(_bound, model, cache_path)
     assert result.passed, result.message
+
+
+def test_batched_generation_check_names_10_1s_file_passed_as_the_cache_file(model, tmp_path) -> None:
+    last_path = _export(_WithCache(model, last=True), tmp_path / "last.onnx")
+    result = exercises.check_batched_generation(_batched, model, last_path)
+    assert result.passed is False and "not section 3's cache file" in result.message, result.message
+
+
+def test_batched_generation_check_rejects_pytorch_tokens_after_one_run(model, cache_path) -> None:
+    def one_run_then_pytorch(session, prompts, max_new_tokens):
+        _batched(session, prompts, 1)  # a real first run, with the batch the check looks for
+        return [language_model.greedy_reference(model, p, max_new_tokens) for p in prompts]
+    result = exercises.check_batched_generation(one_run_then_pytorch, model, cache_path)
+    assert result.passed is False and "ran the session 1 time(s) for 6 new tokens" in result.message, result.message

@@ -7,16 +7,17 @@ timing modes) that ships in ``helpers/recorded/``.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from ..environment import THREADS_VARIABLE, default_threads
+from ..environment import MAX_THREADS, THREADS_VARIABLE, default_threads
 from ..export import export_model
 from ..models import make_linear_model, make_torchvision_model
 from .backends import BACKENDS, available_backends
 from .plots import plot_latency, plot_speedup, plot_throughput
-from .sweep import SweepResult, run_sweep, summarize_sweep
+from .sweep import RECORDED_DIR, SweepResult, run_sweep, summarize_sweep
 
 __all__ = ["main", "RECORDING"]
 
@@ -102,8 +103,9 @@ def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[s
         twice = sorted({v for v in values if values.count(v) > 1})
         if twice:
             parser.error(f"{flag} lists {', '.join(map(str, twice))} more than once: each is measured once.")
-    if args.threads is not None and args.threads < 1:
-        parser.error(f"--threads must be at least 1, got {args.threads}.")
+    if args.threads is not None and not 1 <= args.threads <= MAX_THREADS:
+        parser.error(f"--threads must be from 1 to {MAX_THREADS} (this machine has {os.cpu_count()} CPUs), "
+                     f"got {args.threads}.")
     try:
         default_threads()  # reads COURSE_THREADS: a bad value fails here, not after the first export
     except ValueError as error:
@@ -121,6 +123,9 @@ def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[s
         parser.error(f"--output takes a folder for the result files, got {str(args.output)!r}.")
     if args.output.exists() and not args.output.is_dir():
         parser.error(f"--output {args.output} is a file; give a folder (it is created if missing).")
+    if args.output.resolve() == RECORDED_DIR.resolve():
+        parser.error(f"--output {args.output} is the course's recorded GPU results ({RECORDED_DIR.name}/), which this "
+                     "run would replace: choose another folder.")
     try:
         args.output.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=args.output).close()  # writable? find out before a long sweep, not after

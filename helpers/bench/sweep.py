@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..environment import MachineInfo, default_threads, describe_machine
-from ..errors import output_file, require_instance
+from ..environment import MachineInfo, check_threads, default_threads, describe_machine
+from ..errors import existing_file, output_file, require_instance
 from .backends import BACKENDS, COPIES, Backend, available_backends, make_runner
 from .timing import benchmark
 
@@ -139,22 +140,27 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
     if isinstance(batch_sizes, int) or isinstance(input_shape, int):
         raise TypeError(f"input_shape and batch_sizes are sequences, e.g. input_shape=(10,), batch_sizes=[1, 8]; got "
                         f"input_shape={input_shape!r}, batch_sizes={batch_sizes!r}.")
+    if any(isinstance(n, bool) or not isinstance(n, int) for n in batch_sizes):
+        raise TypeError(f"batch_sizes must be ints, got {list(batch_sizes)}.")
     if not batch_sizes or min(batch_sizes) < 1:
         raise ValueError(f"batch_sizes must be positive integers, got {list(batch_sizes)}.")
     for what, values in (("batch_sizes", list(batch_sizes)), ("backends", requested)):
         if len(set(values)) != len(values):
             raise ValueError(f"{what} lists {sorted({v for v in values if values.count(v) > 1})} more than once: each "
                              "is measured once (duplicates would be two rows for one point).")
-    if any(isinstance(n, bool) or not isinstance(n, int) for n in batch_sizes):
-        raise TypeError(f"batch_sizes must be ints, got {list(batch_sizes)}.")
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
-        raise ValueError(f"threads must be a positive int (or None for this machine's default), got {threads!r}.")
+    if threads is not None:
+        check_threads(threads)
+        if threads == 0:
+            raise ValueError("threads must be at least 1 for a sweep (None: this machine's default).")
     threads = threads or default_threads()
     status = {b.name: b for b in available_backends()}
     runnable = [name for name in requested if status[name].available]
     if not runnable:
         raise ValueError("None of the requested backends can run here: "
                          + "; ".join(f"{name}: {status[name].reason}" for name in requested) + ".")
+    if isinstance(model, (str, os.PathLike)) and not isinstance(onnx_path, (str, os.PathLike)):
+        raise TypeError("run_sweep takes the PyTorch model first and its ONNX file second; the two look swapped.")
+    onnx_path = existing_file(onnx_path, "run_sweep's onnx_path (the exported file of the model)")
     _check_same_model(model, onnx_path, input_shape)
     cells = [(b, n) for b in runnable for n in batch_sizes]
     rows = []
@@ -185,13 +191,20 @@ def _not_the_recording(path: Path) -> None:
 
 def load_recorded_results(directory: str | Path = RECORDED_DIR, *, needs_gpu: bool = True) -> list[SweepResult]:
     """Sweeps recorded by ``python -m helpers.bench`` and shipped with the course (with GPU rows if ``needs_gpu``)."""
+    if not isinstance(needs_gpu, bool):
+        raise TypeError(f"needs_gpu is True or False, got {needs_gpu!r}.")
     if not Path(directory).is_dir():
         raise FileNotFoundError(f"No folder at {directory}: pass the folder python -m helpers.bench --output wrote.")
-    results = []
+    results, skipped = [], []
     for path in sorted(Path(directory).glob("*.json")):
         sweep = SweepResult.from_json(path)
         if not needs_gpu or (sweep.machine.gpu and any("-cuda" in r.backend for r in sweep.rows)):
             results.append(sweep)
+        else:
+            skipped.append(path.name)
+    if skipped and not results:  # a folder of CPU sweeps: say why nothing came back
+        raise ValueError(f"{directory} holds {', '.join(skipped)}, measured without a GPU; load_recorded_results keeps "
+                         "GPU sweeps only: pass needs_gpu=False to load CPU sweeps too.")
     return results
 
 

@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..environment import THREADS_VARIABLE, default_threads
+from ..environment import THREADS_VARIABLE, check_threads, default_threads
 
 __all__ = ["SimulatedGPU", "TimingStats", "BenchmarkResult", "timing_stats", "benchmark", "benchmark_all",
            "default_threads", "THREADS_VARIABLE"]
@@ -26,8 +26,10 @@ class SimulatedGPU:
 
     def __init__(self, kernel_ms: float = 5.0, cold_calls: int = 2, cold_ms: float = 100.0) -> None:
         numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (kernel_ms, cold_ms))
-        if not (numbers and kernel_ms > 0 and cold_ms >= 0 and isinstance(cold_calls, int) and cold_calls >= 0):
-            raise ValueError(f"SimulatedGPU needs kernel_ms > 0, cold_ms >= 0 and a whole cold_calls >= 0; got "
+        if not (numbers and 0 < kernel_ms <= 60_000 and 0 <= cold_ms <= 60_000 and isinstance(cold_calls, int)
+                and cold_calls >= 0):
+            raise ValueError(f"SimulatedGPU needs 0 < kernel_ms <= 60000, 0 <= cold_ms <= 60000 and a whole cold_calls "
+                             f">= 0 (milliseconds: a minute at most); got "
                              f"kernel_ms={kernel_ms!r}, cold_calls={cold_calls!r}, cold_ms={cold_ms!r}.")
         self.kernel_ms, self.cold_calls, self.cold_ms = kernel_ms, cold_calls, cold_ms
         self.launched = 0
@@ -118,10 +120,18 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
             raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}.")
     if isinstance(min_time, bool) or not isinstance(min_time, (int, float)) or not 0 <= min_time < 3600:
         raise ValueError(f"min_time must be a number of seconds from 0 to 3600, got {min_time!r}.")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size is the number of items one call handles (at least 1), got {batch_size!r}.")
+    if threads is not None:
+        check_threads(threads, "threads (how many threads ran, for the record)")
     sync = synchronize or (lambda: None)
     for _ in range(warmup):
         fn()
-    sync()
+    try:
+        sync()
+    except (RuntimeError, AssertionError) as error:  # torch.cuda.synchronize on a machine without a usable GPU
+        raise RuntimeError(f"synchronize failed before timing started ({str(error).splitlines()[0]}): pass "
+                           "torch.cuda.synchronize only where the timed code runs on a GPU.") from error
     times: list[float] = []
     started = clock()
     while len(times) < repeat or clock() - started < min_time:

@@ -202,6 +202,9 @@ def import_to_pytorch(model_or_path: str | Path | onnx.ModelProto, *, verify: bo
         raise ValueError(f"verify must be True, False or 'report', not {verify!r}.")
     if isinstance(overridable_inputs, str):
         raise TypeError(f"overridable_inputs takes a list of input names: overridable_inputs=[{overridable_inputs!r}].")
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance <= 1:
+            raise ValueError(f"{name} must be a number from 0 to 1 (e.g. {name}=1e-4), got {tolerance!r}.")
     if isinstance(example_inputs, torch.Tensor):  # one input, as export_model takes it
         example_inputs = [example_inputs]
     original = load_onnx(model_or_path)

@@ -27,6 +27,9 @@ def _onnx_path(answer: Any) -> Path:
     _require(not path.is_dir(), tr("{path} is a folder: answer with the path of the .onnx file your cell wrote.",
                                    path=path))
     _require(path.is_file(), tr("There is no file at {path}. Did the cell that writes it run?", path=path))
+    _require(path.suffix.lower() != ".ort", tr("{name} is in onnxruntime's own .ort format, which only onnxruntime "
+                                               "reads: save the optimised graph with a name ending in .onnx.",
+                                               name=path.name))
     return path
 
 

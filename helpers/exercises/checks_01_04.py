@@ -37,6 +37,10 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
                                                    type_name=type(answer).__name__))
         _require(answer is not notebook_model, tr("That is the model trained earlier in this notebook: make a new "
                                                   "one (torch.manual_seed, nn.Linear(10, 1)) and train it yourself."))
+        weights = next(answer.parameters(), None)
+        _require(weights is None or weights.dtype == torch.float32, tr(
+            "Your model's weights are {dtype}: the course's data is float32; build the model with the default dtype "
+            "(no .double()).", dtype=weights.dtype if weights is not None else None))
         with torch.no_grad():
             prediction = answer.eval()(data.x)
         _require(tuple(prediction.shape) == tuple(data.y.shape),
@@ -298,6 +302,9 @@ def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exe
         x, y = data.x.numpy(), data.y.numpy()
         new_loss = float(np.mean((_run(_ort_session(path), x) - y) ** 2))
         old_loss = float(np.mean((_run(_ort_session(received_path), x) - y) ** 2))
+        _require(old_loss > 0.05 * float(np.var(y)), tr(
+            "The received file already solves the check's data (its loss there is {old_loss:.4f}): pass the new "
+            "task's data, the one you fine-tuned on, as the cell above was written.", old_loss=old_loss))
         _require(new_loss < 0.8 * old_loss, tr("On the new task your file's loss is {new_loss:.3f}, the received "
                                                "file's {old_loss:.3f}: train longer or with a larger learning rate.",
                                                new_loss=new_loss, old_loss=old_loss))

@@ -105,6 +105,9 @@ def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: s
                                                                    "is not quantised (quant_format=QuantFormat.QDQ)."))
         images, labels = test.images.numpy(), test.labels.numpy()
         fp32 = accuracy(_run(_ort_session(fp32_path), images), labels)
+        mine, theirs = (_ort_session(p).get_inputs()[0].shape for p in (path, fp32_path))
+        _require(mine[1:] == theirs[1:], tr("Your file takes inputs of shape {mine}, the fp32 file {theirs}: quantize "
+                                            "the fp32 file of this notebook, not another model.", mine=mine, theirs=theirs))
         int8 = accuracy(_run(_ort_session(path), images), labels)
         _require(int8 >= fp32 - 0.05, tr("int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and "
                                          "representative) images.", int8=int8, fp32=fp32))
@@ -188,6 +191,10 @@ def check_custom_clip_op(answer: Any, exercise: str = "08.1") -> ExerciseResult:
         _require(op._abstract_fn is not None, tr("Register a fake implementation with @your_op.register_fake: "
                                                  "torch.export needs it to know the output's shape."))
         x = _random(6, 8, scale=2.0)
+        parameters = [a.name for a in op._opoverload._schema.arguments] if hasattr(op, "_opoverload") else None
+        _require(parameters is None or len(parameters) == 2, tr(
+            "Your op takes ({parameters}): the exercise's op takes (x, limit) and clips to [-limit, limit].",
+            parameters=", ".join(parameters or [])))
         _require(_close(op(torch.from_numpy(x), 0.5).numpy(), np.clip(x, -0.5, 0.5)),
                  tr("In PyTorch, your op(x, 0.5) should equal x.clamp(-0.5, 0.5)."))
         domains = _op_types(_onnx_path(path))

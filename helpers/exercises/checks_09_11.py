@@ -212,11 +212,21 @@ def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exe
         vocab = model.config.vocab_size
         prompts = [generator.integers(3, vocab, size=n).tolist() for n in (5, 2, 8)]
         steps = 6
-        session = _RecordingSession(_ort_session(cache_path))
+        plain = _ort_session(cache_path)
+        ranks = [len(o.shape) for o in plain.get_outputs()]
+        _require(len(plain.get_inputs()) > 2 and ranks[0] == 3, tr(
+            "The check's cache_path is not section 3's cache file (its outputs have ranks {ranks}; that file's logits "
+            "are (batch, new tokens, vocabulary) and it takes the past keys and values): pass cache_path, not another "
+            "exercise's file.", ranks=ranks))
+        session = _RecordingSession(plain)
         rows = _as_token_lists(answer(session, [list(p) for p in prompts], steps), prompts)
         _require(bool(session.calls) or session.bound_runs > 0, tr(
             "Your function never ran the session it was given: generate with session.run, not with the PyTorch "
             "model or another session."))
+        _require(len(session.calls) + session.bound_runs >= steps, tr(
+            "Your function ran the session {runs} time(s) for {steps} new tokens: each new token comes from one run "
+            "of the session (its logits), not from the PyTorch model.", runs=len(session.calls) + session.bound_runs,
+            steps=steps))
         first_batch = session.calls[0][0] if session.calls else len(prompts)  # IOBinding runs are not recorded
         _require(first_batch == len(prompts), tr(
             "The first run had a batch of {batch}: put the {count} prompts in one batch (left-padded to the longest), "

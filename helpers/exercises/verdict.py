@@ -40,17 +40,21 @@ def _not_done(answer: Any) -> bool:
 
 
 def _same(answer: Any, expected: Any) -> bool:
-    """Equality as a student means it: numbers within float32 rounding (0.1 + 0.2 is 0.3, and a tensor's
-    ``.item()`` counts), arrays and tensors element by element, lists, tuples and dicts item by item; a
+    """Equality as a student means it: whole numbers exactly, other numbers within float32 rounding (0.1 + 0.2 is
+    0.3, and a tensor's ``.item()`` counts), arrays and tensors element by element, lists, tuples and dicts item by item; a
     bool is not a number here (True is not the answer 1)."""
     if isinstance(answer, bool) or isinstance(expected, bool):
         return type(answer) is type(expected) and answer == expected
     if isinstance(answer, (Real, np.number)) and isinstance(expected, (Real, np.number)):
-        return math.isclose(float(answer), float(expected), rel_tol=1e-6, abs_tol=1e-9)
+        if isinstance(expected, (int, np.integer)):  # a count: 1,000,001 parameters is not 1,000,000
+            return float(answer) == float(expected)
+        return math.isclose(float(answer), float(expected), rel_tol=1e-6, abs_tol=1e-12)
     if any(isinstance(v, np.ndarray) or hasattr(v, "detach") for v in (answer, expected)):
         a = np.asarray(answer.detach().cpu() if hasattr(answer, "detach") else answer)
         b = np.asarray(expected.detach().cpu() if hasattr(expected, "detach") else expected)
-        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-9, equal_nan=True))
+        if np.issubdtype(b.dtype, np.integer) or b.dtype == np.bool_:  # ids and counts: exactly
+            return a.shape == b.shape and bool(np.array_equal(a, b))
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-12, equal_nan=True))
     if isinstance(answer, (list, tuple)) and isinstance(expected, (list, tuple)):
         return len(answer) == len(expected) and all(_same(a, b) for a, b in zip(answer, expected))
     if isinstance(answer, dict) and isinstance(expected, dict):
@@ -146,8 +150,14 @@ def _judge(exercise: str, answer: Any, check: Callable[[], None], *, fits: Calla
         return ExerciseResult(exercise, False, str(wrong))
     except Exception as error:  # the student's artifact made something fail: say what, do not crash the cell
         return ExerciseResult(exercise, False, tr("Checking your answer raised {error_type}: {error}",
-                                                  error_type=type(error).__name__, error=str(error)[:300]))
+                                                  error_type=type(error).__name__, error=_shortened(str(error))))
     return ExerciseResult(exercise, True, tr("Well done."))
+
+
+def _shortened(text: str, limit: int = 300) -> str:
+    """A long library message with its start and its end (where the reason usually is), not cut mid-way."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[:limit // 2 - 2]} … {text[-(limit // 2 - 2):]}"
 
 
 def _require(condition: bool, message: str) -> None:

@@ -15,7 +15,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import onnx
+
 from ..environment import detect_platform
+from ..errors import existing_file
 from ..onnx_file import load_onnx
 from .drawing import GraphDrawing, draw_graph
 
@@ -157,7 +160,14 @@ def show_in_netron(onnx_path: str | Path, *, mode: str = "auto", port: int | Non
     """
     if mode not in ("auto", "netron", "static"):
         raise ValueError(f"mode must be 'auto', 'netron' or 'static', not {mode!r}.")
-    path = Path(onnx_path)
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535):
+        raise ValueError(f"port must be a whole number from 0 to 65535, such as 8081 (or None: any free port), got {port!r}.")
+    if isinstance(height, bool) or not isinstance(height, int) or height < 100:
+        raise ValueError(f"height is the frame's height in pixels, a whole number such as 500, got {height!r}.")
+    if isinstance(onnx_path, onnx.ModelProto):
+        raise TypeError("show_in_netron serves a file: save the model first (onnx.save(model, 'model.onnx')) and "
+                        "pass that path, or draw it in place with helpers.draw_graph(model).")
+    path = existing_file(onnx_path, "show_in_netron's onnx_path")
     if mode == "static":
         return NetronView("static", None, "asked for", draw_graph(path), height)
     platform = detect_platform()

@@ -148,6 +148,9 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
         _git(repo, "check-ref-format", "--branch", branch)
     except RuntimeError as error:
         raise ValueError(f"{branch!r} is not a valid branch name (no spaces, no '..', no trailing '/').") from error
+    if _git(repo, "rev-parse", "--verify", "--quiet", f"refs/tags/{branch}", check=False):
+        raise ValueError(f"{branch!r} is already a tag in {repo}: a branch of the same name would make "
+                         f"'git push origin {branch}' ambiguous. Choose another branch name.")
     if _git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False) == branch:
         raise ValueError(f"{branch} is checked out in {repo}: switch to the course's own branch first.")
     worktrees = _git(repo, "worktree", "list", "--porcelain", check=False).split("\n\n")
