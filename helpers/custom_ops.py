@@ -8,6 +8,7 @@ runs once ``register_scaled_swish_kernel()`` has registered a kernel through onn
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -46,10 +47,15 @@ class ScaledSwishNet(nn.Module):
     def __init__(self, in_features: int = 8, hidden: int = 16, out_features: int = 2, beta: float = 1.5,
                  seed: int = 0) -> None:
         super().__init__()
+        sizes = {"in_features": in_features, "hidden": hidden, "out_features": out_features}
+        if any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in sizes.values()):
+            raise ValueError(f"ScaledSwishNet's sizes are whole numbers of at least 1, got {sizes}.")
+        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not math.isfinite(beta):
+            raise ValueError(f"beta is a number (the swish's slope, e.g. 1.5), got {beta!r}.")
         with torch.random.fork_rng(devices=[]):  # seed the layers without reseeding the caller's generator
             torch.manual_seed(seed)
             self.first, self.last = nn.Linear(in_features, hidden), nn.Linear(hidden, out_features)
-        self.beta = beta
+        self.beta = float(beta)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.last(scaled_swish(self.first(x), self.beta))

@@ -172,6 +172,12 @@ def check_exportable(model: nn.Module, example_inputs: Sequence[torch.Tensor],
     if not all(isinstance(t, torch.Tensor) for t in example_inputs):
         raise TypeError("check_exportable's example_inputs are tensors, one per input of the model (or one tensor).")
     try:
+        with torch.no_grad():
+            model.eval()(*example_inputs)
+    except Exception as error:  # the example does not fit the model: no export question yet
+        raise ValueError(f"{type(model).__name__} does not run on these example inputs in PyTorch "
+                         f"({str(error).splitlines()[0]}): give inputs the model takes, then check the export.") from error
+    try:
         with _quiet_torch_logs():
             torch.export.export(model.eval(), tuple(example_inputs), dynamic_shapes=dynamic_shapes, strict=False)
     except Exception as error:  # torch.export raises many types; all of them are explained the same way

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -162,6 +163,9 @@ def plot_losses(history: TrainingHistory, ax=None, title: str = "Training loss")
                                                        isinstance(history, (list, tuple)) else "."))
     if not history.losses:
         raise ValueError("The history holds no losses: train for at least one epoch first.")
+    if not all(math.isfinite(loss) and loss > 0 for loss in history.losses):
+        raise ValueError("The losses must be positive, finite numbers to draw on a log scale; a NaN or infinite loss "
+                         "means training diverged: lower the learning rate and train again.")
 
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -199,7 +203,9 @@ def load_weights(model: nn.Module, path: str | Path) -> nn.Module:
     try:
         model.load_state_dict(state)
     except RuntimeError as exc:
-        raise ValueError(f"The weights in {path} do not fit {type(model).__name__}: {exc}") from exc
+        raise ValueError(f"The weights in {path} do not fit {type(model).__name__} (they belong to another model): "
+                         f"{str(exc).splitlines()[0]} Load them into the model they were saved from, or move the file "
+                         "away so that the course's model is trained and saved again.") from exc
     return model.eval()
 
 

@@ -875,9 +875,32 @@ def test_compare_classifiers_refuses_nan_empty_and_dicts() -> None:
     (lambda: helpers.load_onnx("x.onnx", check="no"), TypeError, "check"),
     (lambda: helpers.ensure_trained_linear(123), TypeError, "seed=123"),
     (lambda: helpers.bench.load_recorded_results(needs_gpu="no"), TypeError, "needs_gpu"),
+    (lambda: helpers.custom_ops.ScaledSwishNet(beta="1.5"), ValueError, "beta"),
+    (lambda: helpers.custom_ops.ScaledSwishNet(in_features=0), ValueError, "at least 1"),
+    (lambda: helpers.dynamic.check_exportable(helpers.make_linear_model(), [torch.randn(2, 11)]), ValueError,
+     "does not run on these example inputs"),
+    (lambda: helpers.bench.timing_stats(["1", "2"]), TypeError, "numbers"),
+    (lambda: helpers.plot_losses(training.TrainingHistory([1.0, float("nan")])), ValueError, "diverged"),
 ], ids=lambda value: value if isinstance(value, str) else None)
 def test_pass_5_arguments_are_refused_with_the_reason(call, error, words, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(error, match=words):
         call()
 
+
+
+def test_an_imported_module_names_inputs_of_the_wrong_kind(linear_onnx) -> None:
+    module = helpers.import_to_pytorch(linear_onnx)
+    for value, error, words in [(np.ones((2, 10), np.float32), TypeError, "torch.from_numpy"),
+                                (torch.ones(2, 10, dtype=torch.float64), TypeError, "takes float32"),
+                                (torch.ones(2, 11), ValueError, r"got shape \(2, 11\)")]:
+        with pytest.raises(error, match=words):
+            module(value)
+    assert module(torch.ones(5, 10)).shape == (5, 1)
+
+
+def test_weights_of_another_model_say_what_to_do(tmp_path) -> None:
+    path = helpers.save_weights(helpers.make_mlp(), tmp_path / "linear_weights.pt")
+    with pytest.raises(ValueError, match="move the file away"):
+        helpers.ensure_trained_linear(tmp_path)
+    assert path.exists()

@@ -69,6 +69,8 @@ def timing_stats(times_ms: Sequence[float]) -> TimingStats:
         raise TypeError(f"timing_stats takes a list of times in milliseconds, got a {type(times_ms).__name__}.")
     if len(times_ms) == 0:
         raise ValueError("No timings to summarise: run the benchmark at least once (repeat >= 1).")
+    if not all(isinstance(t, (int, float, np.number)) and not isinstance(t, bool) for t in times_ms):
+        raise TypeError("timing_stats takes numbers (milliseconds), not text or other objects.")
     values = np.asarray(times_ms, dtype=np.float64)
     if not np.isfinite(values).all() or (values < 0).any():
         raise ValueError("Timings must be finite and not negative: each is an end time minus a start time.")

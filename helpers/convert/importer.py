@@ -89,6 +89,8 @@ class ImportedModule(nn.Module):
             names = ", ".join(str(i) for i in self.input_infos)
             raise TypeError(f"This module takes {len(self.input_infos)} input(s) ({names}); got {len(inputs)}."
                             + (self._constants_hint() if len(inputs) > len(self.input_infos) else ""))
+        for value, info in zip(inputs, self.input_infos):
+            _check_input(value, info)
         return self.converted(*inputs)
 
     def _constants_hint(self, fed: Sequence[str] = ()) -> str:
@@ -166,6 +168,24 @@ def _verify(module: ImportedModule, original: onnx.ModelProto, prepared: onnx.Mo
     if verify is True and not report.ok:
         raise ValueError(f"The imported module does not reproduce the ONNX model: {report}. "
                          "Use verify='report' to inspect it anyway, or run the model with onnxruntime.")
+
+
+_TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16, "int64": torch.int64,
+                 "int32": torch.int32, "bool": torch.bool}
+
+
+def _check_input(value: object, info) -> None:
+    """A tensor of the graph input's type, rank and fixed sizes; else a TypeError/ValueError that names the input."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"Input {info} takes a torch tensor, got a {type(value).__name__}"
+                        + (": convert it with torch.from_numpy(array)." if hasattr(value, "__array__") else "."))
+    wanted = _TORCH_DTYPES.get(info.dtype)
+    if wanted is not None and value.dtype != wanted:
+        raise TypeError(f"Input {info} takes {info.dtype}, got {str(value.dtype).removeprefix('torch.')}: "
+                        f"convert it with .to({wanted}).")
+    fixed = [(axis, size) for axis, size in enumerate(info.shape) if isinstance(size, int)]
+    if value.dim() != len(info.shape) or any(value.shape[axis] != size for axis, size in fixed):
+        raise ValueError(f"Input {info} got shape {tuple(value.shape)}: the sizes given as numbers are fixed.")
 
 
 def import_to_pytorch(model_or_path: str | Path | onnx.ModelProto, *, verify: bool | str = True,
