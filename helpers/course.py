@@ -135,6 +135,7 @@ def setup_cell_source() -> str:
         "    if importlib.util.find_spec('helpers') is None and os.path.isdir(os.path.join(root, 'helpers')):\n"
         "        sys.path.insert(0, os.path.abspath(root))\n"
         "if importlib.util.find_spec('helpers') is None and 'google.colab' in sys.modules:\n"
+        "    print('Installing the course package (about a minute, once per runtime; nothing to restart)...')\n"
         f"    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '{PACKAGE_NAME}[colab] @ git+{REPO_URL}@{BRANCH}'], check=True)\n"
         "    from helpers import gpu_setup; gpu_setup.use_onnxruntime_gpu()  # GPU runtime: onnxruntime-gpu instead\n"
         "import helpers\n"

@@ -88,7 +88,7 @@ def test_setup_cell_uses_the_repository_around_the_notebooks(bare_python, tmp_pa
 
 def test_setup_cell_installs_the_package_on_colab_only(bare_python, tmp_path) -> None:
     out = _run_setup_cell(bare_python, tmp_path, colab=True, installed=False, repo_beside=False)
-    assert f"setup from {tmp_path / 'pip-target'}" in out
+    assert f"setup from {tmp_path / 'pip-target'}" in out and out.index("Installing the course") < out.index("pip:")
     assert f"'{course.PACKAGE_NAME}[colab] @ git+{course.REPO_URL}@{course.BRANCH}'" in out
     assert out.index("gpu_setup ran") < out.index("setup from")  # onnxruntime's build is settled before any import
 
@@ -100,7 +100,7 @@ def test_setup_cell_without_colab_installs_nothing(bare_python, tmp_path) -> Non
 
 def test_setup_cell_is_short_and_ends_with_setup_notebook() -> None:
     lines = course.setup_cell_source().splitlines()
-    assert len(lines) <= 11 and lines[-1].startswith("helpers.setup_notebook()")
+    assert len(lines) <= 12 and lines[-1].startswith("helpers.setup_notebook()")
     assert all(line.startswith("#") for line in lines[:2])  # it says what it does before doing it
 
 
