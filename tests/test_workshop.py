@@ -93,10 +93,17 @@ def _git(repo: Path, *args: str) -> str:
 
 @pytest.fixture
 def clone(tmp_path, monkeypatch) -> Path:
-    """A fresh clone of this repository (its last commit), with a git identity for new commits."""
+    """A fresh clone of this repository (its last commit), with a git identity for new commits.
+
+    A fork that has published its student copies has a ``students`` branch, which a clone sees as
+    ``origin/students``; it is removed so that every test starts before the first publication.
+    """
     for name, value in GIT_IDENTITY.items():
         monkeypatch.setenv(name, value)
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(tmp_path / "clone")], check=True)
+    for ref in _git(tmp_path / "clone", "for-each-ref", "--format=%(refname)", "refs/remotes/").splitlines():
+        if ref.endswith(f"/{course.STUDENT_BRANCH}"):
+            _git(tmp_path / "clone", "update-ref", "-d", ref)
     return tmp_path / "clone"
 
 
@@ -317,3 +324,23 @@ def test_the_documents_give_the_doctors_disk_numbers() -> None:
     assert f"about **{CPU_INSTALL_GB:g} GB**" in read["docs/SETUP.md"]
     assert f"about {INSTALL_GB + MIN_FREE_GB:g} GB of free disk" in read["INSTRUCTORS.md"]
     assert f"{CPU_INSTALL_GB + MIN_FREE_GB:g} GB for the" in read["INSTRUCTORS.md"]
+
+
+def test_the_handout_lists_the_days_notebooks_and_sends_binder_users_elsewhere_for_heavy_ones(capsys) -> None:
+    assert workshop.main(["handout", "--launch", "binder", "--notebooks", "01", "06"]) == 0
+    text = capsys.readouterr().out
+    assert "notebooks/01_" in text and "notebooks/06_" in text and "notebooks/02_" not in text
+    assert "Notebook 06 needs more memory than Binder gives" in text
+    with pytest.raises(SystemExit):
+        workshop.main(["handout", "--launch", "colab", "--notebooks", "13"])
+
+
+def test_the_notebooks_binder_cannot_hold_are_those_the_sizing_measured_over_2_gb() -> None:
+    from helpers.workshop.handout import BINDER_TOO_BIG
+
+    guide = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    sizing = guide.split("<!-- sizing:start -->", 1)[1].split("<!-- sizing:end -->", 1)[0]
+    peaks = {row[0]: float(row[-1].removesuffix(" MB").replace(",", "")) for row in
+             ([cell.strip() for cell in line.strip("|").split("|")] for line in sizing.splitlines())
+             if len(row) == 5 and row[0].isdigit()}
+    assert peaks and sorted(n for n, mb in peaks.items() if mb > 2000) == sorted(BINDER_TOO_BIG)

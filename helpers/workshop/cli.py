@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     handout.add_argument("--launch", choices=list(LAUNCH_PATHS), required=True, help="where students run the course")
     handout.add_argument("--hub-url", help="the hub's address, e.g. https://hub.example.org (with --launch hub)")
     handout.add_argument("--solutions", action="store_true", help="link the full notebooks instead of the copies")
+    handout.add_argument("--notebooks", nargs="+", metavar="NN", help="the day's notebooks by number (default: all)")
     sub.add_parser("sync", help="rewrite the notebooks' setup cells and Colab badges, and the links in the README "
                                 "and guides, from helpers.course")
     return parser
@@ -154,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
         for path in sync_documents():
             print("updated", path.relative_to(NOTEBOOKS_DIR.parent).as_posix())
     elif args.command == "handout":
-        print(student_handout(args.launch, args.hub_url, solutions=args.solutions))
+        print(student_handout(args.launch, args.hub_url, solutions=args.solutions, notebooks=args.notebooks))
     elif args.command == "student":
         for path in write_student_copies(args.output, overwrite=args.overwrite):
             print("wrote", path)

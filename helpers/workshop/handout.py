@@ -6,6 +6,8 @@ Every link comes from ``helpers.course`` (``REPO_URL``, ``BRANCH``, ``STUDENT_BR
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..course import (BRANCH, REPO_URL, STUDENT_BRANCH, binder_url, colab_url, list_notebooks,
                       nbgitpuller_url)
 from ..machine_checks import INSTALL_GB, MIN_FREE_GB
@@ -37,6 +39,9 @@ _START = {
               "`python -m helpers.doctor` checks the installation: no row may say FAIL."],
 }
 
+# Notebooks whose kernel peaks above mybinder.org's 2 GB (INSTRUCTORS.md, sizing): Binder restarts their kernel.
+BINDER_TOO_BIG = ("06",)
+
 _WHILE = ["Run the cells from the top: each notebook runs on its own, even if you skipped the one before.",
           "Before opening the next notebook, shut down the kernel of the last one (*Kernel → Shut Down Kernel*; on "
           "Colab, *Runtime → Disconnect and delete runtime*): each running kernel holds 1 GB or more.",
@@ -44,17 +49,20 @@ _WHILE = ["Run the cells from the top: each notebook runs on its own, even if yo
           "missing or that it passes."]
 
 
-def student_handout(launch: str, hub_url: str | None = None, *, solutions: bool = False) -> str:
+def student_handout(launch: str, hub_url: str | None = None, *, solutions: bool = False,
+                    notebooks: Sequence[str] | None = None) -> str:
     """The handout, in Markdown, for one of ``LAUNCH_PATHS``; ``hub_url`` (https://...) is needed for ``hub``.
 
     Links open the student copies (solutions blanked, ``STUDENT_BRANCH``), or with ``solutions=True`` the
-    full notebooks (``BRANCH``; on a hub in a folder of their own).
+    full notebooks (``BRANCH``; on a hub in a folder of their own). ``notebooks`` lists the day's notebooks
+    by number (``["01", "02", ...]``); by default, every one.
     """
     if launch not in LAUNCH_PATHS:
         raise ValueError(f"launch must be one of {', '.join(LAUNCH_PATHS)}, got {launch!r}.")
     if (launch == "hub") != (hub_url is not None):
         raise ValueError("launch='hub' needs the hub's address: hub_url='https://hub.example.org' (on the command "
                          "line, --hub-url)." if hub_url is None else f"hub_url is for launch='hub', not {launch!r}.")
+    chosen = _chosen(notebooks)
     branch = BRANCH if solutions else STUDENT_BRANCH
     if launch == "hub":
         nbgitpuller_url(hub_url, branch)  # checks the address before anything is written
@@ -68,7 +76,7 @@ def student_handout(launch: str, hub_url: str | None = None, *, solutions: bool 
     if launch == "binder":
         lines += ["", f"**Link:** {binder_url(branch)}"]
     lines += ["", "## The notebooks", "", "| # | Notebook | Open |", "|---|---|---|"]
-    for path in list_notebooks():
+    for path in chosen:
         title = notebook_outline(path)[0]
         if launch == "hub":
             link = f"[open]({nbgitpuller_url(hub_url, branch, path.name)})"
@@ -77,6 +85,24 @@ def student_handout(launch: str, hub_url: str | None = None, *, solutions: bool 
         else:
             link = f"`notebooks/{path.name}`"
         lines.append(f"| {path.name[:2]} | {title} | {link} |")
+    heavy = [path.name[:2] for path in chosen if path.name[:2] in BINDER_TOO_BIG]
+    if launch == "binder" and heavy:
+        lines += ["", f"Notebook {', '.join(heavy)} needs more memory than Binder gives (about 2 GB): open it on "
+                      "Colab instead."]
     lines += ["", "## While you work", ""] + [f"- {tip}" for tip in _WHILE]
     lines += ["", f"Course repository: {REPO_URL}", ""]
     return "\n".join(lines)
+
+
+def _chosen(notebooks: Sequence[str] | None) -> list:
+    every = list_notebooks()
+    if notebooks is None:
+        return every
+    if isinstance(notebooks, str):
+        raise TypeError(f"notebooks takes a list of numbers, e.g. ['01', '02'], got {notebooks!r}.")
+    numbers = {path.name[:2]: path for path in every}
+    unknown = [n for n in notebooks if str(n).zfill(2) not in numbers]
+    if unknown or not notebooks:
+        raise ValueError(f"notebooks are numbers of the course's notebooks ({', '.join(numbers)}), got {list(notebooks)}.")
+    return [numbers[str(n).zfill(2)] for n in dict.fromkeys(notebooks)]
+
