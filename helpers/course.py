@@ -106,8 +106,14 @@ def nbgitpuller_url(hub_url: str, branch: str = STUDENT_BRANCH, notebook: str | 
     its own, ``<repository>-<branch>``: nbgitpuller never switches a folder from one branch to another. The
     link opens ``notebooks/`` there or, given ``notebook``, that notebook.
     """
-    if not isinstance(hub_url, str) or not hub_url.startswith(("https://", "http://")):
+    if not isinstance(hub_url, str) or not hub_url.startswith(("https://", "http://")) or \
+            any(c.isspace() for c in hub_url):
         raise ValueError(f"hub_url must be the hub's address, such as https://hub.example.org, got {hub_url!r}.")
+    page = [part for part in urlsplit(hub_url).path.split("/") if part in ("hub", "user", "lab", "tree", "login")]
+    if page or urlsplit(hub_url).query:
+        raise ValueError(f"hub_url is the hub's address only, such as https://hub.example.org (or the folder a hub is "
+                         f"served under, such as https://example.org/jupyter), not a page of it: {hub_url!r} has "
+                         f"/{page[0] if page else '?'}... in it.")
     _check_notebook_and_branch(list_notebooks()[0].name if notebook is None else notebook, branch)
     folder = REPO_URL.rstrip("/").rsplit("/", 1)[1].removesuffix(".git")
     if branch != STUDENT_BRANCH:
@@ -238,8 +244,15 @@ def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
     for path in all_notebooks(directory):
         text = path.read_text(encoding="utf-8")
         nb = read_notebook(path)
-        code = next(c for c in nb["cells"] if c["cell_type"] == "code")
-        code["source"] = _as_lines(setup_cell_source())
+        if not nb["cells"] or nb["cells"][0]["cell_type"] != "markdown":
+            raise ValueError(f"{path.name}: the first cell must be the notebook's markdown title (# NN · Title), where "
+                             "sync puts the Colab badge; add one, then run sync again.")
+        setup = next((c for c in nb["cells"] if c["cell_type"] == "code"
+                      and "".join(c["source"]).startswith("# Course setup")), None)
+        if setup is None:  # a new notebook: its own first code cell is the author's, and stays
+            setup = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+            nb["cells"].insert(1, setup)
+        setup["source"] = _as_lines(setup_cell_source())
         title = nb["cells"][0]
         first = "".join(title["source"])
         badge = colab_badge(path.relative_to(directory).as_posix())  # "ko/01_....ipynb" for a translation
@@ -247,7 +260,11 @@ def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
         title["source"] = _as_lines(first)
         for cell in nb["cells"]:
             if cell["cell_type"] == "markdown":
-                _attach_images(cell)
+                try:
+                    _attach_images(cell)
+                except FileNotFoundError as error:
+                    raise FileNotFoundError(f"{path.name} shows {Path(error.filename).name}, which is not in "
+                                            f"{IMAGES_DIR}: add the picture there, or fix the link.") from error
         new_text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
         if new_text != text:
             path.write_text(new_text, encoding="utf-8")

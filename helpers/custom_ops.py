@@ -18,6 +18,8 @@ import torch
 from onnxscript import opset18 as op
 from torch import nn
 
+from .training import seeded
+
 __all__ = [
     "scaled_swish",
     "ScaledSwishNet",
@@ -52,8 +54,7 @@ class ScaledSwishNet(nn.Module):
             raise ValueError(f"ScaledSwishNet's sizes are whole numbers of at least 1, got {sizes}.")
         if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not math.isfinite(beta):
             raise ValueError(f"beta is a number (the swish's slope, e.g. 1.5), got {beta!r}.")
-        with torch.random.fork_rng(devices=[]):  # seed the layers without reseeding the caller's generator
-            torch.manual_seed(seed)
+        with seeded(seed):  # seed the layers without reseeding the caller's generator
             self.first, self.last = nn.Linear(in_features, hidden), nn.Linear(hidden, out_features)
         self.beta = float(beta)
 

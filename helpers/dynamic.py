@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from .errors import output_file
+from .training import seeded
 
 __all__ = [
     "SignGate",
@@ -86,8 +87,7 @@ class MaskedPooling(nn.Module):
 
     def __init__(self, seed: int = 0) -> None:
         super().__init__()
-        with torch.random.fork_rng():  # seeded weights, without touching the caller's random state
-            torch.manual_seed(seed)
+        with seeded(seed):  # seeded weights, without touching the caller's random state
             self.proj, self.head = nn.Linear(8, 4), nn.Linear(4, 3)
 
     def forward(self, tokens: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:

@@ -87,12 +87,14 @@ def writable_folder(folder: Path, what: str) -> Path:
     return folder
 
 
-def output_file(value: Any, what: str, suffixes: tuple[str, ...], source: Any = None) -> Path:
+def output_file(value: Any, what: str, suffixes: tuple[str, ...], source: Any = None,
+                replaceable: Any = None) -> Path:
     """A path to write a result to, checked before any work: not a folder, in a writable folder, not the
     ``source`` file being read, and not an existing file of another kind (a ``.pt`` where an ``.onnx`` goes).
 
     The name must end in one of ``suffixes``. An existing file with one of them is replaced (re-running a cell
-    rewrites its own result); any other existing file is the user's and is never overwritten.
+    rewrites its own result), if ``replaceable(path)`` (when given) says it is such a result; any other existing
+    file is the user's and is never overwritten.
     """
     path = as_path(value, what)
     if path.is_dir():
@@ -106,5 +108,15 @@ def output_file(value: Any, what: str, suffixes: tuple[str, ...], source: Any = 
     if path.suffix.lower() not in suffixes:  # a .pt holding ONNX, an .onnx holding weights: the next reader is misled
         raise ValueError(f"{what}: {path.name} does not end in {' or '.join(suffixes)}, the kind of file written "
                          f"here. Choose a name such as {path.with_suffix(suffixes[0]).name}.")
+    if replaceable is not None and path.is_file() and not _safely(replaceable, path):
+        raise FileExistsError(f"{what}: {path} already exists and is not a file this function writes (it holds "
+                              "something else); it was left untouched. Choose a new name, or delete that file first.")
     writable_folder(path.parent, what)
     return path
+
+
+def _safely(check: Any, path: Path) -> bool:
+    try:
+        return bool(check(path))
+    except Exception:  # unreadable, truncated, another format: not ours
+        return False

@@ -16,8 +16,8 @@ import onnx
 import torch
 from torch import nn
 
-from .onnx_file import (DEFAULT_OPSET, TensorInfo, default_opset, iter_nodes, load_onnx, strip_stack_traces,
-                        tensor_infos)
+from .onnx_file import (DEFAULT_OPSET, DERIVED_KEY, TensorInfo, default_opset, iter_nodes, load_onnx,
+                        strip_stack_traces, tensor_infos)
 from .compare import compare_all
 from .errors import output_file, require_bool
 from .runtime import create_session
@@ -123,7 +123,7 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     if isinstance(dynamic_shapes, dict):
         raise TypeError(f"dynamic_shapes takes one dict per input, in a tuple: dynamic_shapes=({dynamic_shapes!r},).")
     _check_batch_declared(dynamic_shapes, dynamic_batch, examples, input_names)
-    onnx_path = output_file(onnx_path, "export_model's onnx_path", (".onnx",))
+    onnx_path = output_file(onnx_path, "export_model's onnx_path", (".onnx",), replaceable=_an_export)
     model = model.eval()
     _check_runs_in_pytorch(model, examples, output_names)
     traced = examples
@@ -297,3 +297,10 @@ def _report(model: nn.Module, examples: tuple[torch.Tensor, ...], onnx_path: Pat
         got = session.run(dict(zip((i.name for i in inputs), examples)))
         report.max_abs_diff = compare_all(expected_list, list(got.values())).max_abs_diff
     return report
+
+
+def _an_export(path: Path) -> bool:
+    """Whether an existing ``.onnx`` is a PyTorch export (a cell run again), not a quantized, fp16 or foreign model."""
+    model = onnx.load(str(path), load_external_data=False)
+    return model.producer_name == "pytorch" and not any(e.key == DERIVED_KEY for e in model.metadata_props)
+

@@ -175,7 +175,7 @@ def _settings_checks() -> list[Check]:
                 raise PermissionError(tr("{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.",
                                          folder=writable))
             checks.append(Check("COURSE_ARTIFACTS", str(folder), "ok"))
-        except OSError as error:
+        except (OSError, ValueError) as error:  # ValueError: a $VARIABLE that is not set
             checks.append(Check("COURSE_ARTIFACTS", os.environ["COURSE_ARTIFACTS"], "fail", str(error)))
     return checks
 

@@ -181,9 +181,15 @@ def save_weights(model: nn.Module, path: str | Path) -> Path:
     """Save the model's ``state_dict`` (tensors only, safe to load with ``weights_only=True``)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"save_weights needs a torch.nn.Module, got a {type(model).__name__}.")
-    path = output_file(path, "save_weights's path", (".pt", ".pth"))
+    path = output_file(path, "save_weights's path", (".pt", ".pth"), replaceable=_holds_a_state_dict)
     torch.save(model.state_dict(), path)
     return path
+
+
+def _holds_a_state_dict(path: Path) -> bool:
+    """Whether ``path`` holds weights only (what save_weights writes), not a whole pickled model or other data."""
+    state = torch.load(path, weights_only=True, map_location="cpu")
+    return isinstance(state, dict) and all(isinstance(v, torch.Tensor) for v in state.values())
 
 
 def load_weights(model: nn.Module, path: str | Path) -> nn.Module:

@@ -89,8 +89,8 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         threads = default_threads()  # the hub's cap, as the notebooks' own sessions take it through PyTorch
     if threads is not None:
         options.intra_op_num_threads = threads
-    for library in custom_op_libraries:
-        options.register_custom_ops_library(str(library))
+    for library in custom_op_libraries:  # an absolute path: the loader does not look in the current folder
+        options.register_custom_ops_library(str(Path(library).resolve()))
     try:
         with _library_messages() as messages:  # why a CUDA provider did not load, if onnxruntime says
             ort_session = ort.InferenceSession(model.SerializeToString(), sess_options=options, providers=providers)
@@ -125,6 +125,8 @@ def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_
         optimized_model_path = output_file(optimized_model_path, "optimized_model_path", (".onnx", ".ort"),
                                            source=source)
         refuse_to_replace_a_source(optimized_model_path, "optimized_model_path")
+    if custom_op_libraries is None:
+        raise TypeError("custom_op_libraries takes a list of library paths; for none, leave it out (or pass []).")
     if isinstance(custom_op_libraries, (str, Path)):
         raise TypeError(f"custom_op_libraries takes a list of library paths; wrap the one you passed: "
                         f"custom_op_libraries=[{str(custom_op_libraries)!r}].")

@@ -135,6 +135,9 @@ def accuracy(logits, labels) -> float:
                          f"and {tuple(labels.shape)} (logits first, at least one row).")
     if labels.is_floating_point() or labels.dtype == torch.bool:
         raise TypeError(f"labels must be class numbers (integers), got {labels.dtype}.")
+    if len(labels) and (int(labels.min()) < 0 or int(labels.max()) >= logits.shape[-1]):
+        raise ValueError(f"labels run from {int(labels.min())} to {int(labels.max())}, but the logits have "
+                         f"{logits.shape[-1]} classes (0 to {logits.shape[-1] - 1}): number the classes from 0.")
     if logits.is_floating_point() and not torch.isfinite(logits).all():
         raise ValueError("The logits hold NaN or infinite values: the model's output is broken, so no accuracy "
                          "can be read from it (check the input and the weights).")

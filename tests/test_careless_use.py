@@ -7,6 +7,7 @@ comparison in test_compare.py; exports in test_export.py.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import subprocess
@@ -904,3 +905,102 @@ def test_weights_of_another_model_say_what_to_do(tmp_path) -> None:
     with pytest.raises(ValueError, match="move the file away"):
         helpers.ensure_trained_linear(tmp_path)
     assert path.exists()
+
+
+# Pass 6 (403 fresh inputs): each wrong result.
+
+def test_sync_keeps_a_new_notebooks_own_code_and_refuses_one_without_a_title(tmp_path) -> None:
+    import nbformat
+
+    mine = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 11 · Mine"),
+                                           nbformat.v4.new_code_cell("my_result = 2")])
+    nbformat.write(mine, tmp_path / "01_define_and_train.ipynb")  # a name the links accept
+    helpers.course.sync_notebooks(tmp_path)
+    sources = ["".join(c["source"]) for c in json.loads((tmp_path / "01_define_and_train.ipynb").read_text())["cells"]]
+    assert sources[1].startswith("# Course setup") and sources[2] == "my_result = 2"
+    assert helpers.course.sync_notebooks(tmp_path) == []
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), tmp_path / "02_export_to_onnx.ipynb")
+    before = (tmp_path / "02_export_to_onnx.ipynb").read_bytes()
+    with pytest.raises(ValueError, match="markdown title"):
+        helpers.course.sync_notebooks(tmp_path)
+    assert (tmp_path / "02_export_to_onnx.ipynb").read_bytes() == before
+
+
+@pytest.mark.parametrize("verify", [1, 1.0, "yes"])
+def test_import_to_pytorch_takes_a_real_bool_for_verify(linear_onnx, verify) -> None:
+    with pytest.raises(ValueError, match="verify must be"):
+        helpers.import_to_pytorch(linear_onnx, verify=verify)
+
+
+def test_the_doctor_reports_an_unset_variable_in_course_artifacts(monkeypatch) -> None:
+    monkeypatch.setenv("COURSE_ARTIFACTS", "$NOPE_NOT_SET/x")
+    done = subprocess.run([sys.executable, "-m", "helpers.doctor"], capture_output=True, text=True, cwd=ROOT)
+    assert "Traceback" not in done.stderr and "COURSE_ARTIFACTS" in done.stdout and "not set" in done.stdout
+
+
+@pytest.mark.parametrize("hub", ["https://hub.example.org/hub/", "https://hub.example.org/user/alice/lab",
+                                 "https://hub.example.org ", "https://hub.example.org/?next=x"])
+def test_hub_links_refuse_a_page_of_the_hub_or_a_space(hub) -> None:
+    with pytest.raises(ValueError, match="hub's address"):
+        helpers.course.nbgitpuller_url(hub)
+
+
+def test_checks_do_not_mark_a_student_wrong_for_the_notebooks_unbatched_example_or_empty_test_set(
+        linear_model, linear_onnx) -> None:
+    import onnxruntime as ort
+    from helpers import exercises
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level, options.intra_op_num_threads = ort.GraphOptimizationLevel.ORT_DISABLE_ALL, 1
+    session = ort.InferenceSession(str(linear_onnx), options, providers=["CPUExecutionProvider"])
+    example = np.ones((2, 10), np.float32)
+    assert exercises.check_session_options(session, linear_model, example).passed
+    assert exercises.check_session_options(session, linear_model, example[0]).passed is None
+    assert exercises.check_static_int8(linear_onnx, linear_onnx, helpers.make_shapes_data(0)).passed is None
+
+
+@pytest.mark.parametrize("writer,suffix,user_text", [
+    (lambda path: helpers.bench.load_recorded_results()[0].to_json(path), ".json", '{"name": "my-package"}'),
+    (lambda path: helpers.bench.load_recorded_results()[0].to_csv(path), ".csv", "date,temperature\n1,2\n"),
+    (lambda path: helpers.save_weights(helpers.make_linear_model(), path), ".pt", "not weights"),
+    (lambda path: helpers.draw_graph(helpers.ensure_linear_onnx()).save(path), ".svg", "<svg>my logo</svg>"),
+], ids=["sweep json", "sweep csv", "weights", "drawing"])
+def test_writers_replace_their_own_results_but_not_a_users_file_of_the_same_kind(
+        tmp_path, monkeypatch, writer, suffix, user_text) -> None:
+    monkeypatch.setenv("COURSE_ARTIFACTS", str(tmp_path / "artifacts"))
+    ours, mine = tmp_path / f"result{suffix}", tmp_path / f"mine{suffix}"
+    writer(ours)
+    writer(ours)  # the cell run again
+    mine.write_text(user_text, encoding="utf-8")
+    with pytest.raises(FileExistsError, match="left untouched"):
+        writer(mine)
+    assert mine.read_text(encoding="utf-8") == user_text
+
+
+def test_export_model_replaces_an_export_but_not_a_quantized_model(tmp_path, small_cnn) -> None:
+    model, path = small_cnn
+    export = helpers.export_model(model, torch.randn(2, 3, 32, 32), tmp_path / "cnn.onnx").path
+    helpers.export_model(model, torch.randn(2, 3, 32, 32), export)  # the cell run again
+    quantized = helpers.optimize.quantize_dynamic_int8(export, tmp_path / "my_quantized.onnx")
+    before = quantized.read_bytes()
+    with pytest.raises(FileExistsError, match="left untouched"):
+        helpers.export_model(model, torch.randn(2, 3, 32, 32), quantized)
+    assert quantized.read_bytes() == before
+
+
+def test_pass_6_weak_messages_by_pattern(linear_onnx, tmp_path, monkeypatch) -> None:
+    with pytest.raises(ValueError, match="number the classes from 0"):
+        helpers.accuracy(np.ones((3, 4)), np.array([1, 2, 4]))
+    for build in (lambda: helpers.dynamic.MaskedPooling(seed="0"), lambda: helpers.custom_ops.ScaledSwishNet(seed="1")):
+        with pytest.raises(ValueError, match="seed must be a whole number"):
+            build()
+    with pytest.raises(TypeError, match="leave it out"):
+        helpers.create_session(linear_onnx, device="cpu", custom_op_libraries=None)
+    from helpers.bench import cli
+
+    args = cli._parser().parse_args(["--models", "linear", "--model", "resnet18", "--batch-sizes", "1",
+                                     "--batch-sizes", "4"])
+    assert args.models == ["linear", "resnet18"] and args.batch_sizes == [1, 4]  # a flag given twice adds
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit):  # a folder name with a dot is a folder; the run stops at --threads 0 instead
+        cli.main(["--models", "linear", "--output", "results.v2", "--threads", "0"])

@@ -68,11 +68,14 @@ def _folder_name(text: str) -> Path:
     return Path(text)
 
 
+FILE_SUFFIXES = (".json", ".csv", ".png", ".svg", ".txt", ".md", ".onnx", ".pt")  # "results.v2" may be a folder
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--models", "--model", nargs="+", choices=MODELS, help=f"default: {DEFAULTS['models'][0]}")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", help="default: 1 4 16")
-    parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    parser.add_argument("--models", "--model", nargs="+", action="extend", choices=MODELS, help=f"default: {DEFAULTS['models'][0]}")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", action="extend", help="default: 1 4 16")
+    parser.add_argument("--backends", nargs="+", action="extend", choices=BACKENDS, help="default: every backend")
     parser.add_argument("--repeat", type=int, help=f"timed calls per cell, at least (default {DEFAULTS['repeat']})")
     parser.add_argument("--warmup", type=int, help=f"untimed calls first (default {DEFAULTS['warmup']})")
     parser.add_argument("--min-time", type=float, help=f"seconds per cell, at least (default {DEFAULTS['min_time']})")
@@ -89,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
     """Fill the defaults (or the recording's), check every value, and return the backends that can run here."""
+    args.backends = args.backends or list(BACKENDS)  # a flag given twice adds to the list (action="extend")
     preset = RECORDING if args.recording else DEFAULTS
     given = [f"--{key.replace('_', '-')}" for key in RECORDING if getattr(args, key) is not None]
     if args.recording and given:
@@ -119,7 +123,7 @@ def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[s
         reasons = "; ".join(f"{name}: {status[name].reason}" for name in args.backends)
         parser.error(f"none of the requested backends can run here ({reasons}). Available here: "
                      f"{' '.join(b for b in BACKENDS if status[b].available)}.")
-    if not str(args.output).strip() or (args.output.suffix and not args.output.exists()):
+    if not str(args.output).strip() or (args.output.suffix.lower() in FILE_SUFFIXES and not args.output.exists()):
         parser.error(f"--output takes a folder for the result files, got {str(args.output)!r}.")
     if args.output.exists() and not args.output.is_dir():
         parser.error(f"--output {args.output} is a file; give a folder (it is created if missing).")

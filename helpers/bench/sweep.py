@@ -87,7 +87,8 @@ class SweepResult:
 
     def to_json(self, path: str | Path) -> Path:
         """Write the sweep, with its machine description, as JSON (never over a file of another kind)."""
-        path = output_file(path, "to_json's path", (".json",))
+        path = output_file(path, "to_json's path", (".json",),
+                           replaceable=lambda p: {"model", "machine", "rows"} <= json.loads(p.read_text("utf-8")).keys())
         _not_the_recording(path)
         data = {"model": self.model, "machine": asdict(self.machine), "rows": [asdict(r) for r in self.rows],
                 "unavailable": [asdict(b) for b in self.unavailable]}
@@ -109,7 +110,8 @@ class SweepResult:
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the rows as CSV (never over a file of another kind)."""
-        path = output_file(path, "to_csv's path", (".csv",))
+        path = output_file(path, "to_csv's path", (".csv",),
+                           replaceable=lambda p: p.read_text("utf-8").split(",", 1)[0].strip() == "backend")
         _not_the_recording(path)
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(asdict(self.rows[0]).keys()) if self.rows else ["backend"])

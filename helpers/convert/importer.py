@@ -218,7 +218,7 @@ def import_to_pytorch(model_or_path: str | Path | onnx.ModelProto, *, verify: bo
         ValueError: for a model that no runtime can run as written (a PRelu slope that does not
             broadcast to its input, ...) or that onnx.version_converter cannot upgrade.
     """
-    if verify not in (True, False, "report"):
+    if not (isinstance(verify, bool) or verify == "report"):  # 1 == True, but a 1 would not raise on a mismatch
         raise ValueError(f"verify must be True, False or 'report', not {verify!r}.")
     if isinstance(overridable_inputs, str):
         raise TypeError(f"overridable_inputs takes a list of input names: overridable_inputs=[{overridable_inputs!r}].")

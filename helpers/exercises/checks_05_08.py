@@ -79,7 +79,14 @@ def check_session_options(answer: Any, model: nn.Module, example: np.ndarray, ex
                     threads=options.intra_op_num_threads))
         _require(_close(_run(answer, example), _torch_out(model, example), rtol=1e-3, atol=1e-4),
                  tr("The session does not compute what the model does: open this model's file."))
-    return _judge(exercise, answer, check, model=model, example=example, fits=lambda: _torch_out(model, example))
+    return _judge(exercise, answer, check, model=model, example=example,
+                  fits=lambda: (_batched(example), _torch_out(model, example)))
+
+
+def _batched(example: Any) -> None:
+    """The notebook's example input must be a batch (rows first): a session takes no single unbatched row."""
+    if np.ndim(example) < 2:
+        raise ValueError(f"the example has shape {np.shape(example)}, no batch dimension (use example[None] or x[:1])")
 
 
 def _op_types(path: str | Path) -> dict[str, set[str]]:
@@ -112,7 +119,12 @@ def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: s
         _require(int8 >= fp32 - 0.05, tr("int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and "
                                          "representative) images.", int8=int8, fp32=fp32))
     return _judge(exercise, answer, check, fp32_path=fp32_path, test=test,
-                  fits=lambda: _run(_ort_session(fp32_path), test.images.numpy()))
+                  fits=lambda: (_nonempty(test), _run(_ort_session(fp32_path), test.images.numpy())))
+
+
+def _nonempty(test: Any) -> None:
+    if len(test.images) == 0:
+        raise ValueError("the test set holds no images")
 
 
 def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: np.ndarray,

@@ -33,7 +33,8 @@ class GraphDrawing:
 
     def save(self, path: str | Path) -> Path:
         """Write the SVG to ``path`` and return it (an existing file other than an .svg is never replaced)."""
-        path = output_file(path, "GraphDrawing.save's path", (".svg",))
+        path = output_file(path, "GraphDrawing.save's path", (".svg",),
+                           replaceable=lambda p: '<marker id="arrow"' in p.read_text("utf-8")[:1000])
         path.write_text(self.svg, encoding="utf-8")
         return path
 
