@@ -61,3 +61,9 @@ def test_a_comparison_that_proves_nothing_is_an_error_not_a_match(expected, actu
 def test_compare_all_of_nothing_is_an_error() -> None:
     with pytest.raises(ValueError, match="nothing to compare"):
         compare.compare_all([], [])
+
+
+def test_bfloat16_tensors_are_compared_as_floats() -> None:
+    a = torch.randn(3).bfloat16()
+    assert compare.compare_outputs(a, a).ok and compare.compare_outputs(a, a.float()).rtol > 0
+    assert not compare.compare_outputs(torch.tensor([5000, 17]), torch.tensor([5001, 17])).ok  # integers: exactly
