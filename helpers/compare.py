@@ -7,6 +7,7 @@ Imports no other helpers module.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,9 @@ def to_numpy(value: Any) -> np.ndarray:
     """A NumPy array from a tensor (detached, on the CPU), an array or a nested list."""
     if hasattr(value, "detach"):
         return value.detach().cpu().numpy()
+    if isinstance(value, (str, bytes)):  # np.asarray would make a 0-d text array and compare it as text
+        raise TypeError(f"to_numpy takes a tensor, an array or a list of numbers, got text {value[:40]!r}: pass the "
+                        "output itself, not its name.")
     return np.asarray(value)
 
 
@@ -92,7 +96,7 @@ def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, a
     or class ids, must be equal: the tolerances apply to floating-point outputs only.
     """
     for name, tolerance in (("rtol", rtol), ("atol", atol)):
-        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance <= 1:
+        if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance <= 1:
             raise ValueError(f"{name} must be a number from 0 to 1 (e.g. {name}=1e-5), got {tolerance!r}: a larger "
                              "tolerance would let any output match.")
     exact = all(_is_integer(v) for v in (expected, actual))

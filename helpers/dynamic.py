@@ -169,7 +169,7 @@ def check_exportable(model: nn.Module, example_inputs: Sequence[torch.Tensor],
                         "e.g. dynamic.SignGate(), and pass the model first, then its example inputs.")
     if isinstance(example_inputs, torch.Tensor):  # one tensor for a one-input model, as export_model takes it
         example_inputs = (example_inputs,)
-    if not all(isinstance(t, torch.Tensor) for t in example_inputs):
+    if not isinstance(example_inputs, (tuple, list)) or not all(isinstance(t, torch.Tensor) for t in example_inputs):
         raise TypeError("check_exportable's example_inputs are tensors, one per input of the model (or one tensor).")
     try:
         with torch.no_grad():

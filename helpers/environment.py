@@ -168,6 +168,8 @@ def cpu_int8_features(cpuinfo: str | None = None) -> list[str] | None:
     int8 inference is only faster than fp32 when the CPU multiplies int8 numbers natively, so print
     these next to any int8 speed-up. Reads ``/proc/cpuinfo`` (Linux) unless ``cpuinfo`` text is given.
     """
+    if cpuinfo is not None and not isinstance(cpuinfo, str):
+        raise TypeError(f"cpuinfo takes the text of /proc/cpuinfo (or None to read it), got {type(cpuinfo).__name__}.")
     if cpuinfo is None:
         try:
             cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
@@ -206,7 +208,7 @@ def default_threads() -> int:
     cap = os.environ.get(THREADS_VARIABLE, "").strip()
     if not cap:
         return usable
-    if not cap.isdigit() or int(cap) < 1:
+    if not (cap.isascii() and cap.isdigit()) or int(cap) < 1:  # "²" passes isdigit() but not int()
         raise ValueError(f"{THREADS_VARIABLE}={cap!r} is not a positive whole number: set it to the most threads "
                          f"a benchmark may use (e.g. {THREADS_VARIABLE}=2), or unset it to use all {usable} CPUs.")
     return min(usable, int(cap))

@@ -117,11 +117,24 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     for flag, value in (("verify", verify), ("keep_stack_traces", keep_stack_traces)):
         require_bool(value, flag)
     _check_arity(model, examples)
+    if len(input_names) != len(examples) and tuple(input_names) == ("features",):  # the default, for one input
+        parameters = [n for n, p in inspect.signature(model.forward).parameters.items()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][:len(examples)]
+        raise ValueError(f"This model takes {len(examples)} inputs, and export_model names only one by default "
+                         f"('features'): pass one name per input, e.g. input_names={parameters or ['a', 'b']!r}.")
     if len(input_names) != len(examples):
         raise ValueError(f"Got {len(examples)} example input(s) but {len(input_names)} input name(s) "
                          f"{list(input_names)}; give one name per input.")
     if isinstance(dynamic_shapes, dict):
         raise TypeError(f"dynamic_shapes takes one dict per input, in a tuple: dynamic_shapes=({dynamic_shapes!r},).")
+    if dynamic_shapes is not None:
+        dynamic_shapes = tuple(dynamic_shapes)
+        if _takes_varargs(model) and len(dynamic_shapes) == 1 and isinstance(dynamic_shapes[0], (tuple, list)) and \
+                len(dynamic_shapes[0]) == len(examples) and all(isinstance(spec, dict) or spec is None
+                                                                for spec in dynamic_shapes[0]):
+            # Already in torch.onnx.export's form for forward(self, *inputs), one tuple for ``inputs``
+            # (notebook 04 writes it so): unwrap it, as it is wrapped again below.
+            dynamic_shapes = tuple(dynamic_shapes[0])
     _check_batch_declared(dynamic_shapes, dynamic_batch, examples, input_names)
     onnx_path = output_file(onnx_path, "export_model's onnx_path", (".onnx",), replaceable=_an_export)
     model = model.eval()
@@ -129,7 +142,6 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     traced = examples
     batch_requested = dynamic_batch and dynamic_shapes is None  # the default: a symbolic batch, checked after
     if dynamic_shapes is not None:
-        dynamic_shapes = tuple(dynamic_shapes)
         if _takes_varargs(model):
             dynamic_shapes = (dynamic_shapes,)
     elif dynamic_batch:

@@ -16,6 +16,7 @@ import torch
 from onnx import numpy_helper
 
 from .environment import artifacts_dir
+from .errors import as_path
 from .export import export_model
 from .models import (LinearRegressor, load_weights, make_linear_model, make_regression_data, save_weights,
                      train_regressor)
@@ -52,7 +53,7 @@ def ensure_linear_onnx(directory: str | Path | None = None) -> Path:
     the model and the file a notebook compares always belong together. The file it replaces is kept
     under a new name (``linear.replaced.onnx``), with a warning that says so: it may be the student's own.
     """
-    directory = Path(directory or artifacts_dir())
+    directory = artifacts_dir() if directory is None else as_path(directory, "ensure_linear_onnx's directory")
     onnx_path = directory / "linear.onnx"
     model, _ = ensure_trained_linear(directory)
     if onnx_path.exists() and not _holds_weights(onnx_path, model):

@@ -32,6 +32,8 @@ if os.environ.get("COURSE_LANGUAGE") not in (None, "", *LANGUAGES):
 def set_language(code: str) -> None:
     """Show the course's messages in ``code`` ("en" or "ko") from now on."""
     global _language
+    if not isinstance(code, str):
+        raise TypeError(f"set_language takes one language code as text, such as set_language(\"ko\"); got {code!r}.")
     if code not in LANGUAGES:
         raise ValueError(f"Unknown language {code!r}; choose one of {sorted(LANGUAGES)}.")
     _language = code

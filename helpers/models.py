@@ -14,7 +14,7 @@ from .errors import existing_file, output_file, require_bool
 # The image task of notebook 06 and the pieces every model shares live in their own modules;
 # their names stay importable from here.
 from .shapes import SHAPE_CLASSES, ImageData, accuracy, make_shapes_data, make_small_cnn, train_classifier
-from .training import TrainingHistory, check_loss, check_seed, check_training_arguments, seeded
+from .training import TrainingHistory, check_data_dtype, check_loss, check_seed, check_training_arguments, seeded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -117,6 +117,8 @@ def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30,
     if len(data.x) == 0 or len(data.x) != len(data.y):
         raise ValueError(f"The data must hold as many targets as samples, and some: x has {len(data.x)} rows, "
                          f"y has {len(data.y)}.")
+    check_data_dtype(model, data.x, "x")
+    check_data_dtype(model, data.y, "y")
     if data.x.shape[1] != _in_features(model):
         raise ValueError(f"The model expects {_in_features(model)} features but the data has {data.x.shape[1]}.")
     with torch.no_grad():

@@ -15,7 +15,7 @@ import numpy as np
 import onnx
 import torch
 
-from .errors import output_file, require_bool
+from .errors import existing_file, output_file, require_bool
 from .onnx_file import load_onnx, mark_derived, refuse_to_replace_a_source, tensor_infos
 from .runtime import OPTIMIZATION_LEVELS, create_session
 from .training import check_seed
@@ -54,7 +54,11 @@ def make_calibration_images(n: int = 16, shape: Sequence[int] = (3, 224, 224), s
         raise ValueError(f"n is how many images: a whole number of at least 1, got {n!r}.")
     if isinstance(shape, int) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in shape):
         raise ValueError(f"shape is one image's shape without the batch, e.g. (3, 224, 224), got {shape!r}.")
-    check_seed(seed)
+    gib = n * int(np.prod(shape)) * 4 / 2**30
+    if gib > 4:
+        raise ValueError(f"{n:,} images of shape {tuple(shape)} would take {gib:,.0f} GiB in float32 (4 GiB at most here); "
+                         "calibration needs a few hundred images at most (notebook 06 uses 16).")
+    seed = check_seed(seed)
     return np.random.default_rng(seed).standard_normal((n, *shape), dtype=np.float32)
 
 
@@ -91,7 +95,7 @@ def quantize_dynamic_int8(onnx_path: str | Path, output_path: str | Path) -> Pat
     """Dynamic int8 quantisation: weights stored as int8, activations quantised on the fly at run time."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    onnx_path = Path(onnx_path)
+    onnx_path = existing_file(onnx_path, "quantize_dynamic_int8's onnx_path")
     load_onnx(onnx_path, check=False)
     _refuse_quantized(onnx_path)
     output_path = output_file(output_path, "quantize_dynamic_int8's output_path", (".onnx",), source=onnx_path)
@@ -133,7 +137,7 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
     """
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
 
-    onnx_path = Path(onnx_path)
+    onnx_path = existing_file(onnx_path, "quantize_static_int8's onnx_path")
     source = load_onnx(onnx_path, check=False)
     inputs, _ = tensor_infos(source)
     _refuse_quantized(onnx_path)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .training import TrainingHistory, check_loss, check_seed, check_training_arguments, seeded
+from .training import TrainingHistory, check_data_dtype, check_loss, check_seed, check_training_arguments, seeded
 
 __all__ = ["SHAPE_CLASSES", "ImageData", "make_shapes_data", "make_small_cnn", "train_classifier", "accuracy"]
 
@@ -55,7 +55,7 @@ def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -
         raise ValueError(f"n_samples must be a whole number of images (0 or more), got {n_samples!r}.")
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < float("inf"):
         raise ValueError(f"noise is the standard deviation of the added noise: a number of at least 0, got {noise!r}.")
-    check_seed(seed)
+    seed = check_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     labels = torch.randint(0, len(SHAPE_CLASSES), (n_samples,), generator=gen)
     sizes = 2 * torch.randint(2, 5, (n_samples,), generator=gen) + 1  # 5, 7 or 9 pixels
@@ -90,6 +90,7 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
         raise ValueError("The data set is empty: make some images first, e.g. helpers.make_shapes_data(256).")
     if not isinstance(model, nn.Module):
         raise TypeError(f"train_classifier takes a torch.nn.Module, got a {type(model).__name__}.")
+    check_data_dtype(model, data.images, "images")
     try:
         with torch.no_grad():
             classes = model.eval()(data.images[:1]).shape[-1]

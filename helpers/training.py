@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import contextlib
+import numbers
 from dataclasses import dataclass, field
 from typing import Iterator
 
 import torch
 
-__all__ = ["seeded", "check_seed", "TrainingHistory", "check_training_arguments", "check_loss"]
+__all__ = ["seeded", "check_seed", "TrainingHistory", "check_training_arguments", "check_loss", "check_data_dtype"]
 
 
 def check_seed(seed: object, what: str = "seed") -> int:
-    """``seed`` if it is a whole number from 0 to 2**63 - 1; "0" or 1.5 is refused with a word, not by PyTorch."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
-        raise ValueError(f"{what} must be a whole number of at least 0, such as 0 or 42; got {seed!r}.")
-    return seed
+    """``seed`` as an int if it is a whole number from 0 to 2**63 - 1 (a NumPy integer counts); "0" or 1.5 is
+    refused with a word, not by PyTorch."""
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed < 2**63:
+        return int(seed)
+    raise ValueError(f"{what} must be a whole number of at least 0, such as 0 or 42; got {seed!r}.")
+
+
+def check_data_dtype(model: torch.nn.Module, data: torch.Tensor, what: str) -> None:
+    """Refuse floating-point ``data`` of another dtype than the model's weights (float64 from NumPy, most often),
+    before PyTorch fails inside a layer with "should be the same"."""
+    weights = next((p for p in model.parameters() if p.is_floating_point()), None)
+    if weights is not None and data.is_floating_point() and data.dtype != weights.dtype:
+        raise TypeError(f"The {what} are {str(data.dtype).removeprefix('torch.')} but the model's weights are "
+                        f"{str(weights.dtype).removeprefix('torch.')}: convert the data first, e.g. {what}.float() "
+                        "(NumPy makes float64 unless told otherwise).")
 
 
 @contextlib.contextmanager
@@ -24,7 +36,7 @@ def seeded(seed: int) -> Iterator[None]:
 
     Model constructors use it so that building a model never reseeds the notebook's own random numbers.
     """
-    check_seed(seed)
+    seed = check_seed(seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield

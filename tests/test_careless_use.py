@@ -749,11 +749,11 @@ def test_swapped_optimisation_paths_leave_the_exported_model_untouched(tmp_path,
 
 
 def test_bench_functions_given_a_list_or_text_say_what_to_pass() -> None:
-    from helpers.bench import plots, sweep, timing
+    from helpers.bench import analysis, plots, sweep, timing
 
     recorded = sweep.load_recorded_results(needs_gpu=False)
     for call in (lambda: plots.plot_latency(recorded), lambda: plots.plot_speedup("linear"),
-                 lambda: sweep.summarize_sweep(recorded), lambda: sweep.crossover_batch(recorded, "a", "b")):
+                 lambda: analysis.summarize_sweep(recorded), lambda: analysis.crossover_batch(recorded, "a", "b")):
         with pytest.raises(TypeError, match=r"recorded\[0\]"):
             call()
     with pytest.raises(TypeError, match="dict {name: function}"):
@@ -1004,3 +1004,77 @@ def test_pass_6_weak_messages_by_pattern(linear_onnx, tmp_path, monkeypatch) -> 
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit):  # a folder name with a dot is a folder; the run stops at --threads 0 instead
         cli.main(["--models", "linear", "--output", "results.v2", "--threads", "0"])
+
+
+@pytest.mark.parametrize("call,error,words", [
+    (lambda: helpers.i18n.set_language(["ko"]), TypeError, "one language code as text"),
+    (lambda: helpers.bench.SweepResult.from_json("missing.json"), FileNotFoundError, "No sweep file at missing.json"),
+    (lambda: helpers.bench.load_recorded_results("package.json"), FileNotFoundError, "a file, not a folder"),
+    (lambda: helpers.environment.cpu_int8_features(cpuinfo=123), TypeError, "text of /proc/cpuinfo"),
+    (lambda: helpers.ensure_linear_onnx(directory=123), TypeError, "directory must be a file path"),
+    (lambda: helpers.bench.benchmark(lambda: 0, synchronize="cuda"), TypeError, "without parentheses"),
+    (lambda: helpers.optimize.quantize_dynamic_int8(None, "q.onnx"), TypeError, "onnx_path must be a file path"),
+    (lambda: helpers.optimize.quantize_static_int8(None, "q.onnx", np.zeros((1, 10), np.float32)), TypeError,
+     "onnx_path must be a file path"),
+    (lambda: helpers.optimize.make_calibration_images(10**7), ValueError, "GiB"),
+    (lambda: helpers.troubleshoot.Standardize(eps=float("inf")), ValueError, "below 1"),
+    (lambda: helpers.compare.to_numpy("features"), TypeError, "not its name"),
+    (lambda: helpers.dynamic.check_exportable(helpers.dynamic.SignGate(), None), TypeError, "example_inputs"),
+    (lambda: helpers.inspection.start_netron("x.onnx", port=-1), ValueError, "0 to 65535"),
+    (lambda: helpers.inspection.start_netron("x.onnx", port="8081"), ValueError, "0 to 65535"),
+    (lambda: helpers.inspection.start_netron("missing.onnx"), FileNotFoundError, "missing.onnx"),
+    (lambda: helpers.inspection.netron_screenshot("x.onnx", "notes.txt"), ValueError, r"does not end in \.png"),
+    (lambda: helpers.inspection.netron_screenshot("x.onnx", "x.onnx"), ValueError, "the file being read"),
+    (lambda: helpers.inspection.netron_screenshot("x.onnx", "shot.png", zoom_in="2"), ValueError, "zoom_in"),
+    (lambda: helpers.export_model(helpers.dynamic.MaskedPooling(), (torch.randn(2, 5, 8), torch.ones(2, 5)),
+                                  "m.onnx"), ValueError, r"input_names=\['tokens', 'mask'\]"),
+    (lambda: helpers.train_classifier(helpers.make_small_cnn(), helpers.ImageData(
+        helpers.make_shapes_data(8).images.double(), helpers.make_shapes_data(8).labels)), TypeError, "are float64"),
+    (lambda: helpers.train_regressor(helpers.make_linear_model(), helpers.models.RegressionData(
+        torch.randn(8, 10, dtype=torch.float64), torch.randn(8, 1), torch.zeros(10), 0.0, 0.0)), TypeError,
+     r"x are float64.*x\.float\(\)"),
+], ids=lambda value: value if isinstance(value, str) else None)
+def test_pass_6_arguments_are_refused_with_the_reason(call, error, words, tmp_path, monkeypatch, linear_onnx) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("x.onnx").write_bytes(Path(linear_onnx).read_bytes())
+    Path("package.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_a_threads_cap_in_another_script_s_digits_is_refused_in_words(monkeypatch) -> None:
+    monkeypatch.setenv("COURSE_THREADS", "²")  # str.isdigit() says yes, int() says no
+    with pytest.raises(ValueError, match="not a positive whole number"):
+        helpers.environment.default_threads()
+
+
+def test_numpy_numbers_count_as_seeds_and_tolerances() -> None:
+    a = helpers.make_linear_model(seed=np.int64(3))
+    assert torch.equal(a.linear.weight, helpers.make_linear_model(seed=3).linear.weight)
+    assert helpers.compare_outputs(np.ones(3), np.ones(3), rtol=np.float32(1e-3), atol=np.float64(0)).ok
+    assert helpers.bench.SimulatedGPU(kernel_ms=np.float32(5)).kernel_ms == 5.0
+    with pytest.raises(ValueError, match="seed"):
+        helpers.make_linear_model(seed=np.float64(3))
+
+
+def test_a_sweep_refuses_what_it_cannot_run_before_measuring(linear_onnx, linear_model) -> None:
+    from helpers import bench
+    with pytest.raises(TypeError, match="the PyTorch module"):
+        bench.run_sweep(None, linear_onnx, (10,), [1], backends=["pytorch-cpu"], repeat=1, min_time=0, progress=False)
+    with pytest.raises(TypeError, match="input_shape"):
+        bench.run_sweep(linear_model, linear_onnx, "10", [1], repeat=1, min_time=0, progress=False)
+    sweep = bench.run_sweep(linear_model, linear_onnx, (10,), [1], backends=["pytorch-cpu", "onnxruntime-cpu"],
+                            repeat=1, min_time=0, progress=False)
+    assert "onnxruntime-cpu" not in sweep.table(backends="pytorch-cpu") and "pytorch-cpu" in sweep.table("pytorch-cpu")
+    with pytest.raises(ValueError, match="Unknown backend"):
+        sweep.table(backends=["pytorch"])
+
+
+def test_an_imported_module_takes_the_dynamic_shapes_notebook_04_writes(tmp_path, linear_onnx) -> None:
+    from torch.export import Dim
+    module = helpers.import_to_pytorch(linear_onnx, overridable_inputs=None)  # None: no input kept, as ()
+    for shapes in [(({0: Dim("batch")},),), ({0: Dim("batch")},)]:  # torch.onnx.export's form, and one per input
+        report = helpers.export_model(module, torch.randn(2, 10), tmp_path / "again.onnx", dynamic_shapes=shapes)
+        assert report.inputs[0].shape[0] == "batch", shapes
+    with pytest.raises(TypeError, match="with the comma"):
+        helpers.import_to_pytorch(linear_onnx, example_inputs=np.ones((2, 10), np.float32))

@@ -2,7 +2,7 @@
 
 Read it bottom-up: ``timing`` (the timing loop and its statistics), ``backends`` (what runs where, in
 two GPU timing modes: data on the device, and end to end with the copies), ``sweep`` (every backend
-at every batch size, saved with its machine), ``plots``, and ``cli`` (``python -m helpers.bench``).
+at every batch size, saved with its machine), ``analysis`` (what a sweep says), ``plots``, and ``cli`` (``python -m helpers.bench``).
 Every public name is importable from ``helpers.bench`` itself.
 """
 
@@ -12,8 +12,8 @@ from ..environment import MachineInfo, default_threads, describe_machine
 from .backends import BACKENDS, Backend, BackendSpec, available_backends, parse_backend
 from .cli import main
 from .plots import BACKEND_STYLES, plot_latency, plot_medians, plot_recording, plot_speedup, plot_throughput
-from .sweep import (RECORDED_DIR, SweepResult, SweepRow, SweepSummary, copy_share, crossover_batch,
-                    load_recorded_results, run_sweep, speedups, summarize_sweep)
+from .analysis import SweepSummary, copy_share, crossover_batch, speedups, summarize_sweep
+from .sweep import RECORDED_DIR, SweepResult, SweepRow, load_recorded_results, run_sweep
 from .timing import BenchmarkResult, SimulatedGPU, TimingStats, benchmark, benchmark_all, timing_stats
 
 __all__ = [

@@ -17,7 +17,8 @@ from ..export import export_model
 from ..models import make_linear_model, make_torchvision_model
 from .backends import BACKENDS, available_backends
 from .plots import plot_latency, plot_speedup, plot_throughput
-from .sweep import RECORDED_DIR, SweepResult, run_sweep, summarize_sweep
+from .analysis import summarize_sweep
+from .sweep import RECORDED_DIR, SweepResult, run_sweep
 
 __all__ = ["main", "RECORDING"]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..errors import require_instance
-from .sweep import SweepResult, _a_sweep, speedups
+from .analysis import speedups
+from .sweep import SweepResult, _a_sweep
 from .timing import BenchmarkResult
 
 __all__ = ["BACKEND_STYLES", "plot_medians", "plot_latency", "plot_throughput", "plot_speedup", "plot_recording"]

@@ -1,7 +1,6 @@
 """Sweeps: every backend at every batch size, saved with the machine they ran on (notebooks 05–06).
 
-Also what a sweep tells you: speed-ups, the batch size from which one backend wins (the crossover),
-and the share of a GPU call spent copying data between host and device.
+What a sweep tells you (speed-ups, the crossover, the copies' share) is in ``analysis``.
 """
 
 from __future__ import annotations
@@ -16,11 +15,10 @@ from typing import Sequence
 
 from ..environment import MachineInfo, check_threads, default_threads, describe_machine
 from ..errors import existing_file, output_file, require_instance
-from .backends import BACKENDS, COPIES, Backend, available_backends, make_runner
+from .backends import BACKENDS, Backend, available_backends, make_runner
 from .timing import benchmark
 
-__all__ = ["SweepRow", "SweepResult", "SweepSummary", "run_sweep", "load_recorded_results", "speedups",
-           "crossover_batch", "copy_share", "summarize_sweep", "RECORDED_DIR"]
+__all__ = ["SweepRow", "SweepResult", "run_sweep", "load_recorded_results", "RECORDED_DIR"]
 
 RECORDED_DIR = Path(__file__).resolve().parent.parent / "recorded"
 _A_SWEEP = ("Pass one SweepResult, as run_sweep or SweepResult.from_json returns it; for a list from "
@@ -77,6 +75,11 @@ class SweepResult:
 
     def table(self, backends: Sequence[str] | None = None) -> str:
         """The sweep as a plain-text table (only ``backends``, if given)."""
+        if isinstance(backends, str):  # set("pytorch-cpu") would keep no backend, silently
+            backends = [backends]
+        unknown = sorted(set(backends or ()) - set(BACKENDS))
+        if unknown:
+            raise ValueError(f"Unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)}.")
         keep = set(backends or self.backends)
         width = max(len(name) for name in BACKENDS) + 2
         lines = [f"{'backend':<{width}}{'batch':>6}{'median ms':>12}{'p10':>10}{'p90':>10}{'items/s':>12}"]
@@ -99,6 +102,9 @@ class SweepResult:
     def from_json(cls, path: str | Path, source: str | None = None) -> "SweepResult":
         """Read a sweep written by ``to_json``."""
         path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"No sweep file at {path}{' (a folder: pass one of its .json files)' if path.is_dir() else ''}. "
+                                    "Record one with python -m helpers.bench, or pass the JSON file it wrote.")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(data["model"], [SweepRow(**r) for r in data["rows"]],
@@ -142,6 +148,10 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
     if isinstance(batch_sizes, int) or isinstance(input_shape, int):
         raise TypeError(f"input_shape and batch_sizes are sequences, e.g. input_shape=(10,), batch_sizes=[1, 8]; got "
                         f"input_shape={input_shape!r}, batch_sizes={batch_sizes!r}.")
+    if isinstance(input_shape, (str, bytes)) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1
+                                                        for d in input_shape):
+        raise TypeError(f"input_shape is one example's shape without the batch, as whole numbers, e.g. (10,) or "
+                        f"(3, 224, 224); got {input_shape!r}.")
     if any(isinstance(n, bool) or not isinstance(n, int) for n in batch_sizes):
         raise TypeError(f"batch_sizes must be ints, got {list(batch_sizes)}.")
     if not batch_sizes or min(batch_sizes) < 1:
@@ -162,6 +172,9 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
                          + "; ".join(f"{name}: {status[name].reason}" for name in requested) + ".")
     if isinstance(model, (str, os.PathLike)) and not isinstance(onnx_path, (str, os.PathLike)):
         raise TypeError("run_sweep takes the PyTorch model first and its ONNX file second; the two look swapped.")
+    if not isinstance(model, torch.nn.Module) and any(name.startswith("pytorch") for name in runnable):
+        raise TypeError(f"run_sweep's model is the PyTorch module the ONNX file was exported from (the pytorch-* "
+                        f"backends run it), got {type(model).__name__}; or pass backends=['onnxruntime-cpu'] only.")
     onnx_path = existing_file(onnx_path, "run_sweep's onnx_path (the exported file of the model)")
     _check_same_model(model, onnx_path, input_shape)
     cells = [(b, n) for b in runnable for n in batch_sizes]
@@ -196,7 +209,9 @@ def load_recorded_results(directory: str | Path = RECORDED_DIR, *, needs_gpu: bo
     if not isinstance(needs_gpu, bool):
         raise TypeError(f"needs_gpu is True or False, got {needs_gpu!r}.")
     if not Path(directory).is_dir():
-        raise FileNotFoundError(f"No folder at {directory}: pass the folder python -m helpers.bench --output wrote.")
+        what = f"{directory} is a file, not a folder" if Path(directory).is_file() else f"No folder at {directory}"
+        raise FileNotFoundError(f"{what}: pass the folder python -m helpers.bench --output wrote "
+                                "(SweepResult.from_json reads one file).")
     results, skipped = [], []
     for path in sorted(Path(directory).glob("*.json")):
         sweep = SweepResult.from_json(path)
@@ -208,28 +223,6 @@ def load_recorded_results(directory: str | Path = RECORDED_DIR, *, needs_gpu: bo
         raise ValueError(f"{directory} holds {', '.join(skipped)}, measured without a GPU; load_recorded_results keeps "
                          "GPU sweeps only: pass needs_gpu=False to load CPU sweeps too.")
     return results
-
-
-def speedups(sweep: SweepResult, baseline: str = "pytorch-cpu") -> dict[str, dict[int, float]]:
-    """``{backend: {batch: baseline median / backend median}}``."""
-    _a_sweep(sweep)
-    if baseline not in sweep.backends:
-        raise ValueError(f"Baseline {baseline!r} was not measured; measured: {sweep.backends}.")
-    return {b: {n: sweep.median(baseline, n) / sweep.median(b, n) for n in sweep.batch_sizes
-                if b in sweep.medians(n) and baseline in sweep.medians(n)} for b in sweep.backends}
-
-
-def _series(sweep: SweepResult, backend: str) -> dict[int, float]:
-    return {r.batch_size: r.median_ms for r in sweep.rows if r.backend == backend}
-
-
-def _first_batch_staying_below(candidate: dict[int, float], baseline: dict[int, float]) -> int | None:
-    crossover = None
-    for batch in sorted(set(candidate) & set(baseline), reverse=True):
-        if candidate[batch] >= baseline[batch]:
-            break
-        crossover = batch
-    return crossover
 
 
 def _check_same_model(model, onnx_path: str | Path, input_shape: Sequence[int]) -> None:
@@ -254,89 +247,3 @@ def _check_same_model(model, onnx_path: str | Path, input_shape: Sequence[int]) 
                          "sweep would time two different models against each other. Export this model to the "
                          "file first (helpers.export_model).")
 
-
-def crossover_batch(sweep: SweepResult, candidate: str, baseline: str) -> int | None:
-    """The smallest measured batch size from which ``candidate`` stays faster than ``baseline`` (None if never).
-
-    "Stays": a small batch where the candidate wins by chance, followed by one where it loses, is not
-    the crossover.
-    """
-    _a_sweep(sweep)
-    if candidate == baseline:
-        raise ValueError(f"crossover_batch compares two backends; got {candidate!r} twice. For example "
-                         "crossover_batch(sweep, 'onnxruntime-cuda', 'onnxruntime-cpu').")
-    unknown = [name for name in (candidate, baseline) if name not in BACKENDS]
-    if unknown:
-        raise ValueError(f"Unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)} "
-                         f"(measured here: {', '.join(sweep.backends) or 'none'}).")
-    unmeasured = [name for name in (candidate, baseline) if name not in sweep.backends]
-    if unmeasured:
-        raise ValueError(f"{', '.join(unmeasured)} was not measured in this sweep (measured: "
-                         f"{', '.join(sweep.backends) or 'none'}): there is no crossover to read.")
-    return _first_batch_staying_below(_series(sweep, candidate), _series(sweep, baseline))
-
-
-def copy_share(sweep: SweepResult, backend: str = "pytorch-cuda") -> dict[int, float | None]:
-    """``{batch: share of the end-to-end time spent on host<->device copies}`` for a GPU ``backend``.
-
-    The share is ``1 - (data on the device) / (end to end)``, from the two timing modes of the same
-    backend (``backend`` and ``backend + '+copies'``), at each batch size where both were measured. None
-    where the on-device median is the larger (then the copies are too small to tell from the difference
-    between the modes, e.g. I/O binding's own cost). For fp16 the casts count as copies.
-    """
-    _a_sweep(sweep)
-    end_to_end = backend + COPIES
-    if end_to_end not in BACKENDS:
-        raise ValueError(f"{backend!r} has no end-to-end mode; pass one of "
-                         f"{', '.join(b.removesuffix(COPIES) for b in BACKENDS if b.endswith(COPIES))}.")
-    shares = {}
-    for batch in sweep.batch_sizes:
-        medians = sweep.medians(batch)
-        if backend in medians and end_to_end in medians:
-            share = 1.0 - medians[backend] / medians[end_to_end]
-            shares[batch] = share if share >= 0 else None
-    return shares
-
-
-@dataclass
-class SweepSummary:
-    """What a sweep says about CPU vs GPU: crossover batches and the share of time spent in copies."""
-
-    model: str
-    machine: str
-    best_cpu: dict[int, str]  # the faster CPU backend at each batch size
-    # GPU backend -> first batch from which it stays faster than the best CPU backend (None: never)
-    crossovers: dict[str, int | None] = field(default_factory=dict)
-    copy_shares: dict[str, dict[int, float | None]] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        lines = [f"{self.model} on {self.machine}"]
-        for backend, batch in self.crossovers.items():
-            verdict = f"faster than the best CPU backend from batch {batch} on" if batch else \
-                "never faster than the best CPU backend at the measured batch sizes"
-            lines.append(f"  {backend:<26}{verdict}")
-        def share(value: float | None) -> str:
-            return f"{value:.0%}" if value is not None else "not measurable (the on-device run was slower)"
-
-        for backend, shares in self.copy_shares.items():
-            smallest = min(shares)
-            lines.append(f"  {backend:<26}copies' share of an end-to-end call: {share(shares[smallest])} at batch "
-                         f"{smallest}, {share(shares[max(shares)])} at batch {max(shares)}")
-        return "\n".join(lines)
-
-
-def summarize_sweep(sweep: SweepResult) -> SweepSummary:
-    """Crossover batch of every GPU backend against the faster CPU backend, and the copies' share."""
-    _a_sweep(sweep)
-    cpu = [b for b in sweep.backends if b.endswith("-cpu")]
-    if not cpu:
-        raise ValueError(f"The sweep of {sweep.model} has no CPU backend to compare with; measured {sweep.backends}.")
-    best_cpu = {n: min((b for b in cpu if b in sweep.medians(n)), key=sweep.medians(n).get)
-                for n in sweep.batch_sizes if any(b in sweep.medians(n) for b in cpu)}
-    summary = SweepSummary(sweep.model, sweep.machine.gpu or sweep.machine.cpu, best_cpu)
-    best_cpu_ms = {n: sweep.median(backend, n) for n, backend in best_cpu.items()}
-    for backend in (b for b in sweep.backends if "-cuda" in b):
-        summary.crossovers[backend] = _first_batch_staying_below(_series(sweep, backend), best_cpu_ms)
-        if not backend.endswith(COPIES) and backend + COPIES in sweep.backends:
-            summary.copy_shares[backend] = copy_share(sweep, backend)
-    return summary

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from numbers import Real
 from typing import Callable, Sequence
 
 import numpy as np
@@ -25,13 +26,13 @@ class SimulatedGPU:
     """
 
     def __init__(self, kernel_ms: float = 5.0, cold_calls: int = 2, cold_ms: float = 100.0) -> None:
-        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (kernel_ms, cold_ms))
+        numbers = all(isinstance(v, Real) and not isinstance(v, bool) for v in (kernel_ms, cold_ms))
         if not (numbers and 0 < kernel_ms <= 60_000 and 0 <= cold_ms <= 60_000 and isinstance(cold_calls, int)
                 and cold_calls >= 0):
             raise ValueError(f"SimulatedGPU needs 0 < kernel_ms <= 60000, 0 <= cold_ms <= 60000 and a whole cold_calls "
                              f">= 0 (milliseconds: a minute at most); got "
                              f"kernel_ms={kernel_ms!r}, cold_calls={cold_calls!r}, cold_ms={cold_ms!r}.")
-        self.kernel_ms, self.cold_calls, self.cold_ms = kernel_ms, cold_calls, cold_ms
+        self.kernel_ms, self.cold_calls, self.cold_ms = float(kernel_ms), cold_calls, float(cold_ms)
         self.launched = 0
         self._busy_until = time.perf_counter()
 
@@ -126,6 +127,9 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
         raise ValueError(f"batch_size is the number of items one call handles (at least 1), got {batch_size!r}.")
     if threads is not None:
         check_threads(threads, "threads (how many threads ran, for the record)")
+    if synchronize is not None and not callable(synchronize):
+        raise TypeError(f"synchronize takes a function, such as torch.cuda.synchronize (without parentheses), or "
+                        f"None; got {synchronize!r}.")
     sync = synchronize or (lambda: None)
     for _ in range(warmup):
         fn()

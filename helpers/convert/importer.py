@@ -220,6 +220,8 @@ def import_to_pytorch(model_or_path: str | Path | onnx.ModelProto, *, verify: bo
     """
     if not (isinstance(verify, bool) or verify == "report"):  # 1 == True, but a 1 would not raise on a mismatch
         raise ValueError(f"verify must be True, False or 'report', not {verify!r}.")
+    if overridable_inputs is None:  # "none of them", as the empty default says
+        overridable_inputs = ()
     if isinstance(overridable_inputs, str):
         raise TypeError(f"overridable_inputs takes a list of input names: overridable_inputs=[{overridable_inputs!r}].")
     for name, tolerance in (("rtol", rtol), ("atol", atol)):

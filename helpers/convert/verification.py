@@ -107,6 +107,9 @@ def _compare(got: list[torch.Tensor], expected: list, rtol: float, atol: float) 
 
 def _checked_examples(inputs: list[TensorInfo], example_inputs: Sequence[torch.Tensor]) -> list[torch.Tensor]:
     """The caller's example inputs, refused with the reason if the model cannot take them."""
+    if isinstance(example_inputs, (torch.Tensor, np.ndarray)):  # list() would split one tensor into its rows
+        raise TypeError(f"example_inputs takes a tuple of tensors, one per model input ({', '.join(str(i) for i in inputs)}), "
+                        f"got one {type(example_inputs).__name__}: pass (torch.as_tensor(x),) with the comma.")
     examples = list(example_inputs)
     if len(examples) != len(inputs) or not all(isinstance(t, torch.Tensor) for t in examples):
         raise TypeError(f"example_inputs takes one tensor per model input ({', '.join(str(i) for i in inputs)}), "

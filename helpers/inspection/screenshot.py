@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ..errors import existing_file, output_file
 from ..onnx_file import load_onnx
 from .server import _serve_quietly, _stop_server
 
@@ -61,10 +62,14 @@ def netron_screenshot(onnx_path: str | Path, png_path: str | Path, *, browser_pa
     import netron
     from playwright.sync_api import sync_playwright
 
+    if isinstance(zoom_in, bool) or not isinstance(zoom_in, int) or not 0 <= zoom_in <= 20:
+        raise ValueError(f"zoom_in is how many times to click Netron's zoom-in button, a whole number from 0 to 20, "
+                         f"got {zoom_in!r}.")
+    path = existing_file(onnx_path, "netron_screenshot's onnx_path")
+    png_path = output_file(png_path, "netron_screenshot's png_path", (".png",), source=path)
     browser_path = browser_path or shutil.which("chromium") or shutil.which("chromium-browser")
     if browser_path is None:
         raise RuntimeError("No Chromium found: install Debian's chromium package (apt-get install chromium).")
-    path, png_path = Path(onnx_path), Path(png_path)
     load_onnx(path, check=False)
     address = _serve_quietly(netron, path, None)
     try:

@@ -44,8 +44,9 @@ def start_netron(onnx_path: str | Path, port: int | None = None) -> tuple[str, i
     global _SERVER
     import netron
 
-    path = Path(onnx_path)
-    load_onnx(path, check=False)  # clear errors for a missing or broken file
+    _check_port(port)
+    path = existing_file(onnx_path, "start_netron's onnx_path")
+    load_onnx(path, check=False)  # clear errors for a broken file
     with _LOCK:
         if port is None and _SERVER is not None:
             port = _SERVER.port
@@ -53,6 +54,11 @@ def start_netron(onnx_path: str | Path, port: int | None = None) -> tuple[str, i
         address = _serve_quietly(netron, path, port)
         _SERVER = _NetronServer(path, address[1], address)
         return address
+
+
+def _check_port(port: object) -> None:
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535):
+        raise ValueError(f"port must be a whole number from 0 to 65535, such as 8081 (or None: any free port), got {port!r}.")
 
 
 def _serve_quietly(netron, path: Path, port: int | None) -> tuple[str, int]:
@@ -160,8 +166,7 @@ def show_in_netron(onnx_path: str | Path, *, mode: str = "auto", port: int | Non
     """
     if mode not in ("auto", "netron", "static"):
         raise ValueError(f"mode must be 'auto', 'netron' or 'static', not {mode!r}.")
-    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535):
-        raise ValueError(f"port must be a whole number from 0 to 65535, such as 8081 (or None: any free port), got {port!r}.")
+    _check_port(port)
     if isinstance(height, bool) or not isinstance(height, int) or height < 100:
         raise ValueError(f"height is the frame's height in pixels, a whole number such as 500, got {height!r}.")
     if isinstance(onnx_path, onnx.ModelProto):
