@@ -37,11 +37,10 @@ lab: setup
 test: setup
 	$(BIN)/python -m pytest
 
-## The notebooks again with one thread on one core, then with PyTorch's plain (non-SIMD) kernels:
-## committed outputs must not depend on either.
+## The notebooks again with one thread on one core, and with PyTorch's plain (non-SIMD) kernels on the
+## other cores, side by side: committed outputs must not depend on either (tools/portability.sh).
 test-portability: setup
-	OMP_NUM_THREADS=1 taskset -c 0 $(BIN)/python -m pytest notebooks
-	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest notebooks
+	tools/portability.sh $(BIN)/python
 
 ## The same tests on Google Colab's versions (constraints-colab.txt), in .venv-colab.
 test-colab:

@@ -23,11 +23,15 @@ from helpers import course
 from test_wheels import needs_pypi
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSED_ON_THE_COMMAND_LINE = {"torch", "torchvision"}  # a venv cannot hold Colab's CPU torch cheaply
-# Installed in the venv: what the course's dependency tree reaches. The others Colab ships (Jupyter's, the test
-# runner's) stay out of the venv to keep this test short; a resolution that wanted another version of one would
-# still list it, and the assert below would name it.
-IN_THE_COURSES_TREE = {"numpy", "protobuf", "matplotlib", "tqdm", "transformers"}
+# Named on the command line at Colab's versions, which pip must then keep, as it keeps installed ones: a venv
+# cannot hold Colab's CPU torch cheaply, and installing transformers with its dependencies would take this test
+# 20 more CPU seconds. A requirement that wanted another version of one makes the resolution fail.
+PASSED_ON_THE_COMMAND_LINE = {"torch", "torchvision", "transformers"}
+# Installed in the venv: the rest of what the course's dependency tree reaches, among them protobuf, which a
+# resolution may upgrade (the control below). The others Colab ships (Jupyter's, the test runner's) stay out of
+# the venv to keep this test short; a resolution that wanted another version of one would still list it, and
+# the assert below would name it.
+IN_THE_COURSES_TREE = {"numpy", "protobuf", "matplotlib", "tqdm"}
 
 
 def _colab_preinstalled() -> dict[str, str]:

@@ -109,3 +109,97 @@ def test_make_lab_serves_the_lab_page(tmp_path: Path, free_port: int, wait_until
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
+
+
+def _fake_python(tmp_path: Path, status_of_plain_kernels: int = 0) -> Path:
+    """A stand-in for the venv's python: ``-c`` runs in the real one (the script asks it for the usable CPUs);
+    ``-m pytest`` records its environment, CPUs and arguments, and exits 0, or the given status for the
+    plain-kernels run."""
+    fake = tmp_path / "python"
+    fake.write_text(f"""#!{sys.executable}
+import json, os, sys, time
+if sys.argv[1] == "-c":
+    exec(sys.argv[2])
+    sys.exit(0)
+run = os.environ.get("COURSE_TEST_RUN", "")
+record = {{"run": run, "cpus": sorted(os.sched_getaffinity(0)), "args": sys.argv[3:], "start": time.time(),
+          "omp": os.environ.get("OMP_NUM_THREADS"), "aten": os.environ.get("ATEN_CPU_CAPABILITY")}}
+time.sleep(1)
+record["end"] = time.time()
+print("pytest", run, "done")
+with open({str(tmp_path / "runs.jsonl")!r}, "a") as handle:
+    handle.write(json.dumps(record) + "\\n")
+sys.exit({status_of_plain_kernels} if run == "plain-kernels" else 0)
+""")
+    fake.chmod(0o755)
+    return fake
+
+
+@pytest.mark.skipif(shutil.which("taskset") is None, reason="taskset (util-linux) is missing")
+def test_the_portability_runs_go_side_by_side_on_separate_cpus(tmp_path: Path) -> None:
+    import json
+
+    cpus = sorted(os.sched_getaffinity(0))
+    done = subprocess.run([str(ROOT / "tools" / "portability.sh"), str(_fake_python(tmp_path))], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    runs = {r["run"]: r for r in map(json.loads, (tmp_path / "runs.jsonl").read_text().splitlines())}
+    one, plain = runs["one-thread"], runs["plain-kernels"]
+    assert (one["omp"], one["aten"], plain["aten"]) == ("1", None, "default")
+    assert one["cpus"] == cpus[:1]
+    if len(cpus) == 1:
+        assert one["args"] == plain["args"] == ["notebooks"]
+    else:  # beside each other, on the other CPUs, one worker per CPU
+        assert plain["cpus"] == cpus[1:] and plain["start"] < one["end"] and one["start"] < plain["end"]
+        assert (one["args"], plain["args"]) == (["-n", "1", "notebooks"], ["-n", str(len(cpus) - 1), "notebooks"])
+    # The second run's output is printed after the first's, not interleaved with it.
+    assert done.stdout.index("pytest one-thread done") < done.stdout.index("pytest plain-kernels done")
+
+
+def test_a_failing_portability_run_fails_the_target(tmp_path: Path) -> None:
+    if shutil.which("taskset") is None:
+        pytest.skip("taskset (util-linux) is missing")
+    done = subprocess.run([str(ROOT / "tools" / "portability.sh"), str(_fake_python(tmp_path, 1)),
+                           "notebooks/01_define_and_train.ipynb"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "plain kernels: exit 1" in done.stdout, done.stdout + done.stderr
+    assert "test-portability: setup\n\ttools/portability.sh $(BIN)/python\n" in (ROOT / "Makefile").read_text()
+
+
+def _root_conftest():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_slowest_files_are_handed_out_first_and_keep_their_order() -> None:
+    conftest = _root_conftest()
+    assert all((ROOT / name).is_file() for name in conftest.SLOWEST_FIRST), "a renamed or removed file is still listed"
+    assert "--no-loadscope-reorder" in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"]["addopts"]  # else pytest-xdist reorders files by their number of tests
+
+    class Item:
+        def __init__(self, nodeid: str) -> None:
+            self.nodeid = nodeid
+
+    first, second = conftest.SLOWEST_FIRST[:2]
+    items = [Item(n) for n in ("tests/test_a.py::t1", f"{second}::Cell 0", "tests/test_a.py::t2", f"{first}::x",
+                               f"{second}::Cell 1")]
+    conftest.pytest_collection_modifyitems(None, items)
+    assert [i.nodeid for i in items] == [f"{first}::x", f"{second}::Cell 0", f"{second}::Cell 1",
+                                         "tests/test_a.py::t1", "tests/test_a.py::t2"]
+
+
+def test_every_artifacts_folder_a_test_run_names_reads_as_artifacts_in_compared_outputs() -> None:
+    import configparser
+
+    sanitize = configparser.ConfigParser()
+    sanitize.read(ROOT / "tests" / "sanitize.cfg")
+    pattern = re.compile(sanitize["xdist-artifacts"]["regex"])
+    runs = set(re.findall(r"COURSE_TEST_RUN=([\w.-]+)", (ROOT / "tools" / "portability.sh").read_text()))
+    assert runs == {"one-thread", "plain-kernels"}
+    for folder in ["artifacts/gw0", "artifacts/gw12", *(f"artifacts/{run}-gw1" for run in runs)]:
+        assert pattern.sub(sanitize["xdist-artifacts"]["replace"], f"saved {folder}/linear.onnx") == \
+            "saved artifacts/linear.onnx", folder
