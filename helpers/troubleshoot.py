@@ -53,8 +53,8 @@ class Standardize(nn.Module):
         super().__init__()
         if not isinstance(compute_in_float32, bool):
             raise TypeError(f"compute_in_float32 is True or False, got {compute_in_float32!r}.")
-        if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
-            raise ValueError(f"eps must be a small positive number below 1, such as 1e-5 (it keeps the square root away from 0), got {eps!r}.")
+        if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < float("inf"):
+            raise ValueError(f"eps must be a small positive number, such as 1e-5 (it keeps the square root away from 0), got {eps!r}.")
         self.compute_in_float32, self.eps = compute_in_float32, float(eps)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
