@@ -76,8 +76,14 @@ def cache_path(model, tmp_path_factory):
     return _export(_WithCache(model), tmp_path_factory.mktemp("lm") / "cache.onnx")
 
 
-def test_last_token_check_accepts_last_position_logits(tmp_path, model) -> None:
-    result = exercises.check_last_token_export(_export(_WithCache(model, last=True), tmp_path / "last.onnx"), model)
+@pytest.fixture(scope="module")
+def last_path(model, tmp_path_factory):
+    """The real answer to 10.1 (last position's logits); exported once, for the two tests that read it."""
+    return _export(_WithCache(model, last=True), tmp_path_factory.mktemp("lm") / "last.onnx")
+
+
+def test_last_token_check_accepts_last_position_logits(last_path, model) -> None:
+    result = exercises.check_last_token_export(last_path, model)
     assert result.passed, result.message
 
 
@@ -182,8 +188,7 @@ def test_batched_generation_check_accepts_an_iobinding_loop(model, cache_path) -
     assert result.passed, result.message
 
 
-def test_batched_generation_check_names_10_1s_file_passed_as_the_cache_file(model, tmp_path) -> None:
-    last_path = _export(_WithCache(model, last=True), tmp_path / "last.onnx")
+def test_batched_generation_check_names_10_1s_file_passed_as_the_cache_file(model, last_path) -> None:
     result = exercises.check_batched_generation(_batched, model, last_path)
     assert result.passed is False and "not section 3's cache file" in result.message, result.message
 
