@@ -26,6 +26,10 @@ def to_numpy(value: Any) -> np.ndarray:
     if isinstance(value, (str, bytes)):  # np.asarray would make a 0-d text array and compare it as text
         raise TypeError(f"to_numpy takes a tensor, an array or a list of numbers, got text {value[:40]!r}: pass the "
                         "output itself, not its name.")
+    if value is None or isinstance(value, dict):  # np.asarray would make a 0-d object array of it
+        hint = (f"pick one output by name, e.g. outputs[{next(iter(value))!r}]" if isinstance(value, dict) and value
+                else "pass the output itself")
+        raise TypeError(f"to_numpy takes a tensor, an array or a list of numbers, got {type(value).__name__}: {hint}.")
     return np.asarray(value)
 
 

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from .errors import output_file
+from .onnx_file import is_plain_export
 from .training import seeded
 
 __all__ = [
@@ -214,7 +215,8 @@ def export_with_legacy_tracer(model: nn.Module, example_input: torch.Tensor, onn
     odd = {key: value for key, value in names.items() if not isinstance(value, str) or not value.strip()}
     if odd or input_name == output_name:
         raise ValueError(f"input_name and output_name are two different names (str), e.g. 'x' and 'y'; got {names}.")
-    onnx_path = output_file(onnx_path, "export_with_legacy_tracer's onnx_path", (".onnx",))
+    onnx_path = output_file(onnx_path, "export_with_legacy_tracer's onnx_path", (".onnx",),
+                            replaceable=is_plain_export)  # its own earlier export, never a quantized or foreign model
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("always")
         try:

@@ -261,6 +261,12 @@ def artifacts_dir(create: bool = True) -> Path:
     if "$" in str(path):
         raise ValueError(f"COURSE_ARTIFACTS={setting!r} names an environment variable that is not set "
                          f"({str(path)!r}): write the folder's full path.")
+    if str(path).startswith("~"):  # expanduser leaves "~nosuchuser/x" as it is: a folder named "~nosuchuser"
+        raise ValueError(f"COURSE_ARTIFACTS={setting!r} starts with ~ but names no user's home here: write the "
+                         "folder's full path.")
+    if len(setting) > 1 and setting[0] == setting[-1] and setting[0] in "'\"":  # quotes kept from a .env file
+        raise ValueError(f"COURSE_ARTIFACTS={setting!r} keeps its quotes, which would become part of the folder's "
+                         "name: set it without them.")
     if path.exists() and not path.is_dir():
         raise NotADirectoryError(f"The artifacts folder {path} is a file (COURSE_ARTIFACTS={os.environ.get('COURSE_ARTIFACTS')!r}"
                                  " sets it): point COURSE_ARTIFACTS at a folder, or unset it to use artifacts/.")

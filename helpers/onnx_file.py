@@ -17,6 +17,7 @@ from .errors import existing_file
 
 __all__ = [
     "DERIVED_KEY",
+    "is_plain_export",
     "mark_derived",
     "refuse_to_replace_a_source",
     "DEFAULT_OPSET",
@@ -180,3 +181,9 @@ def refuse_to_replace_a_source(path: Path, what: str, looks_derived=None) -> Non
                               "be a model you exported (were the two paths swapped?). It was left untouched; choose a "
                               f"new name, such as {path.stem}.new.onnx, or delete that file first.")
 
+
+def is_plain_export(path: Path) -> bool:
+    """Whether an existing ``.onnx`` is a PyTorch export (a cell run again may replace it), not a quantized, fp16
+    or foreign model, which an exporter must never overwrite."""
+    model = onnx.load(str(path), load_external_data=False)
+    return model.producer_name == "pytorch" and not any(e.key == DERIVED_KEY for e in model.metadata_props)

@@ -199,6 +199,9 @@ def convert_to_fp16(onnx_path: str | Path, output_path: str | Path, *, keep_io_t
     if _holds_float16(source):
         raise ValueError(f"{Path(onnx_path).name} already holds float16 weights: pass the float32 file as onnx_path and "
                          "the new file as output_path; nothing was written.")
+    if _quantized_ops(source):  # the converter would write a graph onnxruntime refuses (int8 nodes fed float16)
+        raise ValueError(f"{Path(onnx_path).name} is quantized (it has {', '.join(_quantized_ops(source))} nodes): "
+                         "convert the float32 file to float16 instead; nothing was written.")
     with _quiet():
         model = convert_float_to_float16(source, keep_io_types=keep_io_types)
     model = _sort_topologically(model)  # the converter appends its input casts at the end of the node list

@@ -1078,3 +1078,117 @@ def test_an_imported_module_takes_the_dynamic_shapes_notebook_04_writes(tmp_path
         assert report.inputs[0].shape[0] == "batch", shapes
     with pytest.raises(TypeError, match="with the comma"):
         helpers.import_to_pytorch(linear_onnx, example_inputs=np.ones((2, 10), np.float32))
+
+
+# Pass 7 (473 fresh inputs): each wrong result gets a test.
+
+def test_a_benchmark_keeps_the_name_it_was_given() -> None:
+    from helpers import bench
+    result = bench.benchmark(lambda: None, name="pytorch eager", warmup=0, repeat=2, min_time=0)
+    assert result.name == "pytorch eager" and str(result).startswith("pytorch eager: median")
+    results = bench.benchmark_all({"a": lambda: None, "b": lambda: None}, warmup=0, repeat=2, min_time=0)
+    assert [r.name for r in results.values()] == ["a", "b"]
+
+
+class _Noisy(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = torch.nn.Linear(10, 1)
+
+    def forward(self, x):
+        return self.linear(torch.nn.functional.dropout(x, 0.5, training=True))  # random even in eval mode
+
+
+def test_an_export_whose_file_computes_something_else_is_not_reported_as_done(tmp_path) -> None:
+    with pytest.raises(ValueError, match="does not compute what the model does"):
+        helpers.export_model(_Noisy(), torch.randn(64, 10), tmp_path / "noisy.onnx")
+    assert helpers.export_model(_Noisy(), torch.randn(64, 10), tmp_path / "noisy.onnx", verify=False).max_abs_diff is None
+
+
+def test_a_dict_of_outputs_needs_its_names(tmp_path) -> None:
+    tokens, mask = torch.randn(2, 5, 8), torch.ones(2, 5)
+    with pytest.raises(ValueError, match=r"output_names=\['logits', 'pooled'\]"):
+        helpers.export_model(helpers.dynamic.MaskedPooling(), (tokens, mask), tmp_path / "m.onnx",
+                             input_names=["tokens", "mask"])
+    with pytest.raises(TypeError, match="quiet"):
+        helpers.export_model(torch.nn.Linear(2, 2), torch.randn(2, 2), tmp_path / "l.onnx", quiet="no")
+
+
+def test_the_legacy_exporter_never_replaces_a_quantized_model(tmp_path, small_cnn) -> None:
+    quantized = helpers.optimize.quantize_dynamic_int8(small_cnn[1], tmp_path / "my_int8_model.onnx")
+    before = quantized.read_bytes()
+    with pytest.raises(FileExistsError, match="left untouched"):
+        helpers.dynamic.export_with_legacy_tracer(helpers.dynamic.SignGate(), torch.randn(3, 4), quantized)
+    assert quantized.read_bytes() == before
+    with pytest.raises(ValueError, match="is quantized"):
+        helpers.optimize.convert_to_fp16(quantized, tmp_path / "half.onnx")
+    assert not (tmp_path / "half.onnx").exists()
+
+
+def test_the_bench_cli_refuses_a_foreign_result_file_before_measuring(tmp_path, capsys) -> None:
+    from helpers import bench
+    (tmp_path / "linear_cpu.json").write_text('{"my": "notes"}', encoding="utf-8")
+    with pytest.raises(SystemExit):
+        bench.main(["--models", "linear", "--batch-sizes", "1", "--repeat", "1", "--warmup", "0", "--min-time", "0",
+                    "--backends", "pytorch-cpu", "--output", str(tmp_path), "--overwrite", "--no-progress"])
+    captured = capsys.readouterr()
+    assert "did not write" in captured.err and "median" not in captured.out  # refused before any timing
+    assert (tmp_path / "linear_cpu.json").read_text(encoding="utf-8") == '{"my": "notes"}'
+
+
+def test_sweep_answers_without_gpu_rows_say_so(linear_onnx, linear_model) -> None:
+    from helpers import bench
+    sweep = bench.run_sweep(None, linear_onnx, (10,), [1], backends=["onnxruntime-cpu"], repeat=1, min_time=0,
+                            progress=False)
+    assert sweep.model == "linear"  # the file's name, not "NoneType"
+    with pytest.raises(ValueError, match="was not measured"):
+        bench.copy_share(sweep)
+    assert "no GPU backend was measured" in str(bench.summarize_sweep(sweep))
+
+
+def test_nan_answers_and_whole_outputs_are_judged_as_a_student_means_them() -> None:
+    assert helpers.exercises.check_answer("q", float("nan"), float("nan"), hint="h").passed is True
+    assert helpers.exercises.check_answer("q", 1.0, float("nan"), hint="h").passed is False
+    with pytest.raises(TypeError, match=r"outputs\['prediction'\]"):
+        helpers.compare.to_numpy({"prediction": np.ones(2)})
+    with pytest.raises(TypeError, match="NoneType"):
+        helpers.compare.to_numpy(None)
+
+
+@pytest.mark.parametrize("setting, words", [("~nosuchuser/arts", "no user's home"), ("'my arts'", "quotes")])
+def test_odd_artifact_settings_are_refused(monkeypatch, tmp_path, setting, words) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COURSE_ARTIFACTS", setting)
+    with pytest.raises(ValueError, match=words):
+        helpers.artifacts_dir()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_misspelt_platform_is_refused() -> None:
+    with pytest.raises(ValueError, match="lower case"):
+        helpers.inspection.netron_url_for(8080, platform="Colab")
+
+
+@pytest.mark.parametrize("args", [["handout", "--launch", "colab", "--launch", "hub"],
+                                  ["handout", "--launch", "hub", "--hub-url", "https://a.org", "--hub-url", "https://b.org"],
+                                  ["publish-students", "--branch", "students2", "--branch", "students3"],
+                                  ["sizing", "--users", "5", "--users", "6"]])
+def test_a_workshop_flag_given_twice_is_refused(args, capsys) -> None:
+    with pytest.raises(SystemExit):
+        helpers.workshop.main(args)
+    assert "was given twice" in capsys.readouterr().err
+
+
+def test_handout_notebooks_given_twice_add_up(capsys) -> None:
+    assert helpers.workshop.main(["handout", "--launch", "colab", "--notebooks", "01", "--notebooks", "06"]) == 0
+    out = capsys.readouterr().out
+    assert "01_define_and_train" in out and "06_real_network_optimised" in out
+
+
+@pytest.mark.parametrize("url", ["git@github.com:YOU/pytorch-onnx-course.git",
+                                 "https://github.com/YOU/pytorch-onnx-course.git", "github.com/YOU/course"])
+def test_sync_refuses_a_repo_url_that_is_not_a_web_address(monkeypatch, capsys, url) -> None:
+    monkeypatch.setattr(helpers.course, "REPO_URL", url)
+    with pytest.raises(SystemExit):
+        helpers.workshop.main(["sync"])
+    assert "https://github.com/OWNER/REPO" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from .backends import BACKENDS, Backend, BackendSpec, available_backends, parse_
 from .cli import main
 from .plots import BACKEND_STYLES, plot_latency, plot_medians, plot_recording, plot_speedup, plot_throughput
 from .analysis import SweepSummary, copy_share, crossover_batch, speedups, summarize_sweep
-from .sweep import RECORDED_DIR, SweepResult, SweepRow, load_recorded_results, run_sweep
+from .sweep import RECORDED_DIR, SweepResult, SweepRow, is_sweep_file, load_recorded_results, run_sweep
 from .timing import BenchmarkResult, SimulatedGPU, TimingStats, benchmark, benchmark_all, timing_stats
 
 __all__ = [
@@ -24,7 +24,7 @@ __all__ = [
     "BACKENDS", "Backend", "BackendSpec", "parse_backend", "available_backends",
     # sweeps and what they say
     "MachineInfo", "describe_machine", "SweepRow", "SweepResult", "run_sweep", "load_recorded_results",
-    "RECORDED_DIR", "speedups", "crossover_batch", "copy_share", "SweepSummary", "summarize_sweep",
+    "RECORDED_DIR", "is_sweep_file", "speedups", "crossover_batch", "copy_share", "SweepSummary", "summarize_sweep",
     # plots and the command line
     "BACKEND_STYLES", "plot_medians", "plot_latency", "plot_throughput", "plot_speedup", "plot_recording", "main",
 ]

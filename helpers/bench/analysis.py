@@ -67,6 +67,11 @@ def copy_share(sweep: SweepResult, backend: str = "pytorch-cuda") -> dict[int, f
     if end_to_end not in BACKENDS:
         raise ValueError(f"{backend!r} has no end-to-end mode; pass one of "
                          f"{', '.join(b.removesuffix(COPIES) for b in BACKENDS if b.endswith(COPIES))}.")
+    missing = [name for name in (backend, end_to_end) if name not in sweep.backends]
+    if missing:  # an empty answer would read as "no copies"
+        raise ValueError(f"{', '.join(missing)} was not measured in this sweep (measured: "
+                         f"{', '.join(sweep.backends) or 'none'}): the copies' share needs both timing modes of "
+                         f"{backend}, on a machine with a GPU (or a recording of one: bench.load_recorded_results()).")
     shares = {}
     for batch in sweep.batch_sizes:
         medians = sweep.medians(batch)
@@ -89,6 +94,9 @@ class SweepSummary:
 
     def __str__(self) -> str:
         lines = [f"{self.model} on {self.machine}"]
+        if not self.crossovers:
+            lines.append("  no GPU backend was measured: nothing to compare the CPU with (a GPU sweep, or "
+                         "bench.load_recorded_results(), has them)")
         for backend, batch in self.crossovers.items():
             verdict = f"faster than the best CPU backend from batch {batch} on" if batch else \
                 "never faster than the best CPU backend at the measured batch sizes"

@@ -18,7 +18,7 @@ from ..models import make_linear_model, make_torchvision_model
 from .backends import BACKENDS, available_backends
 from .plots import plot_latency, plot_speedup, plot_throughput
 from .analysis import summarize_sweep
-from .sweep import RECORDED_DIR, SweepResult, run_sweep
+from .sweep import RECORDED_DIR, SweepResult, is_sweep_file, run_sweep
 
 __all__ = ["main", "RECORDING"]
 
@@ -142,6 +142,10 @@ def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[s
     if existing and not args.overwrite:
         parser.error(f"{args.output} already holds {', '.join(existing)}: pass --overwrite to replace them, or "
                      "choose another --output.")
+    foreign = [name for name in existing if name.endswith((".json", ".csv")) and not is_sweep_file(args.output / name)]
+    if foreign:  # found now, not after the sweep: --overwrite replaces this tool's results, never other files
+        parser.error(f"{args.output} holds {', '.join(foreign)}, which this tool did not write (--overwrite replaces "
+                     "only its own results): move them, or choose another --output.")
     return runnable
 
 

@@ -18,11 +18,22 @@ from ..errors import existing_file, output_file, require_instance
 from .backends import BACKENDS, Backend, available_backends, make_runner
 from .timing import benchmark
 
-__all__ = ["SweepRow", "SweepResult", "run_sweep", "load_recorded_results", "RECORDED_DIR"]
+__all__ = ["SweepRow", "SweepResult", "run_sweep", "load_recorded_results", "is_sweep_file", "RECORDED_DIR"]
 
 RECORDED_DIR = Path(__file__).resolve().parent.parent / "recorded"
 _A_SWEEP = ("Pass one SweepResult, as run_sweep or SweepResult.from_json returns it; for a list from "
             "load_recorded_results, pass one item, e.g. recorded[0].")
+
+
+def is_sweep_file(path: Path) -> bool:
+    """Whether ``path`` holds a sweep's JSON or CSV (what ``to_json``/``to_csv`` may replace), not a user's file."""
+    try:
+        text = Path(path).read_text("utf-8")
+        if Path(path).suffix.lower() == ".csv":
+            return text.split(",", 1)[0].strip() == "backend"
+        return {"model", "machine", "rows"} <= json.loads(text).keys()
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _a_sweep(sweep, what: str = "sweep") -> "SweepResult":
@@ -90,8 +101,7 @@ class SweepResult:
 
     def to_json(self, path: str | Path) -> Path:
         """Write the sweep, with its machine description, as JSON (never over a file of another kind)."""
-        path = output_file(path, "to_json's path", (".json",),
-                           replaceable=lambda p: {"model", "machine", "rows"} <= json.loads(p.read_text("utf-8")).keys())
+        path = output_file(path, "to_json's path", (".json",), replaceable=is_sweep_file)
         _not_the_recording(path)
         data = {"model": self.model, "machine": asdict(self.machine), "rows": [asdict(r) for r in self.rows],
                 "unavailable": [asdict(b) for b in self.unavailable]}
@@ -117,7 +127,7 @@ class SweepResult:
     def to_csv(self, path: str | Path) -> Path:
         """Write the rows as CSV (never over a file of another kind)."""
         path = output_file(path, "to_csv's path", (".csv",),
-                           replaceable=lambda p: p.read_text("utf-8").split(",", 1)[0].strip() == "backend")
+                           replaceable=is_sweep_file)
         _not_the_recording(path)
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(asdict(self.rows[0]).keys()) if self.rows else ["backend"])
@@ -193,7 +203,8 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
     finally:
         torch.set_num_threads(previous_threads)
     unavailable = [status[name] for name in requested if not status[name].available]
-    return SweepResult(model_name or type(model).__name__, rows, unavailable, describe_machine(threads))
+    default_name = Path(onnx_path).stem if model is None else type(model).__name__  # not "NoneType"
+    return SweepResult(model_name or default_name, rows, unavailable, describe_machine(threads))
 
 
 def _not_the_recording(path: Path) -> None:

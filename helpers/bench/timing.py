@@ -118,9 +118,9 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
     if not callable(fn):
         raise TypeError(f"benchmark times a function called with no arguments, got a {type(fn).__name__}: wrap the "
                         "call, e.g. benchmark(lambda: model(x)).")
-    for name, value, least in (("repeat", repeat, 1), ("warmup", warmup, 0)):
+    for argument, value, least in (("repeat", repeat, 1), ("warmup", warmup, 0)):  # not ``name``: the result's
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ValueError(f"{name} must be a whole number of at least {least}, got {value!r}.")
+            raise ValueError(f"{argument} must be a whole number of at least {least}, got {value!r}.")
     if isinstance(min_time, bool) or not isinstance(min_time, (int, float)) or not 0 <= min_time < 3600:
         raise ValueError(f"min_time must be a number of seconds from 0 to 3600, got {min_time!r}.")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:

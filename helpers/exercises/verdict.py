@@ -48,6 +48,8 @@ def _same(answer: Any, expected: Any) -> bool:
     if isinstance(answer, (Real, np.number)) and isinstance(expected, (Real, np.number)):
         if isinstance(expected, (int, np.integer)):  # a count: 1,000,001 parameters is not 1,000,000
             return float(answer) == float(expected)
+        if math.isnan(float(expected)):  # NaN as the expected answer: a NaN answer is it, as for arrays
+            return math.isnan(float(answer))
         return math.isclose(float(answer), float(expected), rel_tol=1e-6, abs_tol=1e-12)
     if any(isinstance(v, np.ndarray) or hasattr(v, "detach") for v in (answer, expected)):
         a = np.asarray(answer.detach().cpu() if hasattr(answer, "detach") else answer)

@@ -117,6 +117,9 @@ def _stop_server(netron, address: tuple[str, int]) -> None:
 
 def netron_url_for(port: int, platform: str | None = None) -> str:
     """The URL at which the browser reaches a Netron server on the kernel's port ``port``."""
+    if platform not in (None, "colab", "binder", "jupyterhub", "local"):
+        raise ValueError(f"platform is one of 'colab', 'binder', 'jupyterhub', 'local' (lower case), or None to detect "
+                         f"it; got {platform!r}.")
     platform = platform or detect_platform()
     if platform in ("binder", "jupyterhub"):
         prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
