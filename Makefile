@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # Each environment keeps its own matplotlib font cache: a cache written by another Python install lists
 # font files that may be gone, and matplotlib then logs "findfont" warnings into notebook outputs.
 export MPLCONFIGDIR := $(abspath $(VENV))/matplotlib
-REQUIREMENTS := requirements.txt requirements-lab.txt requirements-dev.txt pyproject.toml
+REQUIREMENTS := requirements.txt requirements-lab.txt requirements-dev.txt pyproject.toml helpers/web/package-lock.json
 
 # JupyterLab refuses to start as root unless told to. Docker containers, cloud VMs and many
 # workshop machines run as root, so pass --allow-root there, and only there.
@@ -24,6 +24,9 @@ LAB_ARGS ?=
 $(STAMP): $(REQUIREMENTS) $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -r requirements-dev.txt -c $(CONSTRAINTS) -e .
+	@# notebook 11's page: onnxruntime-web from the npm registry, as its lockfile pins it (no npm: the notebook says so)
+	if command -v npm >/dev/null 2>&1; then cd helpers/web && npm ci --ignore-scripts --no-audit --no-fund; \
+	else echo "npm not found: notebook 11's web page needs Node.js (https://nodejs.org)"; fi
 	touch $(STAMP)
 
 ## Create .venv (if missing) and install the course and its test tools.

@@ -39,6 +39,7 @@ SLOWEST_FIRST = (
     "tests/test_browser_lab.py",           # JupyterLab and Chromium
     "tests/test_wheels.py",
     "notebooks/09_troubleshooting_exports.ipynb", "notebooks/ko/09_troubleshooting_exports.ipynb",
+    "notebooks/11_leaving_python.ipynb", "notebooks/ko/11_leaving_python.ipynb",  # Chromium, uvicorn, load tests
     "tests/test_careless_use.py",
     "tests/test_exercises.py",
     "notebooks/05_benchmark_cpu_gpu.ipynb", "notebooks/ko/05_benchmark_cpu_gpu.ipynb",

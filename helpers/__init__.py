@@ -5,7 +5,8 @@ One module or subpackage per course stage: ``models`` (define and train, noteboo
 back to PyTorch, 04), ``bench`` (CPU vs GPU timing, 05), ``optimize`` and ``shapes`` (graph levels, int8,
 fp16, a small image task, 06), ``dynamic`` (control flow and dynamic shapes, 07), ``custom_ops`` (custom
 operators, 08), ``troubleshoot`` (broken models for diagnosing failures, 09), ``language_model`` (the tiny language
-model's text, cache names and references, 10). Underneath them: ``onnx_file`` (ONNX-file basics), ``compare`` (the one output comparison),
+model's text, cache names and references, 10), ``webpage``, ``serving`` and ``triton`` (the same file in a web
+page, behind a server and in Triton's model repository, 11). Underneath them: ``onnx_file`` (ONNX-file basics), ``compare`` (the one output comparison),
 ``environment`` (versions, GPU, threads), ``errors``, ``i18n``, ``training``; beside them ``fixtures``
 (files a notebook needs from an earlier one), ``exercises``, ``course``, ``doctor`` and ``workshop``.
 
@@ -41,7 +42,8 @@ _LOCATION = {name: module for module, names in _EXPORTS.items() for name in name
 _TEACHING_MODULES = ("convert", "custom_ops", "dynamic", "exercises", "inspection", "language_model", "optimize",
                      "troubleshoot")
 _SUBMODULES = frozenset(_TEACHING_MODULES + tuple(_EXPORTS) + ("bench", "compare", "doctor", "errors", "onnx_file",
-                                                                "shapes", "training", "workshop"))  # for dir()
+                                                                "serving", "shapes", "training", "triton", "webpage",
+                                                                "workshop"))  # for dir()
 
 __all__ = [
     # modules

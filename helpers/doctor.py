@@ -24,9 +24,10 @@ __all__ = ["Check", "diagnose", "format_checks", "import_errors", "memory_gb", "
 # The lower bounds of requirements.txt (a test keeps the two equal).
 MINIMUM = {"torch": "2.11", "torchvision": "0.26", "onnx": "1.22", "onnxruntime": "1.32", "onnxscript": "0.7.2",
            "onnx2pytorch": "0.6", "onnxruntime-extensions": "0.15", "netron": "9.3", "numpy": "2.1",
-           "matplotlib": "3.10", "tqdm": "4.67", "packaging": "24", "transformers": "5.15", "tokenizers": "0.22"}
+           "matplotlib": "3.10", "tqdm": "4.67", "packaging": "24", "transformers": "5.15", "tokenizers": "0.22",
+           "fastapi": "0.115", "uvicorn": "0.30"}
 NEEDED_BY = {"onnx2pytorch": "04, 06", "onnxruntime-extensions": "08", "netron": "03", "transformers": "10",
-             "tokenizers": "10"}  # notebooks that import it
+             "tokenizers": "10", "fastapi": "11", "uvicorn": "11"}  # notebooks that import it
 MODULE_NAMES = {"onnxruntime-extensions": "onnxruntime_extensions"}  # where the import name differs
 # Packages with no wheel yet for some supported Pythons (requirements.txt skips them there with a marker):
 # the course runs without them, minus the cells that say so.

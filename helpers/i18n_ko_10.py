@@ -1,4 +1,4 @@
-"""The Korean catalog, continued: notebook 10's checks and later messages (``helpers.i18n`` merges it with ``i18n_ko``)."""
+"""The Korean catalog, continued: notebook 10's and 11's checks and later messages (``helpers.i18n`` merges it with ``i18n_ko``)."""
 
 from __future__ import annotations
 
@@ -84,4 +84,57 @@ KOREAN_10: dict[str, str] = {
     "The received file already solves the check's data (its loss there is {old_loss:.4f}): pass the new "
     "task's data, the one you fine-tuned on, as the cell above was written.":
         '받은 파일이 검사에 준 데이터를 이미 풉니다(그 데이터에서의 손실 {old_loss:.4f}). 위 셀에 쓰인 대로, 미세 조정에 쓴 새 작업의 데이터를 넘기세요.',
+    # notebook 11: the page's top-k function (11.1) and a batch endpoint (11.2)
+    "Node.js could not run your file: {error}. Fix the JavaScript (a page would stop there too).":
+        "Node.js가 파일을 실행하지 못했습니다: {error}. 자바스크립트를 고치세요(페이지도 여기서 멈춥니다).",
+    "Node.js is not installed here, so the JavaScript cannot be checked: install Node.js (it brings npm too) and run "
+    "this cell again.":
+        "여기에는 Node.js가 없어 자바스크립트를 확인할 수 없습니다. Node.js를 설치하고(npm도 함께 설치됩니다) 이 셀을 다시 "
+        "실행하세요.",
+    "Answer with the path of the .js file your cell wrote (site.folder / 'topk.js'), got {answer!r}.":
+        "셀이 저장한 .js 파일의 경로(site.folder / 'topk.js')로 답하세요. 받은 답: {answer!r}",
+    "Your file does not define a function topK(probabilities, k): the page calls it by that name.":
+        "파일에 topK(probabilities, k) 함수가 없습니다. 페이지는 이 이름으로 호출합니다.",
+    "Answer with your server's address, such as server_url (http://127.0.0.1:PORT), got {answer!r}.":
+        "서버 주소(server_url, http://127.0.0.1:PORT 형태)로 답하세요. 받은 답: {answer!r}",
+    'POST {path} with 5 images answered {status}: add @app.post("{path}") taking {{"images": [...]}} to the app of '
+    "section 5.":
+        '이미지 5장을 담은 POST {path}의 응답이 {status}입니다. 5절의 app에 {{"images": [...]}}를 받는 '
+        '@app.post("{path}")를 추가하세요.',
+    'The answer for 5 images must be {{"logits": [5 rows of 4 numbers]}}, one row per image, in order; got {reply}.':
+        '이미지 5장에 대한 응답은 {{"logits": [숫자 4개짜리 행 5개]}}여야 합니다. 이미지마다 한 행씩, 순서대로입니다. '
+        '받은 응답: {reply}',
+    "The logits differ from the model's for the same 5 images: run the whole batch, shaped (n, 1, 16, 16), through "
+    "the session and return its output (logits, not probabilities), row for row.":
+        "같은 이미지 5장에서 로짓이 모델과 다릅니다. 배치 전체를 (n, 1, 16, 16) 모양으로 세션에 넣고, 그 출력(확률이 아니라 "
+        "로짓)을 행 그대로 돌려주세요.",
+    "{call} reordered the caller's array: the page still needs it in class order. Sort a copy "
+    "(probabilities.map(...) or slice()).":
+        "{call}이(가) 호출한 쪽의 배열 순서를 바꿨습니다. 페이지는 이 배열을 클래스 순서대로 계속 씁니다. 복사본을 "
+        "정렬하세요(probabilities.map(...)이나 slice()).",
+    "{call} returned {out}: return [index, probability] pairs, such as [[1, 0.6], [3, 0.25]], so the page can name "
+    "each class.":
+        "{call}이(가) {out}을(를) 돌려줬습니다. 페이지가 클래스 이름을 붙일 수 있도록 [[1, 0.6], [3, 0.25]]처럼 "
+        "[index, probability] 쌍을 돌려주세요.",
+    "{call} returned {count} pairs, expected {expected}: at most k, and all of them when k is larger than the list.":
+        "{call}이(가) 쌍 {count}개를 돌려줬는데, {expected}개여야 합니다. 최대 k개이고, k가 목록 길이보다 크면 전부입니다.",
+    "{call} returned {out}, expected {expected}. sort() without a compare function compares numbers as text (1e-7 "
+    "comes after 0.6): sort with (a, b) => b[1] - a[1], which also keeps equal values in index order.":
+        "{call}이(가) {out}을(를) 돌려줬는데, {expected}여야 합니다. 비교 함수 없는 sort()는 숫자를 문자열로 비교합니다"
+        "(1e-7이 0.6 뒤에 옵니다). (a, b) => b[1] - a[1]로 정렬하세요. 같은 값은 인덱스 순서도 그대로 유지됩니다.",
+    "an empty batch": "빈 배치",
+    "rows of 15 numbers": "숫자 15개짜리 행",
+    "POST {path} with {n} images answered {status}: a batch from 1 to {limit} images is valid.":
+        "이미지 {n}장을 담은 POST {path}의 응답이 {status}입니다. 이미지 1장에서 {limit}장까지는 올바른 배치입니다.",
+    "images of 15x16 pixels": "15x16 픽셀 이미지",
+    "one image without the list around it": "목록으로 감싸지 않은 이미지 한 장",
+    "{n} images": "이미지 {n}장",
+    "POST {path} with {why} answered {status}: refuse it with a 4xx answer (a pydantic Field with min_length=1 and "
+    "max_length={limit} on the list, 16x16 images) before the model runs.":
+        "{why}을(를) 담은 POST {path}의 응답이 {status}입니다. 모델을 실행하기 전에 4xx 응답으로 거부하세요(목록에 "
+        "min_length=1, max_length={limit}인 pydantic Field, 16x16 이미지).",
+    "No answer from {url} ({error}): is the server of section 5 still running? Run its cell again, then the cell "
+    "that adds your endpoint.":
+        "{url}에서 응답이 없습니다({error}). 5절의 서버가 아직 실행 중인가요? 그 셀을 다시 실행한 뒤, 엔드포인트를 추가하는 "
+        "셀을 실행하세요.",
 }

@@ -41,7 +41,8 @@ def test_lab_passes_allow_root_exactly_when_run_as_root() -> None:
 
 def test_a_second_make_lab_does_not_reinstall(tmp_path: Path) -> None:
     for name in ("Makefile", "requirements.txt", "requirements-lab.txt", "requirements-dev.txt", "pyproject.toml",
-                 "constraints.txt", "constraints-colab.txt"):
+                 "constraints.txt", "constraints-colab.txt", "helpers/web/package-lock.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, tmp_path / name)
     venv = tmp_path / ".venv"
     (venv / "bin").mkdir(parents=True)
@@ -53,6 +54,11 @@ def test_a_second_make_lab_does_not_reinstall(tmp_path: Path) -> None:
     later = time.time() + 5
     os.utime(tmp_path / "requirements.txt", (later, later))
     assert "pip install" in _dry_run("lab", cwd=tmp_path)  # a requirement changed: install again
+    stamp.touch()
+    os.utime(stamp, (later + 1, later + 1))
+    assert "npm ci" not in _dry_run("lab", cwd=tmp_path)
+    os.utime(tmp_path / "helpers/web/package-lock.json", (later + 5, later + 5))
+    assert "npm ci" in _dry_run("lab", cwd=tmp_path)  # onnxruntime-web's lockfile changed: npm ci again
 
 
 def test_colab_configuration_reuses_the_same_recipe() -> None:

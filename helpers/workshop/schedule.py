@@ -17,10 +17,11 @@ _SCHEDULE = ("<!-- schedule:start -->", "<!-- schedule:end -->")
 # Minutes of teaching (live-coding and explaining) and of exercises per notebook. A notebook's slot adds
 # its measured run time (students wait for their cells) and is rounded up to 5 minutes.
 LESSON_MINUTES = {"01": (15, 15), "02": (25, 15), "03": (15, 15), "04": (25, 15), "05": (25, 15),
-                  "06": (30, 15), "07": (25, 15), "08": (25, 20), "09": (25, 15), "10": (20, 20)}
+                  "06": (30, 15), "07": (25, 15), "08": (25, 20), "09": (25, 15), "10": (20, 20),
+                  "11": (25, 20)}
 FULL_DAY = ("setup", "01", "02", "break", "03", "04", "lunch", "05", "06", "break", "07", "08", "wrap-up")
 HALF_DAY = ("setup", "01", "02", "break", "03", "04", "demo 05", "wrap-up")
-ADVANCED_HALF_DAY = ("recap", "09", "break", "10", "wrap-up")  # after the full day, or for a class that knows 01-08
+ADVANCED_HALF_DAY = ("recap", "09", "break", "10", "11", "wrap-up")  # after the full day, or for a class that knows 01-08
 SESSIONS = {  # the parts of a day that are not notebooks: minutes and what happens
     "setup": (30, "Setup: everyone runs `python -m helpers.doctor` (or opens the hub link) and then notebook 01"),
     "break": (15, "Break"),
@@ -71,8 +72,8 @@ def schedule_markdown(timings: Sequence[NotebookTiming], start: str = "09:00") -
     lines += _timetable(FULL_DAY, timings, start)
     lines += ["", "**Half day** (the blog post's promises: define, export, inspect, reload; 05 as a demo)", ""]
     lines += _timetable(HALF_DAY, timings, start)
-    lines += ["", "**Advanced half day** (a second morning: 09 troubleshooting and 10 a language model; each needs "
-              "nothing from 05–08's files, so it also suits a class that knows 01–08's content)", ""]
+    lines += ["", "**Advanced half day** (a second morning: 09 troubleshooting, 10 a language model, 11 a web page "
+              "and a server; each needs nothing from 05–08's files, so it also suits a class that knows 01–08's content)", ""]
     lines += _timetable(ADVANCED_HALF_DAY, timings, start)
     return "\n".join(lines) + "\n"
 

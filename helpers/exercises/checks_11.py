@@ -1,0 +1,139 @@
+"""Checks for the exercises of notebook 11 (leaving Python): the page's top-k function and a batch endpoint.
+
+11.1 runs the student's JavaScript in Node.js, as the page would run it, with the inputs that catch the usual
+slips: ``sort()`` without a compare function (it compares numbers as text, so 1e-7 outranks 0.6), sorting the
+caller's array in place, indices lost, ``k`` larger than the list. 11.2 sends requests to the student's running
+server: a batch answered row for row, and 4xx answers for an empty, oversized or malformed batch.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..i18n import tr
+from .artifacts import _ort_session
+from .verdict import ExerciseResult, _judge, _require, _Wrong
+
+__all__ = ["check_topk_js", "check_batch_endpoint", "BATCH_PATH", "MAX_BATCH"]
+
+BATCH_PATH, MAX_BATCH = "/predict_batch", 64
+
+# (probabilities, k, expected [index, probability] pairs): the page's call, text-sort trap, ties, k too large.
+_TOPK_CASES = [
+    ([0.1, 0.6, 0.05, 0.25], 3, [[1, 0.6], [3, 0.25], [0, 0.1]]),
+    ([0.6, 1e-7, 0.3, 0.0999999], 2, [[0, 0.6], [2, 0.3]]),
+    ([0.25, 0.25, 0.25, 0.25], 2, [[0, 0.25], [1, 0.25]]),
+    ([0.7, 0.3], 3, [[0, 0.7], [1, 0.3]]),
+    ([0.2, 0.8], 0, []),
+]
+_NODE_SCRIPT = """
+const vm = require("vm"), fs = require("fs");
+vm.runInThisContext(fs.readFileSync(process.argv[1], "utf8"));
+if (typeof topK !== "function") { console.log(JSON.stringify({ error: "no function topK" })); process.exit(0); }
+const results = JSON.parse(process.argv[2]).map(([p, k]) => {
+  const copy = p.slice(); const out = topK(copy, k);
+  return { out, changed: JSON.stringify(copy) !== JSON.stringify(p) };
+});
+console.log(JSON.stringify({ results }));
+"""
+
+
+def _run_node(path: Path) -> dict[str, Any]:
+    cases = json.dumps([[p, k] for p, k, _ in _TOPK_CASES])
+    done = subprocess.run(["node", "-e", _NODE_SCRIPT, str(path), cases], capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if "Error" in line] or done.stderr.splitlines()[-1:]
+        raise _Wrong(tr("Node.js could not run your file: {error}. Fix the JavaScript (a page would stop there too).",
+                        error=(lines[0] if lines else "no message").strip()[:200]))
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
+    """Exercise: ``topK(probabilities, k)`` in a .js file: the k largest as [index, probability], largest first."""
+    if shutil.which("node") is None:
+        return ExerciseResult(exercise, None, tr("Node.js is not installed here, so the JavaScript cannot be checked: "
+                                                 "install Node.js (it brings npm too) and run this cell again."))
+
+    def check() -> None:
+        path = Path(answer) if isinstance(answer, (str, Path)) else None
+        _require(path is not None and path.suffix == ".js" and path.is_file(),
+                 tr("Answer with the path of the .js file your cell wrote (site.folder / 'topk.js'), got {answer!r}.",
+                    answer=answer))
+        report = _run_node(path)
+        _require("error" not in report, tr("Your file does not define a function topK(probabilities, k): the page "
+                                           "calls it by that name."))
+        for (probabilities, k, expected), result in zip(_TOPK_CASES, report["results"]):
+            out, name = result["out"], f"topK({probabilities}, {k})"
+            _require(not result["changed"], tr("{call} reordered the caller's array: the page still needs it in class "
+                                               "order. Sort a copy (probabilities.map(...) or slice()).", call=name))
+            _require(isinstance(out, list) and all(isinstance(p, list) and len(p) == 2 for p in out),
+                     tr("{call} returned {out}: return [index, probability] pairs, such as [[1, 0.6], [3, 0.25]], so "
+                        "the page can name each class.", call=name, out=json.dumps(out)[:120]))
+            _require(len(out) == len(expected), tr("{call} returned {count} pairs, expected {expected}: at most k, and "
+                                                   "all of them when k is larger than the list.", call=name,
+                                                   count=len(out), expected=len(expected)))
+            _require(out == expected, tr("{call} returned {out}, expected {expected}. sort() without a compare function "
+                                         "compares numbers as text (1e-7 comes after 0.6): sort with (a, b) => b[1] - "
+                                         "a[1], which also keeps equal values in index order.", call=name,
+                                         out=json.dumps(out), expected=json.dumps(expected)))
+
+    return _judge(exercise, answer, check)
+
+
+def _post(url: str, body: Any) -> tuple[int, Any]:
+    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
+def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str = "11.2") -> ExerciseResult:
+    """Exercise: ``POST {answer}/predict_batch`` with {"images": [16x16, ...]} answers {"logits": [[4 numbers], ...]}."""
+    def check() -> None:
+        _require(isinstance(answer, str) and answer.startswith("http://"),
+                 tr("Answer with your server's address, such as server_url (http://127.0.0.1:PORT), got {answer!r}.",
+                    answer=answer))
+        url = answer.rstrip("/") + BATCH_PATH
+        session = _ort_session(onnx_path)
+        images = np.asarray(test.images[:5], np.float32)
+        try:
+            status, reply = _post(url, {"images": images[:, 0].tolist()})
+        except OSError as error:
+            raise _Wrong(tr("No answer from {url} ({error}): is the server of section 5 still running? Run its cell "
+                            "again, then the cell that adds your endpoint.", url=url, error=error)) from error
+        _require(status == 200, tr("POST {path} with 5 images answered {status}: add @app.post(\"{path}\") taking "
+                                   "{{\"images\": [...]}} to the app of section 5.", path=BATCH_PATH, status=status))
+        logits = np.asarray(reply.get("logits") if isinstance(reply, dict) else None, dtype=object)
+        _require(logits.shape[:1] == (5,), tr("The answer for 5 images must be {{\"logits\": [5 rows of 4 numbers]}}, "
+                                              "one row per image, in order; got {reply}.", reply=str(reply)[:120]))
+        expected = session.run(None, {session.get_inputs()[0].name: images})[0]
+        _require(np.allclose(np.asarray(logits.tolist(), np.float32), expected, rtol=1e-4, atol=1e-4),
+                 tr("The logits differ from the model's for the same 5 images: run the whole batch, shaped (n, 1, 16, "
+                    "16), through the session and return its output (logits, not probabilities), row for row."))
+        for count in (1, MAX_BATCH):  # the bounds themselves are allowed
+            status, reply = _post(url, {"images": [images[0, 0].tolist()] * count})
+            _require(status == 200 and isinstance(reply, dict) and len(reply.get("logits") or []) == count,
+                     tr("POST {path} with {n} images answered {status}: a batch from 1 to {limit} images is valid.",
+                        path=BATCH_PATH, n=count, status=status, limit=MAX_BATCH))
+        for body, why in (({"images": []}, tr("an empty batch")),
+                          ({"images": images[:2, 0, :, :15].tolist()}, tr("rows of 15 numbers")),
+                          ({"images": images[:2, 0, :15].tolist()}, tr("images of 15x16 pixels")),
+                          ({"images": images[0, 0].tolist()}, tr("one image without the list around it")),
+                          ({"images": [images[0, 0].tolist()] * (MAX_BATCH + 1)}, tr("{n} images", n=MAX_BATCH + 1))):
+            status, _ = _post(url, body)
+            _require(400 <= status < 500, tr("POST {path} with {why} answered {status}: refuse it with a 4xx answer "
+                                             "(a pydantic Field with min_length=1 and max_length={limit} on the list, "
+                                             "16x16 images) before the model runs.", path=BATCH_PATH, why=why,
+                                             status=status, limit=MAX_BATCH))
+
+    return _judge(exercise, answer, check, onnx_path=onnx_path, test=test)

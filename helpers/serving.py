@@ -1,0 +1,222 @@
+"""An ONNX file behind an HTTP server (notebook 11): a bounded load test, micro-batching, a server in a thread.
+
+The notebook writes the FastAPI app itself (one shared ``InferenceSession``, validated inputs, a health endpoint)
+and starts uvicorn in a visible cell; this module holds what a student should not retype: ``load_test`` (a fixed
+number of requests at a fixed concurrency, on loopback, from a process of its own, stopping by itself),
+``MicroBatcher`` (requests that arrive together run as one batch) and ``serve_in_thread`` (the notebook's uvicorn
+cell, packaged for tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import http.client
+import json
+import multiprocessing
+import socket
+import statistics
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import numpy as np
+
+__all__ = ["LoadTestResult", "load_test", "MicroBatcher", "RunningServer", "serve_in_thread"]
+
+
+@dataclass(frozen=True)
+class LoadTestResult:
+    """Throughput and latency of ``requests`` POSTs sent by ``concurrency`` clients, each waiting for its answer."""
+
+    path: str
+    requests: int
+    concurrency: int
+    seconds: float
+    mean_ms: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+    @property
+    def throughput(self) -> float:
+        """Answered requests per second."""
+        return (self.requests - self.errors) / self.seconds
+
+    def __str__(self) -> str:
+        return (f"{self.path}: {self.requests} requests, {self.concurrency} at a time: {self.throughput:,.0f} per s, "
+                f"latency mean {self.mean_ms:.2f} ms, p50 {self.p50_ms:.2f} ms, p99 {self.p99_ms:.2f} ms, {self.errors} errors")
+
+
+def _check_count(value: Any, what: str, limit: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+        raise ValueError(f"{what} must be a whole number from 1 to {limit:,}, got {value!r}.")
+    return value
+
+
+class _Connection(http.client.HTTPConnection):
+    """A keep-alive connection that sends small requests at once (TCP_NODELAY), as browsers and HTTP clients do:
+    without it, Nagle's algorithm and the server's delayed ACK add about 40 ms to every request on Linux."""
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8, timeout_s: float = 30) -> LoadTestResult:
+    """POST ``body`` (as JSON) to ``url`` ``requests`` times from ``concurrency`` clients; each keeps one connection.
+
+    The clients are threads of a separate process, so that they do not share the server's Python interpreter (its
+    GIL) when the server runs in this one, as in the notebook. Each client sends one request first that is not
+    counted (a warm-up: connecting, first calls). Only loopback addresses are accepted: this measures your own
+    server, never someone else's. A request that times out or gets an answer other than 200 counts as an error;
+    the test still stops after ``requests``.
+    """
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError(f"url must be an http:// address on this machine (127.0.0.1 or localhost), got {url!r}.")
+    _check_count(requests, "requests", 1_000_000)
+    _check_count(concurrency, "concurrency", 256)
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not 0 < timeout_s <= 3600:
+        raise ValueError(f"timeout_s is how long one request may take, in seconds (such as 30), got {timeout_s!r}.")
+    payload = json.dumps(body).encode()
+    shares = [requests // concurrency + (i < requests % concurrency) for i in range(concurrency)]
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
+        seconds, results = process.submit(_clients, parts.hostname, parts.port or 80, parts.path or "/", payload,
+                                          [s for s in shares if s], timeout_s).result()
+    latencies = sorted(t for times, _ in results for t in times)
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    return LoadTestResult(parts.path or "/", requests, concurrency, seconds, 1e3 * statistics.fmean(latencies),
+                          1e3 * statistics.median(latencies), 1e3 * p99, sum(e for _, e in results))
+
+
+def _clients(host: str, port: int, path: str, payload: bytes, shares: list[int],
+             timeout_s: float) -> tuple[float, list[tuple[list[float], int]]]:
+    """In the load test's own process: one thread per client, all released together after their warm-up."""
+    ready = threading.Barrier(len(shares) + 1)
+
+    def send(connection: http.client.HTTPConnection) -> bool:
+        try:
+            connection.request("POST", path, payload, {"Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+            return response.status == 200
+        except OSError:
+            connection.close()  # reconnect on the next request
+            return False
+
+    def client(count: int) -> tuple[list[float], int]:
+        latencies, errors = [], 0
+        connection = _Connection(host, port, timeout=timeout_s)
+        send(connection)  # warm-up, not counted
+        ready.wait()
+        for _ in range(count):
+            start = time.perf_counter()
+            errors += not send(connection)
+            latencies.append(time.perf_counter() - start)
+        connection.close()
+        return latencies, errors
+
+    with ThreadPoolExecutor(len(shares)) as pool:
+        futures = [pool.submit(client, count) for count in shares]
+        ready.wait()
+        start = time.perf_counter()
+        results = [f.result() for f in futures]
+    return time.perf_counter() - start, results
+
+
+class MicroBatcher:
+    """Requests that arrive within ``max_wait_ms`` of each other run as one batch of at most ``max_batch``.
+
+    ``await batcher.run(x)`` with one example ``x`` (no batch dimension) returns that example's output. A single
+    task collects the queue, stacks the examples, calls ``run_batch`` (a function of a batch, such as a session's
+    run) in a worker thread, one batch at a time, and hands each caller its row. A caller that is cancelled (a
+    timeout) is left out of its batch; a full queue (``max_queue`` waiting) is refused at once. It follows the
+    event loop of its callers: a restarted server gets a fresh queue.
+    """
+
+    def __init__(self, run_batch: Callable[[np.ndarray], np.ndarray], *, max_batch: int = 32, max_wait_ms: float = 2.0,
+                 max_queue: int = 1024):
+        if not callable(run_batch):
+            raise TypeError(f"run_batch is a function of a batch, such as lambda x: session.run(None, {{'features': "
+                            f"x}})[0]; got {run_batch!r}.")
+        _check_count(max_batch, "max_batch", 4096)
+        _check_count(max_queue, "max_queue", 1_000_000)
+        if isinstance(max_wait_ms, bool) or not isinstance(max_wait_ms, (int, float)) or not 0 <= max_wait_ms <= 1000:
+            raise ValueError(f"max_wait_ms is how long the first request waits for others, 0 to 1000 ms, got {max_wait_ms!r}.")
+        self.run_batch, self.max_batch, self.max_wait, self.max_queue = run_batch, max_batch, max_wait_ms / 1e3, max_queue
+        self.batch_sizes: collections.Counter[int] = collections.Counter()  # batch size -> how many ran
+        self._queue: asyncio.Queue[tuple[np.ndarray, asyncio.Future]] | None = None
+        self._task: asyncio.Task | None = None  # kept, so the collector is not garbage-collected
+
+    async def run(self, example: np.ndarray) -> np.ndarray:
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:  # first call, or a new server
+            self._queue = asyncio.Queue(self.max_queue)
+            self._task = loop.create_task(self._collect(self._queue))
+        if self._queue.full():  # answer "busy" now rather than let the line grow without end
+            raise RuntimeError(f"MicroBatcher: {self.max_queue} requests are already waiting; try again later.")
+        future = loop.create_future()
+        self._queue.put_nowait((np.asarray(example), future))
+        return await future
+
+    async def _collect(self, queue: asyncio.Queue) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            items = [await queue.get()]
+            deadline = loop.time() + self.max_wait
+            while len(items) < self.max_batch and (left := deadline - loop.time()) > 0:
+                try:
+                    items.append(await asyncio.wait_for(queue.get(), left))
+                except asyncio.TimeoutError:
+                    break
+            items = [(x, future) for x, future in items if not future.done()]  # callers that gave up (cancelled)
+            if not items:
+                continue
+            self.batch_sizes[len(items)] += 1
+            try:
+                outputs = await asyncio.to_thread(self.run_batch, np.stack([x for x, _ in items]))
+                if len(outputs) != len(items):
+                    raise RuntimeError(f"run_batch returned {len(outputs)} rows for a batch of {len(items)}: it must "
+                                       "return one row per example, in order.")
+                for (_, future), row in zip(items, outputs):
+                    if not future.done():
+                        future.set_result(row)
+            except Exception as error:  # every waiting request gets the error, and the loop goes on
+                for _, future in items:
+                    if not future.done():
+                        future.set_exception(error)
+
+
+@dataclass
+class RunningServer:
+    """A uvicorn server running in a thread of this process: ``url`` to reach it, ``stop()`` to end it."""
+
+    url: str
+    server: Any
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def serve_in_thread(app: Any, timeout_s: float = 20) -> RunningServer:
+    """Start ``app`` (an ASGI app such as FastAPI's) with uvicorn on 127.0.0.1 and a free port, in a thread."""
+    import uvicorn
+
+    with socket.socket() as probe:  # a free port; uvicorn binds it itself (given a bound socket instead, its
+        probe.bind(("127.0.0.1", 0))  # connections lack TCP_NODELAY and every answer waits ~40 ms for an ACK)
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout_s
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start: run the app's cell again, and read the log above.")
+        time.sleep(0.02)
+    return RunningServer(f"http://127.0.0.1:{port}", server, thread)

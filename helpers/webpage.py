@@ -1,0 +1,210 @@
+"""The course's web page (notebook 11): a folder a browser can load, and the page run in headless Chromium.
+
+The page (``helpers/web/index.html`` and ``page.js``, plain JavaScript) runs an ONNX file with onnxruntime-web's
+wasm backend. ``prepare_site`` puts together what a static server must serve: the page, onnxruntime-web's files
+(from npm: ``npm ci`` in ``helpers/web``, which ``make setup`` runs), the model files and the test images.
+``run_page`` opens the served page in headless Chromium (Debian's package, driven by Playwright) and returns
+what the page computed, so a notebook or a test compares it with PyTorch.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import as_path, existing_file
+
+__all__ = ["PAGE_DIR", "ORT_WEB_FILES", "WebSite", "PageRun", "onnxruntime_web_dist", "prepare_site",
+           "find_chromium", "run_page"]
+
+PAGE_DIR = Path(__file__).resolve().parent / "web"
+# What the page loads from onnxruntime-web's dist/ folder: the wasm-only bundle, its WebAssembly binary and the
+# JavaScript glue that loads it (ort.env.wasm.wasmPaths points at the folder holding the last two).
+ORT_WEB_FILES = ("ort.wasm.min.js", "ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.mjs")
+PAGE_FILES = ("index.html", "page.js")
+
+
+@dataclass
+class WebSite:
+    """A folder ready to be served: ``missing`` says what is not there (None: everything is)."""
+
+    folder: Path
+    models: list[str]
+    missing: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.missing is None
+
+    def __str__(self) -> str:
+        if self.missing:
+            return f"The page cannot run here: {self.missing}"
+        size = sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file()) / 1e6
+        return f"{self.folder.name}/: the page, onnxruntime-web (wasm) and {len(self.models)} models, {size:.1f} MB"
+
+
+def onnxruntime_web_dist(install: bool = True, timeout_s: float = 300) -> Path | None:
+    """onnxruntime-web's ``dist`` folder from ``npm ci`` in ``helpers/web``; runs ``npm ci`` there when missing.
+
+    Returns None where npm is not installed or ``npm ci`` fails (no registry): the notebook then says so.
+    """
+    dist = PAGE_DIR / "node_modules" / "onnxruntime-web" / "dist"
+    npm = shutil.which("npm")  # the full path: on Windows it is npm.cmd, which subprocess does not look for
+    if not all((dist / name).is_file() for name in ORT_WEB_FILES) and install and npm:
+        try:
+            subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=PAGE_DIR,
+                           capture_output=True, timeout=timeout_s, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            pass  # no registry, no permission, too slow: the caller says that onnxruntime-web is missing
+    return dist if all((dist / name).is_file() for name in ORT_WEB_FILES) else None
+
+
+def prepare_site(folder: str | Path, models: Mapping[str, str | Path], test_images: Any) -> WebSite:
+    """Copy the page, onnxruntime-web and ``models`` (label -> .onnx path) into ``folder``; write the test images.
+
+    ``test_images`` is a float32 array or tensor (n, 1, 16, 16) in the model's scale; the page runs them one by one.
+    Files the page does not know are left alone; the ones it serves are replaced by this run's.
+    """
+    folder = as_path(folder, "prepare_site's folder")
+    if not isinstance(models, Mapping) or not models:
+        raise ValueError(f"models maps a label the page shows to an ONNX file, such as {{'fp32': cnn_path}}; got "
+                         f"{models!r}.")
+    paths = {str(label): existing_file(path, f"the model file for {label!r}") for label, path in models.items()}
+    with_data = [label for label, p in paths.items() if _has_external_data(p)]
+    if with_data:
+        raise ValueError(f"The {with_data[0]!r} model keeps its weights in a file beside it (external data, "
+                         f"torch.onnx.export's default): the page would need externalData in its session options. "
+                         f"Export with external_data=False, or save it again in one piece: "
+                         f"onnx.save(onnx.load(path), one_file_path).")
+    images = np.asarray(test_images.detach().cpu() if hasattr(test_images, "detach") else test_images, np.float32)
+    if images.ndim != 4 or images.shape[1:] != (1, 16, 16):
+        raise ValueError(f"test_images must be (n, 1, 16, 16) like helpers.make_shapes_data's images, got {images.shape}.")
+    (folder / "ort").mkdir(parents=True, exist_ok=True)
+    (folder / "models").mkdir(exist_ok=True)
+    for name in PAGE_FILES:
+        shutil.copyfile(PAGE_DIR / name, folder / name)
+    for path in paths.values():
+        shutil.copyfile(path, folder / "models" / path.name)
+    (folder / "models.json").write_text(json.dumps([{"file": p.name, "label": label} for label, p in paths.items()]))
+    (folder / "test_images.json").write_text(json.dumps({"shape": list(images.shape), "pixels": images.ravel().tolist()}))
+    dist = onnxruntime_web_dist()
+    if dist is None:
+        missing = ("onnxruntime-web is not installed: install Node.js (npm), then run `npm ci` in helpers/web "
+                   "(`make setup` does it)" if shutil.which("npm") else
+                   "npm is not installed, so onnxruntime-web cannot be fetched: install Node.js, then `make setup`")
+        return WebSite(folder, [p.name for p in paths.values()], missing)
+    for name in ORT_WEB_FILES:
+        shutil.copyfile(dist / name, folder / "ort" / name)
+    return WebSite(folder, [p.name for p in paths.values()])
+
+
+_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "msedge")
+_BROWSER_PATHS = ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                  "/Applications/Chromium.app/Contents/MacOS/Chromium",
+                  r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+                  r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe")
+
+
+def find_chromium() -> str | None:
+    """An installed Chromium-based browser (Debian's ``chromium``, Chrome, Edge), or None."""
+    for name in _BROWSERS:
+        if path := shutil.which(name):
+            return path
+    return next((path for path in _BROWSER_PATHS if Path(path).is_file()), None)
+
+
+def _has_external_data(path: Path) -> bool:
+    """Whether any initializer of the file lives in another file (read without loading that file)."""
+    import onnx
+
+    graph = onnx.load(str(path), load_external_data=False).graph
+    return any(t.data_location == onnx.TensorProto.EXTERNAL for t in graph.initializer)
+
+
+@dataclass
+class PageRun:
+    """What the page computed in the browser: ``logits`` (n, 4) per test image, or one drawing's result."""
+
+    model: str
+    logits: np.ndarray
+    ms_per_image: float | None = None
+    drawing: dict[str, Any] | None = field(default=None, repr=False)
+    console_errors: list[str] = field(default_factory=list, repr=False)
+
+    def __str__(self) -> str:
+        timing = "" if self.ms_per_image is None else f", {self.ms_per_image:.3f} ms per image"
+        return f"PageRun({self.model}: logits {self.logits.shape}{timing})"
+
+
+def run_page(url: str, model: str, *, strokes: list[tuple[int, int, int, int]] | None = None, repeats: int = 20,
+             browser_path: str | None = None, timeout_s: float = 60) -> PageRun:
+    """Open the served page in headless Chromium and use it as a visitor would, with the mouse.
+
+    Without ``strokes``: choose ``model`` and press "Run the test images" (each image once, then ``repeats`` timed
+    passes). With ``strokes`` (x0, y0, x1, y1 on the 160x160 canvas): draw each line with the mouse button held,
+    press "Classify", and return the drawing's result, with the canvas's red channel in ``drawing["canvas"]``.
+    Playwright's synchronous API cannot run inside a notebook's event loop, so the browser runs in a thread.
+    """
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ValueError(f"url is the page's address, such as http://127.0.0.1:8000/index.html, got {url!r}.")
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats is how many timed passes over the test images, a whole number of at least 1, "
+                         f"got {repeats!r}.")
+    browser_path = browser_path or find_chromium()
+    if browser_path is None:
+        raise RuntimeError("No Chromium or Chrome found: install one (Debian: apt-get install -y chromium).")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(_run_page, url, model, strokes, repeats, browser_path, timeout_s).result()
+
+
+_READY = "window.coursePage && (window.coursePage.ready || window.coursePage.error !== undefined)"
+
+
+def _run_page(url: str, model: str, strokes: Any, repeats: int, browser_path: str, timeout_s: float) -> PageRun:
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(timeout_s * 1000)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{url}{'&' if '?' in url else '?'}repeats={repeats}")
+            page.wait_for_function(_READY)
+            if not page.evaluate("window.coursePage.ready"):
+                raise RuntimeError(f"The page could not start: {page.evaluate('window.coursePage.error')}")
+            page.select_option("#model", model)
+            key = "lastTestRun" if strokes is None else "lastDrawing"
+            page.evaluate(f"window.coursePage.{key} = null; window.coursePage.lastError = undefined")
+            if strokes is None:
+                page.click("#test")
+            else:
+                box = page.locator("#pad").bounding_box()
+                left, top = box["x"] + 1, box["y"] + 1  # inside the canvas's 1-pixel border
+                for x0, y0, x1, y1 in strokes:
+                    page.mouse.move(left + x0, top + y0)
+                    page.mouse.down()
+                    page.mouse.move(left + x1, top + y1, steps=8)
+                    page.mouse.up()
+                page.click("#classify")
+            page.wait_for_function(f"window.coursePage.{key} || window.coursePage.lastError !== undefined")
+            if page.evaluate("window.coursePage.lastError !== undefined"):
+                raise RuntimeError(f"The page failed: {page.evaluate('window.coursePage.lastError')}")
+            result = page.evaluate(f"window.coursePage.{key}")
+            if strokes is None:
+                return PageRun(model, np.asarray(result["logits"], np.float32), result["msPerImage"],
+                               console_errors=errors)
+            result["canvas"] = page.evaluate("""() => { const c = document.getElementById('pad');
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                return Array.from({ length: c.width * c.height }, (_, i) => d[4 * i]); }""")
+            return PageRun(model, np.asarray([result["logits"]], np.float32), drawing=result, console_errors=errors)
+        finally:
+            browser.close()

@@ -1,0 +1,201 @@
+"""Notebook 11's exercise checks: each accepts the notebook's answer and rejects the shortcut it names."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Annotated
+
+import numpy as np
+import pytest
+import torch
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+from helpers import exercises, serving
+from helpers.exercises import checks_11
+from helpers.export import export_model
+from helpers.shapes import make_shapes_data, make_small_cnn
+
+SOLUTION = """
+function topK(probabilities, k) {
+  return probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1]).slice(0, k);
+}
+"""
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+
+
+def _js(tmp_path, text: str):
+    path = tmp_path / "topk.js"
+    path.write_text(text)
+    return path
+
+
+@needs_node
+def test_topk_solution_passes(tmp_path) -> None:
+    assert exercises.check_topk_js(_js(tmp_path, SOLUTION)).passed is True
+    assert exercises.check_topk_js(str(_js(tmp_path, SOLUTION))).passed is True
+
+
+@needs_node
+@pytest.mark.parametrize("body, hint", [
+    # sort() without a compare function: numbers compared as text, so 1e-7 ranks above 0.6
+    ("return probabilities.map((p, i) => [i, p]).sort((a, b) => String(b[1]).localeCompare(String(a[1]))).slice(0, k);",
+     "compares numbers as text"),
+    ("const s = probabilities.slice().sort().reverse(); return s.slice(0, k).map(p => [probabilities.indexOf(p), p]);",
+     "compares numbers as text"),
+    # sorting the caller's array in place
+    ("probabilities.sort((a, b) => b - a); return probabilities.slice(0, k).map((p, i) => [i, p]);",
+     "reordered the caller's array"),
+    # indices lost
+    ("return probabilities.slice().sort((a, b) => b - a).slice(0, k);", "pairs"),
+    # ascending
+    ("return probabilities.map((p, i) => [i, p]).sort((a, b) => a[1] - b[1]).slice(0, k);", "expected"),
+    # exactly k entries even when the list is shorter
+    ("const s = probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1]); "
+     "return Array.from({length: k}, (_, j) => s[j] || [0, 0]);", "all of them when k is larger"),
+])
+def test_topk_shortcuts_are_rejected_with_their_reason(tmp_path, body, hint) -> None:
+    result = exercises.check_topk_js(_js(tmp_path, f"function topK(probabilities, k) {{ {body} }}"))
+    assert result.passed is False and hint in result.message, result.message
+
+
+@needs_node
+def test_topk_file_problems_are_named(tmp_path) -> None:
+    assert "topK(probabilities, k)" in exercises.check_topk_js(_js(tmp_path, "function topk(p, k) { return p; }")).message
+    broken = exercises.check_topk_js(_js(tmp_path, "function topK(p, k) { return p.map( }"))
+    assert broken.passed is False and "Node.js could not run your file" in broken.message
+    assert "SyntaxError" in broken.message
+    assert exercises.check_topk_js(tmp_path / "missing.js").passed is False
+    assert exercises.check_topk_js(None).passed is None
+
+
+def test_topk_without_node_is_not_judged(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(checks_11.shutil, "which", lambda name: None)
+    result = exercises.check_topk_js(_js(tmp_path, SOLUTION))
+    assert result.passed is None and "install Node.js" in result.message
+
+
+Row = Annotated[list[float], Field(min_length=16, max_length=16)]
+Image = Annotated[list[Row], Field(min_length=16, max_length=16)]
+
+
+class Bounded(BaseModel):
+    images: Annotated[list[Image], Field(min_length=1, max_length=64)]
+
+
+class Unbounded(BaseModel):
+    images: list[Image]
+
+
+class Loose(BaseModel):
+    images: list
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One server, one prefix per answer: the solution and each shortcut."""
+    path = tmp_path_factory.mktemp("ex11") / "shapes_cnn.onnx"
+    export_model(make_small_cnn(seed=0), torch.randn(2, 1, 16, 16), path)
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    run = lambda x: session.run(None, {"features": np.asarray(x, np.float32)[:, None]})[0]  # noqa: E731
+    app = FastAPI()
+
+    @app.post("/good/predict_batch")
+    def good(batch: Bounded):
+        return {"logits": run(batch.images).tolist()}
+
+    @app.post("/first_only/predict_batch")
+    def first_only(batch: Bounded):
+        return {"logits": run(batch.images[:1]).tolist()}
+
+    @app.post("/probabilities/predict_batch")
+    def probabilities(batch: Bounded):
+        logits = run(batch.images)
+        return {"logits": (np.exp(logits) / np.exp(logits).sum(1, keepdims=True)).tolist()}
+
+    @app.post("/unbounded/predict_batch")
+    def unbounded(batch: Unbounded):
+        return {"logits": run(batch.images).tolist() if batch.images else []}
+
+    @app.post("/loose/predict_batch")
+    def loose(batch: Loose):
+        return {"logits": run(batch.images).tolist()}  # bad input fails inside the model: 500
+
+    running = serving.serve_in_thread(app)
+    yield running.url, path
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def test_images():
+    return make_shapes_data(8, seed=1)
+
+
+def test_batch_endpoint_solution_passes(served, test_images) -> None:
+    url, path = served
+    assert exercises.check_batch_endpoint(url + "/good", path, test_images).passed is True
+    assert exercises.check_batch_endpoint(url + "/good/", path, test_images).passed is True
+
+
+@pytest.mark.parametrize("prefix, hint", [
+    ("/first_only", "one row per image"),
+    ("/probabilities", "logits, not probabilities"),
+    ("/unbounded", "an empty batch"),
+    ("/loose", "answered 500"),
+    ("/nothing", "add @app.post"),
+])
+def test_batch_endpoint_shortcuts_are_rejected(served, test_images, prefix, hint) -> None:
+    url, path = served
+    result = exercises.check_batch_endpoint(url + prefix, path, test_images)
+    assert result.passed is False and hint in result.message, result.message
+
+
+def test_batch_endpoint_answers_that_are_not_a_running_server(served, test_images, free_port) -> None:
+    _, path = served
+    down = exercises.check_batch_endpoint(f"http://127.0.0.1:{free_port}", path, test_images)
+    assert down.passed is False and "still running" in down.message
+    assert "server's address" in exercises.check_batch_endpoint(path, path, test_images).message
+    assert exercises.check_batch_endpoint(None, path, test_images).passed is None
+    assert exercises.check_batch_endpoint("http://127.0.0.1:1", path, None).passed is None  # the notebook's, not judged
+
+
+class AtMostFive(BaseModel):
+    images: Annotated[list[Image], Field(min_length=1, max_length=5)]
+
+
+class AnyRows(BaseModel):
+    images: Annotated[list[Annotated[list[list[float]], Field(min_length=16, max_length=16)]], Field(min_length=1, max_length=64)]
+
+
+@pytest.fixture(scope="module")
+def served_bounds(served):
+    """Answers that get the bounds wrong: too few images allowed, rows of any length accepted."""
+    _, path = served
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    app = FastAPI()
+
+    @app.post("/five/predict_batch")
+    def five(batch: AtMostFive):
+        return {"logits": session.run(None, {"features": np.asarray(batch.images, np.float32)[:, None]})[0].tolist()}
+
+    @app.post("/rows/predict_batch")
+    def rows(batch: AnyRows):
+        x = np.zeros((len(batch.images), 1, 16, 16), np.float32)
+        for i, image in enumerate(batch.images):
+            for r, row in enumerate(image):
+                x[i, 0, r, :len(row)] = row[:16]
+        return {"logits": session.run(None, {"features": x})[0].tolist()}
+
+    running = serving.serve_in_thread(app)
+    yield running.url
+    running.stop()
+
+
+@pytest.mark.parametrize("prefix, hint", [("/five", "64 images answered 422"), ("/rows", "rows of 15 numbers")])
+def test_batch_endpoint_bounds_are_checked_both_ways(served, served_bounds, test_images, prefix, hint) -> None:
+    result = exercises.check_batch_endpoint(served_bounds + prefix, served[1], test_images)
+    assert result.passed is False and hint in result.message, result.message

@@ -1,0 +1,165 @@
+"""helpers.serving: the bounded load test, micro-batching and a uvicorn server in a thread (notebook 11)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+
+import numpy as np
+import pytest
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+from helpers import serving
+
+
+class Numbers(BaseModel):
+    values: list[float]
+
+
+@pytest.fixture(scope="module")
+def server():
+    app = FastAPI()
+    batcher = serving.MicroBatcher(lambda x: x * 2, max_batch=8, max_wait_ms=20)
+
+    @app.post("/echo")
+    def echo(body: Numbers):
+        return {"values": body.values}
+
+    @app.post("/doubled")
+    async def doubled(body: Numbers):
+        return {"values": (await batcher.run(np.asarray(body.values))).tolist()}
+
+    running = serving.serve_in_thread(app)
+    running.batcher = batcher
+    yield running
+    running.stop()
+
+
+def test_load_test_sends_exactly_the_requests_asked_for(server) -> None:
+    result = serving.load_test(server.url + "/echo", {"values": [1.0, 2.0]}, requests=37, concurrency=4)
+    assert (result.requests, result.concurrency, result.errors) == (37, 4, 0)
+    assert result.throughput > 0 and 0 < result.p50_ms <= result.p99_ms and result.path == "/echo"
+    assert "37 requests, 4 at a time" in str(result)
+
+
+def test_refused_requests_count_as_errors_and_the_test_still_ends(server) -> None:
+    result = serving.load_test(server.url + "/echo", {"values": "not numbers"}, requests=10, concurrency=3)
+    assert result.errors == 10 and result.throughput == 0
+    missing = serving.load_test(server.url + "/no-such-path", {}, requests=5, concurrency=2)
+    assert missing.errors == 5
+
+
+def test_the_client_sends_without_waiting_for_acks() -> None:
+    """Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add ~40 ms to each small request on Linux."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        connection = serving._Connection("127.0.0.1", listener.getsockname()[1])
+        connection.connect()
+        assert connection.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        connection.close()
+
+
+@pytest.mark.parametrize("url", ["http://example.org/predict", "https://127.0.0.1:1/x", "127.0.0.1:8000", None,
+                                 "http://10.0.0.5:8000/predict"])
+def test_only_loopback_servers_are_load_tested(url) -> None:
+    with pytest.raises(ValueError, match="127.0.0.1"):
+        serving.load_test(url, {}, requests=1)
+
+
+@pytest.mark.parametrize("arguments, message", [({"requests": 0}, "requests"), ({"requests": 2.5}, "requests"),
+                                                ({"concurrency": 0}, "concurrency"), ({"concurrency": True}, "concurrency"),
+                                                ({"concurrency": 10_000}, "concurrency")])
+def test_bad_counts_are_named(arguments, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        serving.load_test("http://127.0.0.1:1/x", {}, **arguments)
+
+
+def test_micro_batching_groups_concurrent_requests_and_answers_each_its_own_row(server) -> None:
+    results = {}
+
+    def call(i: int) -> None:
+        import json
+        import urllib.request
+
+        request = urllib.request.Request(server.url + "/doubled", json.dumps({"values": [i, i + 0.5]}).encode(),
+                                         {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as reply:
+            results[i] = json.loads(reply.read())["values"]
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {i: [2 * i, 2 * i + 1] for i in range(8)}  # every caller got its own row back
+    assert max(server.batcher.batch_sizes) > 1 and max(server.batcher.batch_sizes) <= 8
+
+
+def test_a_failing_batch_fails_every_waiting_request_and_the_batcher_goes_on() -> None:
+    calls = []
+
+    def run_batch(x):
+        calls.append(len(x))
+        if len(calls) == 1:
+            raise RuntimeError("model broke")
+        return x
+
+    async def scenario():
+        batcher = serving.MicroBatcher(run_batch, max_batch=4, max_wait_ms=50)
+        first = await asyncio.gather(*(batcher.run(np.ones(2) * i) for i in range(3)), return_exceptions=True)
+        second = await batcher.run(np.ones(2))
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert all(isinstance(e, RuntimeError) for e in first) and second.tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("arguments, message", [({"run_batch": None}, "run_batch"), ({"max_batch": 0}, "max_batch"),
+                                                ({"max_wait_ms": -1}, "max_wait_ms"), ({"max_wait_ms": "2"}, "max_wait_ms")])
+def test_micro_batcher_arguments_are_checked(arguments, message) -> None:
+    arguments = {"run_batch": lambda x: x, **arguments}
+    run_batch = arguments.pop("run_batch")
+    with pytest.raises((TypeError, ValueError), match=message):
+        serving.MicroBatcher(run_batch, **arguments)
+
+
+def test_a_stopped_server_frees_its_thread() -> None:
+    running = serving.serve_in_thread(FastAPI())
+    running.stop()
+    assert not running.thread.is_alive()
+
+
+def test_a_cancelled_caller_is_left_out_and_the_batcher_keeps_answering() -> None:
+    async def scenario():
+        batcher = serving.MicroBatcher(lambda x: x + 1, max_batch=4, max_wait_ms=30)
+        waiting = asyncio.ensure_future(batcher.run(np.zeros(2)))
+        await asyncio.sleep(0.005)
+        waiting.cancel()  # an endpoint's timeout, or a client gone
+        later = await asyncio.wait_for(batcher.run(np.ones(2)), timeout=2)
+        return later, batcher.batch_sizes
+
+    later, sizes = asyncio.run(scenario())
+    assert later.tolist() == [2.0, 2.0] and sum(sizes.values()) >= 1
+
+
+def test_a_run_batch_that_drops_rows_fails_every_caller_instead_of_hanging() -> None:
+    async def scenario():
+        batcher = serving.MicroBatcher(lambda x: x[:1], max_batch=4, max_wait_ms=30)
+        return await asyncio.wait_for(asyncio.gather(*(batcher.run(np.ones(2)) for _ in range(3)),
+                                                     return_exceptions=True), timeout=2)
+
+    results = asyncio.run(scenario())
+    assert all(isinstance(r, RuntimeError) and "one row per example" in str(r) for r in results)
+
+
+def test_a_full_queue_is_refused_at_once() -> None:
+    async def scenario():
+        batcher = serving.MicroBatcher(lambda x: x, max_batch=1, max_wait_ms=0, max_queue=2)
+        return await asyncio.gather(*(batcher.run(np.ones(1)) for _ in range(6)), return_exceptions=True)
+
+    results = asyncio.run(scenario())
+    refused = [r for r in results if isinstance(r, RuntimeError)]
+    assert refused and "already waiting" in str(refused[0]) and len(refused) < 6
