@@ -51,7 +51,7 @@ def _tensors(values: Any, batched: bool, what: str) -> list[str]:
                                  f"Dim('batch')}}) or pass max_batch_size=0.")
             dims = dims[1:]
         # A tensor that is only a batch has no dims left: Triton wants dims [ 1 ] reshaped to a scalar per example.
-        shape = f'    dims: [ {", ".join(map(str, dims))} ]\n' if dims else '    dims: [ 1 ]\n    reshape: {{ shape: [ ] }}\n'
+        shape = f'    dims: [ {", ".join(map(str, dims))} ]\n' if dims else '    dims: [ 1 ]\n    reshape: { shape: [ ] }\n'
         blocks.append(f'  {{\n    name: "{value.name}"\n    data_type: {TRITON_TYPES[kind.elem_type]}\n{shape}  }}')
     return blocks
 

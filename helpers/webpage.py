@@ -144,37 +144,42 @@ class PageRun:
 
 
 def run_page(url: str, model: str, *, strokes: list[tuple[int, int, int, int]] | None = None, repeats: int = 20,
-             browser_path: str | None = None, timeout_s: float = 60) -> PageRun:
+             browser_path: str | None = None, timeout_s: float = 60, screenshot: str | Path | None = None) -> PageRun:
     """Open the served page in headless Chromium and use it as a visitor would, with the mouse.
 
     Without ``strokes``: choose ``model`` and press "Run the test images" (each image once, then ``repeats`` timed
     passes). With ``strokes`` (x0, y0, x1, y1 on the 160x160 canvas): draw each line with the mouse button held,
     press "Classify", and return the drawing's result, with the canvas's red channel in ``drawing["canvas"]``.
-    Playwright's synchronous API cannot run inside a notebook's event loop, so the browser runs in a thread.
+    ``screenshot``: a .png path for a picture of the page at the end (for readers without a kernel). Playwright's synchronous API cannot run inside a notebook's event loop, so the browser runs in a thread.
     """
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise ValueError(f"url is the page's address, such as http://127.0.0.1:8000/index.html, got {url!r}.")
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
         raise ValueError(f"repeats is how many timed passes over the test images, a whole number of at least 1, "
                          f"got {repeats!r}.")
+    if screenshot is not None:
+        screenshot = as_path(screenshot, "run_page's screenshot")
+        if screenshot.suffix != ".png" or not screenshot.parent.is_dir():
+            raise ValueError(f"screenshot is a .png path in an existing folder, got {str(screenshot)!r}.")
     browser_path = browser_path or find_chromium()
     if browser_path is None:
         raise RuntimeError("No Chromium or Chrome found: install one (Debian: apt-get install -y chromium).")
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(_run_page, url, model, strokes, repeats, browser_path, timeout_s).result()
+        return pool.submit(_run_page, url, model, strokes, repeats, browser_path, timeout_s, screenshot).result()
 
 
 _READY = "window.coursePage && (window.coursePage.ready || window.coursePage.error !== undefined)"
 
 
-def _run_page(url: str, model: str, strokes: Any, repeats: int, browser_path: str, timeout_s: float) -> PageRun:
+def _run_page(url: str, model: str, strokes: Any, repeats: int, browser_path: str, timeout_s: float,
+              screenshot: Path | None) -> PageRun:
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox", "--disable-gpu"])
         try:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": 760, "height": 520})
             page.set_default_timeout(timeout_s * 1000)
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(f"{url}{'&' if '?' in url else '?'}repeats={repeats}")
@@ -199,6 +204,8 @@ def _run_page(url: str, model: str, strokes: Any, repeats: int, browser_path: st
             if page.evaluate("window.coursePage.lastError !== undefined"):
                 raise RuntimeError(f"The page failed: {page.evaluate('window.coursePage.lastError')}")
             result = page.evaluate(f"window.coursePage.{key}")
+            if screenshot is not None:
+                page.screenshot(path=str(screenshot), full_page=True)
             if strokes is None:
                 return PageRun(model, np.asarray(result["logits"], np.float32), result["msPerImage"],
                                console_errors=errors)

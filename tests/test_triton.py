@@ -35,7 +35,8 @@ def _block(text: str, name: str) -> str:
 
 
 def test_config_names_inputs_and_outputs_without_the_batch_dimension(cnn_path) -> None:
-    text = triton.triton_config(cnn_path, "shapes_cnn", max_batch_size=32, preferred_batch_sizes=(8, 16))
+    text = triton.triton_config(cnn_path, "shapes_cnn", max_batch_size=32, preferred_batch_sizes=(8, 16),
+                                max_queue_delay_us=500)
     assert text.startswith('name: "shapes_cnn"\nbackend: "onnxruntime"\nmax_batch_size: 32\n')
     assert 'name: "features"' in _block(text, "input") and "dims: [ 1, 16, 16 ]" in _block(text, "input")
     assert 'name: "prediction"' in _block(text, "output") and "dims: [ 4 ]" in _block(text, "output")
@@ -94,3 +95,13 @@ def test_a_file_with_external_data_is_refused_before_anything_is_written(cnn_pat
     with pytest.raises(ValueError, match=r"\.data file"):
         triton.write_triton_repository(source, tmp_path / "repo", "big")
     assert not (tmp_path / "repo").exists()
+
+
+def test_plain_dynamic_batching_by_default_and_a_scalar_per_example_reshaped(tmp_path) -> None:
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch"])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch"])
+    path = tmp_path / "scalar.onnx"
+    onnx.save(helper.make_model(helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g", [x], [y])), path)
+    text = triton.triton_config(path, "scalar")
+    assert "dynamic_batching {\n  max_queue_delay_microseconds: 100\n}" in text and "preferred_batch_size" not in text
+    assert text.count("dims: [ 1 ]\n    reshape: { shape: [ ] }") == 2  # Triton needs dims; the example is a scalar

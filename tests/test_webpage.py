@@ -109,7 +109,7 @@ def test_the_page_matches_pytorch_in_fp32_and_onnxruntime_in_int8(site, model_fi
 
 
 @pytest.mark.browser
-def test_a_mouse_drawing_becomes_the_models_input_and_topk_js_adds_its_line(site, model_files) -> None:
+def test_a_mouse_drawing_becomes_the_models_input_and_topk_js_adds_its_line(site, model_files, tmp_path) -> None:
     _need(webpage.find_chromium() is not None, "Debian's chromium")
     import onnxruntime as ort
 
@@ -128,7 +128,8 @@ def test_a_mouse_drawing_becomes_the_models_input_and_topk_js_adds_its_line(site
     assert plain.drawing["top"] == ""  # no topk.js: no top-k line
     assert all("topk.js" in e or "404" in e for e in plain.console_errors), plain.console_errors
     (built.folder / "topk.js").write_text(TOPK_SOLUTION)
-    with_topk = webpage.run_page(url, "shapes_cnn.onnx", strokes=cross)
+    with_topk = webpage.run_page(url, "shapes_cnn.onnx", strokes=cross, screenshot=tmp_path / "page.png")
+    assert (tmp_path / "page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert with_topk.drawing["top"].startswith("Top 3: ") and with_topk.drawing["top"].count("%") == 3
     assert with_topk.console_errors == []
     first = with_topk.drawing["top"].removeprefix("Top 3: ").split(" (")[0]
@@ -207,3 +208,25 @@ def test_more_wasm_threads_without_cross_origin_isolation_fall_back_to_one(site)
         finally:
             browser.close()
     assert any("crossOriginIsolated" in w for w in warnings), warnings
+
+
+def test_run_page_refuses_a_screenshot_it_cannot_write(tmp_path) -> None:
+    with pytest.raises(ValueError, match=r"\.png path"):
+        webpage.run_page("http://127.0.0.1:1/index.html", "m.onnx", screenshot=tmp_path / "page.jpg")
+    with pytest.raises(ValueError, match=r"\.png path"):
+        webpage.run_page("http://127.0.0.1:1/index.html", "m.onnx", screenshot=tmp_path / "missing" / "page.png")
+
+
+@pytest.mark.parametrize("notebook", ["11_leaving_python.ipynb", "ko/11_leaving_python.ipynb"])
+def test_notebook_11_carries_the_committed_page_picture(notebook) -> None:
+    """Readers without a kernel (GitHub, Colab before running) see the page: the cell's attachment is the PNG."""
+    import base64
+    import json
+
+    from helpers import course
+
+    cells = json.loads((course.NOTEBOOKS_DIR / notebook).read_text(encoding="utf-8"))["cells"]
+    shown = [c for c in cells if "](attachment:11_web_page.png)" in "".join(c["source"])]
+    image = course.NOTEBOOKS_DIR / "images" / "11_web_page.png"
+    assert len(shown) == 1 and base64.b64decode(shown[0]["attachments"]["11_web_page.png"]["image/png"]) == \
+        image.read_bytes(), "run `python -m helpers.workshop sync` after changing the picture"
