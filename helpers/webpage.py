@@ -22,7 +22,7 @@ import numpy as np
 from .errors import as_path, existing_file
 
 __all__ = ["PAGE_DIR", "ORT_WEB_FILES", "WebSite", "PageRun", "onnxruntime_web_dist", "prepare_site",
-           "find_chromium", "run_page"]
+           "find_chromium", "browser_problem", "run_page"]
 
 PAGE_DIR = Path(__file__).resolve().parent / "web"
 # What the page loads from onnxruntime-web's dist/ folder: the wasm-only bundle, its WebAssembly binary and the
@@ -126,6 +126,17 @@ def _has_external_data(path: Path) -> bool:
 
     graph = onnx.load(str(path), load_external_data=False).graph
     return any(t.data_location == onnx.TensorProto.EXTERNAL for t in graph.initializer)
+
+
+def browser_problem() -> str | None:
+    """Why ``run_page`` cannot run here (no browser, or no Playwright), or None when it can."""
+    import importlib.util
+
+    if find_chromium() is None:
+        return "no Chromium or Chrome here (Debian: apt-get install -y chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright is not installed (pip install playwright; it drives the browser you have)"
+    return None
 
 
 @dataclass

@@ -230,3 +230,17 @@ def test_notebook_11_carries_the_committed_page_picture(notebook) -> None:
     image = course.NOTEBOOKS_DIR / "images" / "11_web_page.png"
     assert len(shown) == 1 and base64.b64decode(shown[0]["attachments"]["11_web_page.png"]["image/png"]) == \
         image.read_bytes(), "run `python -m helpers.workshop sync` after changing the picture"
+
+
+def test_browser_problem_names_what_is_missing(monkeypatch) -> None:
+    """A laptop with Chrome but without Playwright must skip the browser cells, not crash in them."""
+    import importlib.util
+
+    monkeypatch.setattr(webpage, "find_chromium", lambda: None)
+    assert "no Chromium" in webpage.browser_problem()
+    monkeypatch.setattr(webpage, "find_chromium", lambda: "/usr/bin/chrome")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "playwright" else real(name, *a))
+    assert "pip install playwright" in webpage.browser_problem()
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    assert webpage.browser_problem() is None
