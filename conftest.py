@@ -9,6 +9,7 @@ running alone while the other cores wait.
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -51,6 +52,32 @@ def pytest_collection_modifyitems(config, items) -> None:
     items (a notebook's cells) keep their order."""
     rank = {name: place for place, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+    last_cells = {}
+    for item in items:
+        if type(item).__name__ == "IPyNbCell":  # nbval's cell items; the last one is each notebook's last cell
+            last_cells[item.parent] = item
+    for item in last_cells.values():
+        item.user_properties.append(("last_cell", True))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """After a notebook's last cell, while its kernel still runs: fail that cell if the kernel's peak memory, less
+    the libraries only PyTorch's CUDA build loads, is over Binder's budget (``helpers.workshop.sizing``)."""
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "call" or not report.passed or ("last_cell", True) not in item.user_properties \
+            or not sys.platform.startswith("linux"):
+        return
+    from helpers.workshop.sizing import BINDER_BUDGET_MB, kernel_memory
+
+    memory = kernel_memory(item.parent.kernel.km.provisioner.pid)
+    if memory.cpu_only_peak_mb > BINDER_BUDGET_MB:
+        report.outcome = "failed"
+        report.longrepr = (f"{item.parent.name}: the kernel peaked at {memory.peak_mb:,.0f} MB, "
+                           f"{memory.cpu_only_peak_mb:,.0f} MB without the CUDA libraries: over Binder's budget of "
+                           f"{BINDER_BUDGET_MB:,} MB per notebook. Free what a section no longer needs (del the "
+                           "objects, then gc.collect()), or use smaller batches where the lesson allows.")
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown, and never called, under -p no:xdist

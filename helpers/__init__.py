@@ -24,8 +24,8 @@ from typing import Any
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "convert": ("ImportedModule", "UnsupportedOperatorError", "import_to_pytorch"),
     "course": ("binder_url", "colab_badge", "colab_url", "setup_notebook"),
-    "environment": ("EnvironmentReport", "artifacts_dir", "cpu_int8_features", "describe_environment",
-                    "detect_platform", "gpu_available", "gpu_name", "onnxruntime_has_cuda"),
+    "environment": ("EnvironmentReport", "MemoryFreed", "artifacts_dir", "cpu_int8_features", "describe_environment",
+                    "detect_platform", "free_memory", "gpu_available", "gpu_name", "onnxruntime_has_cuda"),
     "export": ("DEFAULT_OPSET", "ExportReport", "TensorInfo", "export_model", "load_onnx"),
     "fixtures": ("ensure_linear_onnx", "ensure_trained_linear"),
     "inspection": ("GraphDrawing", "GraphSummary", "NetronView", "draw_graph", "show_in_netron", "stop_netron",
@@ -50,7 +50,7 @@ __all__ = [
     "convert", "custom_ops", "dynamic", "exercises", "inspection", "language_model", "optimize", "troubleshoot",
     # environment and course
     "EnvironmentReport", "describe_environment", "detect_platform", "gpu_available", "gpu_name",
-    "onnxruntime_has_cuda", "artifacts_dir", "cpu_int8_features",
+    "onnxruntime_has_cuda", "artifacts_dir", "cpu_int8_features", "MemoryFreed", "free_memory",
     "setup_notebook", "colab_url", "colab_badge", "binder_url",
     # models
     "LinearRegressor", "RegressionData", "TrainingHistory", "make_linear_model", "make_regression_data",

@@ -1,8 +1,8 @@
 """Colab's setup cell, run as Colab runs it: the cell's exact pip command, against the versions Colab ships.
 
 The dry run happens in a fresh virtual environment holding Colab's preinstalled packages (the first block of
-constraints-colab.txt; torch and torchvision are named on the command line at Colab's versions, as installed
-packages would be kept). Python is this machine's, not Colab's 3.13: the pins that matter here (onnx and its
+constraints-colab.txt: numpy, protobuf, matplotlib and tqdm installed, torch and torchvision as their metadata,
+transformers named on the command line at Colab's version, as installed packages would be kept). Python is this machine's, not Colab's 3.13: the pins that matter here (onnx and its
 protobuf floor) are the same wheels' metadata on both.
 """
 
@@ -23,10 +23,14 @@ from helpers import course
 from test_wheels import needs_pypi
 
 ROOT = Path(__file__).resolve().parent.parent
-# Named on the command line at Colab's versions, which pip must then keep, as it keeps installed ones: a venv
-# cannot hold Colab's CPU torch cheaply, and installing transformers with its dependencies would take this test
-# 20 more CPU seconds. A requirement that wanted another version of one makes the resolution fail.
-PASSED_ON_THE_COMMAND_LINE = {"torch", "torchvision", "transformers"}
+# Installed as their metadata alone (a dist-info folder, which is all pip reads of an installed package): Colab's
+# CPU-only torch has no CUDA libraries to resolve, while naming PyPI's torch would make pip read the metadata of
+# its 3 GB of CUDA wheels. A requirement that wanted another version of one would list it, and the assert names it.
+INSTALLED_AS_METADATA = {"torch", "torchvision"}
+# Named on the command line at Colab's version, which pip must then keep, as it keeps installed ones: installing
+# transformers with its dependencies would take this test 20 more CPU seconds, and its metadata's own requirements
+# (tokenizers, huggingface_hub) must take part in the resolution. Another version wanted makes the resolution fail.
+PASSED_ON_THE_COMMAND_LINE = {"transformers"}
 # Installed in the venv: the rest of what the course's dependency tree reaches, among them protobuf, which a
 # resolution may upgrade (the control below). The others Colab ships (Jupyter's, the test runner's) stay out of
 # the venv to keep this test short; a resolution that wanted another version of one would still list it, and
@@ -88,6 +92,14 @@ def test_the_cells_pip_command_changes_nothing_colab_ships(tmp_path: Path) -> No
     python = environment / "bin" / "python"
     shipped = [f"{name}=={version}" for name, version in preinstalled.items() if name in IN_THE_COURSES_TREE]
     subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *shipped], check=True)
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    for name in sorted(INSTALLED_AS_METADATA):
+        info = site / f"{name}-{preinstalled[name]}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {preinstalled[name]}\n")
+        (info / "INSTALLER").write_text("tests/test_colab_cell.py\n")
+        (info / "RECORD").write_text("")
     requirement = _cell_pip_arguments()[-1].replace(f"git+{course.REPO_URL}@{course.BRANCH}", ROOT.as_uri())
     would_install = _dry_run(python, requirement, tmp_path)
     changed = {name: (preinstalled[name], version) for name, version in would_install.items()

@@ -98,7 +98,7 @@ class _Pow(nn.Module):
         return result if result.dtype == base.dtype else result.to(base.dtype)
 
 
-def _freeze_constant_inputs(converted: nn.Module, constants: dict[str, np.ndarray]) -> None:
+def _freeze_constant_inputs(converted: nn.Module, constants: dict[str, onnx.TensorProto]) -> None:
     """Turn constant shape/axes inputs into plain Python attributes, so torch.export sees no ``.item()``."""
     graph = converted.onnx_model.graph
     for node in graph.node:
@@ -107,7 +107,7 @@ def _freeze_constant_inputs(converted: nn.Module, constants: dict[str, np.ndarra
             continue
         name = converted.mapping[node.output[0]]
         op = getattr(converted, name, None)
-        axes = tuple(int(v) for v in np.atleast_1d(constants[node.input[1]]))
+        axes = tuple(int(v) for v in np.atleast_1d(numpy_helper.to_array(constants[node.input[1]])))
         if node.op_type in _STATIC_REDUCE and axes:
             keepdims = next((a.i for a in node.attribute if a.name == "keepdims"), 1)
             setattr(converted, name, _StaticReduce(node.op_type, axes, bool(keepdims)))
@@ -123,7 +123,8 @@ def _convert(prepared: onnx.ModelProto) -> nn.Module:
     from onnx2pytorch import ConvertModel
 
     # ConvertModel keeps the graph it is given and walks it in forward(): give it its own copy.
-    graph_copy = onnx.ModelProto.FromString(prepared.SerializeToString())
+    graph_copy = onnx.ModelProto()
+    graph_copy.CopyFrom(prepared)
     functional = _functional_placeholders(graph_copy)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -134,7 +135,10 @@ def _convert(prepared: onnx.ModelProto) -> nn.Module:
     for node in graph_copy.graph.node:
         if node.op_type == "Pow" and node.domain in ("", "ai.onnx"):
             setattr(converted, converted.mapping[node.output[0]], _Pow())
-    _freeze_constant_inputs(converted, {i.name: numpy_helper.to_array(i) for i in prepared.graph.initializer})
+    _freeze_constant_inputs(converted, {i.name: i for i in prepared.graph.initializer})
+    # ConvertModel copied every initializer into a buffer or a layer's weights, and forward() reads only the
+    # nodes: the copy's initializers would be a second copy of the weights (45 MB for ResNet18), kept for nothing.
+    del graph_copy.graph.initializer[:]
     return converted
 
 

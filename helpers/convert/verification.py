@@ -77,6 +77,9 @@ def _reference_outputs(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> 
 
         options = ort.SessionOptions()
         options.log_severity_level = 3  # no warnings about IR-3 initializers or old opsets
+        # The standard operators as written (no fusions, no re-laid-out weight copies), run once: no arena either.
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.enable_cpu_mem_arena = False
         session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
         return "onnxruntime", session.run(None, feeds)
     except Exception:  # e.g. an opset newer than this onnxruntime knows

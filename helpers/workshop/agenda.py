@@ -49,25 +49,29 @@ def failed_cells(notebook: dict) -> list[str]:
     return failures
 
 
-def execute_notebook(path: Path, workdir: Path, timeout: int = 600) -> tuple[dict, float]:
+def execute_notebook(path: Path, workdir: Path, timeout: int = 600,
+                     after_each_cell: Callable[[int], None] | None = None) -> tuple[dict, float]:
     """Execute a notebook with nbclient in ``workdir``; returns the executed notebook and the seconds it took.
 
     Every cell runs even after one fails (``failed_cells`` lists the failures): measurements call
-    ``executed_cleanly`` so that a notebook that crashed is never reported as timed or sized."""
+    ``executed_cleanly`` so that a notebook that crashed is never reported as timed or sized.
+    ``after_each_cell(pid)`` is called with the kernel's process id after each code cell, while it still runs."""
     import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(str(path), as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(workdir)}})
+    if after_each_cell is not None:
+        client.on_cell_executed = lambda **_: after_each_cell(client.km.provisioner.pid)
     started = time.perf_counter()
     client.execute()
     return notebook, time.perf_counter() - started
 
 
-def executed_cleanly(path: Path, workdir: Path) -> float:
+def executed_cleanly(path: Path, workdir: Path, after_each_cell: Callable[[int], None] | None = None) -> float:
     """Execute ``path`` in ``workdir`` and return its seconds; a cell that raised makes it a RuntimeError."""
-    notebook, seconds = execute_notebook(path, workdir)
+    notebook, seconds = execute_notebook(path, workdir, after_each_cell=after_each_cell)
     failures = failed_cells(notebook)
     if failures:
         raise RuntimeError(f"{path.name} did not run cleanly, so its time and memory would mean nothing: "
