@@ -96,8 +96,8 @@ def load_onnx(path: str | Path | onnx.ModelProto, *, check: bool = True) -> onnx
         raise ValueError(f"{path} is not a readable ONNX model ({type(exc).__name__}: {exc}). The file may be "
                          "truncated or of another type; export it again with helpers.export_model().") from exc
     if check:
-        try:
-            onnx.checker.check_model(model)
+        try:  # from the file: the checker then reads it itself, where a ModelProto would be serialized to bytes first
+            onnx.checker.check_model(str(path))
         except onnx.checker.ValidationError as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty model"
             raise ValueError(f"{path} is not a valid ONNX model ({first_line}). The file may be truncated or "

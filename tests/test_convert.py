@@ -465,3 +465,14 @@ def test_pow_and_sqrt_keep_onnx_dtypes_and_broadcasting(base: np.ndarray, expone
     with torch.no_grad():
         got = helpers.import_to_pytorch(legacy)(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(got, x ** e[None, :, None], rtol=1e-5)
+
+
+def test_an_imported_module_keeps_each_weight_once(tmp_path) -> None:
+    # onnx2pytorch stores every initializer as a buffer, also those it built into a Linear layer's weight:
+    # the module then held (and saved) each such weight twice.
+    model = helpers.make_mlp(seed=0)
+    path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "mlp.onnx").path
+    imported = helpers.import_to_pytorch(path)
+    state = imported.state_dict()
+    assert sum(t.numel() for t in state.values()) == helpers.count_parameters(model)
+    assert not list(imported.buffers())

@@ -136,10 +136,33 @@ def _convert(prepared: onnx.ModelProto) -> nn.Module:
         if node.op_type == "Pow" and node.domain in ("", "ai.onnx"):
             setattr(converted, converted.mapping[node.output[0]], _Pow())
     _freeze_constant_inputs(converted, {i.name: i for i in prepared.graph.initializer})
+    _drop_unread_buffers(converted, [i.name for i in prepared.graph.initializer])
     # ConvertModel copied every initializer into a buffer or a layer's weights, and forward() reads only the
     # nodes: the copy's initializers would be a second copy of the weights (45 MB for ResNet18), kept for nothing.
     del graph_copy.graph.initializer[:]
     return converted
+
+
+def _drop_unread_buffers(converted: nn.Module, initializers: list[str]) -> None:
+    """Remove the buffers that forward() never reads: ConvertModel stores every initializer as a buffer, also the
+    weights it built into a Conv or Linear layer (which forward() gives only the activations), so each such weight
+    was kept twice, in memory and in the state_dict. Graphs with subgraphs keep every buffer (a subgraph may read
+    any of them)."""
+    from onnx2pytorch.constants import COMPOSITE_LAYERS, STANDARD_LAYERS
+    from onnx2pytorch.convert.operations import get_buffer_name
+
+    graph = converted.onnx_model.graph
+    if any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for n in graph.node for a in n.attribute):
+        return
+    read = {o.name for o in graph.output}
+    for node in graph.node:
+        op = getattr(converted, converted.mapping[node.output[0]])
+        if not (isinstance(op, STANDARD_LAYERS) or (isinstance(op, COMPOSITE_LAYERS) and
+                                                    any(isinstance(m, STANDARD_LAYERS) for m in op.modules()))):
+            read.update(node.input)  # forward() looks these up as buffers (get_init_parameter)
+    for name in initializers:
+        if name not in read and get_buffer_name(name) in converted._buffers:
+            del converted._buffers[get_buffer_name(name)]
 
 
 def _functional_placeholders(model: onnx.ModelProto) -> list[tuple[onnx.NodeProto, _FunctionalLayer]]:
