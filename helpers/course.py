@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import numbers
 import os
 import random
 import re
@@ -154,8 +155,9 @@ def setup_notebook(seed: int = 0, *, quiet: bool = False) -> EnvironmentReport:
 
     Where ``COURSE_THREADS`` is set (a shared hub), PyTorch's thread pool is capped to it as well.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be a whole number from 0 to 2**32 - 1, got {seed!r}.")
+    seed = int(seed)
     if not isinstance(quiet, bool):
         raise TypeError(f"quiet is True or False, got {quiet!r}.")
     import numpy as np

@@ -9,6 +9,7 @@ runs once ``register_scaled_swish_kernel()`` has registered a kernel through onn
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Callable
 
 import numpy as np
@@ -50,9 +51,9 @@ class ScaledSwishNet(nn.Module):
                  seed: int = 0) -> None:
         super().__init__()
         sizes = {"in_features": in_features, "hidden": hidden, "out_features": out_features}
-        if any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in sizes.values()):
+        if any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1 for v in sizes.values()):
             raise ValueError(f"ScaledSwishNet's sizes are whole numbers of at least 1, got {sizes}.")
-        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not math.isfinite(beta):
+        if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not math.isfinite(beta):
             raise ValueError(f"beta is a number (the swish's slope, e.g. 1.5), got {beta!r}.")
         with seeded(seed):  # seed the layers without reseeding the caller's generator
             self.first, self.last = nn.Linear(in_features, hidden), nn.Linear(hidden, out_features)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import numbers
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ class RepeatedScale(nn.Module):
 
     def __init__(self, steps: int = 3) -> None:
         super().__init__()
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
             raise ValueError(f"steps is how many times the loop runs: a whole number, 0 or more, got {steps!r}.")
         self.steps = steps
 

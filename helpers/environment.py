@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib.metadata
+import numbers
 import os
 import platform
 import shutil
@@ -194,7 +195,7 @@ MAX_THREADS = max(64, 4 * (os.cpu_count() or 1))
 
 def check_threads(threads: object, what: str = "threads") -> None:
     """Refuse a thread count that is not a whole number from 0 (the library chooses) to ``MAX_THREADS``."""
-    if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads <= MAX_THREADS:
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or not 0 <= threads <= MAX_THREADS:
         raise ValueError(f"{what} must be a whole number of threads from 0 (or None: the library chooses) to "
                          f"{MAX_THREADS} (this machine has {os.cpu_count()} CPUs), got {threads!r}.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
+import numbers
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -90,6 +91,7 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
         An ExportReport: path, opset, IR version, inputs/outputs with shapes, file size and parity.
     """
     _check_opset(opset)
+    opset = int(opset)  # a NumPy integer too
     if not isinstance(model, nn.Module):
         raise TypeError(f"export_model needs a torch.nn.Module, got a {type(model).__name__}. Wrap the computation "
                         "in a Module whose forward() does it.")
@@ -191,7 +193,7 @@ def _check_batch_declared(dynamic_shapes: Any, dynamic_batch: bool, examples: tu
 
 def _check_opset(opset: int) -> None:
     """Refuse an opset that cannot be written before anything is exported."""
-    if isinstance(opset, bool) or not isinstance(opset, int):
+    if isinstance(opset, bool) or not isinstance(opset, numbers.Integral):
         raise TypeError(f"opset must be an int such as {DEFAULT_OPSET}, got {opset!r}.")
     newest = onnx.defs.onnx_opset_version()
     if not 7 <= opset <= newest:

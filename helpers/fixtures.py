@@ -6,6 +6,7 @@ train or export what it would have written, with the same seed, so the result is
 
 from __future__ import annotations
 
+import numbers
 import os
 import warnings
 from pathlib import Path
@@ -30,8 +31,9 @@ def ensure_trained_linear(directory: str | Path | None = None, seed: int = 0) ->
     Seed 0 is notebook 01's model (``linear_weights.pt``); another seed gets its own file, so it is never
     answered with seed 0's weights.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"seed must be a whole number, 0 or more, got {seed!r}.")
+    seed = int(seed)
     if directory is not None and (isinstance(directory, bool) or not isinstance(directory, (str, os.PathLike))):
         raise TypeError(f"directory is the folder for the course's files (a str or Path; None: artifacts/), got "
                         f"{directory!r}. For another seed, pass seed={directory!r}." if isinstance(directory, int)

@@ -8,6 +8,7 @@ only when a function needs it.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,12 +31,12 @@ def load_story() -> str:
 
 def cache_names(num_layers: int, prefix: str = "past_key_values") -> list[str]:
     """``prefix.0.key, prefix.0.value, prefix.1.key, ...``: the names Hugging Face's exports give a cache."""
-    if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
+    if isinstance(num_layers, bool) or not isinstance(num_layers, numbers.Integral) or num_layers < 1:
         raise ValueError(f"num_layers must be a whole number of at least 1 (config.num_hidden_layers), "
                          f"got {num_layers!r}.")
     if not isinstance(prefix, str) or not prefix:
         raise TypeError(f"prefix is a name such as 'past_key_values' or 'present', got {prefix!r}.")
-    return [f"{prefix}.{layer}.{kind}" for layer in range(num_layers) for kind in ("key", "value")]
+    return [f"{prefix}.{layer}.{kind}" for layer in range(int(num_layers)) for kind in ("key", "value")]
 
 
 def _check_causal_lm(model: Any) -> None:
@@ -61,7 +62,7 @@ def greedy_reference(model: nn.Module, prompt_ids: Sequence[int], max_new_tokens
     """The ``max_new_tokens`` token ids PyTorch's greedy ``model.generate`` adds after ``prompt_ids`` (batch 1)."""
     _check_causal_lm(model)
     prompt = _token_ids(prompt_ids, model.config.vocab_size)
-    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
+    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, numbers.Integral) or max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be a whole number of at least 1, got {max_new_tokens!r}.")
     ids = torch.tensor([prompt])
     with torch.no_grad():

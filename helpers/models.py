@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,11 +87,12 @@ def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noi
     bias drawn from that seed (a different task on the same kind of inputs).
     """
     for name, value in (("n_samples", n_samples), ("n_features", n_features), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name} must be a whole number, got {value!r}.")
     if n_samples < 1 or n_features < 1:
         raise ValueError(f"n_samples and n_features must be positive, got {n_samples} and {n_features}.")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < float("inf"):
+    n_samples, n_features, seed = int(n_samples), int(n_features), int(seed)  # NumPy integers too
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < float("inf"):
         raise ValueError(f"noise is the standard deviation of the added noise: a number of at least 0, got {noise!r}.")
     if rule_seed is not None:
         check_seed(rule_seed, "rule_seed")
@@ -111,6 +113,7 @@ def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30,
                     batch_size: int = 32, seed: int = 0) -> TrainingHistory:
     """Train ``model`` on ``data`` with SGD and MSE loss; returns the loss per epoch."""
     check_training_arguments(epochs, lr, batch_size)
+    epochs, lr, batch_size = int(epochs), float(lr), int(batch_size)  # NumPy numbers too
     if not isinstance(data, RegressionData):
         raise TypeError(f"train_regressor's data must be a RegressionData (x, y), e.g. "
                         f"helpers.make_regression_data(); got a {type(data).__name__}.")
@@ -236,9 +239,10 @@ def _is_zip(path: Path) -> bool:
 def make_mlp(in_features: int = N_FEATURES, hidden: int = 32, out_features: int = 1, seed: int = 0) -> nn.Sequential:
     """A small multi-layer perceptron: Linear -> ReLU -> Linear -> ReLU -> Linear."""
     sizes = {"in_features": in_features, "hidden": hidden, "out_features": out_features}
-    bad = {name: size for name, size in sizes.items() if isinstance(size, bool) or not isinstance(size, int) or size < 1}
+    bad = {name: size for name, size in sizes.items() if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1}
     if bad:
         raise ValueError(f"Layer sizes must be positive whole numbers, got {bad}.")
+    in_features, hidden, out_features = int(in_features), int(hidden), int(out_features)
     with seeded(seed):
         return nn.Sequential(
             nn.Linear(in_features, hidden), nn.ReLU(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import numbers
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ def optimize_graph(onnx_path: str | Path, level: str, output_path: str | Path) -
 
 def make_calibration_images(n: int = 16, shape: Sequence[int] = (3, 224, 224), seed: int = 0) -> np.ndarray:
     """``n`` seeded images, standard-normal like ImageNet-normalised inputs: a synthetic calibration set."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n is how many images: a whole number of at least 1, got {n!r}.")
     if isinstance(shape, int) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in shape):
         raise ValueError(f"shape is one image's shape without the batch, e.g. (3, 224, 224), got {shape!r}.")
@@ -153,7 +154,7 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
         raise ValueError(f"Calibration data must be float32 shaped like the model's input {inputs[0]}; "
                          f"got {calibration.dtype} with shape {calibration.shape}.")
     require_bool(per_channel, "per_channel")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
     name = inputs[0].name
 

@@ -14,6 +14,7 @@ import collections
 import http.client
 import json
 import multiprocessing
+import numbers
 import socket
 import statistics
 import threading
@@ -52,7 +53,7 @@ class LoadTestResult:
 
 
 def _check_count(value: Any, what: str, limit: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= limit:
         raise ValueError(f"{what} must be a whole number from 1 to {limit:,}, got {value!r}.")
     return value
 
@@ -80,7 +81,7 @@ def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8
         raise ValueError(f"url must be an http:// address on this machine (127.0.0.1 or localhost), got {url!r}.")
     _check_count(requests, "requests", 1_000_000)
     _check_count(concurrency, "concurrency", 256)
-    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not 0 < timeout_s <= 3600:
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, numbers.Real) or not 0 < timeout_s <= 3600:
         raise ValueError(f"timeout_s is how long one request may take, in seconds (such as 30), got {timeout_s!r}.")
     payload = json.dumps(body).encode()
     shares = [requests // concurrency + (i < requests % concurrency) for i in range(concurrency)]
@@ -145,7 +146,7 @@ class MicroBatcher:
                             f"x}})[0]; got {run_batch!r}.")
         _check_count(max_batch, "max_batch", 4096)
         _check_count(max_queue, "max_queue", 1_000_000)
-        if isinstance(max_wait_ms, bool) or not isinstance(max_wait_ms, (int, float)) or not 0 <= max_wait_ms <= 1000:
+        if isinstance(max_wait_ms, bool) or not isinstance(max_wait_ms, numbers.Real) or not 0 <= max_wait_ms <= 1000:
             raise ValueError(f"max_wait_ms is how long the first request waits for others, 0 to 1000 ms, got {max_wait_ms!r}.")
         self.run_batch, self.max_batch, self.max_wait, self.max_queue = run_batch, max_batch, max_wait_ms / 1e3, max_queue
         self.batch_sizes: collections.Counter[int] = collections.Counter()  # batch size -> how many ran

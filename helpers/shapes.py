@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import torch
@@ -51,9 +52,10 @@ def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -
     A small, offline image-classification task: a few seconds of training reach high accuracy, so
     int8 and fp32 can be compared on real predictions of a held-out set.
     """
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 0:
+    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < 0:
         raise ValueError(f"n_samples must be a whole number of images (0 or more), got {n_samples!r}.")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < float("inf"):
+    n_samples = int(n_samples)
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < float("inf"):
         raise ValueError(f"noise is the standard deviation of the added noise: a number of at least 0, got {noise!r}.")
     seed = check_seed(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -69,8 +71,9 @@ def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -
 
 def make_small_cnn(n_classes: int = len(SHAPE_CLASSES), seed: int = 0) -> nn.Sequential:
     """A small convolutional classifier for ``make_shapes_data``: (batch, 1, 16, 16) -> (batch, n_classes)."""
-    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
+    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
         raise ValueError(f"n_classes must be a whole number of at least 2, got {n_classes!r}.")
+    n_classes = int(n_classes)
     with seeded(seed):
         return nn.Sequential(
             nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # (batch, 16, 8, 8)
@@ -83,6 +86,7 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
                      batch_size: int = 64, seed: int = 0) -> TrainingHistory:
     """Train a classifier with Adam and cross-entropy; returns the training loss after each epoch."""
     check_training_arguments(epochs, lr, batch_size)
+    epochs, lr, batch_size = int(epochs), float(lr), int(batch_size)  # NumPy numbers too
     if not isinstance(data, ImageData):
         raise TypeError(f"train_classifier's data must be an ImageData (images, labels), e.g. "
                         f"helpers.make_shapes_data(256); got a {type(data).__name__}.")

@@ -8,6 +8,7 @@ needs Docker, a GPU or Triton itself: the notebook shows the command that would 
 
 from __future__ import annotations
 
+import numbers
 import re
 import shutil
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def _whole(value: Any, what: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
         raise ValueError(f"{what} must be a whole number from {low} to {high:,}, got {value!r}.")
     return value
 
@@ -75,7 +76,7 @@ def triton_config(onnx_path: str | Path, model_name: str, *, max_batch_size: int
     if kind not in ("KIND_CPU", "KIND_GPU"):
         raise ValueError(f"kind is 'KIND_CPU' or 'KIND_GPU' (Triton's instance kinds), got {kind!r}.")
     if not isinstance(preferred_batch_sizes, (tuple, list)) or any(
-            isinstance(b, bool) or not isinstance(b, int) or not 1 <= b <= max(max_batch_size, 1)
+            isinstance(b, bool) or not isinstance(b, numbers.Integral) or not 1 <= b <= max(max_batch_size, 1)
             for b in preferred_batch_sizes):
         raise ValueError(f"preferred_batch_sizes are whole numbers from 1 to max_batch_size ({max_batch_size}), got "
                          f"{preferred_batch_sizes!r}.")

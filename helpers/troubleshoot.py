@@ -8,6 +8,7 @@ checks compare a student's file with them.
 from __future__ import annotations
 
 import contextlib
+import numbers
 from collections.abc import Iterator
 
 import torch
@@ -27,12 +28,12 @@ class MedianHead(nn.Module):
 
     def __init__(self, features: int = 8, seed: int = 0) -> None:
         super().__init__()
-        if not isinstance(features, int) or isinstance(features, bool) or features < 1:
+        if not isinstance(features, numbers.Integral) or isinstance(features, bool) or features < 1:
             raise ValueError(f"features must be a positive whole number, not {features!r}.")
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
             raise ValueError(f"seed must be a whole number, 0 or more, not {seed!r}.")
-        self.features = features
-        generator = torch.Generator().manual_seed(seed)
+        self.features = features = int(features)
+        generator = torch.Generator().manual_seed(int(seed))
         self.head = nn.Linear(1, 3)
         with torch.no_grad():
             self.head.weight.copy_(torch.randn(3, 1, generator=generator))
@@ -53,7 +54,7 @@ class Standardize(nn.Module):
         super().__init__()
         if not isinstance(compute_in_float32, bool):
             raise TypeError(f"compute_in_float32 is True or False, got {compute_in_float32!r}.")
-        if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < float("inf"):
+        if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 < eps < float("inf"):
             raise ValueError(f"eps must be a small positive number, such as 1e-5 (it keeps the square root away from 0), got {eps!r}.")
         self.compute_in_float32, self.eps = compute_in_float32, float(eps)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import numbers
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -165,7 +166,7 @@ def run_page(url: str, model: str, *, strokes: list[tuple[int, int, int, int]] |
     """
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise ValueError(f"url is the page's address, such as http://127.0.0.1:8000/index.html, got {url!r}.")
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+    if isinstance(repeats, bool) or not isinstance(repeats, numbers.Integral) or repeats < 1:
         raise ValueError(f"repeats is how many timed passes over the test images, a whole number of at least 1, "
                          f"got {repeats!r}.")
     if screenshot is not None:

@@ -1222,3 +1222,31 @@ def test_sync_refuses_a_repo_url_that_is_not_a_web_address(monkeypatch, capsys, 
     with pytest.raises(SystemExit):
         helpers.workshop.main(["sync"])
     assert "https://github.com/OWNER/REPO" in capsys.readouterr().err
+
+
+# --- pass 7's weak answers: NumPy numbers (a value read from an array, np.arange, np.float32) were refused
+
+def test_numpy_numbers_are_accepted_wherever_a_whole_or_real_number_is(tmp_path) -> None:
+    from helpers import bench, language_model, troubleshoot
+
+    n, x = np.int64, np.float32
+    data = helpers.make_regression_data(n_samples=n(32), seed=n(0))
+    assert len(data.x) == 32
+    history = helpers.train_regressor(helpers.make_linear_model(), data, epochs=n(2), lr=x(0.01), batch_size=n(8))
+    assert len(history.losses) == 2
+    shapes = helpers.make_shapes_data(n(16), seed=n(0))
+    assert len(helpers.train_classifier(helpers.make_small_cnn(n_classes=n(4)), shapes, epochs=n(1)).losses) == 1
+    mlp = helpers.make_mlp(in_features=n(10), hidden=n(8))
+    path = helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "mlp.onnx", opset=n(18)).path
+    assert helpers.import_to_pytorch(path, atol=x(1e-4), rtol=x(1e-3)).verification.ok
+    assert len(bench.benchmark(lambda: None, repeat=n(3), warmup=n(0), min_time=x(0.0), threads=n(1)).times_ms) >= 3
+    sweep = bench.run_sweep(mlp, path, input_shape=(n(10),), batch_sizes=np.array([1, 4]),
+                            backends=["onnxruntime-cpu"], repeat=3, min_time=0.0, progress=False)
+    assert sweep.batch_sizes == [1, 4]
+    assert json.loads(sweep.to_json(tmp_path / 'sweep.json').read_text())  # plain ints: the JSON writes
+    assert bench.SimulatedGPU(cold_calls=n(1)).cold_calls == 1
+    assert helpers.create_session(path, device="cpu", threads=n(1)).run(np.ones((1, 10), np.float32))
+    assert language_model.cache_names(n(2)) == language_model.cache_names(2)
+    assert troubleshoot.MedianHead(features=n(4), seed=n(0)).features == 4
+    model, _ = helpers.ensure_trained_linear(tmp_path, seed=n(3))
+    assert isinstance(model, torch.nn.Module)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import numbers
 import os
 import sys
 from dataclasses import asdict, dataclass, field
@@ -158,12 +159,13 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
     if isinstance(batch_sizes, int) or isinstance(input_shape, int):
         raise TypeError(f"input_shape and batch_sizes are sequences, e.g. input_shape=(10,), batch_sizes=[1, 8]; got "
                         f"input_shape={input_shape!r}, batch_sizes={batch_sizes!r}.")
-    if isinstance(input_shape, (str, bytes)) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1
-                                                        for d in input_shape):
+    if isinstance(input_shape, (str, bytes)) or not all(isinstance(d, numbers.Integral) and not isinstance(d, bool)
+                                                        and d >= 1 for d in input_shape):
         raise TypeError(f"input_shape is one example's shape without the batch, as whole numbers, e.g. (10,) or "
                         f"(3, 224, 224); got {input_shape!r}.")
-    if any(isinstance(n, bool) or not isinstance(n, int) for n in batch_sizes):
+    if any(isinstance(n, bool) or not isinstance(n, numbers.Integral) for n in batch_sizes):
         raise TypeError(f"batch_sizes must be ints, got {list(batch_sizes)}.")
+    input_shape, batch_sizes = tuple(int(d) for d in input_shape), [int(n) for n in batch_sizes]  # NumPy ints too
     if not batch_sizes or min(batch_sizes) < 1:
         raise ValueError(f"batch_sizes must be positive integers, got {list(batch_sizes)}.")
     for what, values in (("batch_sizes", list(batch_sizes)), ("backends", requested)):

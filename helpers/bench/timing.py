@@ -5,9 +5,10 @@ The ground floor of ``helpers.bench``: of the course it imports only ``environme
 
 from __future__ import annotations
 
+import numbers
 import time
 from dataclasses import dataclass
-from numbers import Real
+from numbers import Integral, Real
 from typing import Callable, Sequence
 
 import numpy as np
@@ -27,12 +28,12 @@ class SimulatedGPU:
 
     def __init__(self, kernel_ms: float = 5.0, cold_calls: int = 2, cold_ms: float = 100.0) -> None:
         numbers = all(isinstance(v, Real) and not isinstance(v, bool) for v in (kernel_ms, cold_ms))
-        if not (numbers and 0 < kernel_ms <= 60_000 and 0 <= cold_ms <= 60_000 and isinstance(cold_calls, int)
+        if not (numbers and 0 < kernel_ms <= 60_000 and 0 <= cold_ms <= 60_000 and isinstance(cold_calls, Integral)
                 and cold_calls >= 0):
             raise ValueError(f"SimulatedGPU needs 0 < kernel_ms <= 60000, 0 <= cold_ms <= 60000 and a whole cold_calls "
                              f">= 0 (milliseconds: a minute at most); got "
                              f"kernel_ms={kernel_ms!r}, cold_calls={cold_calls!r}, cold_ms={cold_ms!r}.")
-        self.kernel_ms, self.cold_calls, self.cold_ms = float(kernel_ms), cold_calls, float(cold_ms)
+        self.kernel_ms, self.cold_calls, self.cold_ms = float(kernel_ms), int(cold_calls), float(cold_ms)
         self.launched = 0
         self._busy_until = time.perf_counter()
 
@@ -119,11 +120,11 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
         raise TypeError(f"benchmark times a function called with no arguments, got a {type(fn).__name__}: wrap the "
                         "call, e.g. benchmark(lambda: model(x)).")
     for argument, value, least in (("repeat", repeat, 1), ("warmup", warmup, 0)):  # not ``name``: the result's
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
             raise ValueError(f"{argument} must be a whole number of at least {least}, got {value!r}.")
-    if isinstance(min_time, bool) or not isinstance(min_time, (int, float)) or not 0 <= min_time < 3600:
+    if isinstance(min_time, bool) or not isinstance(min_time, numbers.Real) or not 0 <= min_time < 3600:
         raise ValueError(f"min_time must be a number of seconds from 0 to 3600, got {min_time!r}.")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(f"batch_size is the number of items one call handles (at least 1), got {batch_size!r}.")
     if threads is not None:
         check_threads(threads, "threads (how many threads ran, for the record)")

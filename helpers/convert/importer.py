@@ -7,6 +7,7 @@ onnxruntime (``verification``). ``module.report`` says what was done.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -225,7 +226,7 @@ def import_to_pytorch(model_or_path: str | Path | onnx.ModelProto, *, verify: bo
     if isinstance(overridable_inputs, str):
         raise TypeError(f"overridable_inputs takes a list of input names: overridable_inputs=[{overridable_inputs!r}].")
     for name, tolerance in (("rtol", rtol), ("atol", atol)):
-        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance <= 1:
+        if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance <= 1:
             raise ValueError(f"{name} must be a number from 0 to 1 (e.g. {name}=1e-4), got {tolerance!r}.")
     if isinstance(example_inputs, torch.Tensor):  # one input, as export_model takes it
         example_inputs = [example_inputs]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def draw_graph(model_or_path: str | Path | onnx.ModelProto, *, max_nodes: int = 
     Graph inputs and outputs are drawn as rounded boxes, nodes as boxes labelled with the operator
     type, the shapes of their weights and the inferred shape of their first output.
     """
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 0:
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Integral) or max_nodes < 0:
         raise ValueError(f"max_nodes must be a whole number (the most nodes to draw), got {max_nodes!r}.")
     model = load_onnx(model_or_path)
     if len(model.graph.node) > max_nodes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import shutil
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def netron_screenshot(onnx_path: str | Path, png_path: str | Path, *, browser_pa
     import netron
     from playwright.sync_api import sync_playwright
 
-    if isinstance(zoom_in, bool) or not isinstance(zoom_in, int) or not 0 <= zoom_in <= 20:
+    if isinstance(zoom_in, bool) or not isinstance(zoom_in, numbers.Integral) or not 0 <= zoom_in <= 20:
         raise ValueError(f"zoom_in is how many times to click Netron's zoom-in button, a whole number from 0 to 20, "
                          f"got {zoom_in!r}.")
     path = existing_file(onnx_path, "netron_screenshot's onnx_path")

@@ -9,6 +9,7 @@ import atexit
 import errno
 import html
 import logging
+import numbers
 import os
 import threading
 import time
@@ -57,7 +58,7 @@ def start_netron(onnx_path: str | Path, port: int | None = None) -> tuple[str, i
 
 
 def _check_port(port: object) -> None:
-    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535):
+    if port is not None and (isinstance(port, bool) or not isinstance(port, numbers.Integral) or not 0 <= port <= 65535):
         raise ValueError(f"port must be a whole number from 0 to 65535, such as 8081 (or None: any free port), got {port!r}.")
 
 
@@ -170,7 +171,7 @@ def show_in_netron(onnx_path: str | Path, *, mode: str = "auto", port: int | Non
     if mode not in ("auto", "netron", "static"):
         raise ValueError(f"mode must be 'auto', 'netron' or 'static', not {mode!r}.")
     _check_port(port)
-    if isinstance(height, bool) or not isinstance(height, int) or height < 100:
+    if isinstance(height, bool) or not isinstance(height, numbers.Integral) or height < 100:
         raise ValueError(f"height is the frame's height in pixels, a whole number such as 500, got {height!r}.")
     if isinstance(onnx_path, onnx.ModelProto):
         raise TypeError("show_in_netron serves a file: save the model first (onnx.save(model, 'model.onnx')) and "
