@@ -94,6 +94,9 @@ def triton_config(onnx_path: str | Path, model_name: str, *, max_batch_size: int
     return "\n".join(lines) + "\n"
 
 
+_MARKER = ".written-by-helpers"  # in a model folder this module wrote: it may rewrite that model
+
+
 @dataclass(frozen=True)
 class TritonRepository:
     """A model repository Triton can serve: ``config`` is ``<repository>/<name>/config.pbtxt``."""
@@ -105,7 +108,8 @@ class TritonRepository:
 
     def tree(self) -> str:
         """The repository's files, one per line, relative to it."""
-        return "\n".join(str(p.relative_to(self.repository)) for p in sorted(self.repository.rglob("*")) if p.is_file())
+        return "\n".join(str(p.relative_to(self.repository)) for p in sorted(self.repository.rglob("*"))
+                         if p.is_file() and not p.name.startswith("."))  # Triton reads no hidden file
 
 
 def write_triton_repository(onnx_path: str | Path, repository: str | Path, model_name: str, *, version: int = 1,
@@ -122,7 +126,11 @@ def write_triton_repository(onnx_path: str | Path, repository: str | Path, model
         raise ValueError("This model keeps its weights in a .data file: export with external_data=False, or copy the "
                          ".data file into the version folder too (Triton loads it from beside model.onnx).")
     folder = as_path(repository, "write_triton_repository's repository") / model_name
+    if (folder / "config.pbtxt").exists() and not (folder / _MARKER).exists():
+        raise FileExistsError(f"{folder / 'config.pbtxt'} was not written by write_triton_repository: it would be "
+                              "replaced. Choose another model_name or repository, or move that model away first.")
     (folder / str(version)).mkdir(parents=True, exist_ok=True)
+    (folder / _MARKER).write_text("Written by helpers.triton.write_triton_repository, which rewrites this model.\n")
     model_file = folder / str(version) / "model.onnx"
     shutil.copyfile(source, model_file)
     (folder / "config.pbtxt").write_text(text, encoding="utf-8")

@@ -30,6 +30,7 @@ PAGE_DIR = Path(__file__).resolve().parent / "web"
 # JavaScript glue that loads it (ort.env.wasm.wasmPaths points at the folder holding the last two).
 ORT_WEB_FILES = ("ort.wasm.min.js", "ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.mjs")
 PAGE_FILES = ("index.html", "page.js")
+_MARKER = ".prepared-by-helpers"  # a folder prepare_site wrote: it may replace its own files there
 
 
 @dataclass
@@ -87,8 +88,14 @@ def prepare_site(folder: str | Path, models: Mapping[str, str | Path], test_imag
     images = np.asarray(test_images.detach().cpu() if hasattr(test_images, "detach") else test_images, np.float32)
     if images.ndim != 4 or images.shape[1:] != (1, 16, 16):
         raise ValueError(f"test_images must be (n, 1, 16, 16) like helpers.make_shapes_data's images, got {images.shape}.")
+    written = [folder / name for name in (*PAGE_FILES, "models.json", "test_images.json")]
+    if not (folder / _MARKER).exists() and any(path.exists() for path in written):
+        raise FileExistsError(f"{folder} already holds {next(p.name for p in written if p.exists())}, which "
+                              "prepare_site did not write: it would be replaced. Choose a new or empty folder (e.g. "
+                              "artifacts_dir() / 'web').")
     (folder / "ort").mkdir(parents=True, exist_ok=True)
     (folder / "models").mkdir(exist_ok=True)
+    (folder / _MARKER).write_text("Written by helpers.webpage.prepare_site, which replaces its own files here.\n")
     for name in PAGE_FILES:
         shutil.copyfile(PAGE_DIR / name, folder / name)
     for path in paths.values():

@@ -1250,3 +1250,26 @@ def test_numpy_numbers_are_accepted_wherever_a_whole_or_real_number_is(tmp_path)
     assert troubleshoot.MedianHead(features=n(4), seed=n(0)).features == 4
     model, _ = helpers.ensure_trained_linear(tmp_path, seed=n(3))
     assert isinstance(model, torch.nn.Module)
+
+
+def test_prepare_site_and_the_triton_repository_replace_only_what_they_wrote(tmp_path) -> None:
+    from helpers import shapes, triton, webpage
+
+    cnn = helpers.export_model(shapes.make_small_cnn(), torch.zeros(2, 1, 16, 16), tmp_path / "cnn.onnx").path
+    images = helpers.make_shapes_data(2, seed=0).images
+    mine = tmp_path / "my_site"
+    mine.mkdir()
+    (mine / "index.html").write_text("<h1>my own page</h1>")
+    with pytest.raises(FileExistsError, match="prepare_site did not write"):
+        webpage.prepare_site(mine, {"fp32": cnn}, images)
+    assert (mine / "index.html").read_text() == "<h1>my own page</h1>"
+    site = webpage.prepare_site(tmp_path / "web", {"fp32": cnn}, images)
+    assert webpage.prepare_site(site.folder, {"fp32": cnn}, images).folder == site.folder  # its own: rewritten
+    (tmp_path / "models" / "cnn").mkdir(parents=True)
+    (tmp_path / "models" / "cnn" / "config.pbtxt").write_text('name: "cnn"\nbackend: "python"\n')
+    with pytest.raises(FileExistsError, match="not written by write_triton_repository"):
+        triton.write_triton_repository(cnn, tmp_path / "models", "cnn")
+    assert "python" in (tmp_path / "models" / "cnn" / "config.pbtxt").read_text()
+    repository = triton.write_triton_repository(cnn, tmp_path / "models", "shapes")
+    assert triton.write_triton_repository(cnn, tmp_path / "models", "shapes", max_batch_size=8).config.exists()
+    assert ".written-by-helpers" not in repository.tree()

@@ -60,7 +60,7 @@ def site(model_files, tmp_path_factory):
 def test_prepare_site_copies_the_page_runtime_models_and_images(site) -> None:
     built, _ = site
     names = sorted(str(p.relative_to(built.folder)) for p in built.folder.rglob("*") if p.is_file())
-    assert names == ["index.html", "models.json", "models/shapes_cnn.onnx", "models/shapes_cnn_int8.onnx",
+    assert names == [".prepared-by-helpers", "index.html", "models.json", "models/shapes_cnn.onnx", "models/shapes_cnn_int8.onnx",
                      "ort/ort-wasm-simd-threaded.mjs", "ort/ort-wasm-simd-threaded.wasm", "ort/ort.wasm.min.js",
                      "page.js", "test_images.json"]
     assert built.models == ["shapes_cnn.onnx", "shapes_cnn_int8.onnx"] and "2 models" in str(built)
