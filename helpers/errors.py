@@ -68,6 +68,9 @@ def existing_file(value: Any, what: str) -> Path:
     except OSError as exc:  # a name too long for the file system, and the like
         raise ValueError(f"{what} {str(path)[:80]}... cannot be a file here ({exc.strerror or exc}).") from exc
     if not exists:
+        if str(value) != str(value).strip() and Path(str(value).strip()).is_file():
+            raise FileNotFoundError(f"No file at {str(value)!r}: the path has a space at its start or end, and "
+                                    f"{str(value).strip()!r} exists. Remove the space.")
         raise missing_file_error(path)
     if is_dir:
         raise IsADirectoryError(f"{path} is a folder; pass the path of a file inside it.")

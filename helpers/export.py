@@ -112,6 +112,9 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     for what, names in (("input_names", input_names), ("output_names", output_names)):
         if isinstance(names, str) or not all(isinstance(n, str) for n in names):
             raise TypeError(f"{what} takes a list of names, one per {what[:-6]}: {what}=[{names!r}], not {names!r}.")
+        if any(not n.strip() for n in names):
+            raise ValueError(f"{what} has an empty name ({list(names)}): ONNX names every value; give each a word, "
+                             f"such as 'features'.")
     every = [*input_names, *output_names]
     if len(set(every)) != len(every):
         raise ValueError(f"Every input and output needs a name of its own (an ONNX graph names each value once); got "

@@ -56,6 +56,10 @@ def ensure_linear_onnx(directory: str | Path | None = None) -> Path:
     under a new name (``linear.replaced.onnx``), with a warning that says so: it may be the student's own.
     """
     directory = artifacts_dir() if directory is None else as_path(directory, "ensure_linear_onnx's directory")
+    if directory.suffix.lower() in (".onnx", ".pt") and not directory.is_dir():
+        raise ValueError(f"ensure_linear_onnx takes the folder to keep linear.onnx in, not a file name: got "
+                         f"{str(directory)!r}. Pass its folder ({str(directory.parent)!r}); the file is always "
+                         "named linear.onnx.")
     onnx_path = directory / "linear.onnx"
     model, _ = ensure_trained_linear(directory)
     if onnx_path.exists() and not _holds_weights(onnx_path, model):

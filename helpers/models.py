@@ -211,6 +211,11 @@ def load_weights(model: nn.Module, path: str | Path) -> nn.Module:
                          "its author; save the weights again with helpers.save_weights(model, path).") from exc
     if not isinstance(state, dict):
         raise ValueError(f"{path} holds a {type(state).__name__}, not a state_dict: save model.state_dict().")
+    nested = [key for key, value in state.items() if isinstance(value, dict)]
+    if nested and not all(isinstance(value, torch.Tensor) for value in state.values()):
+        raise ValueError(f"{path} holds a checkpoint (a dict with the keys {sorted(map(str, state))[:6]}), not a "
+                         f"state_dict: its weights are under {nested[0]!r}. Load them with model.load_state_dict("
+                         f"torch.load(path, weights_only=True)[{nested[0]!r}]).")
     try:
         model.load_state_dict(state)
     except RuntimeError as exc:

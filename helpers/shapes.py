@@ -95,6 +95,9 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
     if not isinstance(model, nn.Module):
         raise TypeError(f"train_classifier takes a torch.nn.Module, got a {type(model).__name__}.")
     check_data_dtype(model, data.images, "images")
+    if data.labels.is_floating_point() or data.labels.dtype == torch.bool:
+        raise TypeError(f"The labels are {str(data.labels.dtype).removeprefix('torch.')}; cross-entropy takes class "
+                        "indices (int64): ImageData(images, labels.long()).")
     try:
         with torch.no_grad():
             classes = model.eval()(data.images[:1]).shape[-1]

@@ -1273,3 +1273,27 @@ def test_prepare_site_and_the_triton_repository_replace_only_what_they_wrote(tmp
     repository = triton.write_triton_repository(cnn, tmp_path / "models", "shapes")
     assert triton.write_triton_repository(cnn, tmp_path / "models", "shapes", max_batch_size=8).config.exists()
     assert ".written-by-helpers" not in repository.tree()
+
+
+def test_pass_7s_weak_answers_name_the_real_problem(tmp_path, capsys) -> None:
+    from helpers.bench import cli as bench_cli
+    from helpers.shapes import ImageData
+
+    model = helpers.make_mlp()
+    path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "m.onnx").path
+    with pytest.raises(FileNotFoundError, match="space at its start or end"):
+        helpers.load_onnx(f"{path} ")
+    data = helpers.make_shapes_data(8, seed=0)
+    with pytest.raises(TypeError, match=r"class indices \(int64\).*labels.long\(\)"):
+        helpers.train_classifier(helpers.make_small_cnn(), ImageData(data.images, data.labels.float()), epochs=1)
+    torch.save({"model": model.state_dict(), "epoch": 3}, tmp_path / "checkpoint.pt")
+    with pytest.raises(ValueError, match=r"checkpoint .* under 'model'"):
+        helpers.load_weights(helpers.make_mlp(), tmp_path / "checkpoint.pt")
+    with pytest.raises(ValueError, match="input_names has an empty name"):
+        helpers.export_model(model, torch.randn(2, 10), tmp_path / "m2.onnx", input_names=[""])
+    with pytest.raises(ValueError, match="not a file name"):
+        helpers.ensure_linear_onnx(tmp_path / "afile.onnx")
+    assert not (tmp_path / "afile.onnx").exists()  # was created as a folder, with linear.onnx inside
+    with pytest.raises(SystemExit):
+        bench_cli.main(["--batch-sizes", "1,4,16", "--output", str(tmp_path / "b")])
+    assert "separate them with spaces, --batch-sizes 1 4 16" in capsys.readouterr().err

@@ -28,6 +28,15 @@ RECORDING = {"models": ["linear", "mobilenet_v3_small", "resnet18"],
 MODELS = ("linear", "resnet18", "mobilenet_v3_small", "efficientnet_b0")
 
 
+
+def _batch_size(text: str) -> int:
+    """One --batch-sizes value; "1,4,16" gets a hint, as argparse's "invalid int value" names no fix."""
+    try:
+        return int(text)
+    except ValueError:
+        hint = f": separate them with spaces, --batch-sizes {' '.join(text.split(','))}" if "," in text else ""
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}{hint}") from None
+
 def _prepare(model_name: str, directory: Path):
     """The model (random weights), its ONNX file written in ``directory``, and the shape of one input row."""
     import torch  # heavy: only when a sweep runs
@@ -75,7 +84,8 @@ FILE_SUFFIXES = (".json", ".csv", ".png", ".svg", ".txt", ".md", ".onnx", ".pt")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--models", "--model", nargs="+", action="extend", choices=MODELS, help=f"default: {DEFAULTS['models'][0]}")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", action="extend", help="default: 1 4 16")
+    parser.add_argument("--batch-sizes", type=_batch_size, nargs="+", action="extend",
+                        help="default: 1 4 16 (separated by spaces)")
     parser.add_argument("--backends", nargs="+", action="extend", choices=BACKENDS, help="default: every backend")
     parser.add_argument("--repeat", type=int, help=f"timed calls per cell, at least (default {DEFAULTS['repeat']})")
     parser.add_argument("--warmup", type=int, help=f"untimed calls first (default {DEFAULTS['warmup']})")
