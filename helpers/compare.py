@@ -30,7 +30,11 @@ def to_numpy(value: Any) -> np.ndarray:
         hint = (f"pick one output by name, e.g. outputs[{next(iter(value))!r}]" if isinstance(value, dict) and value
                 else "pass the output itself")
         raise TypeError(f"to_numpy takes a tensor, an array or a list of numbers, got {type(value).__name__}: {hint}.")
-    return np.asarray(value)
+    array = np.asarray(value)
+    if array.dtype == object:  # a set, a generator, a model, a list of them: wrapped, not converted
+        raise TypeError(f"to_numpy takes a tensor, an array or a list of numbers, got {type(value).__name__}: pass "
+                        "numbers (e.g. list(values)), or run the model first and pass its output.")
+    return array
 
 
 @dataclass

@@ -216,6 +216,11 @@ def load_weights(model: nn.Module, path: str | Path) -> nn.Module:
         raise ValueError(f"{path} holds a checkpoint (a dict with the keys {sorted(map(str, state))[:6]}), not a "
                          f"state_dict: its weights are under {nested[0]!r}. Load them with model.load_state_dict("
                          f"torch.load(path, weights_only=True)[{nested[0]!r}]).")
+    broken = [key for key, value in state.items() if isinstance(value, torch.Tensor) and value.is_floating_point()
+              and not torch.isfinite(value).all()]
+    if broken:
+        raise ValueError(f"{path} holds NaN or infinite weights ({broken[:3]}): the training that saved them "
+                         "diverged. Train again with a smaller learning rate, then save.")
     try:
         model.load_state_dict(state)
     except RuntimeError as exc:

@@ -254,6 +254,9 @@ def compare_classifiers(reference: np.ndarray, candidate: np.ndarray) -> Agreeme
                          f"and {candidate.shape}.")
     if reference.size == 0:
         raise ValueError("Nothing to compare: the logits hold no samples. Run both models on at least one input.")
+    if reference.shape[1] < 2:
+        raise ValueError(f"The logits have {reference.shape[1]} class: with one column, both top-1 classes are always "
+                         "0 and agree whatever the numbers. Pass the (samples, classes) logits of a classifier.")
     if not (np.isfinite(reference).all() and np.isfinite(candidate).all()):
         raise ValueError("The logits hold NaN or infinite values, so their top-1 classes mean nothing: check the "
                          "model's inputs and weights (an fp16 overflow shows up this way).")

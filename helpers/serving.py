@@ -19,6 +19,7 @@ import socket
 import statistics
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -180,6 +181,9 @@ class MicroBatcher:
             self.batch_sizes[len(items)] += 1
             try:
                 outputs = await asyncio.to_thread(self.run_batch, np.stack([x for x, _ in items]))
+                if isinstance(outputs, Mapping):
+                    raise TypeError(f"run_batch returned a dict ({list(outputs)[:3]}), not one array with a row per "
+                                    "example: return one output, e.g. lambda x: session.run(x)['prediction'].")
                 if len(outputs) != len(items):
                     raise RuntimeError(f"run_batch returned {len(outputs)} rows for a batch of {len(items)}: it must "
                                        "return one row per example, in order.")
@@ -208,6 +212,9 @@ class RunningServer:
 def serve_in_thread(app: Any, timeout_s: float = 20) -> RunningServer:
     """Start ``app`` (an ASGI app such as FastAPI's) with uvicorn on 127.0.0.1 and a free port, in a thread."""
     import uvicorn
+
+    if not callable(app):
+        raise TypeError(f"serve_in_thread takes an ASGI app, such as app = fastapi.FastAPI(); got {app!r}.")
 
     with socket.socket() as probe:  # a free port; uvicorn binds it itself (given a bound socket instead, its
         probe.bind(("127.0.0.1", 0))  # connections lack TCP_NODELAY and every answer waits ~40 ms for an ACK)

@@ -66,6 +66,9 @@ def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -
         row, col = (int(v) for v in torch.randint(size // 2, 16 - size // 2, (2,), generator=gen))
         images[i, 0] = _draw_shape(kind, row, col, size)
     images += noise * torch.randn(images.shape, generator=gen)
+    if not torch.isfinite(images).all():
+        raise ValueError(f"noise={noise!r} overflows float32 (the images hold infinite values): use a noise of a "
+                         "few tenths, such as 0.1.")
     return ImageData(images, labels)
 
 

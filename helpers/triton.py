@@ -67,7 +67,7 @@ def triton_config(onnx_path: str | Path, model_name: str, *, max_batch_size: int
     plain ``dynamic_batching {}`` and a short queue delay, tuned with its perf_analyzer; ``preferred_batch_sizes``
     only when measurements show that some sizes run best.
     """
-    if not isinstance(model_name, str) or not _NAME.match(model_name):
+    if not isinstance(model_name, str) or not _NAME.match(model_name) or set(model_name) <= {"."}:
         raise ValueError(f"model_name is the model's folder name in the repository (letters, digits, _ . -), got "
                          f"{model_name!r}.")
     _whole(max_batch_size, "max_batch_size", 0, 1 << 20)
@@ -126,9 +126,10 @@ def write_triton_repository(onnx_path: str | Path, repository: str | Path, model
         raise ValueError("This model keeps its weights in a .data file: export with external_data=False, or copy the "
                          ".data file into the version folder too (Triton loads it from beside model.onnx).")
     folder = as_path(repository, "write_triton_repository's repository") / model_name
-    if (folder / "config.pbtxt").exists() and not (folder / _MARKER).exists():
-        raise FileExistsError(f"{folder / 'config.pbtxt'} was not written by write_triton_repository: it would be "
-                              "replaced. Choose another model_name or repository, or move that model away first.")
+    theirs = [path for path in (folder / "config.pbtxt", folder / str(version) / "model.onnx") if path.exists()]
+    if theirs and not (folder / _MARKER).exists():
+        raise FileExistsError(f"{theirs[0]} was not written by write_triton_repository: it would be replaced. "
+                              "Choose another model_name or repository, or move that model away first.")
     (folder / str(version)).mkdir(parents=True, exist_ok=True)
     (folder / _MARKER).write_text("Written by helpers.triton.write_triton_repository, which rewrites this model.\n")
     model_file = folder / str(version) / "model.onnx"

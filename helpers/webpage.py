@@ -79,6 +79,11 @@ def prepare_site(folder: str | Path, models: Mapping[str, str | Path], test_imag
         raise ValueError(f"models maps a label the page shows to an ONNX file, such as {{'fp32': cnn_path}}; got "
                          f"{models!r}.")
     paths = {str(label): existing_file(path, f"the model file for {label!r}") for label, path in models.items()}
+    names = [p.name for p in paths.values()]
+    if len(set(names)) != len(names):
+        raise ValueError(f"Two models have the same file name ({sorted({n for n in names if names.count(n) > 1})}): "
+                         "the page keeps them in one folder, so one would replace the other. Copy one under "
+                         "another name first.")
     with_data = [label for label, p in paths.items() if _has_external_data(p)]
     if with_data:
         raise ValueError(f"The {with_data[0]!r} model keeps its weights in a file beside it (external data, "
@@ -86,8 +91,12 @@ def prepare_site(folder: str | Path, models: Mapping[str, str | Path], test_imag
                          f"Export with external_data=False, or save it again in one piece: "
                          f"onnx.save(onnx.load(path), one_file_path).")
     images = np.asarray(test_images.detach().cpu() if hasattr(test_images, "detach") else test_images, np.float32)
-    if images.ndim != 4 or images.shape[1:] != (1, 16, 16):
-        raise ValueError(f"test_images must be (n, 1, 16, 16) like helpers.make_shapes_data's images, got {images.shape}.")
+    if images.ndim != 4 or images.shape[1:] != (1, 16, 16) or len(images) == 0:
+        raise ValueError(f"test_images must be (n, 1, 16, 16) like helpers.make_shapes_data's images, n at least 1; "
+                         f"got {images.shape}.")
+    if not np.isfinite(images).all():
+        raise ValueError("test_images hold NaN or infinite values, which JSON cannot carry to the page: pass finite "
+                         "images.")
     written = [folder / name for name in (*PAGE_FILES, "models.json", "test_images.json")]
     if not (folder / _MARKER).exists() and any(path.exists() for path in written):
         raise FileExistsError(f"{folder} already holds {next(p.name for p in written if p.exists())}, which "

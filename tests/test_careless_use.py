@@ -721,15 +721,20 @@ def test_another_seed_gets_its_own_weights_file(tmp_path) -> None:
         helpers.ensure_trained_linear(tmp_path, seed="5")
 
 
-def test_bench_overwrite_removes_a_plot_this_run_did_not_draw(tmp_path) -> None:
+def test_bench_overwrite_removes_a_plot_this_run_did_not_draw_and_never_a_users_picture(tmp_path, capsys) -> None:
     from helpers.bench import cli
 
-    stale = tmp_path / "linear_cpu_speedup.png"
-    stale.write_bytes(b"an earlier run's plot")
-    assert cli.main(["--models", "linear", "--backends", "onnxruntime-cpu", "--batch-sizes", "1", "--repeat", "2",
-                     "--warmup", "1", "--min-time", "0", "--output", str(tmp_path), "--overwrite",
-                     "--no-progress"]) == 0
+    quick = ["--models", "linear", "--batch-sizes", "1", "--repeat", "2", "--warmup", "1", "--min-time", "0",
+             "--output", str(tmp_path), "--no-progress"]
+    assert cli.main([*quick, "--backends", "pytorch-cpu", "onnxruntime-cpu"]) == 0
+    stale = tmp_path / "linear_cpu_speedup.png"  # drawn only when pytorch-cpu ran
+    assert stale.exists()
+    assert cli.main([*quick, "--backends", "onnxruntime-cpu", "--overwrite"]) == 0
     assert not stale.exists() and (tmp_path / "linear_cpu_latency.png").exists()
+    stale.write_bytes(b"\x89PNG my own picture")  # a user's file under a name the tool uses
+    with pytest.raises(SystemExit):
+        cli.main([*quick, "--backends", "onnxruntime-cpu", "--overwrite"])
+    assert "did not write" in capsys.readouterr().err and stale.read_bytes() == b"\x89PNG my own picture"
 
 
 # Pass 4's leftovers: swapped optimisation paths, list arguments, ranks, other models' files, no commit yet.
@@ -1297,3 +1302,61 @@ def test_pass_7s_weak_answers_name_the_real_problem(tmp_path, capsys) -> None:
     with pytest.raises(SystemExit):
         bench_cli.main(["--batch-sizes", "1,4,16", "--output", str(tmp_path / "b")])
     assert "separate them with spaces, --batch-sizes 1 4 16" in capsys.readouterr().err
+
+
+def test_pass_8s_wrong_results_in_the_web_page_triton_and_fixture_helpers(tmp_path) -> None:
+    from helpers import shapes, triton, webpage
+
+    cnn = helpers.export_model(shapes.make_small_cnn(), torch.zeros(2, 1, 16, 16), tmp_path / "cnn.onnx").path
+    (tmp_path / "models" / "mine" / "1").mkdir(parents=True)
+    (tmp_path / "models" / "mine" / "1" / "model.onnx").write_bytes(b"the user's own model")
+    with pytest.raises(FileExistsError, match="not written by write_triton_repository"):
+        triton.write_triton_repository(cnn, tmp_path / "models", "mine")
+    assert (tmp_path / "models" / "mine" / "1" / "model.onnx").read_bytes() == b"the user's own model"
+    for name in ("..", "."):
+        with pytest.raises(ValueError, match="model's folder name"):
+            triton.write_triton_repository(cnn, tmp_path / "models", name)
+    other = tmp_path / "b" / "cnn.onnx"
+    other.parent.mkdir()
+    other.write_bytes(cnn.read_bytes())
+    images = helpers.make_shapes_data(2, seed=0).images
+    with pytest.raises(ValueError, match="same file name"):
+        webpage.prepare_site(tmp_path / "web", {"fp32": cnn, "other": other}, images)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        webpage.prepare_site(tmp_path / "web", {"fp32": cnn}, np.full((2, 1, 16, 16), np.nan, np.float32))
+    with pytest.raises(ValueError, match="n at least 1"):
+        webpage.prepare_site(tmp_path / "web", {"fp32": cnn}, np.zeros((0, 1, 16, 16), np.float32))
+    assert not (tmp_path / "web").exists()
+    with pytest.raises(ValueError, match="not a file name"):
+        helpers.ensure_trained_linear(tmp_path / "x.pt")
+    assert not (tmp_path / "x.pt").exists()
+
+
+def test_pass_8s_wrong_results_nonsense_is_refused(tmp_path) -> None:
+    import asyncio
+
+    from helpers import bench, optimize, serving
+
+    with pytest.raises(TypeError, match="ASGI app"):
+        serving.serve_in_thread(None)
+
+    async def one() -> object:
+        batcher = serving.MicroBatcher(lambda x: {"prediction": x}, max_wait_ms=0)
+        return await asyncio.wait_for(batcher.run(np.zeros(3, np.float32)), timeout=10)
+    with pytest.raises(TypeError, match="returned a dict"):
+        asyncio.run(one())
+    logits = np.random.default_rng(0).standard_normal((4, 1)).astype(np.float32)
+    with pytest.raises(ValueError, match="1 class"):
+        optimize.compare_classifiers(logits, logits + 5)
+    for thing in ({1, 2, 3}, (i for i in range(3)), helpers.make_mlp()):
+        with pytest.raises(TypeError, match="to_numpy takes"):
+            helpers.to_numpy(thing)
+    with pytest.raises(ValueError, match="overflows float32"):
+        helpers.make_shapes_data(4, noise=1e308)
+    model = helpers.make_mlp()
+    torch.save({k: torch.full_like(v, float("nan")) for k, v in model.state_dict().items()}, tmp_path / "nan.pt")
+    with pytest.raises(ValueError, match="NaN or infinite weights"):
+        helpers.load_weights(helpers.make_mlp(), tmp_path / "nan.pt")
+    path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "m.onnx").path
+    with pytest.raises(TypeError, match="progress is True or False"):
+        bench.run_sweep(model, path, (10,), [1], backends=["onnxruntime-cpu"], progress="no")

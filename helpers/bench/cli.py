@@ -58,13 +58,24 @@ def _write(sweep: SweepResult, directory: Path) -> list[Path]:
     plots += [("speedup", plot_speedup)] if "pytorch-cpu" in sweep.backends else []
     for name, plot in plots:
         figure = plot(sweep)
-        figure.savefig(directory / f"{stem}_{name}.png", dpi=120)
+        figure.savefig(directory / f"{stem}_{name}.png", dpi=120, metadata={"Software": PNG_SOFTWARE})
         written.append(directory / f"{stem}_{name}.png")
     for suffix in OUTPUT_SUFFIXES:  # an earlier run's plot this run did not draw would look like this run's
         stale = directory / f"{stem}{suffix}"
         if stale not in written and stale.exists():
             stale.unlink()
     return written
+
+
+PNG_SOFTWARE = "helpers.bench"  # in each plot's PNG text chunk: a plot of this tool's, which --overwrite may replace
+
+
+def is_sweep_plot(path: Path) -> bool:
+    """Whether ``path`` is a PNG this tool wrote (its ``Software`` text chunk), not a user's picture."""
+    try:
+        return f"Software\0{PNG_SOFTWARE}".encode() in Path(path).read_bytes()[:4096]
+    except OSError:
+        return False
 
 
 DEFAULTS = {"models": ["resnet18"], "batch_sizes": [1, 4, 16], "repeat": 20, "warmup": 5, "min_time": 1.0}
@@ -152,7 +163,8 @@ def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[s
     if existing and not args.overwrite:
         parser.error(f"{args.output} already holds {', '.join(existing)}: pass --overwrite to replace them, or "
                      "choose another --output.")
-    foreign = [name for name in existing if name.endswith((".json", ".csv")) and not is_sweep_file(args.output / name)]
+    foreign = [name for name in existing if not (is_sweep_plot(args.output / name) if name.endswith(".png")
+                                                 else is_sweep_file(args.output / name))]
     if foreign:  # found now, not after the sweep: --overwrite replaces this tool's results, never other files
         parser.error(f"{args.output} holds {', '.join(foreign)}, which this tool did not write (--overwrite replaces "
                      "only its own results): move them, or choose another --output.")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..environment import MachineInfo, check_threads, default_threads, describe_machine
-from ..errors import existing_file, output_file, require_instance
+from ..errors import existing_file, output_file, require_bool, require_instance
 from .backends import BACKENDS, Backend, available_backends, make_runner
 from .timing import benchmark
 
@@ -166,6 +166,7 @@ def run_sweep(model, onnx_path: str | Path, input_shape: Sequence[int], batch_si
     if any(isinstance(n, bool) or not isinstance(n, numbers.Integral) for n in batch_sizes):
         raise TypeError(f"batch_sizes must be ints, got {list(batch_sizes)}.")
     input_shape, batch_sizes = tuple(int(d) for d in input_shape), [int(n) for n in batch_sizes]  # NumPy ints too
+    require_bool(progress, "progress")
     if not batch_sizes or min(batch_sizes) < 1:
         raise ValueError(f"batch_sizes must be positive integers, got {list(batch_sizes)}.")
     for what, values in (("batch_sizes", list(batch_sizes)), ("backends", requested)):
