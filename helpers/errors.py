@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import reprlib
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from .i18n import tr
 
 __all__ = ["missing_file_error", "CREATED_BY", "as_path", "existing_file", "writable_folder", "output_file",
-           "require_instance"]
+           "require_instance", "GivenOnce"]
 
 # Which notebook (or helper) creates each file the course reads.
 CREATED_BY = {
@@ -123,3 +124,15 @@ def _safely(check: Any, path: Path) -> bool:
         return bool(check(path))
     except Exception:  # unreadable, truncated, another format: not ours
         return False
+
+
+class GivenOnce(argparse.Action):
+    """A command-line flag given twice is a slip (which value was meant?): refuse it, rather than keep the last one
+    silently (the course's CLIs use it for every single-valued flag)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        seen = getattr(namespace, "_given", set())
+        if self.dest in seen:
+            parser.error(f"{option_string} was given twice: give it once.")
+        namespace._given = seen | {self.dest}
+        setattr(namespace, self.dest, values)

@@ -1360,3 +1360,13 @@ def test_pass_8s_wrong_results_nonsense_is_refused(tmp_path) -> None:
     path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "m.onnx").path
     with pytest.raises(TypeError, match="progress is True or False"):
         bench.run_sweep(model, path, (10,), [1], backends=["onnxruntime-cpu"], progress="no")
+
+
+@pytest.mark.parametrize("flags", [["--repeat", "5", "--repeat", "3"], ["--output", "a", "--output", "b"],
+                                   ["--min-time", "0", "--min-time", "1"], ["--threads", "1", "--threads", "2"]])
+def test_bench_refuses_a_flag_given_twice(flags, capsys) -> None:
+    from helpers.bench import cli as bench_cli
+
+    with pytest.raises(SystemExit):
+        bench_cli.main(flags)
+    assert "was given twice: give it once" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..environment import MAX_THREADS, THREADS_VARIABLE, default_threads
+from ..errors import GivenOnce
 from ..export import export_model
 from ..models import make_linear_model, make_torchvision_model
 from .backends import BACKENDS, available_backends
@@ -98,15 +99,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch-sizes", type=_batch_size, nargs="+", action="extend",
                         help="default: 1 4 16 (separated by spaces)")
     parser.add_argument("--backends", nargs="+", action="extend", choices=BACKENDS, help="default: every backend")
-    parser.add_argument("--repeat", type=int, help=f"timed calls per cell, at least (default {DEFAULTS['repeat']})")
-    parser.add_argument("--warmup", type=int, help=f"untimed calls first (default {DEFAULTS['warmup']})")
-    parser.add_argument("--min-time", type=float, help=f"seconds per cell, at least (default {DEFAULTS['min_time']})")
-    parser.add_argument("--threads", type=int, default=None,
+    parser.add_argument("--repeat", type=int, action=GivenOnce, help=f"timed calls per cell, at least (default {DEFAULTS['repeat']})")
+    parser.add_argument("--warmup", type=int, action=GivenOnce, help=f"untimed calls first (default {DEFAULTS['warmup']})")
+    parser.add_argument("--min-time", type=float, action=GivenOnce, help=f"seconds per cell, at least (default {DEFAULTS['min_time']})")
+    parser.add_argument("--threads", type=int, action=GivenOnce, default=None,
                         help=f"default: the CPUs this process may use, capped by ${THREADS_VARIABLE}")
     parser.add_argument("--recording", action="store_true",
                         help=f"the course's recording: models {' '.join(RECORDING['models'])}, batch sizes "
                              f"{' '.join(map(str, RECORDING['batch_sizes']))}, every backend")
-    parser.add_argument("--output", type=_folder_name, default=Path("bench-results"))
+    parser.add_argument("--output", type=_folder_name, action=GivenOnce, default=Path("bench-results"))
     parser.add_argument("--overwrite", action="store_true", help="replace result files already in --output")
     parser.add_argument("--no-progress", action="store_true")
     return parser

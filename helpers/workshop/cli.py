@@ -20,6 +20,7 @@ from typing import Sequence
 
 from .. import course
 from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, list_notebooks, sync_documents, sync_notebooks
+from ..errors import GivenOnce
 from .agenda import agenda_markdown, read_agenda, time_notebooks, update_agenda
 from .handout import LAUNCH_PATHS, student_handout
 from .schedule import schedule_markdown, update_schedule
@@ -32,38 +33,27 @@ __all__ = ["main"]
 _DESCRIPTION = "Workshop tooling: student copies without solutions, measured notebook timings, the instructor agenda."
 
 
-class _Once(argparse.Action):
-    """A flag given twice is a slip (which value was meant?): refuse it, rather than keep the last one silently."""
-
-    def __call__(self, parser, namespace, values, option_string=None) -> None:
-        seen = getattr(namespace, "_given", set())
-        if self.dest in seen:
-            parser.error(f"{option_string} was given twice: give it once.")
-        namespace._given = seen | {self.dest}
-        setattr(namespace, self.dest, values)
-
-
 def _parser() -> argparse.ArgumentParser:
     guide = NOTEBOOKS_DIR.parent / "INSTRUCTORS.md"
     parser = argparse.ArgumentParser(prog="python -m helpers.workshop", description=_DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
     student = sub.add_parser("student", help="write student copies (solutions removed)")
-    student.add_argument("--output", type=Path, default=Path("student"), action=_Once)
+    student.add_argument("--output", type=Path, default=Path("student"), action=GivenOnce)
     student.add_argument("--overwrite", action="store_true", help="replace student copies already in --output")
     publish = sub.add_parser("publish-students", help="commit student copies of HEAD to a branch (nothing is pushed)")
-    publish.add_argument("--branch", default=STUDENT_BRANCH, action=_Once)
-    publish.add_argument("--repo", type=Path, default=Path.cwd(), action=_Once, help="the course repository (default: here)")
+    publish.add_argument("--branch", default=STUDENT_BRANCH, action=GivenOnce)
+    publish.add_argument("--repo", type=Path, default=Path.cwd(), action=GivenOnce, help="the course repository (default: here)")
     timings = sub.add_parser("timings", help="execute every notebook, write the agenda and schedule into a file")
-    timings.add_argument("--output", type=Path, default=guide, action=_Once)
+    timings.add_argument("--output", type=Path, default=guide, action=GivenOnce)
     schedule = sub.add_parser("schedule", help="rewrite the schedule from the agenda's run times (executes nothing)")
-    schedule.add_argument("--output", type=Path, default=guide, action=_Once)
+    schedule.add_argument("--output", type=Path, default=guide, action=GivenOnce)
     sizing = sub.add_parser("sizing", help="execute notebooks, measure memory and CPU, write the JupyterHub sizing")
     sizing.add_argument("--notebooks", type=Path, nargs="+", default=None, action="extend", help="default: every course notebook")
-    sizing.add_argument("--users", type=int, default=30, action=_Once)
-    sizing.add_argument("--output", type=Path, default=guide, action=_Once)
+    sizing.add_argument("--users", type=int, default=30, action=GivenOnce)
+    sizing.add_argument("--output", type=Path, default=guide, action=GivenOnce)
     handout = sub.add_parser("handout", help="print a one-page student handout with the links of one launch path")
-    handout.add_argument("--launch", choices=list(LAUNCH_PATHS), required=True, action=_Once, help="where students run the course")
-    handout.add_argument("--hub-url", action=_Once, help="the hub's address, e.g. https://hub.example.org (with --launch hub)")
+    handout.add_argument("--launch", choices=list(LAUNCH_PATHS), required=True, action=GivenOnce, help="where students run the course")
+    handout.add_argument("--hub-url", action=GivenOnce, help="the hub's address, e.g. https://hub.example.org (with --launch hub)")
     handout.add_argument("--solutions", action="store_true", help="link the full notebooks instead of the copies")
     handout.add_argument("--notebooks", nargs="+", metavar="NN", action="extend", help="the day's notebooks by number (default: all)")
     sub.add_parser("sync", help="rewrite the notebooks' setup cells and Colab badges, and the links in the README "
