@@ -42,6 +42,12 @@ def as_path(value: Any, what: str) -> Path:
         raise TypeError(f"{what} must be a file path (a str or pathlib.Path), got {reprlib.repr(value)}.")
     if str(value).strip() == "":
         raise ValueError(f"{what} is an empty path: pass the path of the file.")
+    if str(value).startswith("~"):  # the shell's home folder; Path() would make a folder named "~"
+        try:
+            return Path(value).expanduser()
+        except RuntimeError as exc:
+            raise ValueError(f"{what} {str(value)!r} starts with ~, but no such user's home folder is known here: "
+                             "write the full path.") from exc
     return Path(value)
 
 

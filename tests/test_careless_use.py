@@ -1370,3 +1370,15 @@ def test_bench_refuses_a_flag_given_twice(flags, capsys) -> None:
     with pytest.raises(SystemExit):
         bench_cli.main(flags)
     assert "was given twice: give it once" in capsys.readouterr().err
+
+
+def test_a_path_starting_with_a_tilde_means_the_home_folder(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path)
+    report = helpers.export_model(helpers.make_mlp(), torch.randn(2, 10), "~/model.onnx")
+    assert report.path == tmp_path / "home" / "model.onnx" and report.path.exists()
+    assert not (tmp_path / "~").exists()  # was a folder named "~" in the working directory
+    assert helpers.summarize("~/model.onnx").node_count > 0
+    with pytest.raises(ValueError, match="no such user's home folder"):
+        helpers.load_onnx("~no_such_user_here/model.onnx")
