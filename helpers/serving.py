@@ -84,12 +84,19 @@ def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8
     _check_count(concurrency, "concurrency", 256)
     if isinstance(timeout_s, bool) or not isinstance(timeout_s, numbers.Real) or not 0 < timeout_s <= 3600:
         raise ValueError(f"timeout_s is how long one request may take, in seconds (such as 30), got {timeout_s!r}.")
-    payload = json.dumps(body).encode()
+    try:
+        payload = json.dumps(body).encode()
+    except TypeError as error:
+        raise TypeError(f"The request body must be JSON ({error}): convert arrays with .tolist().") from error
     shares = [requests // concurrency + (i < requests % concurrency) for i in range(concurrency)]
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
         seconds, results = process.submit(_clients, parts.hostname, parts.port or 80, parts.path or "/", payload,
                                           [s for s in shares if s], timeout_s).result()
     latencies = sorted(t for times, _ in results for t in times)
+    if not latencies:
+        raise RuntimeError(f"All {requests} requests to {url} failed (refused, timed out, or answered with another "
+                           "status than 200): check that the server runs and answers one request, e.g. with "
+                           "urllib.request, before loading it.")
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
     return LoadTestResult(parts.path or "/", requests, concurrency, seconds, 1e3 * statistics.fmean(latencies),
                           1e3 * statistics.median(latencies), 1e3 * p99, sum(e for _, e in results))
@@ -117,8 +124,10 @@ def _clients(host: str, port: int, path: str, payload: bytes, shares: list[int],
         ready.wait()
         for _ in range(count):
             start = time.perf_counter()
-            errors += not send(connection)
-            latencies.append(time.perf_counter() - start)
+            if send(connection):
+                latencies.append(time.perf_counter() - start)
+            else:  # a refused or failed request's time is no latency of the service
+                errors += 1
         connection.close()
         return latencies, errors
 

@@ -44,11 +44,12 @@ def test_load_test_sends_exactly_the_requests_asked_for(server) -> None:
     assert "37 requests, 4 at a time" in str(result)
 
 
-def test_refused_requests_count_as_errors_and_the_test_still_ends(server) -> None:
-    result = serving.load_test(server.url + "/echo", {"values": "not numbers"}, requests=10, concurrency=3)
-    assert result.errors == 10 and result.throughput == 0
-    missing = serving.load_test(server.url + "/no-such-path", {}, requests=5, concurrency=2)
-    assert missing.errors == 5
+def test_refused_requests_are_no_latencies_and_the_test_still_ends(server) -> None:
+    # A 422 or 404 answer is no measurement of the service: with every request refused, no figure is reported.
+    with pytest.raises(RuntimeError, match="All 10 requests .* failed .* another status than 200"):
+        serving.load_test(server.url + "/echo", {"values": "not numbers"}, requests=10, concurrency=3)
+    with pytest.raises(RuntimeError, match="All 5 requests"):
+        serving.load_test(server.url + "/no-such-path", {}, requests=5, concurrency=2)
 
 
 def test_the_client_sends_without_waiting_for_acks() -> None:
@@ -163,3 +164,13 @@ def test_a_full_queue_is_refused_at_once() -> None:
     results = asyncio.run(scenario())
     refused = [r for r in results if isinstance(r, RuntimeError)]
     assert refused and "already waiting" in str(refused[0]) and len(refused) < 6
+
+
+def test_load_test_against_no_server_raises_instead_of_timing_refusals() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(RuntimeError, match="All 6 requests .* failed"):
+        serving.load_test(f"http://127.0.0.1:{port}/predict", {"images": []}, requests=6, concurrency=2, timeout_s=2)
+    with pytest.raises(TypeError, match=r"\.tolist\(\)"):
+        serving.load_test(f"http://127.0.0.1:{port}/predict", {"images": np.zeros(3)}, requests=2, concurrency=1)
