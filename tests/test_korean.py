@@ -132,10 +132,20 @@ def test_title_summary_and_markers(path: Path) -> None:
     title = _text(cells[0])
     assert title.startswith(course.colab_badge(f"ko/{path.name}"))
     assert re.search(rf"^# {path.name[:2]} · ", title, re.M)
-    assert "**Objectives**" in title and "**Prerequisites:**" in title
-    assert re.search(r"\*\*Estimated time:\*\* \d+ minutes", title)
+    assert "\n**학습 목표**\n" in title and "**선수 지식:**" in title
+    assert re.search(r"\*\*예상 시간:\*\* \d+분", title)
     summary = _text(cells[-1])
-    assert summary.startswith("## Summary") and "**Official docs:**" in summary and summary.count("](https://") >= 3
+    assert summary.startswith("## 요약\n") and "**공식 문서:**" in summary and summary.count("](https://") >= 3
+    english_left = re.findall(r"\*\*(?:Objectives|Prerequisites|Estimated time|Official docs)\b|## Summary", title + summary)
+    assert not english_left, f"English headings left in a Korean notebook: {english_left}"
+
+
+@pytest.mark.parametrize("path", KOREAN, ids=lambda p: p.name)
+def test_the_agenda_reads_the_korean_title_objectives_and_time(path: Path) -> None:
+    from helpers.workshop.agenda import notebook_outline
+    en_title, en_objectives, en_minutes = notebook_outline(course.NOTEBOOKS_DIR / path.name)
+    title, objectives, minutes = notebook_outline(path)
+    assert HANGUL.search(title) and minutes == en_minutes and len(objectives) == len(en_objectives) > 0
 
 
 @pytest.mark.parametrize("path", KOREAN, ids=lambda p: p.name)

@@ -23,17 +23,18 @@ _AGENDA_ROW = re.compile(r"^\| (\d\d) \| \[(.+?)\]\(notebooks/(.+?)\) \| (\d+) s
 
 
 def notebook_outline(path: Path) -> tuple[str, list[str], int | None]:
-    """Title, objectives and estimated minutes, read from a notebook's first cell."""
+    """Title, objectives and estimated minutes, read from a notebook's first cell (English or Korean headings)."""
     first = "".join(read_notebook(path)["cells"][0]["source"])
     title = re.search(r"^# \d\d · (.+)$", first, re.M)
-    block = first.split("**Objectives**", 1)[-1].split("**Prerequisites", 1)[0]
+    block = re.split(r"\*\*(?:Objectives|학습 목표)\*\*", first, maxsplit=1)[-1]
+    block = re.split(r"\*\*(?:Prerequisites|선수 지식)", block, maxsplit=1)[0]
     objectives: list[str] = []
     for line in block.splitlines():
         if line.startswith("- "):
             objectives.append(line[2:].strip())
         elif line.startswith("  ") and line.strip() and objectives:  # a bullet continued on the next line
             objectives[-1] += " " + line.strip()
-    minutes = re.search(r"\*\*Estimated time:\*\* (\d+) minutes", first)
+    minutes = re.search(r"\*\*(?:Estimated time|예상 시간):\*\* (\d+) ?(?:minutes|분)", first)
     return (title.group(1) if title else path.stem), objectives, int(minutes.group(1)) if minutes else None
 
 
