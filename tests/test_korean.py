@@ -193,7 +193,7 @@ def test_readme_ko_links_every_korean_notebook_and_translates_the_glossary() -> 
         assert f"](notebooks/ko/{path.name})" in text, f"README.ko.md does not link {path.name}"
         assert course.colab_badge(f"ko/{path.name}") in text, f"README.ko.md lacks the Colab badge of {path.name}"
     assert "make lab" in text and "make test" in text
-    assert re.search(r"^## 용어집$", text, re.M) and re.search(r"^## 블로그 글이 틀린 점$", text, re.M)
+    assert re.search(r"^## 용어집$", text, re.M) and re.search(r"^## 블로그 글에서 바로잡을 점$", text, re.M)
 
     def glossary_rows(markdown: str, heading: str) -> int:
         section = markdown.split(heading, 1)[1].split("\n## ", 1)[0]

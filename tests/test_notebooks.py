@@ -134,3 +134,25 @@ def test_setup_keeps_matplotlib_font_notes_out_of_the_cells() -> None:
         assert not logger.isEnabledFor(logging.WARNING) and logger.isEnabledFor(logging.ERROR)
     finally:
         logger.setLevel(level)
+
+
+def next_link_problems(folder) -> list[str]:
+    """Each notebook's closing "Next" link must name the next notebook by its title (or the title's first part)."""
+    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    titles = {p.name: re.search(r"^# \d\d · (.+)$", _text(_cells(p)[0]), re.M).group(1) for p in paths}
+    problems = []
+    for path, following in zip(paths, paths[1:]):
+        links = re.findall(rf"\[(\d\d) · ([^\]]+)\]\({re.escape(following.name)}\)", _text(_cells(path)[-1]))
+        title = titles[following.name]
+        if not links:
+            problems.append(f"{path.name}: no link to {following.name} in the last cell")
+        for number, text in links:
+            whole_or_first_part = text == title or (title.startswith(text) and title[len(text)] in ",:")
+            if number != following.name[:2] or not whole_or_first_part:
+                problems.append(f"{path.name}: link '{number} · {text}' but the title is '{title}'")
+    return problems
+
+
+@pytest.mark.parametrize("folder", [course.NOTEBOOKS_DIR, course.NOTEBOOKS_DIR / "ko"], ids=["en", "ko"])
+def test_next_links_name_the_next_notebook_by_its_title(folder) -> None:
+    assert next_link_problems(folder) == []
