@@ -100,14 +100,15 @@ def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, a
     """Compare ``actual`` with the reference ``expected`` (arrays or tensors) and return a Comparison.
 
     A comparison that would prove nothing is an error, not a match: ``expected`` with no elements, or with
-    no finite element (all NaN or infinite), raises ValueError. Two integer (or boolean) outputs, such as token
-    or class ids, must be equal: the tolerances apply to floating-point outputs only.
+    no finite element (all NaN or infinite), raises ValueError. Where either side holds integers (or booleans),
+    such as token or class ids, the values must be equal: the tolerances apply to two floating-point outputs only
+    (ids compared with floats, e.g. logits, match only where the floats are those exact whole numbers).
     """
     for name, tolerance in (("rtol", rtol), ("atol", atol)):
         if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance <= 1:
             raise ValueError(f"{name} must be a number from 0 to 1 (e.g. {name}=1e-5), got {tolerance!r}: a larger "
                              "tolerance would let any output match.")
-    exact = all(_is_integer(v) for v in (expected, actual))
+    exact = any(_is_integer(v) for v in (expected, actual))
     a, b = _numeric(expected, "expected"), _numeric(actual, "actual")
     if exact:  # token ids, class ids, counts: 5000 and 5001 are different answers, whatever the tolerance
         rtol = atol = 0.0

@@ -33,6 +33,7 @@ __all__ = [
     "student_colab_badge",
     "binder_url",
     "nbgitpuller_url",
+    "check_repo_url",
     "setup_cell_source",
     "setup_notebook",
     "silence_known_library_warnings",
@@ -99,6 +100,18 @@ def student_colab_badge(notebook: str) -> str:
     return f"[![Open the student copy in Colab]({BADGE_IMAGE})]({colab_url(notebook, STUDENT_BRANCH)})"
 
 
+def check_repo_url(url: str) -> str:
+    """``url`` if it is a GitHub repository's web address (https://github.com/OWNER/REPO), else a ValueError.
+
+    Badges, Colab, Binder and nbgitpuller links are built from ``REPO_URL``: a ``git@`` or ``.git`` form
+    would give links that open nothing, so the tools that write links check it first."""
+    if not isinstance(url, str) or not re.fullmatch(r"https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9._-]+", url) \
+            or url.endswith(".git"):
+        raise ValueError(f"helpers/course.py's REPO_URL is {url!r}; the badges and links need the repository's web "
+                         "address, https://github.com/OWNER/REPO (no .git, no git@ form): fix it first.")
+    return url
+
+
 def nbgitpuller_url(hub_url: str, branch: str = STUDENT_BRANCH, notebook: str | None = None) -> str:
     """A link that makes a JupyterHub clone (or update) the course repository and open it in JupyterLab.
 
@@ -110,13 +123,20 @@ def nbgitpuller_url(hub_url: str, branch: str = STUDENT_BRANCH, notebook: str | 
     if not isinstance(hub_url, str) or not hub_url.startswith(("https://", "http://")) or \
             any(c.isspace() for c in hub_url):
         raise ValueError(f"hub_url must be the hub's address, such as https://hub.example.org, got {hub_url!r}.")
+    try:  # pass 8: 'https://' (no host) and 'https://hub:99999' made handouts of dead links
+        host, _ = urlsplit(hub_url).hostname, urlsplit(hub_url).port
+    except ValueError as exc:
+        raise ValueError(f"hub_url {hub_url!r} has a port that is not a number from 0 to 65535: use the address "
+                         "the hub's own page shows, such as https://hub.example.org:8443.") from exc
+    if not host:
+        raise ValueError(f"hub_url {hub_url!r} names no host: write the whole address, such as https://hub.example.org.")
     page = [part for part in urlsplit(hub_url).path.split("/") if part in ("hub", "user", "lab", "tree", "login")]
     if page or urlsplit(hub_url).query:
         raise ValueError(f"hub_url is the hub's address only, such as https://hub.example.org (or the folder a hub is "
                          f"served under, such as https://example.org/jupyter), not a page of it: {hub_url!r} has "
                          f"/{page[0] if page else '?'}... in it.")
     _check_notebook_and_branch(list_notebooks()[0].name if notebook is None else notebook, branch)
-    folder = REPO_URL.rstrip("/").rsplit("/", 1)[1].removesuffix(".git")
+    folder = check_repo_url(REPO_URL).rsplit("/", 1)[1]
     if branch != STUDENT_BRANCH:
         folder = f"{folder}-{branch.replace('/', '-')}"
     target = f"lab/tree/{folder}/notebooks" + (f"/{notebook}" if notebook else "")

@@ -82,6 +82,8 @@ def load_onnx(path: str | Path | onnx.ModelProto, *, check: bool = True) -> onnx
     if not isinstance(check, bool):
         raise TypeError(f"check is True or False, got {check!r}.")
     if isinstance(path, onnx.ModelProto):
+        if check:
+            _check_proto(path)
         return path
     path = existing_file(path, "load_onnx's path")
     try:
@@ -103,6 +105,20 @@ def load_onnx(path: str | Path | onnx.ModelProto, *, check: bool = True) -> onnx
             raise ValueError(f"{path} is not a valid ONNX model ({first_line}). The file may be truncated or "
                              "of another type; export it again with helpers.export_model().") from exc
     return model
+
+
+def _check_proto(model: onnx.ModelProto) -> None:
+    """``onnx.checker`` on a model held in memory, with the course's kind of message."""
+    try:
+        onnx.checker.check_model(model)
+    except onnx.checker.ValidationError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty model"
+        raise ValueError(f"The ModelProto given is not a valid ONNX model ({first_line}). Fix the graph (the "
+                         "message names the node or field), or pass check=False to use it unchecked.") from exc
+    except ValueError as exc:  # over 2 GB: the checker cannot serialize it in memory
+        raise ValueError("The ModelProto is too large to check in memory (over 2 GB): save it with "
+                         "onnx.save(model, path, save_as_external_data=True) and load that path, or pass "
+                         "check=False.") from exc
 
 
 def default_opset(model: onnx.ModelProto) -> int:

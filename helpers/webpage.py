@@ -90,13 +90,21 @@ def prepare_site(folder: str | Path, models: Mapping[str, str | Path], test_imag
                          f"torch.onnx.export's default): the page would need externalData in its session options. "
                          f"Export with external_data=False, or save it again in one piece: "
                          f"onnx.save(onnx.load(path), one_file_path).")
-    images = np.asarray(test_images.detach().cpu() if hasattr(test_images, "detach") else test_images, np.float32)
+    raw = test_images.detach().cpu() if hasattr(test_images, "detach") else test_images
+    if np.issubdtype(np.asarray(raw).dtype, np.integer):
+        raise TypeError(f"test_images hold integers ({np.asarray(raw).dtype}): the page feeds the model the 0-1 "
+                        "scale it was trained on (helpers.make_shapes_data's float32 images). Divide bytes by 255.")
+    images = np.asarray(raw, np.float32)
     if images.ndim != 4 or images.shape[1:] != (1, 16, 16) or len(images) == 0:
         raise ValueError(f"test_images must be (n, 1, 16, 16) like helpers.make_shapes_data's images, n at least 1; "
                          f"got {images.shape}.")
     if not np.isfinite(images).all():
         raise ValueError("test_images hold NaN or infinite values, which JSON cannot carry to the page: pass finite "
                          "images.")
+    if np.abs(images).max() > 20:  # noisy 0-1 images stay within a few units; 0-255 pixels do not
+        raise ValueError(f"test_images reach {np.abs(images).max():g}: they look like 0-255 pixels, but the model was "
+                         "trained on 0-1 images (helpers.make_shapes_data's scale), so the page would classify them "
+                         "wrongly without an error. Divide by 255.")
     written = [folder / name for name in (*PAGE_FILES, "models.json", "test_images.json")]
     if not (folder / _MARKER).exists() and any(path.exists() for path in written):
         raise FileExistsError(f"{folder} already holds {next(p.name for p in written if p.exists())}, which "

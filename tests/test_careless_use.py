@@ -35,6 +35,20 @@ def test_load_onnx_names_a_bad_path(path, error, words) -> None:
         helpers.load_onnx(path)
 
 
+def test_load_onnx_checks_a_model_proto_too(linear_onnx) -> None:
+    """Pass 8: load_onnx(proto, check=True) returned a broken proto unchecked; a file was checked."""
+    import onnx
+
+    good = onnx.load(str(linear_onnx))
+    assert helpers.load_onnx(good) is good
+    broken = onnx.load(str(linear_onnx))
+    broken.graph.node[0].input[0] = "no_such_tensor"
+    with pytest.raises(ValueError, match="not a valid ONNX model.*check=False"):
+        helpers.load_onnx(broken)
+    assert helpers.load_onnx(broken, check=False) is broken
+    assert helpers.summarize(broken).node_count  # drawing and summarizing a broken graph still work: that is debugging
+
+
 def test_weights_files_that_are_not_weights_say_why(tmp_path) -> None:
     model = helpers.make_linear_model()
     good = helpers.save_weights(model, tmp_path / "w.pt")
@@ -1227,6 +1241,26 @@ def test_sync_refuses_a_repo_url_that_is_not_a_web_address(monkeypatch, capsys, 
     with pytest.raises(SystemExit):
         helpers.workshop.main(["sync"])
     assert "https://github.com/OWNER/REPO" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("url", ["git@github.com:YOU/pytorch-onnx-course.git", "https://github.com/YOU/c.git"])
+def test_handout_refuses_a_repo_url_that_is_not_a_web_address(monkeypatch, capsys, url) -> None:
+    """Pass 8: the handout printed links built from a git@ REPO_URL (sync already refused it)."""
+    monkeypatch.setattr(helpers.workshop.handout, "REPO_URL", url)
+    with pytest.raises(SystemExit):
+        helpers.workshop.main(["handout", "--launch", "colab"])
+    assert "https://github.com/OWNER/REPO" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("hub_url,words", [("https://", "names no host"), ("https:///jupyter", "names no host"),
+                                           ("https://hub.example.org:99999", "port"),
+                                           ("https://hub.example.org:http", "port")])
+def test_handout_refuses_a_hub_url_without_a_host_or_with_a_bad_port(capsys, hub_url, words) -> None:
+    with pytest.raises(SystemExit):
+        helpers.workshop.main(["handout", "--launch", "hub", "--hub-url", hub_url])
+    assert words in capsys.readouterr().err
+    assert helpers.course.nbgitpuller_url("https://hub.example.org:8443/jupyter").startswith(
+        "https://hub.example.org:8443/jupyter/hub/user-redirect/git-pull?")
 
 
 # --- pass 7's weak answers: NumPy numbers (a value read from an array, np.arange, np.float32) were refused

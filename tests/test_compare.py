@@ -67,3 +67,7 @@ def test_bfloat16_tensors_are_compared_as_floats() -> None:
     a = torch.randn(3).bfloat16()
     assert compare.compare_outputs(a, a).ok and compare.compare_outputs(a, a.float()).rtol > 0
     assert not compare.compare_outputs(torch.tensor([5000, 17]), torch.tensor([5001, 17])).ok  # integers: exactly
+    # ids on one side, floats on the other (pass 8: ids [5000, 17] "matched" values [5000.3, 17.0]): exact too
+    assert not compare.compare_outputs(np.array([5000, 17]), np.array([5000.3, 17.0], dtype=np.float32)).ok
+    assert not compare.compare_outputs(np.array([5000.3, 17.0]), np.array([5000, 17])).ok
+    assert compare.compare_outputs(np.array([5000, 17]), np.array([5000.0, 17.0])).ok

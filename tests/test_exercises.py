@@ -63,6 +63,13 @@ def test_trained_regressor_needs_a_new_model_trained_on_the_task(task_b, linear_
     shortcut.load_state_dict(linear_model.state_dict())  # a copy of it: wrong task, wrong rule
     assert "mean squared error" in check(shortcut, task_b, linear_model).message
     assert not check(helpers.make_linear_model(seed=1), task_b, linear_model).passed  # untrained
+    # pass 8: a copy of the notebook's model "passed" when the check was given the notebook's own task
+    own_task = helpers.make_regression_data(n_samples=256, noise=0.1, seed=0)
+    solved = _train(helpers.make_linear_model(seed=0), own_task)
+    assert "the task the notebook's model already solves" in check(shortcut, own_task, solved).message
+    shared = helpers.make_linear_model(seed=1)
+    shared.linear = linear_model.linear  # the notebook's layer itself: training one trains both
+    assert "reuses the notebook model's layer" in check(shared, task_b, linear_model).message
 
 
 def test_weights_file_must_be_a_state_dict_of_that_model(tmp_path, linear_model) -> None:
@@ -248,6 +255,14 @@ def test_async_timing_needs_warm_up_and_synchronize() -> None:
     device = bench.SimulatedGPU(kernel_ms=5)
     assert "warm-up" in exercises.check_async_timing(_timed(device, 0, True), device).message
     assert exercises.check_async_timing(None, device).passed is None
+    # pass 8: made-up times the device never produced passed once the device had been run enough times
+    device = bench.SimulatedGPU(kernel_ms=5)
+    for _ in range(12):
+        device.run()
+    assert "not measured on this device" in exercises.check_async_timing([0.0051] * 10, device).message
+    device = bench.SimulatedGPU(kernel_ms=5)
+    _timed(device, 3, True, repeat=5)
+    assert "not measured on this device" in exercises.check_async_timing([0.0051] * 7, device).message
 
 
 @pytest.fixture(scope="module")

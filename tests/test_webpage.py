@@ -72,6 +72,12 @@ def test_prepare_site_refuses_what_the_page_cannot_load(model_files, tmp_path) -
         webpage.prepare_site(tmp_path / "a", {}, np.zeros((1, 1, 16, 16), np.float32))
     with pytest.raises(ValueError, match=r"\(n, 1, 16, 16\)"):
         webpage.prepare_site(tmp_path / "b", {"fp32": fp32}, np.zeros((16, 16), np.float32))
+    bytes_images = (make_shapes_data(2, seed=0).images.clamp(0, 1) * 255).to(torch.uint8)  # pass 8: accepted
+    with pytest.raises(TypeError, match="Divide bytes by 255"):
+        webpage.prepare_site(tmp_path / "d", {"fp32": fp32}, bytes_images)
+    with pytest.raises(ValueError, match="look like 0-255 pixels"):
+        webpage.prepare_site(tmp_path / "e", {"fp32": fp32}, bytes_images.float())
+    assert not (tmp_path / "d").exists() and not (tmp_path / "e").exists()  # refused before writing anything
     import onnx
 
     with_data = tmp_path / "big.onnx"

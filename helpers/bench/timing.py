@@ -35,11 +35,16 @@ class SimulatedGPU:
                              f"kernel_ms={kernel_ms!r}, cold_calls={cold_calls!r}, cold_ms={cold_ms!r}.")
         self.kernel_ms, self.cold_calls, self.cold_ms = float(kernel_ms), int(cold_calls), float(cold_ms)
         self.launched = 0
+        self.synchronized = 0  # calls of synchronize(): a timing loop synchronises once per timed call
         self._busy_until = time.perf_counter()
+        self._first_run: float | None = None
+        self._last_sync: float | None = None
 
     def run(self) -> None:
         """Queue one call's work and return immediately."""
         self.launched += 1
+        if self._first_run is None:
+            self._first_run = time.perf_counter()
         cost_ms = self.cold_ms if self.launched <= self.cold_calls else self.kernel_ms
         self._busy_until = max(self._busy_until, time.perf_counter()) + cost_ms / 1000
 
@@ -48,6 +53,16 @@ class SimulatedGPU:
         delay = self._busy_until - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
+        self.synchronized += 1
+        self._last_sync = time.perf_counter()
+
+    @property
+    def busy_seconds(self) -> float:
+        """Seconds from the first ``run()`` to the last ``synchronize()``: no timing made on this device can add
+        up to more (0.0 before both happened)."""
+        if self._first_run is None or self._last_sync is None:
+            return 0.0
+        return max(0.0, self._last_sync - self._first_run)
 
     def __repr__(self) -> str:
         return f"SimulatedGPU(kernel_ms={self.kernel_ms}, launched={self.launched})"

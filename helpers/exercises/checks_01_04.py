@@ -37,6 +37,9 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
                                                    type_name=type(answer).__name__))
         _require(answer is not notebook_model, tr("That is the model trained earlier in this notebook: make a new "
                                                   "one (torch.manual_seed, nn.Linear(10, 1)) and train it yourself."))
+        shared = {id(p) for p in notebook_model.parameters()} & {id(p) for p in answer.parameters()}
+        _require(not shared, tr("Your model reuses the notebook model's layer (its parameters are the same tensors), "
+                                "so training one trained both: make a new LinearRegressor() and train that."))
         weights = next(answer.parameters(), None)
         _require(weights is None or weights.dtype == torch.float32, tr(
             "Your model's weights are {dtype}: the course's data is float32; build the model with the default dtype "
@@ -49,6 +52,12 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
                     expected_shape=tuple(data.y.shape)))
         loss = float(nn.functional.mse_loss(prediction, data.y))
         target = 2 * data.noise ** 2 + 0.005
+        with torch.no_grad():
+            notebook_loss = float(nn.functional.mse_loss(notebook_model.eval()(data.x), data.y))
+        _require(notebook_loss > target, tr("The data given to the check is the task the notebook's model already "
+                                            "solves (its error there is {loss:.3f}): the exercise is task_b, the "
+                                            "other rule. Train on task_b and pass task_b to the check.",
+                                            loss=notebook_loss))
         _require(loss <= target, tr("Its mean squared error on this task is {loss:.3f}; a trained model reaches "
                                     "below {target:.3f}. Check the loop: zero_grad, loss.backward(), step, on "
                                     "this task's rows, for enough epochs.", loss=loss, target=target))

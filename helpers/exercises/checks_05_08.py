@@ -61,6 +61,11 @@ def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> Exer
                     "clock stopped before the queued work finished. Call device.synchronize() before reading it.",
                     median_ms=statistics.median(times) * 1000, kernel_ms=device.kernel_ms))
         _require(statistics.median(times) < 10 * kernel, tr("The times are far too long: time one call per measurement."))
+        _require(device.synchronized >= len(times) and sum(times) <= device.busy_seconds * 1.02 + 1e-3,
+                 tr("These {count} times were not measured on this device: it was synchronized {syncs} times and "
+                    "busy for {busy_ms:.0f} ms in all, the times add up to {total_ms:.0f} ms. Time the calls: read "
+                    "time.perf_counter() before device.run() and after device.synchronize().", count=len(times),
+                    syncs=device.synchronized, busy_ms=device.busy_seconds * 1000, total_ms=sum(times) * 1000))
     return _judge(exercise, answer, check, device=device)
 
 

@@ -52,7 +52,7 @@ def draw_graph(model_or_path: str | Path | onnx.ModelProto, *, max_nodes: int = 
     """
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Integral) or max_nodes < 0:
         raise ValueError(f"max_nodes must be a whole number (the most nodes to draw), got {max_nodes!r}.")
-    model = load_onnx(model_or_path)
+    model = load_onnx(model_or_path, check=not isinstance(model_or_path, onnx.ModelProto))  # draw broken graphs too
     if len(model.graph.node) > max_nodes:
         raise ValueError(f"The graph has {len(model.graph.node)} nodes, more than max_nodes={max_nodes}; "
                          "use show_in_netron() for large graphs or raise max_nodes.")

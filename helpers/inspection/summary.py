@@ -59,7 +59,7 @@ class GraphSummary:
 
 def summarize(model_or_path: str | Path | onnx.ModelProto) -> GraphSummary:
     """Summarise an ONNX model: opsets, IR version, inputs/outputs, initializers and an operator histogram."""
-    model = load_onnx(model_or_path)
+    model = load_onnx(model_or_path, check=not isinstance(model_or_path, onnx.ModelProto))  # summarize broken ones too
     graph = model.graph
     inputs, outputs = tensor_infos(model)
     sizes = [(int(np.prod(init.dims, dtype=np.int64)), _initializer_bytes(init)) for init in graph.initializer]

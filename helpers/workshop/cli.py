@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 from pathlib import Path
 from typing import Sequence
@@ -153,10 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "sync":
-        url = course.REPO_URL  # read now: a fork edits it, tests change it
-        if not re.fullmatch(r"https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9._-]+", url) or url.endswith(".git"):
-            raise ValueError(f"helpers/course.py's REPO_URL is {url!r}; the badges and links need the fork's "
-                             "web address, https://github.com/OWNER/REPO (no .git, no git@ form): fix it, then sync.")
+        course.check_repo_url(course.REPO_URL)  # read now: a fork edits it, tests change it
         for path in sync_notebooks():
             print("updated", path.name)
         for path in sync_documents():

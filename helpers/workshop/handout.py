@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..course import (BRANCH, REPO_URL, STUDENT_BRANCH, binder_url, colab_url, list_notebooks,
+from ..course import (BRANCH, REPO_URL, STUDENT_BRANCH, binder_url, check_repo_url, colab_url, list_notebooks,
                       nbgitpuller_url)
 from ..machine_checks import INSTALL_GB, MIN_FREE_GB
 from .agenda import notebook_outline
@@ -64,6 +64,7 @@ def student_handout(launch: str, hub_url: str | None = None, *, solutions: bool 
         raise ValueError("launch='hub' needs the hub's address: hub_url='https://hub.example.org' (on the command "
                          "line, --hub-url)." if hub_url is None else f"hub_url is for launch='hub', not {launch!r}.")
     chosen = _chosen(notebooks)
+    check_repo_url(REPO_URL)  # every link below is built from it
     branch = BRANCH if solutions else STUDENT_BRANCH
     if launch == "hub":
         nbgitpuller_url(hub_url, branch)  # checks the address before anything is written
