@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import http.client
 import json
-import multiprocessing
 import numbers
 import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import numpy as np
+
+from . import load_clients
 
 __all__ = ["LoadTestResult", "load_test", "MicroBatcher", "RunningServer", "serve_in_thread"]
 
@@ -59,19 +61,11 @@ def _check_count(value: Any, what: str, limit: int) -> int:
     return value
 
 
-class _Connection(http.client.HTTPConnection):
-    """A keep-alive connection that sends small requests at once (TCP_NODELAY), as browsers and HTTP clients do:
-    without it, Nagle's algorithm and the server's delayed ACK add about 40 ms to every request on Linux."""
-
-    def connect(self) -> None:
-        super().connect()
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
 def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8, timeout_s: float = 30) -> LoadTestResult:
     """POST ``body`` (as JSON) to ``url`` ``requests`` times from ``concurrency`` clients; each keeps one connection.
 
-    The clients are threads of a separate process, so that they do not share the server's Python interpreter (its
+    The clients are threads of a separate process (``helpers/load_clients.py``, started by its path, so a script
+    that calls this needs no ``__main__`` guard), so that they do not share the server's Python interpreter (its
     GIL) when the server runs in this one, as in the notebook. Each client sends one request first that is not
     counted (a warm-up: connecting, first calls). Only loopback addresses are accepted: this measures your own
     server, never someone else's. A request that times out or gets an answer other than 200 counts as an error;
@@ -89,9 +83,15 @@ def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8
     except TypeError as error:
         raise TypeError(f"The request body must be JSON ({error}): convert arrays with .tolist().") from error
     shares = [requests // concurrency + (i < requests % concurrency) for i in range(concurrency)]
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
-        seconds, results = process.submit(_clients, parts.hostname, parts.port or 80, parts.path or "/", payload,
-                                          [s for s in shares if s], timeout_s).result()
+    job = {"host": parts.hostname, "port": parts.port or 80, "path": parts.path or "/", "payload": payload.decode(),
+           "shares": [s for s in shares if s], "timeout_s": float(timeout_s)}
+    done = subprocess.run([sys.executable, str(Path(load_clients.__file__))], input=json.dumps(job),
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"The load test's client process failed (exit {done.returncode}): "
+                           f"{done.stderr.strip().splitlines()[-1] if done.stderr.strip() else 'no message'}")
+    measured = json.loads(done.stdout)
+    seconds, results = measured["seconds"], measured["results"]
     latencies = sorted(t for times, _ in results for t in times)
     if not latencies:
         raise RuntimeError(f"All {requests} requests to {url} failed (refused, timed out, or answered with another "
@@ -100,43 +100,6 @@ def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
     return LoadTestResult(parts.path or "/", requests, concurrency, seconds, 1e3 * statistics.fmean(latencies),
                           1e3 * statistics.median(latencies), 1e3 * p99, sum(e for _, e in results))
-
-
-def _clients(host: str, port: int, path: str, payload: bytes, shares: list[int],
-             timeout_s: float) -> tuple[float, list[tuple[list[float], int]]]:
-    """In the load test's own process: one thread per client, all released together after their warm-up."""
-    ready = threading.Barrier(len(shares) + 1)
-
-    def send(connection: http.client.HTTPConnection) -> bool:
-        try:
-            connection.request("POST", path, payload, {"Content-Type": "application/json"})
-            response = connection.getresponse()
-            response.read()
-            return response.status == 200
-        except OSError:
-            connection.close()  # reconnect on the next request
-            return False
-
-    def client(count: int) -> tuple[list[float], int]:
-        latencies, errors = [], 0
-        connection = _Connection(host, port, timeout=timeout_s)
-        send(connection)  # warm-up, not counted
-        ready.wait()
-        for _ in range(count):
-            start = time.perf_counter()
-            if send(connection):
-                latencies.append(time.perf_counter() - start)
-            else:  # a refused or failed request's time is no latency of the service
-                errors += 1
-        connection.close()
-        return latencies, errors
-
-    with ThreadPoolExecutor(len(shares)) as pool:
-        futures = [pool.submit(client, count) for count in shares]
-        ready.wait()
-        start = time.perf_counter()
-        results = [f.result() for f in futures]
-    return time.perf_counter() - start, results
 
 
 class MicroBatcher:

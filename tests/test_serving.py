@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from helpers import serving
+from helpers import load_clients, serving
 
 
 class Numbers(BaseModel):
@@ -57,7 +61,7 @@ def test_the_client_sends_without_waiting_for_acks() -> None:
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
-        connection = serving._Connection("127.0.0.1", listener.getsockname()[1])
+        connection = load_clients.KeepAliveConnection("127.0.0.1", listener.getsockname()[1])
         connection.connect()
         assert connection.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
         connection.close()
@@ -174,3 +178,25 @@ def test_load_test_against_no_server_raises_instead_of_timing_refusals() -> None
         serving.load_test(f"http://127.0.0.1:{port}/predict", {"images": []}, requests=6, concurrency=2, timeout_s=2)
     with pytest.raises(TypeError, match=r"\.tolist\(\)"):
         serving.load_test(f"http://127.0.0.1:{port}/predict", {"images": np.zeros(3)}, requests=2, concurrency=1)
+
+
+def test_a_script_without_a_main_guard_runs_its_load_test_once(tmp_path) -> None:
+    """Pass 8: load_test's client process (multiprocessing spawn) imported the calling script again, so a script
+    without ``if __name__ == "__main__":`` started its server and load test a second time."""
+    script = tmp_path / "bench_my_server.py"
+    script.write_text(
+        "import http.server, threading\n"
+        "from helpers import serving\n"
+        "class Ok(http.server.BaseHTTPRequestHandler):\n"
+        "    def do_POST(self):\n"
+        "        self.rfile.read(int(self.headers['Content-Length']))\n"
+        "        self.send_response(200); self.send_header('Content-Length', '0'); self.end_headers()\n"
+        "    def log_message(self, *args): pass\n"
+        "server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Ok)\n"
+        "threading.Thread(target=server.serve_forever, daemon=True).start()\n"
+        "print('script started')\n"
+        "print(serving.load_test(f'http://127.0.0.1:{server.server_address[1]}/p', {}, requests=8, concurrency=2))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(Path(serving.__file__).parents[1])})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("script started") == 1 and "8 requests, 2 at a time" in done.stdout and "0 errors" in done.stdout
