@@ -23,26 +23,10 @@ from .doctor import diagnose
 from .environment import THREADS_VARIABLE, EnvironmentReport, artifacts_dir, default_threads, describe_environment
 
 __all__ = [
-    "REPO_URL",
-    "BRANCH",
-    "STUDENT_BRANCH",
-    "PACKAGE_NAME",
-    "NOTEBOOKS_DIR",
-    "colab_url",
-    "colab_badge",
-    "student_colab_badge",
-    "binder_url",
-    "nbgitpuller_url",
-    "check_repo_url",
-    "setup_cell_source",
-    "setup_notebook",
-    "silence_known_library_warnings",
-    "list_notebooks",
-    "all_notebooks",
-    "translations",
-    "sync_notebooks",
-    "sync_documents",
-    "read_notebook",
+    "REPO_URL", "BRANCH", "STUDENT_BRANCH", "PACKAGE_NAME", "NOTEBOOKS_DIR", "colab_url", "colab_badge",
+    "student_colab_badge", "binder_url", "nbgitpuller_url", "check_repo_url", "setup_cell_source", "setup_notebook",
+    "silence_known_library_warnings", "list_notebooks", "all_notebooks", "translations", "sync_notebooks",
+    "sync_documents", "read_notebook",
 ]
 
 REPO_URL = "https://github.com/onnx-course/pytorch-onnx-course"

@@ -14,7 +14,7 @@ KOREAN: dict[str, str] = {
     "⏳ not done yet": "⏳ 아직 풀지 않았습니다",
     "Well done.": "잘했습니다.",
     "Replace the placeholder with your answer and run the cell again.":
-        "자리 표시자(placeholder)를 여러분의 답으로 바꾸고 셀을 다시 실행하세요.",
+        "자리 표시자(placeholder)를 답으로 바꾼 뒤 셀을 다시 실행하세요.",
     "Could not compare your answer ({error_type}: {error}). {hint}":
         "답을 비교할 수 없습니다({error_type}: {error}). {hint}",
     "Checking your answer raised {error_type}: {error}":
@@ -23,26 +23,26 @@ KOREAN: dict[str, str] = {
     "Answer with the path of your .onnx file, not a {type_name}.":
         "{type_name} 말고 .onnx 파일의 경로로 답하세요.",
     "There is no file at {path}. Did the cell that writes it run?":
-        "{path}에 파일이 없습니다. 파일을 쓰는 셀을 실행했는지 확인하세요.",
+        "{path}에 파일이 없습니다. 파일을 만드는 셀을 실행했는지 확인하세요.",
     "onnx.checker rejects {name}: {error}": "onnx.checker가 {name}을(를) 거부합니다: {error}",
     "That is the course's wrapper (helpers.create_session): build "
     "onnxruntime.InferenceSession(path, providers=[...]) yourself.":
-        "그것은 강의용 래퍼(helpers.create_session)입니다. "
-        "onnxruntime.InferenceSession(path, providers=[...])를 직접 만드세요.",
+        "강의용 래퍼(helpers.create_session)가 만든 세션입니다. onnxruntime.InferenceSession(path, "
+        "providers=[...])로 세션을 직접 만드세요.",
     "Answer with an onnxruntime.InferenceSession, not a {type_name}.":
         "{type_name} 말고 onnxruntime.InferenceSession으로 답하세요.",
     # 01
     "Answer with your trained module, not a {type_name}.": "{type_name} 말고 학습시킨 모듈로 답하세요.",
     "That is the model trained earlier in this notebook: make a new one (torch.manual_seed, nn.Linear(10, 1)) "
     "and train it yourself.":
-        "그것은 이 노트북 앞부분에서 학습시킨 모델입니다. 새 모델을 만들어(torch.manual_seed, nn.Linear(10, 1)) "
-        "직접 학습시키세요.",
+        "이 노트북 앞부분에서 학습시킨 모델을 그대로 넘겼습니다. 새 모델을 만들어(torch.manual_seed, nn.Linear(10, "
+        "1)) 직접 학습시키세요.",
     "Your model maps {input_shape} to {output_shape}; expected {expected_shape}.":
-        "모델이 {input_shape}을(를) {output_shape}(으)로 바꿉니다. 기대한 모양은 {expected_shape}입니다.",
+        "모델에 {input_shape}을(를) 넣으면 {output_shape}이(가) 나옵니다. {expected_shape}이(가) 나와야 합니다.",
     "Its mean squared error on this task is {loss:.3f}; a trained model reaches below {target:.3f}. Check the "
     "loop: zero_grad, loss.backward(), step, on this task's rows, for enough epochs.":
-        "이 과제에서 평균 제곱 오차가 {loss:.3f}입니다. 제대로 학습된 모델은 {target:.3f} 아래로 내려갑니다. "
-        "학습 루프를 확인하세요: zero_grad, loss.backward(), step을 이 과제의 데이터로 충분한 에폭 동안 반복해야 합니다.",
+        "이 과제에서 평균 제곱 오차가 {loss:.3f}입니다. 제대로 학습된 모델이라면 {target:.3f}보다 낮아집니다. 학습 "
+        "루프에서 zero_grad, loss.backward(), step을 이 과제의 데이터로 충분한 에폭 동안 반복했는지 확인하세요.",
     "Finish the previous exercise first: its model is saved here.":
         "앞 연습 문제를 먼저 끝내세요. 여기서는 그 모델을 저장합니다.",
     "Answer with the path of the file you saved with torch.save.": "torch.save로 저장한 파일의 경로로 답하세요.",
@@ -60,7 +60,7 @@ KOREAN: dict[str, str] = {
     "{name}.data sits beside your file: export with external_data=False to keep one file.":
         "파일 옆에 {name}.data가 있습니다. 파일 하나로 만들려면 external_data=False로 내보내세요.",
     "The file uses opset {found}; ask for opset_version={opset}.":
-        "파일이 opset {found}을(를) 씁니다. opset_version={opset}을(를) 지정하세요.",
+        "파일의 opset이 {found}입니다. opset_version={opset}을(를) 지정하세요.",
     "Inputs/outputs are named {names}; pass input_names=['{input_name}'], output_names=['{output_name}'].":
         "입력/출력 이름이 {names}입니다. input_names=['{input_name}'], output_names=['{output_name}']를 넘기세요.",
     "Dimension 0 is a fixed number: declare it with dynamic_shapes=({{0: torch.export.Dim('batch')}},).":
@@ -69,7 +69,7 @@ KOREAN: dict[str, str] = {
         "배치 크기 {batch}에서 onnxruntime과 PyTorch의 결과가 다릅니다. 이 모델을 eval 모드로 내보냈는지 확인하세요.",
     "Expected a model with one input.": "입력이 하나인 모델이어야 합니다.",
     "This session's model does not compute what the PyTorch model does: open the file you exported.":
-        "이 세션의 모델은 PyTorch 모델과 다른 값을 계산합니다. 직접 내보낸 파일을 여세요.",
+        "이 세션의 모델은 계산 결과가 PyTorch 모델과 다릅니다. 직접 내보낸 파일로 세션을 만드세요.",
     # 03
     "Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.":
         "{type_name} 말고 ModelProto나 저장한 .onnx 파일의 경로로 답하세요.",
@@ -78,8 +78,8 @@ KOREAN: dict[str, str] = {
     "onnxruntime cannot load the model: {error}": "onnxruntime이 모델을 불러오지 못합니다: {error}",
     "This is the file torch.onnx.export wrote (its producer is 'pytorch'), not a graph you built. Build it with "
     "onnx.helper: make_tensor_value_info, make_node, make_graph, make_model.":
-        "이것은 직접 만든 그래프가 아니라 torch.onnx.export가 쓴 파일입니다(producer가 'pytorch'). "
-        "onnx.helper의 make_tensor_value_info, make_node, make_graph, make_model로 만드세요.",
+        "직접 만든 그래프가 아니라 torch.onnx.export가 만든 파일입니다(producer가 'pytorch'). onnx.helper의 "
+        "make_tensor_value_info, make_node, make_graph, make_model로 직접 만드세요.",
     "onnx.checker rejects your model: {error}": "onnx.checker가 모델을 거부합니다: {error}",
     "Your graph holds {ops}; a Linear layer is one node: "
     "onnx.helper.make_node('Gemm', [input, weight, bias], [output], transB=1).":
@@ -97,45 +97,45 @@ KOREAN: dict[str, str] = {
     "onnxruntime fails on a batch of 5: {error}": "배치 크기 5에서 onnxruntime이 실패합니다: {error}",
     "Your graph runs, but on a random batch of 5 it disagrees with the PyTorch model: B must be "
     "model.linear.weight with transB=1, and C must be model.linear.bias.":
-        "그래프는 실행되지만 무작위 배치 5개에서 PyTorch 모델과 결과가 다릅니다. B는 transB=1과 함께 "
+        "그래프는 실행되지만 크기 5인 무작위 배치에서 PyTorch 모델과 결과가 다릅니다. B는 transB=1과 함께 "
         "model.linear.weight여야 하고, C는 model.linear.bias여야 합니다.",
     "The model has only the output {names}, as exported: nothing was added. Append the first Relu node's output "
     "to graph.output, as a ValueInfoProto from "
     "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32]).":
-        "모델의 출력이 내보낸 그대로 {names}뿐입니다. 추가된 것이 없습니다. 첫 번째 Relu 노드의 출력을 "
-        "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32])로 만든 "
-        "ValueInfoProto로 graph.output에 덧붙이세요.",
+        "모델의 출력이 내보냈을 때 그대로 {names}뿐입니다. 아무것도 추가되지 않았습니다. 첫 번째 Relu 노드의 출력을 "
+        "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32])로 만든 ValueInfoProto로 "
+        "graph.output에 덧붙이세요.",
     "The model's prediction is missing or has changed: keep the original output and add the new one next to it.":
         "모델의 예측 출력이 없거나 바뀌었습니다. 원래 출력은 그대로 두고 그 옆에 새 출력을 추가하세요.",
     "The new output is the first Gemm's result, before the Relu: add the Relu node's output instead.":
-        "새 출력은 Relu 이전, 첫 번째 Gemm의 결과입니다. 대신 Relu 노드의 출력을 추가하세요.",
+        "새 출력은 Relu를 거치기 전인 첫 번째 Gemm의 결과입니다. Relu 노드의 출력을 대신 추가하세요.",
     "The new output comes after the second Relu; the exercise asks for the first one.":
-        "새 출력은 두 번째 Relu 뒤의 값입니다. 이 연습 문제는 첫 번째 Relu의 출력을 요구합니다.",
+        "새 출력은 두 번째 Relu 뒤의 값입니다. 이 연습 문제에서는 첫 번째 Relu의 출력이 필요합니다.",
     "No output equals the activation after the first Relu (mlp[:2](x) in PyTorch): find the first node whose "
     "op_type is 'Relu' and add its output[0].":
-        "첫 번째 Relu 뒤의 활성값(PyTorch에서 mlp[:2](x))과 같은 출력이 없습니다. op_type이 'Relu'인 "
-        "첫 노드를 찾아 그 output[0]을 추가하세요.",
+        "첫 번째 Relu 뒤의 활성화 값(PyTorch에서 mlp[:2](x))과 같은 출력이 없습니다. op_type이 'Relu'인 첫 노드를 "
+        "찾아 그 output[0]을 추가하세요.",
     # 04
     "Answer with the converted module, not a {type_name}.": "{type_name} 말고 변환한 모듈로 답하세요.",
     "That module comes from helpers.import_to_pytorch: call onnx2pytorch.ConvertModel(onnx.load(path)) yourself.":
-        "그 모듈은 helpers.import_to_pytorch가 만든 것입니다. "
-        "onnx2pytorch.ConvertModel(onnx.load(path))를 직접 호출하세요.",
+        "이 모듈은 helpers.import_to_pytorch가 만든 것입니다. onnx2pytorch.ConvertModel(onnx.load(path))를 직접 "
+        "호출하세요.",
     "Your module does not compute what {name} computes: convert that file.":
-        "모듈이 {name}과(와) 다른 값을 계산합니다. 그 파일을 변환하세요.",
-    "Expected the converted Gemm nodes as nn.Linear layers.": "변환된 Gemm 노드가 nn.Linear 층으로 있어야 합니다.",
+        "모듈의 계산 결과가 {name}과(와) 다릅니다. 그 파일을 변환하세요.",
+    "Expected the converted Gemm nodes as nn.Linear layers.": "변환된 Gemm 노드는 nn.Linear 층이 되어야 합니다.",
     "Only the first layer may train: call requires_grad_(False) on every parameter, then requires_grad_(True) "
     "on the first layer's (trainable now: {trainable}).":
         "첫 번째 층만 학습되어야 합니다. 모든 파라미터에 requires_grad_(False)를 호출한 다음 첫 번째 층의 "
         "파라미터에만 requires_grad_(True)를 호출하세요(지금 학습 가능한 층: {trainable}).",
     "That is the received file: export your fine-tuned module to a new one.":
-        "그것은 전달받은 원래 파일입니다. 미세 조정한 모듈을 새 파일로 내보내세요.",
+        "전달받은 원래 파일을 그대로 넘겼습니다. 미세 조정한 모듈을 새 파일로 내보내세요.",
     "Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) for a module whose forward takes *inputs.":
-        "배치 크기를 동적으로 유지하세요. forward가 *inputs를 받는 모듈이라면 "
-        "dynamic_shapes=(({{0: Dim('batch')}},),)입니다.",
+        "배치 크기는 동적으로 두세요. forward가 *inputs를 받는 모듈에서는 dynamic_shapes=(({{0: "
+        "Dim('batch')}},),)로 지정합니다.",
     "On the new task your file's loss is {new_loss:.3f}, the received file's {old_loss:.3f}: train longer or "
     "with a larger learning rate.":
-        "새 과제에서 여러분 파일의 손실은 {new_loss:.3f}, 전달받은 파일의 손실은 {old_loss:.3f}입니다. "
-        "더 오래 학습시키거나 학습률을 키우세요.",
+        "새 과제에서 내보낸 파일의 손실은 {new_loss:.3f}이고, 전달받은 파일의 손실은 {old_loss:.3f}입니다. 더 오래 "
+        "학습시키거나 학습률을 키우세요.",
     "{changed} weight matrices changed; only the first layer's should. Freeze the others before training.":
         "가중치 행렬 {changed}개가 바뀌었습니다. 첫 번째 층의 가중치만 바뀌어야 합니다. 학습 전에 나머지 층을 고정하세요.",
     # 05
@@ -149,8 +149,8 @@ KOREAN: dict[str, str] = {
         "워밍업한 뒤 첫 측정 전에 동기화(synchronize)하세요.",
     "The median is {median_ms:.2f} ms for {kernel_ms:.0f} ms of work: the clock stopped before the queued work "
     "finished. Call device.synchronize() before reading it.":
-        "{kernel_ms:.0f} ms짜리 작업인데 중앙값이 {median_ms:.2f} ms입니다. 큐에 쌓인 작업이 끝나기 전에 시계를 "
-        "멈춘 것입니다. 시간을 읽기 전에 device.synchronize()를 호출하세요.",
+        "{kernel_ms:.0f} ms짜리 작업인데 중앙값이 {median_ms:.2f} ms입니다. 큐에 쌓인 작업이 끝나기 전에 측정을 "
+        "끝낸 것입니다. 끝 시각을 읽기 전에 device.synchronize()를 호출하세요.",
     "The times are far too long: time one call per measurement.":
         "시간이 너무 깁니다. 측정 한 번에 호출 하나만 재세요.",
     "graph_optimization_level is {level}: set ORT_DISABLE_ALL in SessionOptions.":
@@ -158,36 +158,37 @@ KOREAN: dict[str, str] = {
     "intra_op_num_threads is {threads}: set it to 1 in SessionOptions.":
         "intra_op_num_threads가 {threads}입니다. SessionOptions에서 1로 설정하세요.",
     "The session does not compute what the model does: open this model's file.":
-        "세션이 모델과 다른 값을 계산합니다. 이 모델의 파일을 여세요.",
+        "세션의 계산 결과가 모델과 다릅니다. 이 모델의 파일로 세션을 만드세요.",
     # 06
     "This is dynamic quantisation: use quantize_static with your CalibrationDataReader.":
-        "이것은 동적 양자화(dynamic quantization)입니다. 직접 만든 CalibrationDataReader와 함께 "
+        "동적 양자화(dynamic quantization)로 만든 파일입니다. 직접 만든 CalibrationDataReader를 넘겨 "
         "quantize_static을 쓰세요.",
     "No QuantizeLinear/DequantizeLinear nodes: the file is not quantised (quant_format=QuantFormat.QDQ).":
         "QuantizeLinear/DequantizeLinear 노드가 없습니다. 파일이 양자화되지 않았습니다(quant_format=QuantFormat.QDQ).",
     "int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and representative) images.":
-        "int8 정확도 {int8:.1%}, fp32 정확도 {fp32:.1%}입니다. 더 많은(그리고 대표성 있는) 이미지로 "
-        "보정(calibration)하세요.",
+        "int8 정확도는 {int8:.1%}, fp32 정확도는 {fp32:.1%}입니다. 데이터를 잘 대표하는 이미지를 더 많이 써서 "
+        "캘리브레이션(calibration)하세요.",
     "Layer {layer} changed and the first did not: train the first layer only (requires_grad_(True) on its "
     "parameters), with every other layer frozen.":
         "첫 번째 층은 그대로이고 {layer}번째 층이 바뀌었습니다. 다른 층은 모두 고정하고 첫 번째 층만(그 파라미터에 "
         "requires_grad_(True)) 학습시키세요.",
     "This session's model has standard operators only: open the custom-domain file, whose node needs the kernel "
     "library.":
-        "이 세션의 모델에는 표준 연산자만 있습니다. 커널 라이브러리가 필요한 노드가 든, 사용자 정의 도메인 파일을 여세요.",
+        "이 세션의 모델에는 표준 연산자만 있습니다. 커널 라이브러리가 있어야 실행되는 노드가 든 사용자 정의 도메인 "
+        "파일로 세션을 만드세요.",
     "This graph holds NCHWc nodes: it was saved at the 'layout' or 'all' level, tied to this CPU. Use "
     "ORT_ENABLE_EXTENDED.":
-        "이 그래프에는 NCHWc 노드가 있습니다. 'layout'이나 'all' 수준으로 저장되어 이 CPU에 묶여 있습니다. "
+        "이 그래프에는 NCHWc 노드가 있습니다. 'layout'이나 'all' 수준으로 저장해서 이 CPU에 맞춰진 그래프입니다. "
         "ORT_ENABLE_EXTENDED를 쓰세요.",
     "No fused com.microsoft operators: set graph_optimization_level=ORT_ENABLE_EXTENDED and "
     "optimized_model_filepath in SessionOptions.":
         "융합된 com.microsoft 연산자가 없습니다. SessionOptions에서 "
         "graph_optimization_level=ORT_ENABLE_EXTENDED와 optimized_model_filepath를 설정하세요.",
     "The optimised graph does not compute what the original does: optimise the fp32 file.":
-        "최적화한 그래프가 원본과 다른 값을 계산합니다. fp32 파일을 최적화하세요.",
+        "최적화한 그래프의 계산 결과가 원본과 다릅니다. fp32 파일을 최적화하세요.",
     # 07
     "The graph has no If node, so one branch was frozen in: use torch.cond in forward.":
-        "그래프에 If 노드가 없으므로 한쪽 분기만 고정되어 들어갔습니다. forward에서 torch.cond를 쓰세요.",
+        "그래프에 If 노드가 없습니다. 한쪽 분기만 고정된 채 내보내졌다는 뜻입니다. forward에서 torch.cond를 쓰세요.",
     "onnxruntime's output differs from the rule for a batch of {batch}: check both branches.":
         "배치 크기 {batch}에서 onnxruntime의 출력이 규칙과 다릅니다. 두 분기를 모두 확인하세요.",
     "onnxruntime refuses a batch of {batch}: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "
@@ -202,66 +203,71 @@ KOREAN: dict[str, str] = {
     "The first item must be what @torch.library.custom_op returned (your decorated function).":
         "첫 번째 항목은 @torch.library.custom_op가 돌려준 것(데코레이터를 붙인 함수)이어야 합니다.",
     "Register a fake implementation with @your_op.register_fake: torch.export needs it to know the output's shape.":
-        "@your_op.register_fake로 가짜 구현(fake implementation)을 등록하세요. torch.export는 이것으로 "
-        "출력의 모양을 알아냅니다.",
+        "@your_op.register_fake로 가짜 구현(fake implementation)을 등록하세요. torch.export는 가짜 구현으로 출력의 "
+        "모양을 알아냅니다.",
     "In PyTorch, your op(x, 0.5) should equal x.clamp(-0.5, 0.5).":
         "PyTorch에서 op(x, 0.5)는 x.clamp(-0.5, 0.5)와 같아야 합니다.",
     "The file uses {domains}: translate the op into standard ONNX operators (onnxscript's op.Clip) in "
     "custom_translation_table.":
-        "파일이 {domains}을(를) 씁니다. custom_translation_table에서 이 연산자를 표준 ONNX 연산자"
-        "(onnxscript의 op.Clip)로 옮기세요.",
+        "파일이 {domains}을(를) 사용합니다. custom_translation_table에 변환 함수를 넣어 이 연산자를 표준 ONNX "
+        "연산자(onnxscript의 op.Clip)로 옮기세요.",
     "onnxruntime's output is not x clipped to [-0.5, 0.5]: check the translation.":
         "onnxruntime의 출력이 [-0.5, 0.5]로 자른 x가 아닙니다. 변환 함수를 확인하세요.",
     "This session does not compute what the model does: open the custom-domain file.":
-        "이 세션이 모델과 다른 값을 계산합니다. 사용자 정의 도메인(custom domain) 파일을 여세요.",
+        "이 세션의 계산 결과가 모델과 다릅니다. 사용자 정의 도메인(custom domain) 파일로 세션을 만드세요.",
     "{path} is a file, not a folder: set COURSE_ARTIFACTS to a folder.":
         "{path}는 폴더가 아니라 파일입니다. COURSE_ARTIFACTS를 폴더로 설정하세요.",
     "{path} is a folder: answer with the path of the .onnx file your cell wrote.":
         "{path}는 폴더입니다. 셀이 저장한 .onnx 파일의 경로로 답하세요.",
     "Your answer is the text {answer!r}: answer with a number, without quotes.":
-        "답이 텍스트 {answer!r}입니다. 따옴표 없이 숫자로 답하세요.",
+        "답이 문자열 {answer!r}입니다. 따옴표 없이 숫자로 답하세요.",
     "The check's {names} do not fit together ({error}): pass the notebook's own objects, as the cell above was written.":
-        "검사에 넘긴 {names}가 서로 맞지 않습니다({error}). 위 셀에 쓰인 대로 노트북의 객체를 그대로 넘기세요.",
+        "확인 함수에 넘긴 {names}이(가) 서로 맞지 않습니다({error}). 위 셀에 적힌 대로 노트북의 객체를 그대로 "
+        "넘기세요.",
     # 09
     "onnxruntime refuses a batch of {batch}: export with dynamic_shapes=({{0: Dim('batch')}},) so that any batch size is accepted.":
-        "onnxruntime이 배치 크기 {batch}를 받지 않습니다. 어떤 배치 크기든 받도록 dynamic_shapes=({{0: Dim('batch')}},)로 내보내세요.",
+        "onnxruntime이 배치 크기 {batch}을(를) 받지 않습니다. 어떤 배치 크기든 받도록 dynamic_shapes=({{0: "
+        "Dim('batch')}},)로 내보내세요.",
     "This file's input is {signature}, not (batch, {features}): export the model the exercise gives.":
         "이 파일의 입력은 (batch, {features})가 아니라 {signature}입니다. 연습 문제가 주는 모델을 내보내세요.",
     "The batch is fixed to {batch} in this file: export with dynamic_shapes=({{0: Dim('batch')}},).":
-        "이 파일은 배치 크기가 {batch}로 고정되어 있습니다. dynamic_shapes=({{0: Dim('batch')}},)로 내보내세요.",
+        "이 파일은 배치 크기가 {batch}(으)로 고정되어 있습니다. dynamic_shapes=({{0: Dim('batch')}},)로 내보내세요.",
     "The output has shape {got}, not {expected}: return the head's three scores.":
         "출력의 모양이 {expected}가 아니라 {got}입니다. head가 내는 점수 세 개를 반환하세요.",
     "These are the scores of the row's mean, not its median: one wild value moves a mean. Take the middle value of the sorted row.":
-        "중앙값이 아니라 행 평균의 점수입니다. 튀는 값 하나에도 평균은 움직입니다. 정렬한 행의 가운데 값을 쓰세요.",
+        "중앙값이 아니라 행 평균의 점수입니다. 튀는 값이 하나만 있어도 평균은 달라집니다. 정렬한 행의 가운데 값을 "
+        "쓰세요.",
     "These are the scores of the upper middle value: torch.median takes the lower one for an even count, index (n - 1) // 2 of the sorted row.":
-        "위쪽 가운데 값의 점수입니다. 개수가 짝수이면 torch.median은 아래쪽 값, 즉 정렬한 행의 (n - 1) // 2번째 값을 씁니다.",
+        "가운데 두 값 중 큰 쪽의 점수입니다. 개수가 짝수이면 torch.median은 작은 쪽, 즉 정렬한 행에서 인덱스가 (n - "
+        "1) // 2인 값을 씁니다.",
     "onnxruntime's scores differ from PyTorch's at batch {batch}: compare your rewrite or translation with model(x) in PyTorch first.":
         "배치 크기 {batch}에서 onnxruntime의 점수가 PyTorch와 다릅니다. 고쳐 쓴 모델이나 변환 함수를 먼저 PyTorch의 model(x)와 비교해 보세요.",
     "The file uses opset {opset}: convert it with onnx.version_converter.convert_version(model, {target}).":
-        "파일이 opset {opset}을 씁니다. onnx.version_converter.convert_version(model, {target})으로 변환하세요.",
+        "파일의 opset이 {opset}입니다. onnx.version_converter.convert_version(model, {target})으로 변환하세요.",
     "The file's IR version is {ir}: the runtime reads IR {target} at most. The converter changes the opset only; set model.ir_version = {target} yourself.":
         "파일의 IR 버전이 {ir}입니다. 이 런타임은 IR {target}까지만 읽습니다. 변환기는 opset만 바꾸므로 model.ir_version = {target}을 직접 설정하세요.",
     "{problem} (Editing opset_import by hand leaves opset-18 nodes behind: convert; and remove attributes the older operator does not have.)":
-        "{problem} (opset_import를 손으로 고치면 opset 18의 노드가 그대로 남습니다. 변환기로 변환하고, 옛 연산자에 없는 속성은 지우세요.)",
+        "{problem} (opset_import를 손으로 고치면 opset 18의 노드가 그대로 남습니다. 변환기로 변환하고, 이전 버전 "
+        "연산자에 없는 속성은 지우세요.)",
     "The converted file computes something else than Standardize at batch {batch}: convert the float32 file from section 5.":
-        "변환한 파일이 배치 크기 {batch}에서 Standardize와 다른 값을 계산합니다. 5절의 float32 파일을 변환하세요.",
+        "배치 크기 {batch}에서 변환한 파일의 계산 결과가 Standardize와 다릅니다. 5절의 float32 파일을 변환하세요.",
     # doctor: the pre-flight check's rows and verdict
     "{install_all} (or pip install '{name}>={needed}')": "{install_all} (또는 pip install '{name}>={needed}')",
     "not installed (used in notebook {notebooks})": "설치되지 않음 (노트북 {notebooks}에서 사용)",
     "not installed": "설치되지 않음",
-    "{version} (course needs >= {needed})": "{version} (이 과정에는 {needed} 이상이 필요)",
+    "{version} (course needs >= {needed})": "{version} (강의에는 {needed} 이상이 필요)",
     "{version} installed, but importing it fails: {error}": "{version}이(가) 설치되어 있지만 import에 실패합니다: {error}",
     "pip install --force-reinstall '{name}>={needed}'; if the error names another package, reinstall that one too.":
         "pip install --force-reinstall '{name}>={needed}'로 다시 설치하세요. 오류에 다른 패키지 이름이 나오면 "
         "그 패키지도 다시 설치하세요.",
     "unknown (could not read it)": "알 수 없음 (읽지 못함)",
-    "The course needs at least {gb:.0f} GB.": "이 과정에는 메모리가 최소 {gb:.0f} GB 필요합니다.",
+    "The course needs at least {gb:.0f} GB.": "강의를 실습하려면 메모리가 최소 {gb:.0f} GB 필요합니다.",
     "Use a machine (or a hub limit) with at least {gb:.0f} GB: a notebook's kernel alone holds about 1 GB.":
         "메모리가 최소 {gb:.0f} GB인 컴퓨터(또는 허브 한도)를 쓰세요. 노트북 커널 하나만으로도 약 1 GB를 씁니다.",
     "Close other programs, and shut down each notebook's kernel before opening the next.":
         "다른 프로그램을 닫고, 다음 노트북을 열기 전에 앞 노트북의 커널을 종료하세요.",
     "Free at least {gb:.0f} GB for the files the notebooks write.":
-        "노트북이 쓰는 파일을 위해 디스크를 최소 {gb:.0f} GB 비워 두세요.",
+        "노트북이 만드는 파일을 저장하도록 디스크를 최소 {gb:.0f} GB 비워 두세요.",
     "{free:.1f} GB (the install needs about {full:g} GB)": "{free:.1f} GB (설치에 약 {full:g} GB 필요)",
     "{free:.1f} GB: enough for the CPU-only install, not the CUDA one":
         "{free:.1f} GB: CPU 전용 설치에는 충분하지만 CUDA 설치에는 부족",
@@ -273,40 +279,45 @@ KOREAN: dict[str, str] = {
         "비워 두세요 (docs/SETUP.md).",
     "This is not the course's .venv: run .venv/bin/python -m helpers.doctor "
     "(Windows: .venv\\Scripts\\python -m helpers.doctor).":
-        "이 과정의 .venv가 아닙니다. .venv/bin/python -m helpers.doctor로 실행하세요 "
-        "(Windows: .venv\\Scripts\\python -m helpers.doctor).",
+        "강의용 .venv가 아닙니다. .venv/bin/python -m helpers.doctor로 실행하세요 (Windows: .venv\\Scripts\\python -m "
+        "helpers.doctor).",
     "onnxruntime {cpu} and onnxruntime-gpu {gpu} both installed": "onnxruntime {cpu}와 onnxruntime-gpu {gpu}가 함께 설치됨",
     "pip uninstall -y onnxruntime onnxruntime-gpu, then install only one of them.":
         "pip uninstall -y onnxruntime onnxruntime-gpu로 둘 다 지운 뒤 하나만 설치하세요.",
     "none installed": "설치된 것 없음",
     "one build installed": "빌드 하나만 설치됨",
     "not checked: torch or onnxruntime does not import": "확인하지 않음: torch나 onnxruntime을 import할 수 없음",
-    "{gpu}; onnxruntime has no CUDA provider": "{gpu}; onnxruntime에 CUDA 실행 공급자(execution provider)가 없음",
+    "{gpu}; onnxruntime has no CUDA provider": "{gpu}, 하지만 onnxruntime에 CUDA 실행 공급자(execution provider)가 "
+                                               "없음",
     "For onnxruntime on the GPU, replace onnxruntime with onnxruntime-gpu.":
         "onnxruntime을 GPU에서 쓰려면 onnxruntime 대신 onnxruntime-gpu를 설치하세요.",
     "none: GPU cells will be skipped": "없음: GPU 셀은 건너뜁니다",
     "The current folder no longer exists: cd to the course folder (or your home) and run the doctor again.":
-        "지금 폴더가 더 이상 없습니다. 강의 폴더(또는 홈 폴더)로 cd한 뒤 doctor를 다시 실행하세요.",
+        "현재 폴더가 없어졌습니다. 강의 폴더(또는 홈 폴더)로 cd한 뒤 doctor를 다시 실행하세요.",
     "The check needs {names} from the cells above, and it is None: run the notebook from the top, then this cell "
     "again.":
-        "확인하려면 위 셀들에서 만든 {names}이(가) 필요한데 None입니다. 노트북을 처음부터 실행한 뒤 이 셀을 다시 실행하세요.",
+        "확인하려면 위쪽 셀에서 만든 {names}이(가) 필요한데 None입니다. 노트북을 처음부터 실행한 뒤 이 셀을 다시 "
+        "실행하세요.",
     "That is an ONNX file: this exercise wants the PyTorch weights, saved with torch.save(model.state_dict(), path).":
-        "ONNX 파일입니다. 이 연습 문제는 torch.save(model.state_dict(), path)로 저장한 PyTorch 가중치를 원합니다.",
+        "ONNX 파일입니다. 이 연습 문제에는 torch.save(model.state_dict(), path)로 저장한 PyTorch 가중치가 "
+        "필요합니다.",
     "Your times are around {median:.1f}: that looks like milliseconds. Answer in seconds, as time.perf_counter() "
     "differences are.":
-        "측정값이 {median:.1f} 정도로, 밀리초 단위로 보입니다. time.perf_counter()의 차이처럼 초 단위로 답하세요.",
+        "측정값이 {median:.1f} 정도로, 밀리초 단위로 보입니다. time.perf_counter() 값의 차이 그대로 초 단위로 "
+        "답하세요.",
     "This file's input is {signature}, not PairSum's (batch, 3): export dynamic.PairSum().":
         "이 파일의 입력은 {signature}로, PairSum의 (batch, 3)이 아닙니다. dynamic.PairSum()을 내보내세요.",
     "The batch is fixed to {batch} in this file: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "
     "batch is allowed.":
-        "이 파일에서 배치가 {batch}로 고정되어 있습니다. 모든 짝수 배치를 받도록 dynamic_shapes=({{0: 2 * Dim('half')}},)로 "
-        "선언하세요.",
+        "이 파일은 배치 크기가 {batch}(으)로 고정되어 있습니다. 모든 짝수 배치를 받도록 dynamic_shapes=({{0: 2 * "
+        "Dim('half')}},)로 선언하세요.",
     " threads": " 스레드",
     "This exercise needs onnxruntime-extensions, which is not installed (it has no wheel for Python {python} yet): "
     "do it on Python 3.13 or on Colab.": "이 연습 문제에는 onnxruntime-extensions가 필요한데 설치되어 있지 않습니다(아직 Python "
                                         "{python}용 휠이 없습니다). Python 3.13이나 Colab에서 풀어 보세요.",
     "The check's {name} must be {kind}, not a {type_name}: pass the notebook's own {name}, as the cell above was "
-    "written.": "확인 함수의 {name}은(는) {kind}여야 하는데 {type_name}입니다. 위 셀에 쓰인 대로 노트북의 {name}을(를) 넘기세요.",
+    "written.": "확인 함수의 {name}은(는) {kind}여야 하는데 {type_name}입니다. 위 셀에 적힌 대로 노트북의 "
+                "{name}을(를) 넘기세요.",
     "Some times are NaN or infinite: store the difference of two time.perf_counter() readings for each call.":
         "NaN이나 무한대인 시간이 있습니다. 호출마다 time.perf_counter()를 두 번 읽어 그 차이를 저장하세요.",
     "Some times are zero or negative: subtract the start from the end (t1 - t0), reading the clock before and "
@@ -316,11 +327,11 @@ KOREAN: dict[str, str] = {
     "a PyTorch file (torch.save)": "PyTorch 파일(torch.save)",
     "not an ONNX model, or a truncated one": "ONNX 모델이 아니거나 잘린 파일",
     "{name} is {kind}: answer with the .onnx file your export wrote (export it again if it was cut short).":
-        "{name}은(는) {kind}입니다. 내보내기가 만든 .onnx 파일로 답하세요(파일이 잘렸다면 다시 내보내세요).",
+        "{name}은(는) {kind}입니다. 직접 내보낸 .onnx 파일로 답하세요(파일이 잘렸다면 다시 내보내세요).",
     "{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.":
-        "{folder}는 읽기 전용입니다. COURSE_ARTIFACTS를 쓸 수 있는 폴더로 설정하세요.",
+        "{folder}는 읽기 전용입니다. COURSE_ARTIFACTS를 쓰기 권한이 있는 폴더로 설정하세요.",
     "PyTorch and onnxruntime publish no wheels for it yet.": "PyTorch와 onnxruntime이 아직 이 버전용 휠을 내놓지 않았습니다.",
-    "The course's packages need a newer Python.": "이 과정의 패키지들은 더 새로운 Python이 필요합니다.",
+    "The course's packages need a newer Python.": "강의에서 쓰는 패키지에는 더 새로운 Python이 필요합니다.",
     "{why} Install Python {lowest} to {newest} (3.13 is the safest choice), or use Colab or the workshop hub.":
         "{why} Python {lowest}~{newest}를 설치하거나(3.13이 가장 무난합니다) Colab이나 워크숍 허브를 쓰세요.",
     "PyTorch and onnxruntime ship wheels for macOS 14 or newer only: update macOS, or use Colab or the workshop hub.":
@@ -330,11 +341,6 @@ KOREAN: dict[str, str] = {
     "It has no wheel for Python {python} yet: notebook {notebooks} skips the cells that need it. For those, use "
     "Python 3.13 or Colab.": "아직 Python {python}용 휠이 없습니다. 노트북 {notebooks}은 이 패키지가 필요한 셀을 건너뜁니다. "
                              "그 셀까지 실행하려면 Python 3.13이나 Colab을 쓰세요.",
-    "{failed} blocking problem(s): fix them before the workshop.": "과정을 막는 문제 {failed}개: 워크숍 전에 고치세요.",
-    "Ready for the course.": "과정을 시작할 준비가 되었습니다.",
-    # errors: files the course reads
-    "Check the path, or create the file first.": "경로를 확인하거나, 파일을 먼저 만드세요.",
-    "Run notebook {notebook} first, or call {helper} to create it here.":
-        "노트북 {notebook}을(를) 먼저 실행하거나, {helper}를 호출해 여기에 만드세요.",
-    "No file at {path}. {hint}": "{path}에 파일이 없습니다. {hint}",
+    "{failed} blocking problem(s): fix them before the workshop.": "강의 진행을 막는 문제 {failed}개: 워크숍 전에 고치세요.",
+    "Ready for the course.": "강의를 시작할 준비가 되었습니다.",
 }

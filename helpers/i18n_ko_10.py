@@ -23,8 +23,8 @@ KOREAN_10: dict[str, str] = {
         "(batch, sequence, past_sequence, total_sequence)을 그대로 두세요.",
     "The logits differ from the notebook's model at batch {batch}, past length {past}: export the trained model, "
     "and take the last position (index -1), not the first.":
-        "배치 {batch}, 과거 길이 {past}에서 로짓이 노트북의 모델과 다릅니다. 학습한 모델을 내보내고, 첫 위치가 아니라 "
-        "마지막 위치(인덱스 -1)를 고르세요.",
+        "배치 {batch}, 캐시 길이 {past}에서 로짓이 노트북의 모델과 다릅니다. 학습한 모델을 내보내고, 첫 위치가 "
+        "아니라 마지막 위치(인덱스 -1)를 고르세요.",
     "The present keys and values differ from the model's: return them in the order of the inputs (layer 0 key, "
     "layer 0 value, layer 1 key, ...).":
         "present 키와 값이 모델과 다릅니다. 입력과 같은 순서(0층 키, 0층 값, 1층 키, ...)로 반환하세요.",
@@ -58,32 +58,36 @@ KOREAN_10: dict[str, str] = {
         "attention_mask에서 패딩은 0으로 표시하고, 새 토큰마다 1을 덧붙이세요.",
     "Your file's layers have weights of shapes {mine}, the received file's {received}: export the module "
     "converted from the received file (first layer fine-tuned), not another model.":
-        "내 파일의 층 가중치 모양은 {mine}, 받은 파일은 {received}입니다. 다른 모델이 아니라, 받은 파일에서 변환한 "
-        "모듈(첫 층을 미세 조정한 것)을 내보내세요.",
+        "내보낸 파일의 층 가중치 모양은 {mine}이고, 받은 파일은 {received}입니다. 다른 모델이 아니라, 받은 파일에서 "
+        "변환한 모듈(첫 층을 미세 조정한 것)을 내보내세요.",
     "The check's cache_path is not section 3's cache file (its outputs have ranks {ranks}; that file's logits are "
     "(batch, new tokens, vocabulary) and it takes the past keys and values): pass cache_path, not another exercise's "
     "file.":
-        "검사에 준 cache_path가 3절의 캐시 파일이 아닙니다(출력의 차원 수가 {ranks}입니다. 그 파일의 로짓은 "
-        "(배치, 새 토큰, 어휘) 모양이고 과거 키와 값을 입력으로 받습니다). 다른 연습 문제의 파일이 아니라 cache_path를 "
-        "넘기세요.",
+        "확인 함수에 넘긴 cache_path가 3절의 캐시 파일이 아닙니다. 출력의 차원 수가 {ranks}입니다. 캐시 파일이라면 "
+        "로짓이 (배치, 새 토큰, 어휘) 모양이고, 과거 키와 값을 입력으로 받습니다. 다른 연습 문제의 파일 말고 "
+        "cache_path를 넘기세요.",
     "Your function ran the session {runs} time(s) for {steps} new tokens: each new token comes from one run of the "
     "session (its logits), not from the PyTorch model.":
-        "새 토큰 {steps}개를 만드는 동안 함수가 세션을 {runs}번 실행했습니다. 새 토큰은 하나마다 세션을 한 번 실행한 "
-        "결과(로짓)에서 나와야 하며, PyTorch 모델에서 나오면 안 됩니다.",
+        "새 토큰 {steps}개를 만드는 동안 함수가 세션을 {runs}번 실행했습니다. 새 토큰은 하나마다 세션을 한 번 "
+        "실행해 얻은 로짓에서 골라야 합니다. PyTorch 모델로 만들면 안 됩니다.",
     "{name} is in onnxruntime's own .ort format, which only onnxruntime reads: save the optimised graph with "
     "a name ending in .onnx.":
         '{name}은(는) onnxruntime만 읽는 자체 .ort 형식입니다. 최적화한 그래프를 .onnx로 끝나는 이름으로 저장하세요.',
     "Your file takes inputs of shape {mine}, the fp32 file {theirs}: quantize the fp32 file of this notebook,"
     " not another model.":
-        '내 파일의 입력 모양은 {mine}, fp32 파일은 {theirs}입니다. 다른 모델이 아니라 이 노트북의 fp32 파일을 양자화하세요.',
+        "양자화한 파일의 입력 모양은 {mine}이고, fp32 파일은 {theirs}입니다. 다른 모델이 아니라 이 노트북의 fp32 "
+        "파일을 양자화하세요.",
     "Your op takes ({parameters}): the exercise's op takes (x, limit) and clips to [-limit, limit].":
-        '내 연산자의 인자는 ({parameters})입니다. 이 연습의 연산자는 (x, limit)을 받아 [-limit, limit]로 자릅니다.',
+        "만든 연산자의 인자는 ({parameters})입니다. 이 연습 문제의 연산자는 (x, limit)을 받아 [-limit, limit] "
+        "범위로 자릅니다.",
     "Your model's weights are {dtype}: the course's data is float32; build the model with the default dtype "
     "(no .double()).":
-        '모델의 가중치가 {dtype}입니다. 이 과정의 데이터는 float32이니 기본 dtype으로 모델을 만드세요(.double() 없이).',
+        "모델의 가중치가 {dtype}입니다. 강의의 데이터는 float32이므로 기본 데이터 타입(dtype)으로 모델을 "
+        "만드세요(.double() 없이).",
     "The received file already solves the check's data (its loss there is {old_loss:.4f}): pass the new "
     "task's data, the one you fine-tuned on, as the cell above was written.":
-        '받은 파일이 검사에 준 데이터를 이미 풉니다(그 데이터에서의 손실 {old_loss:.4f}). 위 셀에 쓰인 대로, 미세 조정에 쓴 새 작업의 데이터를 넘기세요.',
+        "받은 파일만으로도 확인 함수에 넘긴 데이터를 이미 잘 맞힙니다(그 데이터에서 손실 {old_loss:.4f}). 위 셀에 "
+        "적힌 대로, 미세 조정에 쓴 새 과제의 데이터를 넘기세요.",
     # notebook 11: the page's top-k function (11.1) and a batch endpoint (11.2)
     "Node.js could not run your file: {error}. Fix the JavaScript (a page would stop there too).":
         "Node.js가 파일을 실행하지 못했습니다: {error}. 자바스크립트를 고치세요(페이지도 여기서 멈춥니다).",
@@ -99,42 +103,65 @@ KOREAN_10: dict[str, str] = {
         "서버 주소(server_url, http://127.0.0.1:PORT 형태)로 답하세요. 받은 답: {answer!r}",
     'POST {path} with 5 images answered {status}: add @app.post("{path}") taking {{"images": [...]}} to the app of '
     "section 5.":
-        '이미지 5장을 담은 POST {path}의 응답이 {status}입니다. 5절의 app에 {{"images": [...]}}를 받는 '
+        '이미지 5장을 담은 POST {path} 요청에 {status} 응답이 왔습니다. 5절의 app에 {{"images": [...]}}를 받는 '
         '@app.post("{path}")를 추가하세요.',
     'The answer for 5 images must be {{"logits": [5 rows of 4 numbers]}}, one row per image, in order; got {reply}.':
-        '이미지 5장에 대한 응답은 {{"logits": [숫자 4개짜리 행 5개]}}여야 합니다. 이미지마다 한 행씩, 순서대로입니다. '
-        '받은 응답: {reply}',
+        '이미지 5장에 대한 응답은 {{"logits": [숫자 4개짜리 행 5개]}}여야 합니다(이미지마다 한 행씩, 순서대로). '
+        "받은 응답: {reply}",
     "The logits differ from the model's for the same 5 images: run the whole batch, shaped (n, 1, 16, 16), through "
     "the session and return its output (logits, not probabilities), row for row.":
-        "같은 이미지 5장에서 로짓이 모델과 다릅니다. 배치 전체를 (n, 1, 16, 16) 모양으로 세션에 넣고, 그 출력(확률이 아니라 "
-        "로짓)을 행 그대로 돌려주세요.",
+        "같은 이미지 5장에서 로짓이 모델과 다릅니다. 배치 전체를 (n, 1, 16, 16) 모양으로 세션에 넣고, 그 "
+        "출력(확률이 아니라 로짓)을 행 순서 그대로 돌려주세요.",
     "{call} reordered the caller's array: the page still needs it in class order. Sort a copy "
     "(probabilities.map(...) or slice()).":
-        "{call}이(가) 호출한 쪽의 배열 순서를 바꿨습니다. 페이지는 이 배열을 클래스 순서대로 계속 씁니다. 복사본을 "
-        "정렬하세요(probabilities.map(...)이나 slice()).",
+        "{call}이(가) 넘겨받은 배열의 순서를 바꿨습니다. 페이지는 이 배열을 클래스 순서 그대로 계속 써야 합니다. "
+        "복사본을 정렬하세요(probabilities.map(...)이나 slice()).",
     "{call} returned {out}: return [index, probability] pairs, such as [[1, 0.6], [3, 0.25]], so the page can name "
     "each class.":
         "{call}이(가) {out}을(를) 돌려줬습니다. 페이지가 클래스 이름을 붙일 수 있도록 [[1, 0.6], [3, 0.25]]처럼 "
         "[index, probability] 쌍을 돌려주세요.",
     "{call} returned {count} pairs, expected {expected}: at most k, and all of them when k is larger than the list.":
-        "{call}이(가) 쌍 {count}개를 돌려줬는데, {expected}개여야 합니다. 최대 k개이고, k가 목록 길이보다 크면 전부입니다.",
+        "{call}이(가) 쌍 {count}개를 돌려줬는데, {expected}개여야 합니다. 최대 k개를 돌려주고, k가 목록 길이보다 "
+        "크면 전부 돌려줘야 합니다.",
     "{call} returned {out}, expected {expected}. sort() without a compare function compares numbers as text (1e-7 "
     "comes after 0.6): sort with (a, b) => b[1] - a[1], which also keeps equal values in index order.":
-        "{call}이(가) {out}을(를) 돌려줬는데, {expected}여야 합니다. 비교 함수 없는 sort()는 숫자를 문자열로 비교합니다"
-        "(1e-7이 0.6 뒤에 옵니다). (a, b) => b[1] - a[1]로 정렬하세요. 같은 값은 인덱스 순서도 그대로 유지됩니다.",
+        "{call}이(가) {out}을(를) 돌려줬는데, {expected}여야 합니다. 비교 함수 없는 sort()는 숫자를 문자열로 "
+        "비교합니다(1e-7이 0.6 뒤에 옵니다). (a, b) => b[1] - a[1]로 정렬하세요. 이렇게 하면 값이 같을 때 인덱스 "
+        "순서도 그대로 유지됩니다.",
     "an empty batch": "빈 배치",
     "rows of 15 numbers": "숫자 15개짜리 행",
     "POST {path} with {n} images answered {status}: a batch from 1 to {limit} images is valid.":
-        "이미지 {n}장을 담은 POST {path}의 응답이 {status}입니다. 이미지 1장에서 {limit}장까지는 올바른 배치입니다.",
+        "이미지 {n}장을 담은 POST {path} 요청에 {status} 응답이 왔습니다. 이미지 1장부터 {limit}장까지는 올바른 "
+        "배치입니다.",
     "images of 15x16 pixels": "15x16 픽셀 이미지",
     "one image without the list around it": "목록으로 감싸지 않은 이미지 한 장",
     "{n} images": "이미지 {n}장",
     "POST {path} with {why} answered {status}: refuse it with a 4xx answer (a pydantic Field with min_length=1 and "
     "max_length={limit} on the list, 16x16 images) before the model runs.":
-        "{why}을(를) 담은 POST {path}의 응답이 {status}입니다. 모델을 실행하기 전에 4xx 응답으로 거부하세요(목록에 "
-        "min_length=1, max_length={limit}인 pydantic Field, 16x16 이미지).",
+        "{why}을(를) 담은 POST {path} 요청에 {status} 응답이 왔습니다. 모델을 실행하기 전에 4xx 응답으로 "
+        "거부하세요(목록에는 min_length=1, max_length={limit}인 pydantic Field, 이미지는 16x16).",
     "No answer from {url} ({error}): is the server of section 5 still running? Run its cell again, then the cell "
     "that adds your endpoint.":
-        "{url}에서 응답이 없습니다({error}). 5절의 서버가 아직 실행 중인가요? 그 셀을 다시 실행한 뒤, 엔드포인트를 추가하는 "
-        "셀을 실행하세요.",
+        "{url}에서 응답이 없습니다({error}). 5절의 서버가 아직 실행 중인가요? 서버 셀을 다시 실행한 뒤, "
+        "엔드포인트를 추가하는 셀도 다시 실행하세요.",
+    # errors: files the course reads
+    "Check the path, or create the file first.": "경로를 확인하거나, 파일을 먼저 만드세요.",
+    "Run notebook {notebook} first, or call {helper} to create it here.":
+        "노트북 {notebook}을(를) 먼저 실행하거나, {helper}를 호출해 여기에 만드세요.",
+    "No file at {path}. {hint}": "{path}에 파일이 없습니다. {hint}",
+    # pass 8: exercises 01.1 and 05.1
+    "Your model reuses the notebook model's layer (its parameters are the same tensors), so training one trained "
+    "both: make a new LinearRegressor() and train that.":
+        "모델이 노트북 모델의 층을 그대로 다시 씁니다(파라미터가 같은 텐서입니다). 그래서 한쪽을 학습시키면 둘 다 "
+        "학습됩니다. 새 LinearRegressor()를 만들어 학습시키세요.",
+    "The data given to the check is the task the notebook's model already solves (its error there is {loss:.3f}): "
+    "the exercise is task_b, the other rule. Train on task_b and pass task_b to the check.":
+        "확인 함수에 넘긴 데이터는 노트북의 모델이 이미 푸는 과제입니다(그 데이터에서 오차 {loss:.3f}). 이 연습 문제는 "
+        "다른 규칙을 따르는 task_b입니다. task_b로 학습시키고, 확인 함수에도 task_b를 넘기세요.",
+    "These {count} times were not measured on this device: it was synchronized {syncs} times and busy for "
+    "{busy_ms:.0f} ms in all, the times add up to {total_ms:.0f} ms. Time the calls: read time.perf_counter() "
+    "before device.run() and after device.synchronize().":
+        "이 시간 {count}개는 이 장치에서 잰 값이 아닙니다. 장치는 {syncs}번 동기화되었고 모두 {busy_ms:.0f} ms 동안 "
+        "일했는데, 시간을 더하면 {total_ms:.0f} ms입니다. device.run() 전과 device.synchronize() 뒤에 "
+        "time.perf_counter()를 읽어 호출마다 시간을 재세요.",
 }

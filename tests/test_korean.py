@@ -271,7 +271,7 @@ def test_a_failing_check_speaks_korean_after_set_language(korean, tmp_path: Path
     missing = tmp_path / "nothing.onnx"
     result = exercises.check_onnx_export(missing, torch.nn.Linear(10, 1))
     assert str(result) == (f"연습 문제 02.1: ❌ 아직 틀렸습니다. {missing}에 파일이 없습니다. "
-                           "파일을 쓰는 셀을 실행했는지 확인하세요.")
+                           "파일을 만드는 셀을 실행했는지 확인하세요.")
     assert str(exercises.check_answer("01.3", 4, 4, hint="")) == "연습 문제 01.3: ✅ 정답. 잘했습니다."
     assert "노트북을 처음부터 실행한 뒤" in str(exercises.check_onnx_export(missing, None))
     assert "0번 차원이 고정된 숫자입니다" in i18n.tr(
@@ -304,7 +304,7 @@ def test_the_doctor_and_the_file_errors_speak_korean_too(korean) -> None:
     from helpers import doctor, errors
 
     table = doctor.format_checks([doctor._package_check("netron", None), doctor._memory_check(1.0)])
-    assert "설치되지 않음" in table and "과정을 막는 문제 2개" in table
+    assert "설치되지 않음" in table and "강의 진행을 막는 문제 2개" in table
     assert "먼저 실행하거나" in str(errors.missing_file_error("artifacts/linear.onnx"))
 
 
@@ -317,7 +317,7 @@ def test_course_language_sets_the_language_outside_a_notebook() -> None:
     korean = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     english = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              env={**os.environ, "COURSE_LANGUAGE": "xx"}, check=True)
-    assert "과정을 막는 문제" in korean.stdout and "blocking problem" in english.stdout
+    assert "강의 진행을 막는 문제" in korean.stdout and "blocking problem" in english.stdout
 
 
 @pytest.mark.parametrize("path", KOREAN, ids=lambda p: p.name)
