@@ -22,7 +22,10 @@ DEFAULT_RTOL, DEFAULT_ATOL = 1e-3, 1e-5
 def to_numpy(value: Any) -> np.ndarray:
     """A NumPy array from a tensor (detached, on the CPU), an array or a nested list."""
     if hasattr(value, "detach"):
-        return value.detach().cpu().numpy()
+        value = value.detach().cpu()
+        if str(value.dtype) == "torch.bfloat16":  # NumPy has no bfloat16; float32 holds every bfloat16 exactly
+            value = value.float()
+        return value.numpy()
     if isinstance(value, (str, bytes)):  # np.asarray would make a 0-d text array and compare it as text
         raise TypeError(f"to_numpy takes a tensor, an array or a list of numbers, got text {value[:40]!r}: pass the "
                         "output itself, not its name.")
@@ -30,7 +33,11 @@ def to_numpy(value: Any) -> np.ndarray:
         hint = (f"pick one output by name, e.g. outputs[{next(iter(value))!r}]" if isinstance(value, dict) and value
                 else "pass the output itself")
         raise TypeError(f"to_numpy takes a tensor, an array or a list of numbers, got {type(value).__name__}: {hint}.")
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # rows of different lengths
+        raise ValueError(f"to_numpy needs rows of equal length (a rectangular array); got a ragged "
+                         f"{type(value).__name__}: {str(error).split('.')[0]}.") from error
     if array.dtype == object:  # a set, a generator, a model, a list of them: wrapped, not converted
         raise TypeError(f"to_numpy takes a tensor, an array or a list of numbers, got {type(value).__name__}: pass "
                         "numbers (e.g. list(values)), or run the model first and pass its output.")

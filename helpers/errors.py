@@ -86,12 +86,16 @@ def existing_file(value: Any, what: str) -> Path:
 
 def writable_folder(folder: Path, what: str) -> Path:
     """``folder``, created if missing, after checking that files can be written in it."""
-    if folder.exists() and not folder.is_dir():
-        raise NotADirectoryError(f"{what}: {folder} is a file, not a folder. Choose a folder, or remove the file.")
+    blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        where = "" if blocking == folder else f", so {folder} cannot be one"
+        raise NotADirectoryError(f"{what}: {blocking} is a file, not a folder{where}. Choose another folder, or "
+                                 "remove the file.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PermissionError(f"{what}: cannot create the folder {folder} ({exc.strerror or exc}).") from exc
+        raise PermissionError(f"{what}: cannot create the folder {folder} ({exc.strerror or exc}). Choose a folder "
+                              "you can write to, such as one inside your home or the course's artifacts.") from exc
     if not os.access(folder, os.W_OK):
         raise PermissionError(f"{what}: {folder} is read-only. Choose a folder you can write to.")
     return folder
@@ -107,6 +111,9 @@ def output_file(value: Any, what: str, suffixes: tuple[str, ...], source: Any = 
     file is the user's and is never overwritten.
     """
     path = as_path(value, what)
+    if len(path.name.encode()) > 255:  # what Linux, macOS and Windows allow for one name
+        raise ValueError(f"{what}: the file name is {len(path.name.encode())} bytes long; file systems allow 255. "
+                         f"Choose a shorter name, such as {path.name[:40]}{path.suffix}.")
     if path.is_dir():
         raise IsADirectoryError(f"{what}: {path} is a folder; pass a file path such as {path / ('model' + suffixes[0])}.")
     if source is not None and path.exists() and path.resolve() == Path(source).resolve():
@@ -116,8 +123,11 @@ def output_file(value: Any, what: str, suffixes: tuple[str, ...], source: Any = 
         raise FileExistsError(f"{what}: {path} already exists and is not a {' or '.join(suffixes)} file; it was left "
                               f"untouched. Choose a name ending in {suffixes[0]}, or delete that file first.")
     if path.suffix.lower() not in suffixes:  # a .pt holding ONNX, an .onnx holding weights: the next reader is misled
+        inside = [s for s in suffixes if s in path.name.lower()]  # a.onnx.data: a.onnx, not a.onnx.onnx
+        better = (path.name[:path.name.lower().index(inside[0])] + inside[0] if inside
+                  else path.with_suffix(suffixes[0]).name)
         raise ValueError(f"{what}: {path.name} does not end in {' or '.join(suffixes)}, the kind of file written "
-                         f"here. Choose a name such as {path.with_suffix(suffixes[0]).name}.")
+                         f"here. Choose a name such as {better}.")
     if replaceable is not None and path.is_file() and not _safely(replaceable, path):
         raise FileExistsError(f"{what}: {path} already exists and is not a file this function writes (it holds "
                               "something else); it was left untouched. Choose a new name, or delete that file first.")

@@ -121,6 +121,10 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
                          f"input_names={list(input_names)} and output_names={list(output_names)}.")
     for flag, value in (("verify", verify), ("quiet", quiet), ("keep_stack_traces", keep_stack_traces)):
         require_bool(value, flag)
+    if verify and any(t.is_floating_point() and not torch.isfinite(t).all() for t in examples):
+        raise ValueError("The example input holds NaN or infinite values: verification compares onnxruntime with "
+                         "PyTorch on it and would compare nothing. Export with a finite example (torch.randn(...)), "
+                         "or pass verify=False.")  # checked before the file is written, not after
     _check_arity(model, examples)
     if len(input_names) != len(examples) and tuple(input_names) == ("features",):  # the default, for one input
         parameters = [n for n, p in inspect.signature(model.forward).parameters.items()

@@ -224,9 +224,15 @@ def load_weights(model: nn.Module, path: str | Path) -> nn.Module:
     try:
         model.load_state_dict(state)
     except RuntimeError as exc:
+        wanted, found = set(model.state_dict()), set(state)
+        names = lambda keys: ", ".join(sorted(keys)[:4]) + (f" and {len(keys) - 4} more" if len(keys) > 4 else "")
+        detail = "; ".join(part for part in (f"missing {names(wanted - found)}" if wanted - found else "",
+                                             f"not in the model {names(found - wanted)}" if found - wanted else "")
+                           if part)
+        detail = detail or str(exc).splitlines()[-1].strip().rstrip(".")  # same names: torch says which size differs
         raise ValueError(f"The weights in {path} do not fit {type(model).__name__} (they belong to another model): "
-                         f"{str(exc).splitlines()[0]} Load them into the model they were saved from, or move the file "
-                         "away so that the course's model is trained and saved again.") from exc
+                         f"{detail}. Load them into the model they were saved from, or move the file away so that "
+                         "the course's model is trained and saved again.") from exc
     return model.eval()
 
 

@@ -126,6 +126,9 @@ def default_opset(model: onnx.ModelProto) -> int:
     for opset in model.opset_import:
         if opset.domain in ("", "ai.onnx"):
             return opset.version
+    if not model.opset_import and not model.graph.node:
+        raise ValueError("The ModelProto is empty (no graph, no opset): load one with onnx.load(path) or build it "
+                         "with onnx.helper.make_model(graph, opset_imports=[...]).")
     raise ValueError("The model imports no ai.onnx opset; is it an ONNX model of standard operators?")
 
 

@@ -53,8 +53,12 @@ def make_calibration_images(n: int = 16, shape: Sequence[int] = (3, 224, 224), s
     """``n`` seeded images, standard-normal like ImageNet-normalised inputs: a synthetic calibration set."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n is how many images: a whole number of at least 1, got {n!r}.")
-    if isinstance(shape, int) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in shape):
+    if isinstance(shape, np.ndarray):  # np.array([3, 224, 224]): its numbers, as a tuple
+        shape = tuple(shape.tolist())
+    if isinstance(shape, numbers.Integral) or not all(
+            isinstance(d, numbers.Integral) and not isinstance(d, bool) and d >= 1 for d in shape):
         raise ValueError(f"shape is one image's shape without the batch, e.g. (3, 224, 224), got {shape!r}.")
+    shape = tuple(int(d) for d in shape)
     gib = n * int(np.prod(shape)) * 4 / 2**30
     if gib > 4:
         raise ValueError(f"{n:,} images of shape {tuple(shape)} would take {gib:,.0f} GiB in float32 (4 GiB at most here); "
@@ -228,8 +232,12 @@ def _logits(value, role: str) -> np.ndarray:
         raise TypeError(f"compare_classifiers got a dict of outputs as {role} ({', '.join(map(str, value))}): pass "
                         "the logits themselves, e.g. session.run(x)['prediction'].")
     if isinstance(value, torch.Tensor):
-        value = value.detach().cpu().numpy()
-    return np.asarray(value)
+        value = value.detach().cpu().float().numpy()
+    array = np.asarray(value) if value is not None and not isinstance(value, (str, bytes)) else None
+    if array is None or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+        raise TypeError(f"compare_classifiers takes the {role} logits as an array or tensor (samples, classes), got "
+                        f"{type(value).__name__}: run the model and pass its output.")
+    return array
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,12 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
         raise ValueError("The data set is empty: make some images first, e.g. helpers.make_shapes_data(256).")
     if not isinstance(model, nn.Module):
         raise TypeError(f"train_classifier takes a torch.nn.Module, got a {type(model).__name__}.")
+    try:  # NumPy arrays (images from a file, labels from a list) are fine: the loop needs tensors
+        data = ImageData(torch.as_tensor(data.images), torch.as_tensor(data.labels))
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"train_classifier needs images and labels as tensors or NumPy arrays ({error}).") from error
+    if len(data.labels) != len(data.images):
+        raise ValueError(f"{len(data.images)} images but {len(data.labels)} labels: give one label per image.")
     check_data_dtype(model, data.images, "images")
     if data.labels.is_floating_point() or data.labels.dtype == torch.bool:
         raise TypeError(f"The labels are {str(data.labels.dtype).removeprefix('torch.')}; cross-entropy takes class "
@@ -108,6 +114,9 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
         raise ValueError(f"The model cannot take these images (batch, {', '.join(map(str, data.images.shape[1:]))}): "
                          f"{str(error).splitlines()[0]}. Train a model built for them, e.g. helpers.make_small_cnn()."
                          ) from error
+    if int(data.labels.min()) < 0:
+        raise ValueError(f"A label is {int(data.labels.min())}: labels are class indices from 0 to {classes - 1} (-1 "
+                         "for 'unlabelled' is not a class; drop those images first).")
     if int(data.labels.max()) >= classes:
         raise ValueError(f"The labels go up to {int(data.labels.max())} but the model has {classes} outputs: give it "
                          f"one output per class ({int(data.labels.max()) + 1}).")

@@ -17,7 +17,7 @@ from typing import Any
 
 import onnx
 
-from .errors import as_path, existing_file
+from .errors import as_path, existing_file, writable_folder
 from .onnx_file import load_onnx
 
 __all__ = ["TRITON_TYPES", "TritonRepository", "triton_config", "write_triton_repository"]
@@ -130,7 +130,7 @@ def write_triton_repository(onnx_path: str | Path, repository: str | Path, model
     if theirs and not (folder / _MARKER).exists():
         raise FileExistsError(f"{theirs[0]} was not written by write_triton_repository: it would be replaced. "
                               "Choose another model_name or repository, or move that model away first.")
-    (folder / str(version)).mkdir(parents=True, exist_ok=True)
+    writable_folder(folder / str(version), "write_triton_repository's repository")
     (folder / _MARKER).write_text("Written by helpers.triton.write_triton_repository, which rewrites this model.\n")
     model_file = folder / str(version) / "model.onnx"
     shutil.copyfile(source, model_file)

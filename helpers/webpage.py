@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import as_path, existing_file
+from .errors import as_path, existing_file, writable_folder
 
 __all__ = ["PAGE_DIR", "ORT_WEB_FILES", "WebSite", "PageRun", "onnxruntime_web_dist", "prepare_site",
            "find_chromium", "browser_problem", "run_page"]
@@ -105,6 +105,7 @@ def prepare_site(folder: str | Path, models: Mapping[str, str | Path], test_imag
         raise ValueError(f"test_images reach {np.abs(images).max():g}: they look like 0-255 pixels, but the model was "
                          "trained on 0-1 images (helpers.make_shapes_data's scale), so the page would classify them "
                          "wrongly without an error. Divide by 255.")
+    writable_folder(folder, "prepare_site's folder")  # a file in the way, a read-only place: said before writing
     written = [folder / name for name in (*PAGE_FILES, "models.json", "test_images.json")]
     if not (folder / _MARKER).exists() and any(path.exists() for path in written):
         raise FileExistsError(f"{folder} already holds {next(p.name for p in written if p.exists())}, which "

@@ -439,8 +439,8 @@ def test_cli_refuses_to_overwrite_results_without_the_flag(tmp_path, capsys, mon
     (["--recording", "--models", "linear"], "--recording sets --models"),
     (["--recording", "--repeat", "3"], "drop --repeat"),
     (["--threads", "-1"], "--threads must be from 1 to"),
-    (["--batch-sizes", "0"], "at least 1"),
-    (["--repeat", "0"], "at least 1"),
+    (["--batch-sizes", "0"], "--batch-sizes is the number of inputs per call"),
+    (["--repeat", "0"], "--repeat is the number of timed calls"),
 ])
 def test_cli_checks_its_arguments_before_any_work(tmp_path, capsys, monkeypatch, args, words) -> None:
     monkeypatch.setattr(bench.cli, "_prepare", lambda *a: pytest.fail("work started before the check"))

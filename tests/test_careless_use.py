@@ -1416,3 +1416,122 @@ def test_a_path_starting_with_a_tilde_means_the_home_folder(tmp_path, monkeypatc
     assert helpers.summarize("~/model.onnx").node_count > 0
     with pytest.raises(ValueError, match="no such user's home folder"):
         helpers.load_onnx("~no_such_user_here/model.onnx")
+
+
+# --- pass 8's weak answers: each now names the real problem (one test per pattern)
+
+def test_train_classifier_names_bad_labels_and_takes_numpy_images() -> None:
+    from helpers import shapes
+
+    data = shapes.make_shapes_data(32, seed=0)
+    with pytest.raises(ValueError, match="A label is -1"):
+        shapes.train_classifier(helpers.make_small_cnn(), shapes.ImageData(data.images, torch.full((32,), -1)), epochs=1)
+    with pytest.raises(ValueError, match="32 images but 10 labels"):
+        shapes.train_classifier(helpers.make_small_cnn(), shapes.ImageData(data.images, data.labels[:10]), epochs=1)
+    history = shapes.train_classifier(helpers.make_small_cnn(), shapes.ImageData(data.images.numpy(), data.labels.numpy()),
+                                      epochs=1)
+    assert len(history.losses) == 1
+
+
+def test_small_conversions_say_what_is_wrong() -> None:
+    from helpers import bench, optimize
+
+    with pytest.raises(TypeError, match="with its input"):
+        bench.benchmark(helpers.make_mlp())  # a model, not a function of no arguments
+    with pytest.raises(ValueError, match="rows of equal length"):
+        helpers.to_numpy([[1, 2], [3]])
+    assert helpers.to_numpy(torch.ones(2, dtype=torch.bfloat16)).dtype == np.float32
+    for junk in ("a", None):
+        with pytest.raises(TypeError, match="logits as an array or tensor"):
+            optimize.compare_classifiers(junk, np.zeros((2, 4)))
+    assert optimize.make_calibration_images(2, np.array([1, 16, 16])).shape == (2, 1, 16, 16)
+
+
+def test_load_weights_names_the_missing_and_unexpected_weights(tmp_path) -> None:
+    path = helpers.save_weights(helpers.make_linear_model(), tmp_path / "w.pt")
+    with pytest.raises(ValueError, match=r"missing 0\.bias, 0\.weight, 2\.bias, 2\.weight and 2 more; not in the "
+                                         r"model linear\.bias, linear\.weight\."):
+        helpers.load_weights(helpers.make_mlp(), path)
+
+
+def test_nan_or_empty_examples_are_refused_before_anything_is_written(tmp_path) -> None:
+    model = helpers.make_mlp()
+    with pytest.raises(ValueError, match="NaN or infinite.*verify=False"):
+        helpers.export_model(model, torch.full((2, 10), float("nan")), tmp_path / "nan.onnx")
+    assert not (tmp_path / "nan.onnx").exists()
+    path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "mlp.onnx").path
+    for example, words in ((torch.zeros(0, 10), "has no elements"), (torch.full((2, 10), float("inf")), "NaN or infinite")):
+        with pytest.raises(ValueError, match=f"model's output proves nothing .*{words}.*Pass examples with rows and finite"):
+            helpers.import_to_pytorch(path, example_inputs=[example])
+
+
+def test_file_names_get_a_fitting_suggestion(tmp_path) -> None:
+    model = helpers.make_mlp()
+    with pytest.raises(ValueError, match=r"such as a\.onnx\.$"):
+        helpers.export_model(model, torch.randn(2, 10), tmp_path / "a.onnx.data")
+    with pytest.raises(ValueError, match="300 bytes long; file systems allow 255"):
+        helpers.export_model(model, torch.randn(2, 10), tmp_path / ("x" * 295 + ".onnx"))
+    import onnx
+
+    with pytest.raises(ValueError, match="ModelProto is empty"):
+        helpers.onnx_file.default_opset(onnx.ModelProto())
+
+
+def test_check_answer_does_not_blame_the_student_for_a_missing_expected_value() -> None:
+    result = helpers.exercises.check_answer("x", 3, None, hint="h")
+    assert result.passed is None and "expected" in result.message and "from the top" in result.message
+
+
+@pytest.mark.parametrize("flags,words", [(["--repeat", "0"], "--repeat is the number of timed calls"),
+                                         (["--warmup", "-1"], "--warmup is the number of untimed calls"),
+                                         (["--batch-sizes", "1", "99999999"], "from 1 to 512, got 99999999"),
+                                         (["--min-time", "-1"], "--min-time is the least seconds")])
+def test_bench_names_the_flag_out_of_range(tmp_path, capsys, flags, words) -> None:
+    from helpers.bench.cli import main as bench_main
+
+    with pytest.raises(SystemExit):
+        bench_main([*flags, "--output", str(tmp_path / "out")])
+    assert words in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_workshop_commands_say_what_they_did_or_what_is_wrong(tmp_path, capsys, monkeypatch) -> None:
+    with pytest.raises(SystemExit):
+        helpers.workshop.main(["handout", "--launch", "colab", "--notebooks", "01,02"])
+    assert "separate them with spaces, --notebooks 01 02" in capsys.readouterr().err
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(SystemExit):
+        helpers.workshop.main(["publish-students", "--repo", str(tmp_path / "afile")])
+    assert "is a file: pass the folder of the course repository" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        helpers.workshop.main(["student", "--output", str(tmp_path / "afile" / "copies")])
+    assert "afile is a file, so the student copies cannot go there" in capsys.readouterr().err
+    from helpers.workshop import cli
+
+    monkeypatch.setattr(cli, "sync_notebooks", lambda: [])
+    monkeypatch.setattr(cli, "sync_documents", lambda: [])
+    assert helpers.workshop.main(["sync"]) == 0
+    assert "nothing to update" in capsys.readouterr().out  # was silent
+
+
+def test_sites_and_repositories_refuse_a_file_in_the_way_before_writing(tmp_path) -> None:
+    from helpers import triton, webpage
+
+    path = helpers.export_model(helpers.make_small_cnn(), torch.randn(2, 1, 16, 16), tmp_path / "cnn.onnx").path
+    (tmp_path / "afile").write_text("mine")
+    with pytest.raises(NotADirectoryError, match="afile is a file, not a folder"):
+        webpage.prepare_site(tmp_path / "afile" / "site", {"m": path}, np.zeros((1, 1, 16, 16), np.float32))
+    with pytest.raises(NotADirectoryError, match="afile is a file, not a folder"):
+        triton.write_triton_repository(path, tmp_path / "afile", "m")
+    assert (tmp_path / "afile").read_text() == "mine"
+
+
+def test_netron_on_a_busy_port_says_to_pick_another(tmp_path) -> None:
+    import socket
+
+    path = helpers.export_model(helpers.make_mlp(), torch.randn(2, 10), tmp_path / "m.onnx").path
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(RuntimeError, match=f"port {port} is taken.*port=None"):
+            helpers.show_in_netron(path, mode="netron", port=port)

@@ -27,6 +27,7 @@ __all__ = ["main", "RECORDING"]
 RECORDING = {"models": ["linear", "mobilenet_v3_small", "resnet18"],
              "batch_sizes": [1, 2, 4, 8, 16, 32, 64, 128, 256], "repeat": 10, "warmup": 3, "min_time": 0.3}
 MODELS = ("linear", "resnet18", "mobilenet_v3_small", "efficientnet_b0")
+MAX_BATCH = 512  # ResNet18 at 512 images needs a few GB; the recording stops at 256
 
 
 
@@ -123,9 +124,15 @@ def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[s
     for key, value in preset.items():
         if getattr(args, key) is None:
             setattr(args, key, value)
-    if min(args.batch_sizes) < 1 or args.repeat < 1 or args.warmup < 0 or not 0 <= args.min_time < 3600:
-        parser.error("batch sizes and --repeat must be at least 1, --warmup at least 0, and --min-time a number of "
-                     "seconds from 0 to 3600.")
+    for flag, value, low, high, what in (
+            ("--batch-sizes", min(args.batch_sizes), 1, MAX_BATCH, "inputs per call (larger batches need many GB)"),
+            ("--batch-sizes", max(args.batch_sizes), 1, MAX_BATCH, "inputs per call (larger batches need many GB)"),
+            ("--repeat", args.repeat, 1, 100_000, "timed calls per case"),
+            ("--warmup", args.warmup, 0, 10_000, "untimed calls before timing")):
+        if not low <= value <= high:
+            parser.error(f"{flag} is the number of {what}: from {low} to {high:,}, got {value}.")
+    if not 0 <= args.min_time < 3600:
+        parser.error(f"--min-time is the least seconds of timing per case: from 0 to 3600, got {args.min_time}.")
     for flag, values in (("--models", args.models), ("--batch-sizes", args.batch_sizes), ("--backends", args.backends)):
         twice = sorted({v for v in values if values.count(v) > 1})
         if twice:

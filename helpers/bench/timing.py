@@ -131,9 +131,9 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
     ``synchronize`` (e.g. ``torch.cuda.synchronize``) is called before starting and before stopping
     each clock, so asynchronous GPU work is inside the measurement.
     """
-    if not callable(fn):
+    if not callable(fn) or (hasattr(fn, "forward") and hasattr(fn, "parameters")):  # a model needs its input
         raise TypeError(f"benchmark times a function called with no arguments, got a {type(fn).__name__}: wrap the "
-                        "call, e.g. benchmark(lambda: model(x)).")
+                        "call with its input, e.g. benchmark(lambda: model(x)).")
     for argument, value, least in (("repeat", repeat, 1), ("warmup", warmup, 0)):  # not ``name``: the result's
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
             raise ValueError(f"{argument} must be a whole number of at least {least}, got {value!r}.")

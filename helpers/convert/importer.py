@@ -157,6 +157,10 @@ def _verify(module: ImportedModule, original: onnx.ModelProto, prepared: onnx.Mo
         try:
             report = verify_against_onnxruntime(module, prepared, rtol=rtol, atol=atol, example_inputs=example_inputs)
         except Exception as error:  # the inputs do not fit the model (sizes that depend on each other, ...)
+            if str(error).startswith("Nothing to compare"):  # it ran, but on these examples proves nothing
+                raise ValueError(f"The module converted, but on the example_inputs given the model's output proves "
+                                 f"nothing ({error}) Pass examples with rows and finite values, e.g. torch.randn(2, "
+                                 "...), or verify=False to skip the check.") from error
             which = ("the example_inputs given" if example_inputs is not None else
                      "made-up example inputs (every named dimension 2, integers 0-9)")
             raise ValueError(f"The module converted, but no runtime could run the model on {which} to verify it: "
@@ -230,7 +234,9 @@ def import_to_pytorch(model_or_path: str | Path | onnx.ModelProto, *, verify: bo
             raise ValueError(f"{name} must be a number from 0 to 1 (e.g. {name}=1e-4), got {tolerance!r}.")
     if isinstance(example_inputs, torch.Tensor):  # one input, as export_model takes it
         example_inputs = [example_inputs]
-    original = load_onnx(model_or_path)
+    # A file is checked; a ModelProto is taken as given (an old model zoo's graph may lack what the checker wants
+    # and still convert): the verification against onnxruntime below is the check that matters.
+    original = load_onnx(model_or_path, check=not isinstance(model_or_path, onnx.ModelProto))
     prepared, report = _prepare(original, overridable_inputs)
     inputs, outputs = tensor_infos(prepared)[0], tensor_infos(original)[1]
     module = ImportedModule(_convert(prepared), inputs, outputs, report.opset, report).eval()

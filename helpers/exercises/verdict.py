@@ -76,6 +76,9 @@ def check_answer(exercise: str, answer: Any, expected: Any, *, hint: str,
                         f"got {hint!r}.")
     if _not_done(answer):
         return ExerciseResult(exercise, None, tr("Replace the placeholder with your answer and run the cell again."))
+    if expected is None:  # the notebook's value was never computed: not the student's mistake
+        return ExerciseResult(exercise, None, tr("The check needs {names} from the cells above, and it is None: run "
+                                                 "the notebook from the top, then this cell again.", names="expected"))
     if isinstance(answer, str) and isinstance(expected, Real) and not isinstance(expected, bool):
         return ExerciseResult(exercise, False, tr("Your answer is the text {answer!r}: answer with a number, without "
                                                   "quotes.", answer=answer))

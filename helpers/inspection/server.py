@@ -187,9 +187,12 @@ def show_in_netron(onnx_path: str | Path, *, mode: str = "auto", port: int | Non
         _, served_port = start_netron(path, port)
         url = netron_url_for(served_port, platform)
     except (ImportError, OSError, RuntimeError) as exc:
+        busy = isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE
+        fix = (f"port {port} is taken by another program (an earlier Netron?): pass port=None to use a free one"
+               if busy else "use mode='static' or pip install netron")
         if mode == "netron":
-            raise RuntimeError(f"Could not serve Netron ({exc}); use mode='static' or pip install netron.") from exc
-        return NetronView("static", None, f"Netron could not start: {exc}", draw_graph(path), height)
+            raise RuntimeError(f"Could not serve Netron ({exc}); {fix}.") from exc
+        return NetronView("static", None, f"Netron could not start: {exc} ({fix})", draw_graph(path), height)
     return NetronView("netron", url, f"served on {platform}", None, height, served_port)
 
 

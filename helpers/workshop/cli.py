@@ -103,6 +103,9 @@ def _dirty(repo: Path) -> list[str]:
 
 
 def _publish(repo: Path, branch: str) -> None:
+    if not repo.is_dir():  # git -C on a file says only "cannot change to"
+        raise NotADirectoryError(f"--repo {repo} is {'a file' if repo.exists() else 'missing'}: pass the folder of "
+                                 "the course repository (the one holding notebooks/ and helpers/).")
     top = subprocess.run(["git", "-C", str(repo), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
     if top.returncode != 0:
         raise ValueError(f"{repo} is not inside a git repository: run this in the course repository, or pass "
@@ -153,10 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "sync":
         course.check_repo_url(course.REPO_URL)  # read now: a fork edits it, tests change it
-        for path in sync_notebooks():
-            print("updated", path.name)
-        for path in sync_documents():
+        changed = sync_notebooks() + sync_documents()  # printed after both ran
+        for path in changed:
             print("updated", path.relative_to(NOTEBOOKS_DIR.parent).as_posix())
+        if not changed:
+            print(f"Everything already points at {course.REPO_URL} (branch {course.BRANCH!r}): nothing to update.")
     elif args.command == "handout":
         print(student_handout(args.launch, args.hub_url, solutions=args.solutions, notebooks=args.notebooks))
     elif args.command == "student":

@@ -105,6 +105,8 @@ def _chosen(notebooks: Sequence[str] | None) -> list:
     numbers = {path.name[:2]: path for path in every}
     unknown = [n for n in notebooks if str(n).zfill(2) not in numbers]
     if unknown or not notebooks:
-        raise ValueError(f"notebooks are numbers of the course's notebooks ({', '.join(numbers)}), got {list(notebooks)}.")
+        joined = any("," in str(n) for n in unknown)  # --notebooks 01,02: one word
+        raise ValueError(f"notebooks are numbers of the course's notebooks ({', '.join(numbers)}), got {list(notebooks)}"
+                         + (": separate them with spaces, --notebooks 01 02." if joined else "."))
     return [numbers[str(n).zfill(2)] for n in dict.fromkeys(notebooks)]
 

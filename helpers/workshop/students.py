@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, all_notebooks, read_notebook
+from ..errors import writable_folder
 
 __all__ = ["SOLUTION_TAG", "make_student_notebook", "write_student_copies", "publish_students"]
 
@@ -68,7 +69,7 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
         raise FileExistsError(f"{len(existing)} student copies already exist in {output} (e.g. {existing[0]}): "
                               "pass overwrite=True (--overwrite) to replace them, or choose another folder.")
     originals = [read_notebook(path) for path in sources]  # every file readable before anything is written
-    output.mkdir(parents=True, exist_ok=True)
+    writable_folder(output, "the student copies' folder")
     written = []
     for original, target in zip(originals, targets):
         student = make_student_notebook(original)
