@@ -246,11 +246,11 @@ KOREAN: dict[str, str] = {
         "파일의 opset이 {opset}입니다. onnx.version_converter.convert_version(model, {target})으로 변환하세요.",
     "The file's IR version is {ir}: the runtime reads IR {target} at most. The converter changes the opset only; set model.ir_version = {target} yourself.":
         "파일의 IR 버전이 {ir}입니다. 이 런타임은 IR {target}까지만 읽습니다. 변환기는 opset만 바꾸므로 model.ir_version = {target}을 직접 설정하세요.",
-    "{problem} (Editing opset_import by hand leaves opset-18 nodes behind: convert; and remove attributes the older operator does not have.)":
-        "{problem} (opset_import를 손으로 고치면 opset 18의 노드가 그대로 남습니다. 변환기로 변환하고, 이전 버전 "
+    "{problem} (Editing opset_import by hand leaves the original opset's nodes behind: convert; and remove attributes the older operator does not have.)":
+        "{problem} (opset_import를 손으로 고치면 원래 opset의 노드가 그대로 남습니다. 변환기로 변환하고, 이전 버전 "
         "연산자에 없는 속성은 지우세요.)",
-    "The converted file computes something else than Standardize at batch {batch}: convert the float32 file from section 5.":
-        "배치 크기 {batch}에서 변환한 파일의 계산 결과가 Standardize와 다릅니다. 5절의 float32 파일을 변환하세요.",
+    "The converted file computes something else than Standardize at batch {batch}: convert the float32 file from section 7.":
+        "배치 크기 {batch}에서 변환한 파일의 계산 결과가 Standardize와 다릅니다. 7절의 float32 파일을 변환하세요.",
     # doctor: the pre-flight check's rows and verdict
     "{install_all} (or pip install '{name}>={needed}')": "{install_all} (또는 pip install '{name}>={needed}')",
     "not installed (used in notebook {notebooks})": "설치되지 않음 (노트북 {notebooks}에서 사용)",

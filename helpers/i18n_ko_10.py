@@ -164,4 +164,15 @@ KOREAN_10: dict[str, str] = {
         "이 시간 {count}개는 이 장치에서 잰 값이 아닙니다. 장치는 {syncs}번 동기화되었고 모두 {busy_ms:.0f} ms 동안 "
         "일했는데, 시간을 더하면 {total_ms:.0f} ms입니다. device.run() 전과 device.synchronize() 뒤에 "
         "time.perf_counter()를 읽어 호출마다 시간을 재세요.",
+    # what the notebook's own objects must be (helpers.exercises.verdict._KINDS), inserted into a message
+    "a torch.nn.Module": "torch.nn.Module 객체",
+    "the notebook's torch.nn.Sequential": "노트북의 torch.nn.Sequential",
+    "a helpers.bench.SimulatedGPU": "helpers.bench.SimulatedGPU 객체",
+    "a helpers.RegressionData (its .x and .y tensors)": "helpers.RegressionData(.x와 .y 텐서를 가진 객체)",
+    "a helpers.ImageData (its .images and .labels)": "helpers.ImageData(.images와 .labels를 가진 객체)",
+    "the path of a file that exists (run the cell that writes it)": "존재하는 파일의 경로(파일을 만드는 셀을 먼저 실행하세요)",
+    "a whole number such as 18": "18 같은 정수",
+    "helpers.troubleshoot.MedianHead()": "helpers.troubleshoot.MedianHead() 객체",
+    "helpers.troubleshoot.Standardize()": "helpers.troubleshoot.Standardize() 객체",
+    "the notebook's Hugging Face model (LlamaForCausalLM)": "노트북의 Hugging Face 모델(LlamaForCausalLM)",
 }

@@ -223,13 +223,34 @@ def _templates_used_in_exercises() -> list[str]:
     templates = []
     for path in TRANSLATED_FILES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        templates += [node.args[0].value for node in ast.walk(tree)
-                      if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr"]
+        templates += [node.args[0].value for node in ast.walk(tree)  # tr(a variable): tested on its own
+                      if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr"
+                      and isinstance(node.args[0], ast.Constant)]
     return templates
 
 
 def _fields(template: str) -> list[tuple[str, str]]:
     return sorted((name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name is not None)
+
+
+def test_what_a_check_says_the_notebooks_objects_must_be_is_in_korean_too() -> None:
+    """The descriptions a check inserts into "The check's {name} must be {kind}" (pass 9: English inside Korean)."""
+    from helpers.exercises import verdict
+
+    kinds = {description for description, _ in verdict._KINDS.values()}
+    assert kinds and not [k for k in kinds if k not in i18n.KOREAN]
+    i18n.set_language("ko")
+    try:
+        result = exercises.check_trained_regressor(helpers_model(), "not data", helpers_model())
+    finally:
+        i18n.set_language("en")
+    assert "helpers.RegressionData(.x와 .y 텐서를 가진 객체)" in result.message
+
+
+def helpers_model():
+    from helpers import make_linear_model
+
+    return make_linear_model()
 
 
 def test_every_message_of_the_exercises_has_a_korean_template_with_the_same_placeholders() -> None:
@@ -240,7 +261,10 @@ def test_every_message_of_the_exercises_has_a_korean_template_with_the_same_plac
     for english, korean_template in i18n.KOREAN.items():
         assert _fields(korean_template) == _fields(english), english
         assert HANGUL.search(korean_template) or english in {"Exercise {exercise}: {mark}. {message}"}, english
-    assert not set(i18n.KOREAN) - set(templates), "catalog entries that no module uses any more"
+    from helpers.exercises import verdict
+
+    kinds = {description for description, _ in verdict._KINDS.values()}  # translated through tr(variable)
+    assert not set(i18n.KOREAN) - set(templates) - kinds, "catalog entries that no module uses any more"
 
 
 def test_every_student_facing_message_goes_through_tr() -> None:

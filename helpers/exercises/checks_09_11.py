@@ -94,8 +94,8 @@ def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2"
         try:
             _load_checked(path)
         except _Wrong as wrong:
-            raise _Wrong(tr("{problem} (Editing opset_import by hand leaves opset-18 nodes behind: convert; and "
-                            "remove attributes the older operator does not have.)", problem=wrong)) from wrong
+            raise _Wrong(tr("{problem} (Editing opset_import by hand leaves the original opset's nodes behind: "
+                            "convert; and remove attributes the older operator does not have.)", problem=wrong)) from wrong
         session = _ort_session(path)
         _single_float_input(session, 16)
         for batch, seed in ((1, 4), (7, 5)):
@@ -104,7 +104,7 @@ def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2"
                 expected = model.eval()(torch.from_numpy(x)).numpy()
             _require(_close(expected, _run_batch(session, x), rtol=1e-4, atol=1e-5),
                      tr("The converted file computes something else than Standardize at batch {batch}: convert the "
-                        "float32 file from section 5.", batch=batch))
+                        "float32 file from section 7.", batch=batch))
     return _judge(exercise, answer, check, standardize=model)
 
 

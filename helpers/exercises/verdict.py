@@ -139,7 +139,7 @@ def _judge(exercise: str, answer: Any, check: Callable[[], None], *, fits: Calla
         if name in _KINDS and not _KINDS[name][1](value):
             return ExerciseResult(exercise, None, tr("The check's {name} must be {kind}, not a {type_name}: pass the "
                                                      "notebook's own {name}, as the cell above was written.",
-                                                     name=name, kind=_KINDS[name][0], type_name=type(value).__name__))
+                                                     name=name, kind=tr(_KINDS[name][0]), type_name=type(value).__name__))
     if fits is not None:  # the notebook's objects must work together (a model and its example) before judging
         try:
             fits()
