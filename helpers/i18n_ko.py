@@ -10,7 +10,7 @@ KOREAN: dict[str, str] = {
     # ExerciseResult
     "Exercise {exercise}: {mark}. {message}": "연습 문제 {exercise}: {mark}. {message}",
     "✅ correct": "✅ 정답",
-    "❌ not yet right": "❌ 아직 틀렸습니다",
+    "❌ not yet right": "❌ 아직 정답이 아닙니다",
     "⏳ not done yet": "⏳ 아직 풀지 않았습니다",
     "Well done.": "잘했습니다.",
     "Replace the placeholder with your answer and run the cell again.":
@@ -21,7 +21,7 @@ KOREAN: dict[str, str] = {
         "답을 확인하는 중에 {error_type} 예외가 발생했습니다: {error}",
     # shared
     "Answer with the path of your .onnx file, not a {type_name}.":
-        "{type_name} 말고 .onnx 파일의 경로로 답하세요.",
+        "{type_name}이(가) 아니라 .onnx 파일의 경로로 답하세요.",
     "There is no file at {path}. Did the cell that writes it run?":
         "{path}에 파일이 없습니다. 파일을 만드는 셀을 실행했는지 확인하세요.",
     "onnx.checker rejects {name}: {error}": "onnx.checker가 {name}을(를) 거부합니다: {error}",
@@ -30,9 +30,9 @@ KOREAN: dict[str, str] = {
         "강의용 래퍼(helpers.create_session)가 만든 세션입니다. onnxruntime.InferenceSession(path, "
         "providers=[...])로 세션을 직접 만드세요.",
     "Answer with an onnxruntime.InferenceSession, not a {type_name}.":
-        "{type_name} 말고 onnxruntime.InferenceSession으로 답하세요.",
+        "{type_name}이(가) 아니라 onnxruntime.InferenceSession으로 답하세요.",
     # 01
-    "Answer with your trained module, not a {type_name}.": "{type_name} 말고 학습시킨 모듈로 답하세요.",
+    "Answer with your trained module, not a {type_name}.": "{type_name}이(가) 아니라 학습시킨 모듈로 답하세요.",
     "That is the model trained earlier in this notebook: make a new one (torch.manual_seed, nn.Linear(10, 1)) "
     "and train it yourself.":
         "이 노트북 앞부분에서 학습시킨 모델을 그대로 넘겼습니다. 새 모델을 만들어(torch.manual_seed, nn.Linear(10, "
@@ -72,7 +72,7 @@ KOREAN: dict[str, str] = {
         "이 세션의 모델은 계산 결과가 PyTorch 모델과 다릅니다. 직접 내보낸 파일로 세션을 만드세요.",
     # 03
     "Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.":
-        "{type_name} 말고 ModelProto나 저장한 .onnx 파일의 경로로 답하세요.",
+        "{type_name}이(가) 아니라 ModelProto나 저장한 .onnx 파일의 경로로 답하세요.",
     "There is no file at {path}. Did onnx.save(model, path) run?":
         "{path}에 파일이 없습니다. onnx.save(model, path)를 실행했는지 확인하세요.",
     "onnxruntime cannot load the model: {error}": "onnxruntime이 모델을 불러오지 못합니다: {error}",
@@ -83,7 +83,7 @@ KOREAN: dict[str, str] = {
     "onnx.checker rejects your model: {error}": "onnx.checker가 모델을 거부합니다: {error}",
     "Your graph holds {ops}; a Linear layer is one node: "
     "onnx.helper.make_node('Gemm', [input, weight, bias], [output], transB=1).":
-        "그래프에 {ops}이(가) 있습니다. Linear 층은 노드 하나입니다: "
+        "그래프에 {ops}이(가) 있습니다. Linear 층은 노드 하나로 만듭니다. "
         "onnx.helper.make_node('Gemm', [input, weight, bias], [output], transB=1).",
     "no nodes": "노드 없음",
     "Your graph has the inputs {inputs}; it should have one, the features. Pass the weight and bias as "
@@ -116,7 +116,7 @@ KOREAN: dict[str, str] = {
         "첫 번째 Relu 뒤의 활성화 값(PyTorch에서 mlp[:2](x))과 같은 출력이 없습니다. op_type이 'Relu'인 첫 노드를 "
         "찾아 그 output[0]을 추가하세요.",
     # 04
-    "Answer with the converted module, not a {type_name}.": "{type_name} 말고 변환한 모듈로 답하세요.",
+    "Answer with the converted module, not a {type_name}.": "{type_name}이(가) 아니라 변환한 모듈로 답하세요.",
     "That module comes from helpers.import_to_pytorch: call onnx2pytorch.ConvertModel(onnx.load(path)) yourself.":
         "이 모듈은 helpers.import_to_pytorch가 만든 것입니다. onnx2pytorch.ConvertModel(onnx.load(path))를 직접 "
         "호출하세요.",
@@ -216,9 +216,9 @@ KOREAN: dict[str, str] = {
     "This session does not compute what the model does: open the custom-domain file.":
         "이 세션의 계산 결과가 모델과 다릅니다. 사용자 정의 도메인(custom domain) 파일로 세션을 만드세요.",
     "{path} is a file, not a folder: set COURSE_ARTIFACTS to a folder.":
-        "{path}는 폴더가 아니라 파일입니다. COURSE_ARTIFACTS를 폴더로 설정하세요.",
+        "{path}은(는) 폴더가 아니라 파일입니다. COURSE_ARTIFACTS를 폴더로 설정하세요.",
     "{path} is a folder: answer with the path of the .onnx file your cell wrote.":
-        "{path}는 폴더입니다. 셀이 저장한 .onnx 파일의 경로로 답하세요.",
+        "{path}은(는) 폴더입니다. 셀이 저장한 .onnx 파일의 경로로 답하세요.",
     "Your answer is the text {answer!r}: answer with a number, without quotes.":
         "답이 문자열 {answer!r}입니다. 따옴표 없이 숫자로 답하세요.",
     "The check's {names} do not fit together ({error}): pass the notebook's own objects, as the cell above was written.":
@@ -229,11 +229,11 @@ KOREAN: dict[str, str] = {
         "onnxruntime이 배치 크기 {batch}을(를) 받지 않습니다. 어떤 배치 크기든 받도록 dynamic_shapes=({{0: "
         "Dim('batch')}},)로 내보내세요.",
     "This file's input is {signature}, not (batch, {features}): export the model the exercise gives.":
-        "이 파일의 입력은 (batch, {features})가 아니라 {signature}입니다. 연습 문제가 주는 모델을 내보내세요.",
+        "이 파일의 입력은 (batch, {features})이(가) 아니라 {signature}입니다. 연습 문제가 주는 모델을 내보내세요.",
     "The batch is fixed to {batch} in this file: export with dynamic_shapes=({{0: Dim('batch')}},).":
         "이 파일은 배치 크기가 {batch}(으)로 고정되어 있습니다. dynamic_shapes=({{0: Dim('batch')}},)로 내보내세요.",
     "The output has shape {got}, not {expected}: return the head's three scores.":
-        "출력의 모양이 {expected}가 아니라 {got}입니다. head가 내는 점수 세 개를 반환하세요.",
+        "출력의 모양이 {expected}이(가) 아니라 {got}입니다. head가 내는 점수 세 개를 반환하세요.",
     "These are the scores of the row's mean, not its median: one wild value moves a mean. Take the middle value of the sorted row.":
         "중앙값이 아니라 행 평균의 점수입니다. 튀는 값이 하나만 있어도 평균은 달라집니다. 정렬한 행의 가운데 값을 "
         "쓰세요.",
@@ -243,9 +243,9 @@ KOREAN: dict[str, str] = {
     "onnxruntime's scores differ from PyTorch's at batch {batch}: compare your rewrite or translation with model(x) in PyTorch first.":
         "배치 크기 {batch}에서 onnxruntime의 점수가 PyTorch와 다릅니다. 고쳐 쓴 모델이나 변환 함수를 먼저 PyTorch의 model(x)와 비교해 보세요.",
     "The file uses opset {opset}: convert it with onnx.version_converter.convert_version(model, {target}).":
-        "파일의 opset이 {opset}입니다. onnx.version_converter.convert_version(model, {target})으로 변환하세요.",
+        "파일의 opset이 {opset}입니다. onnx.version_converter.convert_version(model, {target})(으)로 변환하세요.",
     "The file's IR version is {ir}: the runtime reads IR {target} at most. The converter changes the opset only; set model.ir_version = {target} yourself.":
-        "파일의 IR 버전이 {ir}입니다. 이 런타임은 IR {target}까지만 읽습니다. 변환기는 opset만 바꾸므로 model.ir_version = {target}을 직접 설정하세요.",
+        "파일의 IR 버전이 {ir}입니다. 이 런타임은 IR {target}까지만 읽습니다. 변환기는 opset만 바꾸므로 model.ir_version = {target}을(를) 직접 설정하세요.",
     "{problem} (Editing opset_import by hand leaves the original opset's nodes behind: convert; and remove attributes the older operator does not have.)":
         "{problem} (opset_import를 손으로 고치면 원래 opset의 노드가 그대로 남습니다. 변환기로 변환하고, 이전 버전 "
         "연산자에 없는 속성은 지우세요.)",
@@ -281,7 +281,7 @@ KOREAN: dict[str, str] = {
     "(Windows: .venv\\Scripts\\python -m helpers.doctor).":
         "강의용 .venv가 아닙니다. .venv/bin/python -m helpers.doctor로 실행하세요 (Windows: .venv\\Scripts\\python -m "
         "helpers.doctor).",
-    "onnxruntime {cpu} and onnxruntime-gpu {gpu} both installed": "onnxruntime {cpu}와 onnxruntime-gpu {gpu}가 함께 설치됨",
+    "onnxruntime {cpu} and onnxruntime-gpu {gpu} both installed": "onnxruntime {cpu}와(과) onnxruntime-gpu {gpu}이(가) 함께 설치됨",
     "pip uninstall -y onnxruntime onnxruntime-gpu, then install only one of them.":
         "pip uninstall -y onnxruntime onnxruntime-gpu로 둘 다 지운 뒤 하나만 설치하세요.",
     "none installed": "설치된 것 없음",
@@ -306,7 +306,7 @@ KOREAN: dict[str, str] = {
         "측정값이 {median:.1f} 정도로, 밀리초 단위로 보입니다. time.perf_counter() 값의 차이 그대로 초 단위로 "
         "답하세요.",
     "This file's input is {signature}, not PairSum's (batch, 3): export dynamic.PairSum().":
-        "이 파일의 입력은 {signature}로, PairSum의 (batch, 3)이 아닙니다. dynamic.PairSum()을 내보내세요.",
+        "이 파일의 입력은 {signature}(으)로, PairSum의 (batch, 3)이 아닙니다. dynamic.PairSum()을 내보내세요.",
     "The batch is fixed to {batch} in this file: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "
     "batch is allowed.":
         "이 파일은 배치 크기가 {batch}(으)로 고정되어 있습니다. 모든 짝수 배치를 받도록 dynamic_shapes=({{0: 2 * "
@@ -316,7 +316,7 @@ KOREAN: dict[str, str] = {
     "do it on Python 3.13 or on Colab.": "이 연습 문제에는 onnxruntime-extensions가 필요한데 설치되어 있지 않습니다(아직 Python "
                                         "{python}용 휠이 없습니다). Python 3.13이나 Colab에서 풀어 보세요.",
     "The check's {name} must be {kind}, not a {type_name}: pass the notebook's own {name}, as the cell above was "
-    "written.": "확인 함수의 {name}은(는) {kind}여야 하는데 {type_name}입니다. 위 셀에 적힌 대로 노트북의 "
+    "written.": "확인 함수의 {name}에는 {kind}을(를) 넘겨야 하는데 {type_name}이(가) 들어왔습니다. 위 셀에 적힌 대로 노트북의 "
                 "{name}을(를) 넘기세요.",
     "Some times are NaN or infinite: store the difference of two time.perf_counter() readings for each call.":
         "NaN이나 무한대인 시간이 있습니다. 호출마다 time.perf_counter()를 두 번 읽어 그 차이를 저장하세요.",
@@ -329,17 +329,17 @@ KOREAN: dict[str, str] = {
     "{name} is {kind}: answer with the .onnx file your export wrote (export it again if it was cut short).":
         "{name}은(는) {kind}입니다. 직접 내보낸 .onnx 파일로 답하세요(파일이 잘렸다면 다시 내보내세요).",
     "{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.":
-        "{folder}는 읽기 전용입니다. COURSE_ARTIFACTS를 쓰기 권한이 있는 폴더로 설정하세요.",
+        "{folder}은(는) 읽기 전용입니다. COURSE_ARTIFACTS를 쓰기 권한이 있는 폴더로 설정하세요.",
     "PyTorch and onnxruntime publish no wheels for it yet.": "PyTorch와 onnxruntime이 아직 이 버전용 휠을 내놓지 않았습니다.",
     "The course's packages need a newer Python.": "강의에서 쓰는 패키지에는 더 새로운 Python이 필요합니다.",
     "{why} Install Python {lowest} to {newest} (3.13 is the safest choice), or use Colab or the workshop hub.":
-        "{why} Python {lowest}~{newest}를 설치하거나(3.13이 가장 무난합니다) Colab이나 워크숍 허브를 쓰세요.",
+        "{why} Python {lowest}~{newest}을(를) 설치하거나(3.13이 가장 무난합니다) Colab이나 워크숍 허브를 쓰세요.",
     "PyTorch and onnxruntime ship wheels for macOS 14 or newer only: update macOS, or use Colab or the workshop hub.":
         "PyTorch와 onnxruntime은 macOS 14 이상용 휠만 배포합니다. macOS를 업데이트하거나 Colab이나 워크숍 허브를 쓰세요.",
     "PyTorch publishes no wheels for Windows on ARM: use Colab or the workshop hub.":
         "PyTorch는 ARM용 Windows 휠을 배포하지 않습니다. Colab이나 워크숍 허브를 쓰세요.",
     "It has no wheel for Python {python} yet: notebook {notebooks} skips the cells that need it. For those, use "
-    "Python 3.13 or Colab.": "아직 Python {python}용 휠이 없습니다. 노트북 {notebooks}은 이 패키지가 필요한 셀을 건너뜁니다. "
+    "Python 3.13 or Colab.": "아직 Python {python}용 휠이 없습니다. 노트북 {notebooks}은(는) 이 패키지가 필요한 셀을 건너뜁니다. "
                              "그 셀까지 실행하려면 Python 3.13이나 Colab을 쓰세요.",
     "{failed} blocking problem(s): fix them before the workshop.": "강의 진행을 막는 문제 {failed}개: 워크숍 전에 고치세요.",
     "Ready for the course.": "강의를 시작할 준비가 되었습니다.",

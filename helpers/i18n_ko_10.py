@@ -32,8 +32,8 @@ KOREAN_10: dict[str, str] = {
     "Answer with your function itself (its name, without parentheses), not a {type_name}.":
         "{type_name}이(가) 아니라 함수 자체(괄호 없이 이름만)로 답하세요.",
     "Return one list of new token ids per prompt ({count} lists), got {result!r:.80}.":
-        "프롬프트마다 새 토큰 id 리스트를 하나씩({count}개) 반환하세요. 받은 값: {result!r:.80}.",
-    "Each prompt's result must be a list of token ids (ints).": "프롬프트마다 결과는 토큰 id(int)의 리스트여야 합니다.",
+        "프롬프트마다 새 토큰 ID 리스트를 하나씩({count}개) 반환하세요. 받은 값: {result!r:.80}.",
+    "Each prompt's result must be a list of token ids (ints).": "프롬프트마다 결과는 토큰 ID(int)의 리스트여야 합니다.",
     "Your function never ran the session it was given: generate with session.run, not with the PyTorch model or "
     "another session.":
         "함수가 건네받은 세션을 한 번도 실행하지 않았습니다. PyTorch 모델이나 다른 세션이 아니라 session.run으로 "
@@ -54,17 +54,17 @@ KOREAN_10: dict[str, str] = {
         "프롬프트 {number}의 토큰이 {steps}개가 아니라 {got}개입니다. 새 토큰만 max_new_tokens개 반환하세요.",
     "Prompt {number} (length {length}) differs from PyTorch's generate at new token {index}: pad on the left, "
     "mark padding with 0 in attention_mask, and add a 1 for every new token.":
-        "프롬프트 {number}(길이 {length})가 새 토큰 {index}번에서 PyTorch의 generate와 다릅니다. 왼쪽에 패딩하고, "
+        "프롬프트 {number}(길이 {length})이(가) 새 토큰 {index}번에서 PyTorch의 generate와 다릅니다. 왼쪽에 패딩하고, "
         "attention_mask에서 패딩은 0으로 표시하고, 새 토큰마다 1을 덧붙이세요.",
     "Your file's layers have weights of shapes {mine}, the received file's {received}: export the module "
     "converted from the received file (first layer fine-tuned), not another model.":
-        "내보낸 파일의 층 가중치 모양은 {mine}이고, 받은 파일은 {received}입니다. 다른 모델이 아니라, 받은 파일에서 "
+        "내보낸 파일의 층 가중치 모양은 {mine}, 받은 파일의 층 가중치 모양은 {received}입니다. 다른 모델이 아니라, 받은 파일에서 "
         "변환한 모듈(첫 층을 미세 조정한 것)을 내보내세요.",
     "The check's cache_path is not section 3's cache file (its outputs have ranks {ranks}; that file's logits are "
     "(batch, new tokens, vocabulary) and it takes the past keys and values): pass cache_path, not another exercise's "
     "file.":
         "확인 함수에 넘긴 cache_path가 3절의 캐시 파일이 아닙니다. 출력의 차원 수가 {ranks}입니다. 캐시 파일이라면 "
-        "로짓이 (배치, 새 토큰, 어휘) 모양이고, 과거 키와 값을 입력으로 받습니다. 다른 연습 문제의 파일 말고 "
+        "로짓이 (배치, 새 토큰, 어휘) 모양이고, 과거 키와 값을 입력으로 받습니다. 다른 연습 문제의 파일이 아니라 "
         "cache_path를 넘기세요.",
     "Your function ran the session {runs} time(s) for {steps} new tokens: each new token comes from one run of the "
     "session (its logits), not from the PyTorch model.":
@@ -75,7 +75,7 @@ KOREAN_10: dict[str, str] = {
         '{name}은(는) onnxruntime만 읽는 자체 .ort 형식입니다. 최적화한 그래프를 .onnx로 끝나는 이름으로 저장하세요.',
     "Your file takes inputs of shape {mine}, the fp32 file {theirs}: quantize the fp32 file of this notebook,"
     " not another model.":
-        "양자화한 파일의 입력 모양은 {mine}이고, fp32 파일은 {theirs}입니다. 다른 모델이 아니라 이 노트북의 fp32 "
+        "양자화한 파일의 입력 모양은 {mine}, fp32 파일의 입력 모양은 {theirs}입니다. 다른 모델이 아니라 이 노트북의 fp32 "
         "파일을 양자화하세요.",
     "Your op takes ({parameters}): the exercise's op takes (x, limit) and clips to [-limit, limit].":
         "만든 연산자의 인자는 ({parameters})입니다. 이 연습 문제의 연산자는 (x, limit)을 받아 [-limit, limit] "
@@ -121,11 +121,11 @@ KOREAN_10: dict[str, str] = {
         "{call}이(가) {out}을(를) 돌려줬습니다. 페이지가 클래스 이름을 붙일 수 있도록 [[1, 0.6], [3, 0.25]]처럼 "
         "[index, probability] 쌍을 돌려주세요.",
     "{call} returned {count} pairs, expected {expected}: at most k, and all of them when k is larger than the list.":
-        "{call}이(가) 쌍 {count}개를 돌려줬는데, {expected}개여야 합니다. 최대 k개를 돌려주고, k가 목록 길이보다 "
+        "{call}이(가) 쌍 {count}개를 돌려줬는데, {expected}개여야 합니다. 최대 k개를 돌려주고, k가 배열 길이보다 "
         "크면 전부 돌려줘야 합니다.",
     "{call} returned {out}, expected {expected}. sort() without a compare function compares numbers as text (1e-7 "
     "comes after 0.6): sort with (a, b) => b[1] - a[1], which also keeps equal values in index order.":
-        "{call}이(가) {out}을(를) 돌려줬는데, {expected}여야 합니다. 비교 함수 없는 sort()는 숫자를 문자열로 "
+        "{call}이(가) {out}을(를) 돌려줬습니다. 기대한 값은 {expected}입니다. 비교 함수 없는 sort()는 숫자를 문자열로 "
         "비교합니다(1e-7이 0.6 뒤에 옵니다). (a, b) => b[1] - a[1]로 정렬하세요. 이렇게 하면 값이 같을 때 인덱스 "
         "순서도 그대로 유지됩니다.",
     "an empty batch": "빈 배치",
@@ -134,12 +134,12 @@ KOREAN_10: dict[str, str] = {
         "이미지 {n}장을 담은 POST {path} 요청에 {status} 응답이 왔습니다. 이미지 1장부터 {limit}장까지는 올바른 "
         "배치입니다.",
     "images of 15x16 pixels": "15x16 픽셀 이미지",
-    "one image without the list around it": "목록으로 감싸지 않은 이미지 한 장",
+    "one image without the list around it": "리스트로 감싸지 않은 이미지 한 장",
     "{n} images": "이미지 {n}장",
     "POST {path} with {why} answered {status}: refuse it with a 4xx answer (a pydantic Field with min_length=1 and "
     "max_length={limit} on the list, 16x16 images) before the model runs.":
         "{why}을(를) 담은 POST {path} 요청에 {status} 응답이 왔습니다. 모델을 실행하기 전에 4xx 응답으로 "
-        "거부하세요(목록에는 min_length=1, max_length={limit}인 pydantic Field, 이미지는 16x16).",
+        "거부하세요(리스트에는 min_length=1, max_length={limit}인 pydantic Field, 이미지는 16x16).",
     "No answer from {url} ({error}): is the server of section 5 still running? Run its cell again, then the cell "
     "that adds your endpoint.":
         "{url}에서 응답이 없습니다({error}). 5절의 서버가 아직 실행 중인가요? 서버 셀을 다시 실행한 뒤, "
@@ -147,7 +147,7 @@ KOREAN_10: dict[str, str] = {
     # errors: files the course reads
     "Check the path, or create the file first.": "경로를 확인하거나, 파일을 먼저 만드세요.",
     "Run notebook {notebook} first, or call {helper} to create it here.":
-        "노트북 {notebook}을(를) 먼저 실행하거나, {helper}를 호출해 여기에 만드세요.",
+        "노트북 {notebook}을(를) 먼저 실행하거나, {helper}을(를) 호출해 여기에 만드세요.",
     "No file at {path}. {hint}": "{path}에 파일이 없습니다. {hint}",
     # pass 8: exercises 01.1 and 05.1
     "Your model reuses the notebook model's layer (its parameters are the same tensors), so training one trained "

@@ -412,7 +412,7 @@ def test_checks_speak_korean_after_set_language(tmp_path, linear_model) -> None:
     finally:
         i18n.set_language("en")
     assert english.passed is False and korean.passed is False and "weights_only=True" in korean.message
-    assert korean_text.startswith("연습 문제 01.2: ❌ 아직 틀렸습니다.") and "state_dict()를 저장하세요" in korean.message
+    assert korean_text.startswith("연습 문제 01.2: ❌ 아직 정답이 아닙니다.") and "state_dict()를 저장하세요" in korean.message
     assert not_done_text.startswith("연습 문제 01.2: ⏳ 아직 풀지 않았습니다.")
     assert str(exercises.check_weights_file(path, linear_model)) == str(english)  # back to English
 
