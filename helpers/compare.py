@@ -113,8 +113,9 @@ def compare_outputs(expected: Any, actual: Any, *, rtol: float = DEFAULT_RTOL, a
     """
     for name, tolerance in (("rtol", rtol), ("atol", atol)):
         if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance <= 1:
-            raise ValueError(f"{name} must be a number from 0 to 1 (e.g. {name}=1e-5), got {tolerance!r}: a larger "
-                             "tolerance would let any output match.")
+            why = (": a larger tolerance would let any output match." if isinstance(tolerance, numbers.Real)
+                   and not isinstance(tolerance, bool) else "; leave it out for the default.")
+            raise ValueError(f"{name} must be a number from 0 to 1 (e.g. {name}=1e-5), got {tolerance!r}{why}")
     exact = any(_is_integer(v) for v in (expected, actual))
     a, b = _numeric(expected, "expected"), _numeric(actual, "actual")
     if exact:  # token ids, class ids, counts: 5000 and 5001 are different answers, whatever the tolerance

@@ -47,11 +47,28 @@ def _older(version: str, needed: str) -> bool:
         return False
 
 
+def _shadowing_file(name: str) -> str | None:
+    """``onnx.py`` (or ``onnx/``) in the current folder, which Python imports instead of the package; else None."""
+    try:
+        here = Path.cwd()
+    except OSError:  # a deleted working directory: reported by its own row
+        return None
+    for candidate in (f"{name}.py", f"{name}/__init__.py"):
+        if name.isidentifier() and (here / candidate).is_file():
+            return candidate.split("/")[0]
+    return None
+
+
 def _package_check(name: str, version: str | None, error: str | None = None, gpu_build: bool = False) -> Check:
     """One course package's row; ``gpu_build``: onnxruntime is the onnxruntime-gpu build (its own floor)."""
     needed = ONNXRUNTIME_GPU_MINIMUM if gpu_build else MINIMUM[name]
     install = tr("{install_all} (or pip install '{name}>={needed}')", install_all=INSTALL_ALL,
                  name="onnxruntime-gpu" if gpu_build else name, needed=needed)
+    shadow = _shadowing_file(name)
+    if shadow is not None:  # Python imports ./onnx.py before the installed onnx: every package using it breaks
+        return Check(name, tr("{file} in this folder hides the installed {name}", file=shadow, name=name), "fail",
+                     tr("Rename your {file} (and delete __pycache__ beside it): Python imports it instead of the "
+                        "package.", file=shadow))
     if version is None:
         detail = (tr("not installed (used in notebook {notebooks})", notebooks=NEEDED_BY[name]) if name in NEEDED_BY
                   else tr("not installed"))

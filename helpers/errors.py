@@ -60,6 +60,15 @@ def require_instance(value: Any, kind: type | tuple[type, ...], what: str, hint:
     raise TypeError(f"{what} must be a {names}, got {given}." + (f" {hint}" if hint else ""))
 
 
+def cli_path(text: str) -> Path:
+    """An ``argparse`` type for path flags: ``~`` is the home folder even where the shell left it (``--output=~/x``,
+    which bash does not expand), and an empty value is refused rather than meaning the current folder."""
+    try:
+        return as_path(text, "the path")
+    except (TypeError, ValueError) as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
 def require_bool(value: Any, what: str) -> bool:
     """``value`` if it is True or False; a string such as "no" would count as true, so it is refused."""
     if not isinstance(value, bool):

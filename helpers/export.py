@@ -177,10 +177,14 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
                                "to see the exporter's log.") from exc
     if not quiet:
         print(sink.getvalue())
-    if not keep_stack_traces:
-        strip_stack_traces(onnx_path)
-    report = _report(model, examples, onnx_path, verify)
-    _check_written(report, opset, examples, batch_requested)
+    try:
+        if not keep_stack_traces:
+            strip_stack_traces(onnx_path)
+        report = _report(model, examples, onnx_path, verify)
+        _check_written(report, opset, examples, batch_requested)
+    except ValueError as refused:  # a file that is not what was asked for must not wait for the next cell to load it
+        onnx_path.unlink(missing_ok=True)
+        raise ValueError(f"{refused} (The file was deleted.)") from refused
     return report
 
 

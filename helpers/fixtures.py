@@ -38,6 +38,8 @@ def ensure_trained_linear(directory: str | Path | None = None, seed: int = 0) ->
         raise TypeError(f"directory is the folder for the course's files (a str or Path; None: artifacts/), got "
                         f"{directory!r}. For another seed, pass seed={directory!r}." if isinstance(directory, int)
                         else f"directory is a folder path (a str or Path), got {directory!r}.")
+    if directory is not None and not str(directory).strip():  # Path("") is ".", not artifacts/
+        raise ValueError("directory is an empty path: pass a folder, or None for the course's artifacts folder.")
     if directory is not None and Path(directory).suffix.lower() in (".pt", ".pth", ".onnx") and \
             not Path(directory).is_dir():
         raise ValueError(f"ensure_trained_linear takes the folder to keep the weights in, not a file name: got "

@@ -175,4 +175,19 @@ KOREAN_10: dict[str, str] = {
     "helpers.troubleshoot.MedianHead()": "helpers.troubleshoot.MedianHead() 객체",
     "helpers.troubleshoot.Standardize()": "helpers.troubleshoot.Standardize() 객체",
     "the notebook's Hugging Face model (LlamaForCausalLM)": "노트북의 Hugging Face 모델(LlamaForCausalLM)",
+    # doctor: a student's own onnx.py hides the package
+    "{file} in this folder hides the installed {name}": "이 폴더의 {file}이(가) 설치된 {name}을(를) 가립니다",
+    "Rename your {file} (and delete __pycache__ beside it): Python imports it instead of the package.":
+        "{file}의 이름을 바꾸세요(옆의 __pycache__도 지우세요). 파이썬이 패키지 대신 이 파일을 불러옵니다.",
+    # pass 9: exercise checks that named the wrong problem
+    "Answer with the path of the file you saved with torch.save, not with the model itself.":
+        "모델 자체가 아니라 torch.save로 저장한 파일의 경로를 답으로 제출하세요.",
+    "No file at {path!r}, but there is one without the space at its start or end: remove the space.":
+        "{path!r}에는 파일이 없지만, 앞뒤 공백을 뺀 이름의 파일은 있습니다. 공백을 지우세요.",
+    "The file is not what torch.save writes (cut short, or another kind of file): save it again with "
+    "torch.save(model.state_dict(), path).":
+        "torch.save로 저장한 파일이 아닙니다(중간에 잘렸거나 다른 종류의 파일입니다). "
+        "torch.save(model.state_dict(), path)로 다시 저장하세요.",
+    "Your answer is an array of shape {shape}: answer with the number itself, e.g. x.item(). {hint}":
+        "답이 모양 {shape}인 배열입니다. x.item()처럼 숫자 자체를 답으로 제출하세요. {hint}",
 }

@@ -28,18 +28,24 @@ class KeepAliveConnection(http.client.HTTPConnection):
 
 
 def run_clients(host: str, port: int, path: str, payload: bytes, shares: list[int],
-                timeout_s: float) -> tuple[float, list[tuple[list[float], int]]]:
-    """One thread per client, all released together after their warm-up; seconds and (latencies, errors) each."""
+                timeout_s: float) -> tuple[float, list[tuple[list[float], int]], dict[str, int]]:
+    """One thread per client, all released together after their warm-up: the seconds, (latencies, errors) per
+    client, and how the failed requests ended ({"500": 3, "no answer": 1}, warm-ups included)."""
     ready = threading.Barrier(len(shares) + 1)
+
+    answers: dict[str, int] = {}  # how the failed requests ended: "500", "no answer", ...
 
     def send(connection: http.client.HTTPConnection) -> bool:
         try:
             connection.request("POST", path, payload, {"Content-Type": "application/json"})
             response = connection.getresponse()
             response.read()
+            if response.status != 200:
+                answers[str(response.status)] = answers.get(str(response.status), 0) + 1
             return response.status == 200
         except OSError:
             connection.close()  # reconnect on the next request
+            answers["no answer"] = answers.get("no answer", 0) + 1
             return False
 
     def client(count: int) -> tuple[list[float], int]:
@@ -61,11 +67,11 @@ def run_clients(host: str, port: int, path: str, payload: bytes, shares: list[in
         ready.wait()
         start = time.perf_counter()
         results = [f.result() for f in futures]
-    return time.perf_counter() - start, results
+    return time.perf_counter() - start, results, answers
 
 
 if __name__ == "__main__":
     job = json.load(sys.stdin)
-    seconds, results = run_clients(job["host"], job["port"], job["path"], job["payload"].encode(), job["shares"],
-                                   job["timeout_s"])
-    json.dump({"seconds": seconds, "results": results}, sys.stdout)
+    seconds, results, failures = run_clients(job["host"], job["port"], job["path"], job["payload"].encode(),
+                                             job["shares"], job["timeout_s"])
+    json.dump({"seconds": seconds, "results": results, "failures": failures}, sys.stdout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from dataclasses import dataclass
@@ -89,8 +90,9 @@ def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noi
     for name, value in (("n_samples", n_samples), ("n_features", n_features), ("seed", seed)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name} must be a whole number, got {value!r}.")
-    if n_samples < 1 or n_features < 1:
-        raise ValueError(f"n_samples and n_features must be positive, got {n_samples} and {n_features}.")
+    if n_samples < 1 or n_features < 1 or n_samples * n_features > 10**8:  # 400 MB of float32 at most
+        raise ValueError(f"n_samples and n_features must be positive, and their product at most 100 million "
+                         f"(400 MB); got {n_samples} and {n_features}.")
     n_samples, n_features, seed = int(n_samples), int(n_features), int(seed)  # NumPy integers too
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < float("inf"):
         raise ValueError(f"noise is the standard deviation of the added noise: a number of at least 0, got {noise!r}.")
@@ -105,6 +107,9 @@ def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noi
         true_bias = float(torch.randn(1, generator=rule))
     x = torch.randn(n_samples, n_features, generator=gen)
     y = x @ true_weight + true_bias + noise * torch.randn(n_samples, generator=gen)
+    if not torch.isfinite(y).all():
+        raise ValueError(f"noise={noise!r} overflows float32 (the targets hold infinite values): use a noise of a "
+                         "few units at most, such as 0.1.")
     return RegressionData(x=x, y=y.unsqueeze(1), true_weight=true_weight, true_bias=true_bias, noise=noise)
 
 
@@ -113,10 +118,11 @@ def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30,
                     batch_size: int = 32, seed: int = 0) -> TrainingHistory:
     """Train ``model`` on ``data`` with SGD and MSE loss; returns the loss per epoch."""
     check_training_arguments(epochs, lr, batch_size)
-    epochs, lr, batch_size = int(epochs), float(lr), int(batch_size)  # NumPy numbers too
+    epochs, lr, batch_size, seed = int(epochs), float(lr), int(batch_size), check_seed(seed)  # NumPy numbers too
     if not isinstance(data, RegressionData):
         raise TypeError(f"train_regressor's data must be a RegressionData (x, y), e.g. "
                         f"helpers.make_regression_data(); got a {type(data).__name__}.")
+    data = dataclasses.replace(data, x=torch.as_tensor(data.x), y=torch.as_tensor(data.y))  # NumPy arrays too
     if len(data.x) == 0 or len(data.x) != len(data.y):
         raise ValueError(f"The data must hold as many targets as samples, and some: x has {len(data.x)} rows, "
                          f"y has {len(data.y)}.")
@@ -172,6 +178,9 @@ def plot_losses(history: TrainingHistory, ax=None, title: str = "Training loss")
         raise ValueError("The losses must be positive, finite numbers to draw on a log scale; a NaN or infinite loss "
                          "means training diverged: lower the learning rate and train again.")
 
+    if ax is not None and not hasattr(ax, "figure"):  # plt.subplots(2) gives an array of axes
+        raise TypeError(f"ax takes one matplotlib Axes (e.g. axes[0] of plt.subplots(1, 2)), got a "
+                        f"{type(ax).__name__}; or leave it out for a new figure.")
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 3.5))
     fig = ax.figure

@@ -107,7 +107,7 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
     if optimized_model_path is not None:
         mark_derived(optimized_model_path, f"onnxruntime {ort.__version__}, optimisation level {optimization}")
     inputs, outputs = tensor_infos(model)
-    path = None if isinstance(onnx_path, onnx.ModelProto) else Path(onnx_path)
+    path = None if isinstance(onnx_path, onnx.ModelProto) else as_path(onnx_path, "onnx_path")  # ~ expanded
     return Session(ort_session, provider, note, inputs, outputs, path)
 
 
@@ -125,6 +125,10 @@ def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_
         optimized_model_path = output_file(optimized_model_path, "optimized_model_path", (".onnx", ".ort"),
                                            source=source)
         refuse_to_replace_a_source(optimized_model_path, "optimized_model_path")
+        if optimized_model_path.suffix == ".ort" and optimized_model_path.exists():  # no room in .ort for a note
+            raise FileExistsError(f"optimized_model_path {optimized_model_path} already exists, and an .ort file "
+                                  "cannot say who wrote it: it was left untouched. Delete it first, or choose a new "
+                                  "name.")
     if custom_op_libraries is None:
         raise TypeError("custom_op_libraries takes a list of library paths; for none, leave it out (or pass []).")
     if isinstance(custom_op_libraries, (str, Path)):

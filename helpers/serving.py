@@ -83,7 +83,8 @@ def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8
     except TypeError as error:
         raise TypeError(f"The request body must be JSON ({error}): convert arrays with .tolist().") from error
     shares = [requests // concurrency + (i < requests % concurrency) for i in range(concurrency)]
-    job = {"host": parts.hostname, "port": parts.port or 80, "path": parts.path or "/", "payload": payload.decode(),
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")  # ?model=int8 is part of the request
+    job = {"host": parts.hostname, "port": parts.port or 80, "path": target, "payload": payload.decode(),
            "shares": [s for s in shares if s], "timeout_s": float(timeout_s)}
     done = subprocess.run([sys.executable, str(Path(load_clients.__file__))], input=json.dumps(job),
                           capture_output=True, text=True, check=False)
@@ -91,14 +92,16 @@ def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8
         raise RuntimeError(f"The load test's client process failed (exit {done.returncode}): "
                            f"{done.stderr.strip().splitlines()[-1] if done.stderr.strip() else 'no message'}")
     measured = json.loads(done.stdout)
-    seconds, results = measured["seconds"], measured["results"]
+    seconds, results, failures = measured["seconds"], measured["results"], measured.get("failures", {})
     latencies = sorted(t for times, _ in results for t in times)
     if not latencies:
-        raise RuntimeError(f"All {requests} requests to {url} failed (refused, timed out, or answered with another "
-                           "status than 200): check that the server runs and answers one request, e.g. with "
+        how = ", ".join(f"{count} × {'HTTP ' + answer if answer.isdigit() else answer}"
+                        for answer, count in sorted(failures.items()))
+        raise RuntimeError(f"All {requests} requests to {url} failed ({how or 'refused or timed out'}; warm-ups "
+                           "included): check that the server runs and answers one request, e.g. with "
                            "urllib.request, before loading it.")
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
-    return LoadTestResult(parts.path or "/", requests, concurrency, seconds, 1e3 * statistics.fmean(latencies),
+    return LoadTestResult(target, requests, concurrency, seconds, 1e3 * statistics.fmean(latencies),
                           1e3 * statistics.median(latencies), 1e3 * p99, sum(e for _, e in results))
 
 
@@ -163,6 +166,11 @@ class MicroBatcher:
                     if not future.done():
                         future.set_result(row)
             except Exception as error:  # every waiting request gets the error, and the loop goes on
+                if isinstance(error, ValueError):  # a shape the model refused: say what was stacked
+                    shape = items[0][0].shape
+                    error = ValueError(f"{error} (MicroBatcher stacked {len(items)} example(s) of shape {shape} into "
+                                       f"one batch {(len(items), *shape)}: run() takes one example without its batch "
+                                       "dimension)")
                 for _, future in items:
                     if not future.done():
                         future.set_exception(error)

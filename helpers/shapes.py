@@ -52,8 +52,8 @@ def make_shapes_data(n_samples: int = 2000, seed: int = 0, noise: float = 0.3) -
     A small, offline image-classification task: a few seconds of training reach high accuracy, so
     int8 and fp32 can be compared on real predictions of a held-out set.
     """
-    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < 0:
-        raise ValueError(f"n_samples must be a whole number of images (0 or more), got {n_samples!r}.")
+    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or not 1 <= n_samples <= 10**6:
+        raise ValueError(f"n_samples must be a whole number of images from 1 to 1,000,000, got {n_samples!r}.")
     n_samples = int(n_samples)
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < float("inf"):
         raise ValueError(f"noise is the standard deviation of the added noise: a number of at least 0, got {noise!r}.")
@@ -89,7 +89,7 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
                      batch_size: int = 64, seed: int = 0) -> TrainingHistory:
     """Train a classifier with Adam and cross-entropy; returns the training loss after each epoch."""
     check_training_arguments(epochs, lr, batch_size)
-    epochs, lr, batch_size = int(epochs), float(lr), int(batch_size)  # NumPy numbers too
+    epochs, lr, batch_size, seed = int(epochs), float(lr), int(batch_size), check_seed(seed)  # NumPy numbers too
     if not isinstance(data, ImageData):
         raise TypeError(f"train_classifier's data must be an ImageData (images, labels), e.g. "
                         f"helpers.make_shapes_data(256); got a {type(data).__name__}.")
@@ -155,6 +155,9 @@ def accuracy(logits, labels) -> float:
                          f"and {tuple(labels.shape)} (logits first, at least one row).")
     if labels.is_floating_point() or labels.dtype == torch.bool:
         raise TypeError(f"labels must be class numbers (integers), got {labels.dtype}.")
+    if logits.shape[1] < 2:
+        raise ValueError(f"The logits have {logits.shape[1]} column: with one class every row's largest logit is "
+                         "class 0, so the accuracy would mean nothing. Pass a classifier's (n, classes) logits.")
     if len(labels) and (int(labels.min()) < 0 or int(labels.max()) >= logits.shape[-1]):
         raise ValueError(f"labels run from {int(labels.min())} to {int(labels.max())}, but the logits have "
                          f"{logits.shape[-1]} classes (0 to {logits.shape[-1] - 1}): number the classes from 0.")

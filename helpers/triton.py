@@ -126,6 +126,9 @@ def write_triton_repository(onnx_path: str | Path, repository: str | Path, model
         raise ValueError("This model keeps its weights in a .data file: export with external_data=False, or copy the "
                          ".data file into the version folder too (Triton loads it from beside model.onnx).")
     folder = as_path(repository, "write_triton_repository's repository") / model_name
+    if (folder / str(version) / "model.onnx").exists() and source.resolve() == (folder / str(version) / "model.onnx").resolve():
+        raise ValueError(f"{source} is the repository's own copy: pass the exported file it was made from (the "
+                         "repository is rewritten from it).")
     theirs = [path for path in (folder / "config.pbtxt", folder / str(version) / "model.onnx") if path.exists()]
     if theirs and not (folder / _MARKER).exists():
         raise FileExistsError(f"{theirs[0]} was not written by write_triton_repository: it would be replaced. "

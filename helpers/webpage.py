@@ -84,6 +84,11 @@ def prepare_site(folder: str | Path, models: Mapping[str, str | Path], test_imag
         raise ValueError(f"Two models have the same file name ({sorted({n for n in names if names.count(n) > 1})}): "
                          "the page keeps them in one folder, so one would replace the other. Copy one under "
                          "another name first.")
+    for label, path in paths.items():
+        problem = _page_cannot_run(path)
+        if problem:
+            raise ValueError(f"The {label!r} model ({path.name}) {problem}: the page feeds one float32 image "
+                             "(1, 1, 16, 16) and reads the logits. Give it the shapes CNN's file (notebook 11, section 1).")
     with_data = [label for label, p in paths.items() if _has_external_data(p)]
     if with_data:
         raise ValueError(f"The {with_data[0]!r} model keeps its weights in a file beside it (external data, "
@@ -144,6 +149,26 @@ def find_chromium() -> str | None:
         if path := shutil.which(name):
             return path
     return next((path for path in _BROWSER_PATHS if Path(path).is_file()), None)
+
+
+def _page_cannot_run(path: Path) -> str | None:
+    """Why the page's input (one float32 image, 1 x 16 x 16 after the batch) does not fit the file, or None."""
+    import onnx
+
+    try:
+        graph = onnx.load(str(path), load_external_data=False).graph
+    except Exception:  # protobuf's DecodeError and friends
+        return "is not an ONNX file (a .pt, a truncated file?)"
+    feeds = [i for i in graph.input if i.name not in {t.name for t in graph.initializer}]
+    if len(feeds) != 1:
+        return f"takes {len(feeds)} inputs"
+    tensor = feeds[0].type.tensor_type
+    dims = [d.dim_value if d.HasField("dim_value") else None for d in tensor.shape.dim]
+    if tensor.elem_type != onnx.TensorProto.FLOAT or len(dims) != 4 or any(
+            size not in (None, want) for size, want in zip(dims[1:], (1, 16, 16))):
+        shape = ", ".join("?" if d is None else str(d) for d in dims)
+        return f"takes {onnx.helper.tensor_dtype_to_np_dtype(tensor.elem_type)} ({shape})"
+    return None
 
 
 def _has_external_data(path: Path) -> bool:

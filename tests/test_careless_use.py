@@ -362,7 +362,7 @@ def test_library_slips_get_a_message_about_the_argument(call, error, words) -> N
 
 def test_training_refuses_empty_data_frozen_models_and_too_few_outputs() -> None:
     with pytest.raises(ValueError, match="empty"):
-        helpers.train_classifier(helpers.make_small_cnn(), helpers.make_shapes_data(0))
+        helpers.train_classifier(helpers.make_small_cnn(), helpers.ImageData(torch.zeros(0, 1, 16, 16), torch.zeros(0, dtype=torch.long)))
     frozen = helpers.make_linear_model().requires_grad_(False)
     with pytest.raises(ValueError, match="frozen"):
         helpers.train_regressor(frozen, helpers.make_regression_data())
@@ -975,7 +975,7 @@ def test_checks_do_not_mark_a_student_wrong_for_the_notebooks_unbatched_example_
     example = np.ones((2, 10), np.float32)
     assert exercises.check_session_options(session, linear_model, example).passed
     assert exercises.check_session_options(session, linear_model, example[0]).passed is None
-    assert exercises.check_static_int8(linear_onnx, linear_onnx, helpers.make_shapes_data(0)).passed is None
+    assert exercises.check_static_int8(linear_onnx, linear_onnx, helpers.ImageData(torch.zeros(0, 1, 16, 16), torch.zeros(0, dtype=torch.long))).passed is None
 
 
 @pytest.mark.parametrize("writer,suffix,user_text", [
@@ -1535,3 +1535,126 @@ def test_netron_on_a_busy_port_says_to_pick_another(tmp_path) -> None:
         port = taken.getsockname()[1]
         with pytest.raises(RuntimeError, match=f"port {port} is taken.*port=None"):
             helpers.show_in_netron(path, mode="netron", port=port)
+
+
+# --- pass 9 (an independent careless pass: 324 inputs, 12 wrong, 16 weak): one test per finding fixed
+
+def test_a_users_picture_or_ort_file_is_never_replaced(tmp_path, linear_onnx) -> None:
+    photo = tmp_path / "my_photo.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n not a screenshot of ours")
+    with pytest.raises(FileExistsError, match="left untouched"):
+        helpers.inspection.netron_screenshot(linear_onnx, photo)
+    ort_file = tmp_path / "model.ort"
+    ort_file.write_bytes(b"mine")
+    with pytest.raises(FileExistsError, match="cannot say who wrote it"):
+        helpers.create_session(linear_onnx, optimized_model_path=ort_file)
+    assert photo.read_bytes().endswith(b"of ours") and ort_file.read_bytes() == b"mine"
+
+
+def test_tilde_in_a_flag_after_an_equals_sign_is_the_home_folder(tmp_path, monkeypatch, capsys) -> None:
+    """bash leaves --output=~/x alone: bench wrote its plots to ./~/x and its JSON to $HOME/x."""
+    from helpers.errors import cli_path
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert cli_path("~/res") == tmp_path / "res"
+    assert helpers.workshop.main(["student", "--output=~/copies"]) == 0
+    assert (tmp_path / "copies" / "01_define_and_train.ipynb").is_file() and not (tmp_path / "~").exists()
+
+
+def test_prepare_site_refuses_a_model_the_page_cannot_feed(tmp_path, linear_onnx) -> None:
+    from helpers import webpage
+
+    images = np.zeros((1, 1, 16, 16), np.float32)
+    with pytest.raises(ValueError, match=r"takes float32 \(\?, 10\): the page feeds one float32 image"):
+        webpage.prepare_site(tmp_path / "a", {"linear": linear_onnx}, images)
+    weights = helpers.save_weights(helpers.make_linear_model(), tmp_path / "w.pt")
+    with pytest.raises(ValueError, match="is not an ONNX file"):
+        webpage.prepare_site(tmp_path / "b", {"weights": weights}, images)
+
+
+def test_student_copies_are_all_made_before_any_is_written(tmp_path) -> None:
+    from helpers.workshop import students
+
+    good = helpers.course.list_notebooks()[0]
+    notebook = json.loads(good.read_text(encoding="utf-8"))
+    solution = next(c for c in notebook["cells"] if "solution" in c.get("metadata", {}).get("tags", []))
+    solution["source"] = ["answer_01_1: list = [1, 2]\n"]  # an annotated answer is an answer
+    blanked = students.make_student_notebook(notebook)
+    assert any("answer_01_1 = None" in "".join(c["source"]) for c in blanked["cells"])
+    solution["source"] = ["my_answer = 3\n"]  # no answer_... at all
+    broken = tmp_path / "src" / "05_broken.ipynb"
+    broken.parent.mkdir()
+    broken.write_text(json.dumps(notebook), encoding="utf-8")
+    with pytest.raises(ValueError, match="05_broken.ipynb: A solution cell assigns no answer_"):
+        students.write_student_copies(tmp_path / "out", [good, broken])
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_a_refused_export_leaves_no_file_for_the_next_cell(tmp_path) -> None:
+    with pytest.raises(ValueError, match="fixed dimension 0 .*The file was deleted"):
+        helpers.export_model(helpers.make_mlp(), torch.randn(10), tmp_path / "b.onnx")
+    assert not (tmp_path / "b.onnx").exists()
+
+
+def test_small_results_that_would_mean_nothing_are_refused(tmp_path, linear_onnx, monkeypatch) -> None:
+    with pytest.raises(ValueError, match="1 column"):
+        helpers.accuracy(torch.zeros(4, 1), torch.zeros(4, dtype=torch.long))
+    with pytest.raises(ValueError, match="overflows float32"):
+        helpers.make_regression_data(noise=1e308)
+    with pytest.raises(ValueError, match="at most 100 million"):
+        helpers.make_regression_data(n_samples=10**10)
+    with pytest.raises(ValueError, match="empty path"):
+        helpers.ensure_trained_linear("")
+    monkeypatch.setenv("HOME", str(linear_onnx.parent))
+    assert helpers.create_session(f"~/{linear_onnx.name}").path == linear_onnx  # not Path('~/linear.onnx')
+
+
+def test_pass_9_weak_answers_now_name_the_problem(tmp_path, linear_onnx, linear_session) -> None:
+    from helpers import bench, triton
+
+    data = helpers.make_regression_data(64)
+    with pytest.raises(ValueError, match="seed must be a whole number"):
+        helpers.train_regressor(helpers.make_linear_model(), data, seed="1")
+    numpy_data = dataclasses.replace(data, x=data.x.numpy(), y=data.y.numpy())
+    assert helpers.train_regressor(helpers.make_linear_model(), numpy_data, epochs=1).losses
+    with pytest.raises(TypeError, match=r"benchmark calls fn\(\) with no arguments.*lambda: session.run"):
+        bench.benchmark(linear_session.run)
+    with pytest.raises(ValueError, match="leave it out for the default"):
+        helpers.compare_outputs(np.ones(2), np.ones(2), rtol=None)
+    with pytest.raises(TypeError, match="one matplotlib Axes"):
+        helpers.plot_losses(helpers.train_regressor(helpers.make_linear_model(), data, epochs=1), ax=np.empty(2))
+    made = triton.write_triton_repository(linear_onnx, tmp_path / "repo", "linear")
+    with pytest.raises(ValueError, match="the repository's own copy"):
+        triton.write_triton_repository(made.model_file, tmp_path / "repo", "linear")
+
+
+def test_doctor_names_a_students_file_that_hides_a_package(tmp_path, monkeypatch) -> None:
+    from helpers import doctor
+
+    (tmp_path / "onnx.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    check = doctor._package_check("onnx", "1.23.0")
+    assert check.verdict == "fail" and "onnx.py in this folder hides the installed onnx" in check.detail
+    assert "Rename your onnx.py" in check.fix
+
+
+def test_the_weights_exercise_names_swapped_arguments_cut_files_spaces_and_tilde(tmp_path, monkeypatch) -> None:
+    check = helpers.exercises.check_weights_file
+    model = helpers.make_linear_model()
+    good = helpers.save_weights(model, tmp_path / "w.pt")
+    assert "not with the model itself" in check(model, good).message  # arguments swapped
+    cut = tmp_path / "cut.pt"
+    cut.write_bytes(good.read_bytes()[:200])
+    assert "not what torch.save writes (cut short" in check(cut, model).message
+    assert "remove the space" in check(str(good) + " ", model).message
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert check("~/w.pt", model).passed
+    result = helpers.exercises.check_answer("x", torch.tensor([3.0]), 3.0, hint="Count again.")
+    assert not result.passed and "shape (1,)" in result.message and "x.item()" in result.message
+
+
+def test_make_shapes_data_refuses_an_empty_or_huge_set() -> None:
+    for n in (0, -1, 10**7):
+        with pytest.raises(ValueError, match="from 1 to 1,000,000"):
+            helpers.make_shapes_data(n)

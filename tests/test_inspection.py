@@ -140,8 +140,10 @@ def test_netron_renders_the_linear_graph_in_chromium(linear_onnx) -> None:
             pytest.fail("CI must install Debian's chromium (see .ci/run)")
         pytest.skip("no chromium here: apt-get install -y chromium")
     SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / "netron_linear.png").unlink(missing_ok=True)  # one from before the marker would be refused
     shot = inspection.netron_screenshot(linear_onnx, SCREENSHOTS / "netron_linear.png", select="Gemm", zoom_in=2)
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
+    assert b"Software\0helpers.netron_screenshot" in shot.read_bytes()[:4096]  # so a run again may replace it
     assert not [t for t in netron.server._threads() if t.alive()], "the screenshot's server must be stopped"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel
 
 from helpers import load_clients, serving
@@ -29,6 +29,12 @@ def server():
 
     @app.post("/echo")
     def echo(body: Numbers):
+        return {"values": body.values}
+
+    @app.post("/which")
+    def which(body: Numbers, model: str = "fp32"):  # a query parameter, as ?model=int8
+        if model != "int8":
+            raise HTTPException(status_code=500, detail="the int8 model was asked for and not reached")
         return {"values": body.values}
 
     @app.post("/doubled")
@@ -50,7 +56,7 @@ def test_load_test_sends_exactly_the_requests_asked_for(server) -> None:
 
 def test_refused_requests_are_no_latencies_and_the_test_still_ends(server) -> None:
     # A 422 or 404 answer is no measurement of the service: with every request refused, no figure is reported.
-    with pytest.raises(RuntimeError, match="All 10 requests .* failed .* another status than 200"):
+    with pytest.raises(RuntimeError, match=r"All 10 requests .* failed \(13 × HTTP 422; warm-ups included\)"):
         serving.load_test(server.url + "/echo", {"values": "not numbers"}, requests=10, concurrency=3)
     with pytest.raises(RuntimeError, match="All 5 requests"):
         serving.load_test(server.url + "/no-such-path", {}, requests=5, concurrency=2)
@@ -200,3 +206,25 @@ def test_a_script_without_a_main_guard_runs_its_load_test_once(tmp_path) -> None
                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(Path(serving.__file__).parents[1])})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.count("script started") == 1 and "8 requests, 2 at a time" in done.stdout and "0 errors" in done.stdout
+
+
+def test_load_test_keeps_the_query_string_and_names_the_status_of_failures(server) -> None:
+    """Pass 9: ?model=int8 was dropped (both models measured as one), and a server answering 500 was not said."""
+    result = serving.load_test(server.url + "/which?model=int8", {"values": [1.0]}, requests=6, concurrency=2)
+    assert result.errors == 0 and result.path == "/which?model=int8"
+    with pytest.raises(RuntimeError, match=r"All 4 requests .* failed \(6 × HTTP 500"):
+        serving.load_test(server.url + "/which", {"values": [1.0]}, requests=4, concurrency=2)
+
+
+def test_micro_batcher_says_what_it_stacked_when_the_model_refuses_the_shape() -> None:
+    def run_batch(x):
+        if x.ndim != 2:
+            raise ValueError(f"Input 'features' expects shape (batch, 10); received shape {x.shape}")
+        return x
+
+    async def scenario():
+        batcher = serving.MicroBatcher(run_batch, max_batch=4, max_wait_ms=1)
+        return await batcher.run(np.ones((1, 10), np.float32))  # already batched
+
+    with pytest.raises(ValueError, match=r"stacked 1 example\(s\) of shape \(1, 10\) into one batch \(1, 1, 10\)"):
+        asyncio.run(scenario())

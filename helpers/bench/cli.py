@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..environment import MAX_THREADS, THREADS_VARIABLE, default_threads
-from ..errors import GivenOnce
+from ..errors import GivenOnce, cli_path
 from ..export import export_model
 from ..models import make_linear_model, make_torchvision_model
 from .backends import BACKENDS, available_backends
@@ -88,7 +88,7 @@ def _folder_name(text: str) -> Path:
     """--output as given: an empty value would mean the current folder (Path('') is '.'), so it is refused."""
     if not text.strip():
         raise argparse.ArgumentTypeError("--output is empty: give a folder for the result files, e.g. bench-results.")
-    return Path(text)
+    return cli_path(text)  # --output=~/res: bash leaves that ~ alone, so it is expanded here
 
 
 FILE_SUFFIXES = (".json", ".csv", ".png", ".svg", ".txt", ".md", ".onnx", ".pt")  # "results.v2" may be a folder

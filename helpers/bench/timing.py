@@ -147,6 +147,24 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
         raise TypeError(f"synchronize takes a function, such as torch.cuda.synchronize (without parentheses), or "
                         f"None; got {synchronize!r}.")
     sync = synchronize or (lambda: None)
+    times: list[float] = []
+    try:
+        _run(fn, sync, warmup, repeat, min_time, clock, times)
+    except TypeError as error:  # the very first call of a function that needs arguments (session.run)
+        if times or "required positional argument" not in str(error):
+            raise
+        raise TypeError(f"benchmark calls fn() with no arguments, and it needs some ({error}): wrap the call, "
+                        "e.g. benchmark(lambda: session.run(feeds)).") from error
+    if threads is None:
+        import torch  # heavy: only when the caller does not say how many threads ran
+
+        threads = torch.get_num_threads()
+    return BenchmarkResult(name, times, batch_size, threads)
+
+
+def _run(fn: Callable[[], object], sync: Callable[[], None], warmup: int, repeat: int, min_time: float,
+         clock: Callable[[], float], times: list[float]) -> None:
+    """``warmup`` untimed calls, then timed ones appended to ``times`` (in ms) until ``repeat`` and ``min_time``."""
     for _ in range(warmup):
         fn()
     try:
@@ -154,18 +172,12 @@ def benchmark(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 20, mi
     except (RuntimeError, AssertionError) as error:  # torch.cuda.synchronize on a machine without a usable GPU
         raise RuntimeError(f"synchronize failed before timing started ({str(error).splitlines()[0]}): pass "
                            "torch.cuda.synchronize only where the timed code runs on a GPU.") from error
-    times: list[float] = []
     started = clock()
     while len(times) < repeat or clock() - started < min_time:
         t0 = clock()
         fn()
         sync()
         times.append((clock() - t0) * 1000.0)
-    if threads is None:
-        import torch  # heavy: only when the caller does not say how many threads ran
-
-        threads = torch.get_num_threads()
-    return BenchmarkResult(name, times, batch_size, threads)
 
 
 def benchmark_all(functions: dict[str, Callable[[], object]], *, batch_size: int = 1, warmup: int = 3,

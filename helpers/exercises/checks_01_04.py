@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +68,21 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
 def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> ExerciseResult:
     """Exercise: a file saved with ``torch.save(model.state_dict(), path)`` holding ``model``'s weights."""
     def check() -> None:
+        _require(not isinstance(answer, nn.Module), tr("Answer with the path of the file you saved with "
+                                                       "torch.save, not with the model itself."))
         _require(isinstance(model, nn.Module), tr("Finish the previous exercise first: its model is saved here."))
-        _require(isinstance(answer, (str, Path)) and Path(answer).is_file(),
-                 tr("Answer with the path of the file you saved with torch.save."))
-        _require(not _is_onnx(answer), tr("That is an ONNX file: this exercise wants the PyTorch weights, saved with "
-                                          "torch.save(model.state_dict(), path)."))
+        path = Path(answer).expanduser() if isinstance(answer, (str, Path)) else None  # ~ as in a shell
+        _require(path is None or path.is_file() or not Path(str(answer).strip()).is_file(),
+                 tr("No file at {path!r}, but there is one without the space at its start or end: remove the space.",
+                    path=str(answer)))
+        _require(path is not None and path.is_file(), tr("Answer with the path of the file you saved with torch.save."))
+        answer_path = path
+        _require(not _is_onnx(answer_path), tr("That is an ONNX file: this exercise wants the PyTorch weights, saved "
+                                               "with torch.save(model.state_dict(), path)."))
+        _require(zipfile.is_zipfile(answer_path), tr("The file is not what torch.save writes (cut short, or another "
+                                                     "kind of file): save it again with torch.save(model.state_dict(), path)."))
         try:
-            state = torch.load(answer, map_location="cpu", weights_only=True)
+            state = torch.load(answer_path, map_location="cpu", weights_only=True)
         except Exception as error:
             raise _Wrong(tr("torch.load(..., weights_only=True) refuses this file: it holds pickled Python objects, "
                             "not only tensors. Save model.state_dict(), not the model itself.")) from error

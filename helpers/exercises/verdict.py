@@ -87,7 +87,13 @@ def check_answer(exercise: str, answer: Any, expected: Any, *, hint: str,
     except Exception as exc:  # a wrong type of answer
         return ExerciseResult(exercise, False, tr("Could not compare your answer ({error_type}: {error}). {hint}",
                                                        error_type=type(exc).__name__, error=exc, hint=hint))
-    return ExerciseResult(exercise, True, tr("Well done.")) if right else ExerciseResult(exercise, False, hint)
+    if right:
+        return ExerciseResult(exercise, True, tr("Well done."))
+    one_number = getattr(answer, "shape", None) is not None and int(np.prod(answer.shape)) == 1 and len(answer.shape) > 0
+    if one_number and isinstance(expected, Real):  # tensor([3.]) for 3.0: the value may be right, the kind is not
+        return ExerciseResult(exercise, False, tr("Your answer is an array of shape {shape}: answer with the number "
+                                                  "itself, e.g. x.item(). {hint}", shape=tuple(answer.shape), hint=hint))
+    return ExerciseResult(exercise, False, hint)
 
 
 class _Wrong(Exception):

@@ -42,13 +42,33 @@ def _draw_in_netron(page, url: str, select: str | None, zoom_in: int, timeout_ms
     page.wait_for_timeout(500)  # let the layout and the sidebar's slide-in settle
 
 
+_SOFTWARE = "helpers.netron_screenshot"  # in each picture's PNG text chunk: ours to replace when run again
+
+
+def _is_our_screenshot(path: Path) -> bool:
+    return f"Software\0{_SOFTWARE}".encode() in Path(path).read_bytes()[:4096]
+
+
+def _save_marked(png: bytes, path: Path) -> None:
+    """Write the browser's PNG with a ``Software`` text chunk naming this function (pixels unchanged)."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", _SOFTWARE)
+    Image.open(io.BytesIO(png)).save(path, pnginfo=info)
+
+
 def netron_screenshot(onnx_path: str | Path, png_path: str | Path, *, browser_path: str | None = None,
                       size: tuple[int, int] = (1000, 520), scale: float = 1.5, select: str | None = None,
                       zoom_in: int = 0, timeout_s: float = 60) -> Path:
     """Save a PNG of Netron showing ``onnx_path``, taken in headless Chromium; returns ``png_path``.
 
     The course commits such a picture (``notebooks/images/netron_linear.png``) so that notebook 03 shows
-    Netron's view where no kernel runs (GitHub, nbviewer). Regenerate it from the repository root with::
+    Netron's view where no kernel runs (GitHub, nbviewer). Regenerate it from the repository root with the
+    commands below (a picture is replaced only if this function wrote it, which its PNG ``Software`` text chunk
+    says: delete one made before that chunk existed first)::
 
         python -c "import helpers; helpers.inspection.netron_screenshot(helpers.ensure_linear_onnx('notebooks/artifacts'),
                    'notebooks/images/netron_linear.png', select='Gemm', zoom_in=2)"
@@ -67,7 +87,8 @@ def netron_screenshot(onnx_path: str | Path, png_path: str | Path, *, browser_pa
         raise ValueError(f"zoom_in is how many times to click Netron's zoom-in button, a whole number from 0 to 20, "
                          f"got {zoom_in!r}.")
     path = existing_file(onnx_path, "netron_screenshot's onnx_path")
-    png_path = output_file(png_path, "netron_screenshot's png_path", (".png",), source=path)
+    png_path = output_file(png_path, "netron_screenshot's png_path", (".png",), source=path,
+                           replaceable=_is_our_screenshot)  # a user's picture of that name is never replaced
     browser_path = browser_path or shutil.which("chromium") or shutil.which("chromium-browser")
     if browser_path is None:
         raise RuntimeError("No Chromium found: install Debian's chromium package (apt-get install chromium).")
@@ -81,7 +102,7 @@ def netron_screenshot(onnx_path: str | Path, png_path: str | Path, *, browser_pa
                 page = browser.new_page(viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale)
                 _draw_in_netron(page, f"http://{address[0]}:{address[1]}/", select, zoom_in, timeout_s * 1000)
                 png_path.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(png_path))
+                _save_marked(page.screenshot(), png_path)
             finally:
                 browser.close()
     finally:

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from .. import course
 from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, list_notebooks, sync_documents, sync_notebooks
-from ..errors import GivenOnce
+from ..errors import GivenOnce, cli_path
 from .agenda import agenda_markdown, read_agenda, time_notebooks, update_agenda
 from .handout import LAUNCH_PATHS, student_handout
 from .schedule import schedule_markdown, update_schedule
@@ -37,19 +37,19 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers.workshop", description=_DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
     student = sub.add_parser("student", help="write student copies (solutions removed)")
-    student.add_argument("--output", type=Path, default=Path("student"), action=GivenOnce)
+    student.add_argument("--output", type=cli_path, default=Path("student"), action=GivenOnce)
     student.add_argument("--overwrite", action="store_true", help="replace student copies already in --output")
     publish = sub.add_parser("publish-students", help="commit student copies of HEAD to a branch (nothing is pushed)")
     publish.add_argument("--branch", default=STUDENT_BRANCH, action=GivenOnce)
-    publish.add_argument("--repo", type=Path, default=Path.cwd(), action=GivenOnce, help="the course repository (default: here)")
+    publish.add_argument("--repo", type=cli_path, default=Path.cwd(), action=GivenOnce, help="the course repository (default: here)")
     timings = sub.add_parser("timings", help="execute every notebook, write the agenda and schedule into a file")
-    timings.add_argument("--output", type=Path, default=guide, action=GivenOnce)
+    timings.add_argument("--output", type=cli_path, default=guide, action=GivenOnce)
     schedule = sub.add_parser("schedule", help="rewrite the schedule from the agenda's run times (executes nothing)")
-    schedule.add_argument("--output", type=Path, default=guide, action=GivenOnce)
+    schedule.add_argument("--output", type=cli_path, default=guide, action=GivenOnce)
     sizing = sub.add_parser("sizing", help="execute notebooks, measure memory and CPU, write the JupyterHub sizing")
-    sizing.add_argument("--notebooks", type=Path, nargs="+", default=None, action="extend", help="default: every course notebook")
+    sizing.add_argument("--notebooks", type=cli_path, nargs="+", default=None, action="extend", help="default: every course notebook")
     sizing.add_argument("--users", type=int, default=30, action=GivenOnce)
-    sizing.add_argument("--output", type=Path, default=guide, action=GivenOnce)
+    sizing.add_argument("--output", type=cli_path, default=guide, action=GivenOnce)
     handout = sub.add_parser("handout", help="print a one-page student handout with the links of one launch path")
     handout.add_argument("--launch", choices=list(LAUNCH_PATHS), required=True, action=GivenOnce, help="where students run the course")
     handout.add_argument("--hub-url", action=GivenOnce, help="the hub's address, e.g. https://hub.example.org (with --launch hub)")

@@ -9,7 +9,7 @@ import re
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, all_notebooks, read_notebook
 from ..errors import writable_folder
@@ -18,7 +18,7 @@ __all__ = ["SOLUTION_TAG", "make_student_notebook", "write_student_copies", "pub
 
 SOLUTION_TAG = "solution"
 _MESSAGE_START = "Student copies of "  # every commit publish_students makes starts so
-_ANSWER = re.compile(r"^(answer_\w+)\s*=", re.M)
+_ANSWER = re.compile(r"^(answer_\w+)\s*(?::[^=\n]+)?=(?!=)", re.M)  # answer_x = ..., answer_x: list = ...
 
 
 def make_student_notebook(notebook: dict) -> dict:
@@ -68,15 +68,22 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
     if existing and not overwrite:
         raise FileExistsError(f"{len(existing)} student copies already exist in {output} (e.g. {existing[0]}): "
                               "pass overwrite=True (--overwrite) to replace them, or choose another folder.")
-    originals = [read_notebook(path) for path in sources]  # every file readable before anything is written
+    students = [_student_of(read_notebook(path), path) for path in sources]  # all made before anything is written
     writable_folder(output, "the student copies' folder")
     written = []
-    for original, target in zip(originals, targets):
-        student = make_student_notebook(original)
+    for student, target in zip(students, targets):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
     return written
+
+
+def _student_of(notebook: dict, name: Any) -> dict:
+    """``make_student_notebook`` of one notebook, whose failure names the notebook."""
+    try:
+        return make_student_notebook(notebook)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from error
 
 
 def _target(output: Path, path: Path) -> Path:
@@ -109,7 +116,12 @@ def _student_tree(repo: Path, source: str) -> str:
         index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}  # leaves the repository's own index alone
         _git(repo, "read-tree", source, env=index)
         for name in notebooks:
-            student = make_student_notebook(json.loads(_git(repo, "show", f"{source}:{name}")))
+            try:
+                notebook = json.loads(_git(repo, "show", f"{source}:{name}"))
+            except json.JSONDecodeError as error:  # a merge conflict committed, a cut-short file
+                raise ValueError(f"{name} in {source} is not a notebook ({error}): fix it (git show {source}:{name}), "
+                                 "commit, and publish again.") from error
+            student = _student_of(notebook, name)
             text = json.dumps(student, indent=1, ensure_ascii=False) + "\n"
             blob = _git(repo, "hash-object", "-w", "--stdin", stdin=text.encode("utf-8"))
             _git(repo, "update-index", "--cacheinfo", f"100644,{blob},{name}", env=index)
