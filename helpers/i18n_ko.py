@@ -83,9 +83,9 @@ KOREAN: dict[str, str] = {
     "onnx.checker rejects your model: {error}": "onnx.checker가 모델을 거부합니다: {error}",
     "Your graph holds {ops}; a Linear layer is one node: "
     "onnx.helper.make_node('Gemm', [input, weight, bias], [output], transB=1).":
-        "그래프에 {ops}이(가) 있습니다. Linear 층은 노드 하나로 만듭니다. "
+        "그래프의 노드: {ops}. Linear 층은 노드 하나로 만듭니다. "
         "onnx.helper.make_node('Gemm', [input, weight, bias], [output], transB=1).",
-    "no nodes": "노드 없음",
+    "no nodes": "없음",
     "Your graph has the inputs {inputs}; it should have one, the features. Pass the weight and bias as "
     "initializers (onnx.numpy_helper.from_array).":
         "그래프의 입력이 {inputs}입니다. 입력은 특성(features) 하나여야 합니다. 가중치와 편향은 "
@@ -287,8 +287,7 @@ KOREAN: dict[str, str] = {
     "none installed": "설치된 것 없음",
     "one build installed": "빌드 하나만 설치됨",
     "not checked: torch or onnxruntime does not import": "확인하지 않음: torch나 onnxruntime을 import할 수 없음",
-    "{gpu}; onnxruntime has no CUDA provider": "{gpu}, 하지만 onnxruntime에 CUDA 실행 공급자(execution provider)가 "
-                                               "없음",
+    "{gpu}; onnxruntime has no CUDA provider": "{gpu} (onnxruntime에 CUDA 실행 공급자 없음)",
     "For onnxruntime on the GPU, replace onnxruntime with onnxruntime-gpu.":
         "onnxruntime을 GPU에서 쓰려면 onnxruntime 대신 onnxruntime-gpu를 설치하세요.",
     "none: GPU cells will be skipped": "없음: GPU 셀은 건너뜁니다",
@@ -341,6 +340,6 @@ KOREAN: dict[str, str] = {
     "It has no wheel for Python {python} yet: notebook {notebooks} skips the cells that need it. For those, use "
     "Python 3.13 or Colab.": "아직 Python {python}용 휠이 없습니다. 노트북 {notebooks}은(는) 이 패키지가 필요한 셀을 건너뜁니다. "
                              "그 셀까지 실행하려면 Python 3.13이나 Colab을 쓰세요.",
-    "{failed} blocking problem(s): fix them before the workshop.": "강의 진행을 막는 문제 {failed}개: 워크숍 전에 고치세요.",
+    "{failed} blocking problem(s): fix them before the workshop.": "강의 진행을 막는 문제가 {failed}개 있습니다. 워크숍 전에 해결하세요.",
     "Ready for the course.": "강의를 시작할 준비가 되었습니다.",
 }

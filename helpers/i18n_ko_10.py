@@ -40,7 +40,7 @@ KOREAN_10: dict[str, str] = {
         "생성하세요.",
     "The first run had a batch of {batch}: put the {count} prompts in one batch (left-padded to the longest), not "
     "one at a time.":
-        "첫 실행의 배치가 {batch}입니다. 프롬프트 {count}개를 하나씩이 아니라 한 배치로(가장 긴 것에 맞춰 왼쪽 패딩) "
+        "첫 실행의 배치 크기가 {batch}입니다. 프롬프트 {count}개를 하나씩이 아니라 한 배치로(가장 긴 것에 맞춰 왼쪽 패딩) "
         "넣으세요.",
     "The first attention_mask has padding after a prompt's tokens: pad on the left, so that every prompt's last "
     "token is in the last column, where the next token is read.":

@@ -328,7 +328,7 @@ def test_the_doctor_and_the_file_errors_speak_korean_too(korean) -> None:
     from helpers import doctor, errors
 
     table = doctor.format_checks([doctor._package_check("netron", None), doctor._memory_check(1.0)])
-    assert "설치되지 않음" in table and "강의 진행을 막는 문제 2개" in table
+    assert "설치되지 않음" in table and "강의 진행을 막는 문제가 2개" in table
     assert "먼저 실행하거나" in str(errors.missing_file_error("artifacts/linear.onnx"))
 
 
