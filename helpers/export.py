@@ -92,6 +92,9 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     """
     _check_opset(opset)
     opset = int(opset)  # a NumPy integer too
+    if isinstance(model, type) and issubclass(model, nn.Module):
+        raise TypeError(f"export_model got the class {model.__name__}, not a model: call it first, "
+                        f"{model.__name__}() (and train it).")
     if not isinstance(model, nn.Module):
         raise TypeError(f"export_model needs a torch.nn.Module, got a {type(model).__name__}. Wrap the computation "
                         "in a Module whose forward() does it.")

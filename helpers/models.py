@@ -128,6 +128,10 @@ def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30,
                          f"y has {len(data.y)}.")
     check_data_dtype(model, data.x, "x")
     check_data_dtype(model, data.y, "y")
+    first = next((m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d))), None)
+    if first is not None and not isinstance(first, nn.Linear):  # a CNN's first Linear is deep inside it
+        raise ValueError(f"train_regressor trains on (batch, features) rows, but this model starts with "
+                         f"{type(first).__name__}: for images use train_classifier with make_shapes_data.")
     if data.x.shape[1] != _in_features(model):
         raise ValueError(f"The model expects {_in_features(model)} features but the data has {data.x.shape[1]}.")
     with torch.no_grad():

@@ -8,6 +8,7 @@ needs Docker, a GPU or Triton itself: the notebook shows the command that would 
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import re
 import shutil
@@ -120,6 +121,11 @@ def write_triton_repository(onnx_path: str | Path, repository: str | Path, model
     same repository is left alone; this model's config and version folder are rewritten.
     """
     _whole(version, "version", 1, 1 << 30)
+    known = [name for name in inspect.signature(triton_config).parameters if name not in ("onnx_path", "model_name")]
+    unknown = sorted(set(config) - set(known))
+    if unknown:
+        raise TypeError(f"write_triton_repository has no option {', '.join(unknown)}: its config options are "
+                        f"{', '.join(known)}.")
     text = triton_config(onnx_path, model_name, **config)  # every check before a file is written
     source = existing_file(onnx_path, "write_triton_repository's onnx_path")
     if source.with_name(source.name + ".data").exists():

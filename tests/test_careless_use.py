@@ -1658,3 +1658,45 @@ def test_make_shapes_data_refuses_an_empty_or_huge_set() -> None:
     for n in (0, -1, 10**7):
         with pytest.raises(ValueError, match="from 1 to 1,000,000"):
             helpers.make_shapes_data(n)
+
+
+# --- pass 10 (independent, 284 inputs: 275 clear, 7 weak, 1 wrong): the wrong one and five weak ones
+
+def test_student_overwrite_replaces_only_student_copies(tmp_path) -> None:
+    """Pass 10: --overwrite replaced a user's own file named 01_define_and_train.ipynb."""
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    mine = folder / "01_define_and_train.ipynb"
+    mine.write_text('{"my": "work"}')
+    with pytest.raises(SystemExit):
+        helpers.workshop.main(["student", "--output", str(folder), "--overwrite"])
+    assert mine.read_text() == '{"my": "work"}' and len(list(folder.iterdir())) == 1
+    mine.unlink()
+    assert helpers.workshop.main(["student", "--output", str(folder)]) == 0
+    assert helpers.workshop.main(["student", "--output", str(folder), "--overwrite"]) == 0  # its own copies: replaced
+
+
+def test_pass_10_weak_answers_now_name_the_problem(tmp_path, capsys, linear_onnx) -> None:
+    from helpers import triton
+
+    binary = tmp_path / "w.pt"
+    binary.write_bytes(b"\x80\x02binary")
+    for command in ("timings", "schedule"):
+        with pytest.raises(SystemExit):
+            helpers.workshop.main([command, "--output", str(binary)])
+        assert "is not a text file" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="starts with Conv2d: for images use train_classifier"):
+        helpers.train_regressor(helpers.make_small_cnn(), helpers.make_regression_data(64), epochs=1)
+    with pytest.raises(TypeError, match=r"got the class LinearRegressor, not a model: call it first"):
+        helpers.export_model(helpers.LinearRegressor, torch.randn(2, 10), tmp_path / "n.onnx")
+    with pytest.raises(TypeError, match="has no option max_batch: its config options are .*max_batch_size"):
+        triton.write_triton_repository(linear_onnx, tmp_path / "repo", "m", max_batch=8)
+
+
+def test_bench_names_a_foreign_result_file_before_suggesting_overwrite(tmp_path, capsys) -> None:
+    from helpers.bench.cli import main as bench_main
+
+    (tmp_path / "linear_cpu.csv").write_text("my,own\n")
+    with pytest.raises(SystemExit):
+        bench_main(["--models", "linear", "--backends", "pytorch-cpu", "--batch-sizes", "1", "--output", str(tmp_path)])
+    assert "which this tool did not write" in capsys.readouterr().err

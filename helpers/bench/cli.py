@@ -168,14 +168,14 @@ def _settle(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[s
     kind = "gpu" if any("-cuda" in name for name in runnable) else "cpu"
     existing = [p.name for m in args.models for suffix in OUTPUT_SUFFIXES
                 if (p := args.output / f"{m}_{kind}{suffix}").exists()]
-    if existing and not args.overwrite:
-        parser.error(f"{args.output} already holds {', '.join(existing)}: pass --overwrite to replace them, or "
-                     "choose another --output.")
     foreign = [name for name in existing if not (is_sweep_plot(args.output / name) if name.endswith(".png")
                                                  else is_sweep_file(args.output / name))]
     if foreign:  # found now, not after the sweep: --overwrite replaces this tool's results, never other files
         parser.error(f"{args.output} holds {', '.join(foreign)}, which this tool did not write (--overwrite replaces "
                      "only its own results): move them, or choose another --output.")
+    if existing and not args.overwrite:
+        parser.error(f"{args.output} already holds {', '.join(existing)}: pass --overwrite to replace them, or "
+                     "choose another --output.")
     return runnable
 
 

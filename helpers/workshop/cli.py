@@ -74,7 +74,11 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         if not os.access(args.output, os.W_OK):
             parser.error(f"--output {args.output} is read-only: make it writable first (the measurements would be "
                          "lost at the end).")
-        text = args.output.read_text(encoding="utf-8")
+        try:
+            text = args.output.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            parser.error(f"--output {args.output} is not a text file: give the instructor guide (default "
+                         "INSTRUCTORS.md).")
         missing = [m for m in _MARKERS[args.command] if m not in text]
         if missing:
             parser.error(f"{args.output} has no {' or '.join(missing)} marker: is it the instructor guide?")

@@ -14,9 +14,10 @@ from typing import Any, Sequence
 from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, all_notebooks, read_notebook
 from ..errors import writable_folder
 
-__all__ = ["SOLUTION_TAG", "make_student_notebook", "write_student_copies", "publish_students"]
+__all__ = ["SOLUTION_TAG", "STUDENT_COPY_KEY", "make_student_notebook", "write_student_copies", "publish_students"]
 
 SOLUTION_TAG = "solution"
+STUDENT_COPY_KEY = "course_student_copy"  # in a student copy's notebook metadata: written by this module
 _MESSAGE_START = "Student copies of "  # every commit publish_students makes starts so
 _ANSWER = re.compile(r"^(answer_\w+)\s*(?::[^=\n]+)?=(?!=)", re.M)  # answer_x = ..., answer_x: list = ...
 
@@ -29,6 +30,7 @@ def make_student_notebook(notebook: dict) -> dict:
     a student needs to start from belongs in an untagged cell before the solution cell.
     """
     student = copy.deepcopy(notebook)
+    student.setdefault("metadata", {})[STUDENT_COPY_KEY] = True  # so that --overwrite replaces only such copies
     for cell in student["cells"]:
         if cell["cell_type"] != "code":
             continue
@@ -65,6 +67,11 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
     sources = list(notebooks or all_notebooks())
     targets = [_target(output, path) for path in sources]
     existing = [str(t) for t in targets if t.exists()]
+    foreign = [t for t in existing if not _is_student_copy(Path(t))]
+    if foreign:  # a student's own notebook of that name, or any other file: never replaced, --overwrite or not
+        raise FileExistsError(f"{len(foreign)} file(s) in {output} have the names of student copies but were not "
+                              f"written as ones (e.g. {foreign[0]}): they were left untouched. Choose another "
+                              "folder, or move them away first.")
     if existing and not overwrite:
         raise FileExistsError(f"{len(existing)} student copies already exist in {output} (e.g. {existing[0]}): "
                               "pass overwrite=True (--overwrite) to replace them, or choose another folder.")
@@ -76,6 +83,13 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
         target.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
     return written
+
+
+def _is_student_copy(path: Path) -> bool:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get(STUDENT_COPY_KEY) is True
+    except (OSError, ValueError, AttributeError):  # unreadable, not JSON, not a notebook: not ours
+        return False
 
 
 def _student_of(notebook: dict, name: Any) -> dict:
