@@ -12,7 +12,7 @@ KOREAN: dict[str, str] = {
     "✅ correct": "✅ 정답",
     "❌ not yet right": "❌ 아직 정답이 아닙니다",
     "⏳ not done yet": "⏳ 아직 풀지 않았습니다",
-    "Well done.": "잘했습니다.",
+    "Well done.": "잘하셨습니다.",
     "Replace the placeholder with your answer and run the cell again.":
         "자리 표시자(placeholder)를 답으로 바꾼 뒤 셀을 다시 실행하세요.",
     "Could not compare your answer ({error_type}: {error}). {hint}":

@@ -296,7 +296,7 @@ def test_a_failing_check_speaks_korean_after_set_language(korean, tmp_path: Path
     result = exercises.check_onnx_export(missing, torch.nn.Linear(10, 1))
     assert str(result) == (f"연습 문제 02.1: ❌ 아직 정답이 아닙니다. {missing}에 파일이 없습니다. "
                            "파일을 만드는 셀을 실행했는지 확인하세요.")
-    assert str(exercises.check_answer("01.3", 4, 4, hint="")) == "연습 문제 01.3: ✅ 정답. 잘했습니다."
+    assert str(exercises.check_answer("01.3", 4, 4, hint="")) == "연습 문제 01.3: ✅ 정답. 잘하셨습니다."
     assert "노트북을 처음부터 실행한 뒤" in str(exercises.check_onnx_export(missing, None))
     assert "0번 차원이 고정된 숫자입니다" in i18n.tr(
         "Dimension 0 is a fixed number: declare it with dynamic_shapes=({{0: torch.export.Dim('batch')}},).")
