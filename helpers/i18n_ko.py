@@ -21,7 +21,7 @@ KOREAN: dict[str, str] = {
         "답을 확인하는 중에 {error_type} 예외가 발생했습니다: {error}",
     # shared
     "Answer with the path of your .onnx file, not a {type_name}.":
-        "{type_name}이(가) 아니라 .onnx 파일의 경로로 답하세요.",
+        "{type_name}이(가) 아니라 .onnx 파일의 경로를 답으로 제출하세요.",
     "There is no file at {path}. Did the cell that writes it run?":
         "{path}에 파일이 없습니다. 파일을 만드는 셀을 실행했는지 확인하세요.",
     "onnx.checker rejects {name}: {error}": "onnx.checker가 {name}을(를) 거부합니다: {error}",
@@ -30,9 +30,9 @@ KOREAN: dict[str, str] = {
         "강의용 래퍼(helpers.create_session)가 만든 세션입니다. onnxruntime.InferenceSession(path, "
         "providers=[...])로 세션을 직접 만드세요.",
     "Answer with an onnxruntime.InferenceSession, not a {type_name}.":
-        "{type_name}이(가) 아니라 onnxruntime.InferenceSession으로 답하세요.",
+        "{type_name}이(가) 아니라 onnxruntime.InferenceSession을 답으로 제출하세요.",
     # 01
-    "Answer with your trained module, not a {type_name}.": "{type_name}이(가) 아니라 학습시킨 모듈로 답하세요.",
+    "Answer with your trained module, not a {type_name}.": "{type_name}이(가) 아니라 학습시킨 모듈을 답으로 제출하세요.",
     "That is the model trained earlier in this notebook: make a new one (torch.manual_seed, nn.Linear(10, 1)) "
     "and train it yourself.":
         "이 노트북 앞부분에서 학습시킨 모델을 그대로 넘겼습니다. 새 모델을 만들어(torch.manual_seed, nn.Linear(10, "
@@ -45,7 +45,7 @@ KOREAN: dict[str, str] = {
         "루프에서 zero_grad, loss.backward(), step을 이 과제의 데이터로 충분한 에폭 동안 반복했는지 확인하세요.",
     "Finish the previous exercise first: its model is saved here.":
         "앞 연습 문제를 먼저 끝내세요. 여기서는 그 모델을 저장합니다.",
-    "Answer with the path of the file you saved with torch.save.": "torch.save로 저장한 파일의 경로로 답하세요.",
+    "Answer with the path of the file you saved with torch.save.": "torch.save로 저장한 파일의 경로를 답으로 제출하세요.",
     "torch.load(..., weights_only=True) refuses this file: it holds pickled Python objects, not only tensors. "
     "Save model.state_dict(), not the model itself.":
         "torch.load(..., weights_only=True)가 이 파일을 거부합니다. 텐서뿐 아니라 피클(pickle)된 파이썬 객체가 "
@@ -72,7 +72,7 @@ KOREAN: dict[str, str] = {
         "이 세션의 모델은 계산 결과가 PyTorch 모델과 다릅니다. 직접 내보낸 파일로 세션을 만드세요.",
     # 03
     "Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.":
-        "{type_name}이(가) 아니라 ModelProto나 저장한 .onnx 파일의 경로로 답하세요.",
+        "{type_name}이(가) 아니라 ModelProto나 저장한 .onnx 파일의 경로를 답으로 제출하세요.",
     "There is no file at {path}. Did onnx.save(model, path) run?":
         "{path}에 파일이 없습니다. onnx.save(model, path)를 실행했는지 확인하세요.",
     "onnxruntime cannot load the model: {error}": "onnxruntime이 모델을 불러오지 못합니다: {error}",
@@ -116,7 +116,7 @@ KOREAN: dict[str, str] = {
         "첫 번째 Relu 뒤의 활성화 값(PyTorch에서 mlp[:2](x))과 같은 출력이 없습니다. op_type이 'Relu'인 첫 노드를 "
         "찾아 그 output[0]을 추가하세요.",
     # 04
-    "Answer with the converted module, not a {type_name}.": "{type_name}이(가) 아니라 변환한 모듈로 답하세요.",
+    "Answer with the converted module, not a {type_name}.": "{type_name}이(가) 아니라 변환한 모듈을 답으로 제출하세요.",
     "That module comes from helpers.import_to_pytorch: call onnx2pytorch.ConvertModel(onnx.load(path)) yourself.":
         "이 모듈은 helpers.import_to_pytorch가 만든 것입니다. onnx2pytorch.ConvertModel(onnx.load(path))를 직접 "
         "호출하세요.",
@@ -140,7 +140,7 @@ KOREAN: dict[str, str] = {
         "가중치 행렬 {changed}개가 바뀌었습니다. 첫 번째 층의 가중치만 바뀌어야 합니다. 학습 전에 나머지 층을 고정하세요.",
     # 05
     "Answer with the list of per-call times in seconds (at least 5 timed calls).":
-        "호출마다 잰 시간(초)의 리스트로 답하세요(측정한 호출이 5번 이상이어야 합니다).",
+        "호출마다 잰 시간(초)의 리스트를 답으로 제출하세요(측정한 호출이 5번 이상이어야 합니다).",
     "Every call was timed: run a few untimed warm-up calls first.":
         "모든 호출의 시간을 쟀습니다. 먼저 시간을 재지 않는 워밍업 호출을 몇 번 실행하세요.",
     "One call took {slowest_ms:.0f} ms: cold calls or unfinished warm-up work were timed. Warm up, then "
@@ -199,7 +199,7 @@ KOREAN: dict[str, str] = {
         "배치 크기 {batch}에서 합이 틀립니다. dynamic.PairSum()을 내보내세요.",
     # 08
     "Answer with a pair: (your custom op, the path of the exported file).":
-        "(직접 만든 사용자 정의 연산자, 내보낸 파일의 경로) 쌍으로 답하세요.",
+        "(직접 만든 사용자 정의 연산자, 내보낸 파일의 경로) 쌍을 답으로 제출하세요.",
     "The first item must be what @torch.library.custom_op returned (your decorated function).":
         "첫 번째 항목은 @torch.library.custom_op가 돌려준 것(데코레이터를 붙인 함수)이어야 합니다.",
     "Register a fake implementation with @your_op.register_fake: torch.export needs it to know the output's shape.":
@@ -218,9 +218,9 @@ KOREAN: dict[str, str] = {
     "{path} is a file, not a folder: set COURSE_ARTIFACTS to a folder.":
         "{path}은(는) 폴더가 아니라 파일입니다. COURSE_ARTIFACTS를 폴더로 설정하세요.",
     "{path} is a folder: answer with the path of the .onnx file your cell wrote.":
-        "{path}은(는) 폴더입니다. 셀이 저장한 .onnx 파일의 경로로 답하세요.",
+        "{path}은(는) 폴더입니다. 셀이 저장한 .onnx 파일의 경로를 답으로 제출하세요.",
     "Your answer is the text {answer!r}: answer with a number, without quotes.":
-        "답이 문자열 {answer!r}입니다. 따옴표 없이 숫자로 답하세요.",
+        "답이 문자열 {answer!r}입니다. 따옴표 없이 숫자를 답으로 제출하세요.",
     "The check's {names} do not fit together ({error}): pass the notebook's own objects, as the cell above was written.":
         "확인 함수에 넘긴 {names}이(가) 서로 맞지 않습니다({error}). 위 셀에 적힌 대로 노트북의 객체를 그대로 "
         "넘기세요.",
@@ -256,7 +256,7 @@ KOREAN: dict[str, str] = {
     "not installed (used in notebook {notebooks})": "설치되지 않음 (노트북 {notebooks}에서 사용)",
     "not installed": "설치되지 않음",
     "{version} (course needs >= {needed})": "{version} (강의에는 {needed} 이상이 필요)",
-    "{version} installed, but importing it fails: {error}": "{version}이(가) 설치되어 있지만 import에 실패합니다: {error}",
+    "{version} installed, but importing it fails: {error}": "{version}이(가) 설치되어 있지만 임포트에 실패합니다: {error}",
     "pip install --force-reinstall '{name}>={needed}'; if the error names another package, reinstall that one too.":
         "pip install --force-reinstall '{name}>={needed}'로 다시 설치하세요. 오류에 다른 패키지 이름이 나오면 "
         "그 패키지도 다시 설치하세요.",
@@ -302,8 +302,8 @@ KOREAN: dict[str, str] = {
         "필요합니다.",
     "Your times are around {median:.1f}: that looks like milliseconds. Answer in seconds, as time.perf_counter() "
     "differences are.":
-        "측정값이 {median:.1f} 정도로, 밀리초 단위로 보입니다. time.perf_counter() 값의 차이 그대로 초 단위로 "
-        "답하세요.",
+        "측정값이 {median:.1f} 정도로, 밀리초 단위로 보입니다. time.perf_counter() 값의 차이 그대로 초 단위 값을 "
+        "답으로 제출하세요.",
     "This file's input is {signature}, not PairSum's (batch, 3): export dynamic.PairSum().":
         "이 파일의 입력은 {signature}(으)로, PairSum의 (batch, 3)이 아닙니다. dynamic.PairSum()을 내보내세요.",
     "The batch is fixed to {batch} in this file: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "
@@ -326,7 +326,7 @@ KOREAN: dict[str, str] = {
     "a PyTorch file (torch.save)": "PyTorch 파일(torch.save)",
     "not an ONNX model, or a truncated one": "ONNX 모델이 아니거나 잘린 파일",
     "{name} is {kind}: answer with the .onnx file your export wrote (export it again if it was cut short).":
-        "{name}은(는) {kind}입니다. 직접 내보낸 .onnx 파일로 답하세요(파일이 잘렸다면 다시 내보내세요).",
+        "{name}은(는) {kind}입니다. 직접 내보낸 .onnx 파일을 답으로 제출하세요(파일이 잘렸다면 다시 내보내세요).",
     "{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.":
         "{folder}은(는) 읽기 전용입니다. COURSE_ARTIFACTS를 쓰기 권한이 있는 폴더로 설정하세요.",
     "PyTorch and onnxruntime publish no wheels for it yet.": "PyTorch와 onnxruntime이 아직 이 버전용 휠을 내놓지 않았습니다.",

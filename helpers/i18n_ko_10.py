@@ -30,7 +30,7 @@ KOREAN_10: dict[str, str] = {
         "present 키와 값이 모델과 다릅니다. 입력과 같은 순서(0층 키, 0층 값, 1층 키, ...)로 반환하세요.",
     # 10.2: batched generation
     "Answer with your function itself (its name, without parentheses), not a {type_name}.":
-        "{type_name}이(가) 아니라 함수 자체(괄호 없이 이름만)로 답하세요.",
+        "{type_name}이(가) 아니라 함수 자체(괄호 없이 이름만)를 답으로 제출하세요.",
     "Return one list of new token ids per prompt ({count} lists), got {result!r:.80}.":
         "프롬프트마다 새 토큰 ID 리스트를 하나씩({count}개) 반환하세요. 받은 값: {result!r:.80}.",
     "Each prompt's result must be a list of token ids (ints).": "프롬프트마다 결과는 토큰 ID(int)의 리스트여야 합니다.",
@@ -58,7 +58,7 @@ KOREAN_10: dict[str, str] = {
         "attention_mask에서 패딩은 0으로 표시하고, 새 토큰마다 1을 덧붙이세요.",
     "Your file's layers have weights of shapes {mine}, the received file's {received}: export the module "
     "converted from the received file (first layer fine-tuned), not another model.":
-        "내보낸 파일의 층 가중치 모양은 {mine}, 받은 파일의 층 가중치 모양은 {received}입니다. 다른 모델이 아니라, 받은 파일에서 "
+        "내보낸 파일의 층 가중치 모양은 {mine}, 전달받은 파일의 층 가중치 모양은 {received}입니다. 다른 모델이 아니라, 전달받은 파일에서 "
         "변환한 모듈(첫 층을 미세 조정한 것)을 내보내세요.",
     "The check's cache_path is not section 3's cache file (its outputs have ranks {ranks}; that file's logits are "
     "(batch, new tokens, vocabulary) and it takes the past keys and values): pass cache_path, not another exercise's "
@@ -86,7 +86,7 @@ KOREAN_10: dict[str, str] = {
         "만드세요(.double() 없이).",
     "The received file already solves the check's data (its loss there is {old_loss:.4f}): pass the new "
     "task's data, the one you fine-tuned on, as the cell above was written.":
-        "받은 파일만으로도 확인 함수에 넘긴 데이터를 이미 잘 맞힙니다(그 데이터에서 손실 {old_loss:.4f}). 위 셀에 "
+        "전달받은 파일만으로도 확인 함수에 넘긴 데이터를 이미 잘 맞힙니다(그 데이터에서 손실 {old_loss:.4f}). 위 셀에 "
         "적힌 대로, 미세 조정에 쓴 새 과제의 데이터를 넘기세요.",
     # notebook 11: the page's top-k function (11.1) and a batch endpoint (11.2)
     "Node.js could not run your file: {error}. Fix the JavaScript (a page would stop there too).":
@@ -96,11 +96,11 @@ KOREAN_10: dict[str, str] = {
         "여기에는 Node.js가 없어 자바스크립트를 확인할 수 없습니다. Node.js를 설치하고(npm도 함께 설치됩니다) 이 셀을 다시 "
         "실행하세요.",
     "Answer with the path of the .js file your cell wrote (site.folder / 'topk.js'), got {answer!r}.":
-        "셀이 저장한 .js 파일의 경로(site.folder / 'topk.js')로 답하세요. 받은 답: {answer!r}",
+        "셀이 저장한 .js 파일의 경로(site.folder / 'topk.js')를 답으로 제출하세요. 받은 답: {answer!r}",
     "Your file does not define a function topK(probabilities, k): the page calls it by that name.":
         "파일에 topK(probabilities, k) 함수가 없습니다. 페이지는 이 이름으로 호출합니다.",
     "Answer with your server's address, such as server_url (http://127.0.0.1:PORT), got {answer!r}.":
-        "서버 주소(server_url, http://127.0.0.1:PORT 형태)로 답하세요. 받은 답: {answer!r}",
+        "서버 주소(server_url, http://127.0.0.1:PORT 형태)를 답으로 제출하세요. 받은 답: {answer!r}",
     'POST {path} with 5 images answered {status}: add @app.post("{path}") taking {{"images": [...]}} to the app of '
     "section 5.":
         '이미지 5장을 담은 POST {path} 요청에 {status} 응답이 왔습니다. 5절의 app에 {{"images": [...]}}를 받는 '
@@ -178,7 +178,7 @@ KOREAN_10: dict[str, str] = {
     # doctor: a student's own onnx.py hides the package
     "{file} in this folder hides the installed {name}": "이 폴더의 {file}이(가) 설치된 {name}을(를) 가립니다",
     "Rename your {file} (and delete __pycache__ beside it): Python imports it instead of the package.":
-        "{file}의 이름을 바꾸세요(옆의 __pycache__도 지우세요). 파이썬이 패키지 대신 이 파일을 불러옵니다.",
+        "{file}의 이름을 바꾸세요(옆의 __pycache__도 지우세요). 파이썬이 패키지 대신 이 파일을 임포트합니다.",
     # pass 9: exercise checks that named the wrong problem
     "Answer with the path of the file you saved with torch.save, not with the model itself.":
         "모델 자체가 아니라 torch.save로 저장한 파일의 경로를 답으로 제출하세요.",
@@ -190,4 +190,9 @@ KOREAN_10: dict[str, str] = {
         "torch.save(model.state_dict(), path)로 다시 저장하세요.",
     "Your answer is an array of shape {shape}: answer with the number itself, e.g. x.item(). {hint}":
         "답이 모양 {shape}인 배열입니다. x.item()처럼 숫자 자체를 답으로 제출하세요. {hint}",
+    # pass 11: an expected value of NaN is the notebook's failure, not the student's
+    "The check's expected value is NaN: the cell above that computes it went wrong, so no answer can be judged. Run "
+    "the notebook from the top, then this cell again.":
+        "확인 함수에 넘긴 기댓값이 NaN입니다. 위에서 그 값을 계산하는 셀이 잘못되어 답을 판정할 수 없습니다. 노트북을 "
+        "처음부터 실행한 뒤 이 셀을 다시 실행하세요.",
 }

@@ -97,9 +97,13 @@ def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8
     if not latencies:
         how = ", ".join(f"{count} × {'HTTP ' + answer if answer.isdigit() else answer}"
                         for answer, count in sorted(failures.items()))
+        meaning = {"422": "the body does not match what the endpoint declares (its pydantic model)",
+                   "404": "no endpoint at that path", "405": "the path does not take POST",
+                   "500": "the endpoint raised an error: read the server's log"}
+        why = "; ".join(meaning[a] for a in sorted(failures) if a in meaning) or \
+            "check that the server runs and answers one request, e.g. with urllib.request"
         raise RuntimeError(f"All {requests} requests to {url} failed ({how or 'refused or timed out'}; warm-ups "
-                           "included): check that the server runs and answers one request, e.g. with "
-                           "urllib.request, before loading it.")
+                           f"included): {why}. Fix that before loading it.")
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
     return LoadTestResult(target, requests, concurrency, seconds, 1e3 * statistics.fmean(latencies),
                           1e3 * statistics.median(latencies), 1e3 * p99, sum(e for _, e in results))

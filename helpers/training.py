@@ -28,6 +28,10 @@ def check_data_dtype(model: torch.nn.Module, data: torch.Tensor, what: str) -> N
         raise TypeError(f"The {what} are {str(data.dtype).removeprefix('torch.')} but the model's weights are "
                         f"{str(weights.dtype).removeprefix('torch.')}: convert the data first, e.g. {what}.float() "
                         "(NumPy makes float64 unless told otherwise).")
+    if data.is_floating_point() and not torch.isfinite(data).all():  # before the loss, not blamed on the lr
+        row = int((~torch.isfinite(data.reshape(len(data), -1))).any(1).nonzero()[0])
+        raise ValueError(f"The {what} hold NaN or infinite values (the first in row {row}): clean or drop those rows "
+                         "before training; the model was not touched.")
 
 
 @contextlib.contextmanager
@@ -76,5 +80,6 @@ def check_loss(loss: float, epoch: int, lr: float) -> None:
 
     if not math.isfinite(loss):
         raise FloatingPointError(f"The loss became {loss} at epoch {epoch}: the learning rate {lr} is probably too "
-                                 "large (try a tenth of it), or the data holds NaN or infinite values.")
+                                 "large (try a tenth of it). The model's weights are now broken too: make the model "
+                                 "again (or reload its weights) before training again.")
 

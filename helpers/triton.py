@@ -139,8 +139,13 @@ def write_triton_repository(onnx_path: str | Path, repository: str | Path, model
     if theirs and not (folder / _MARKER).exists():
         raise FileExistsError(f"{theirs[0]} was not written by write_triton_repository: it would be replaced. "
                               "Choose another model_name or repository, or move that model away first.")
+    config_file, marker = folder / "config.pbtxt", folder / _MARKER
+    if config_file.exists() and marker.exists() and config_file.read_text(encoding="utf-8") != \
+            marker.read_text(encoding="utf-8").partition("\n---\n")[2]:  # edited by hand since it was written
+        raise FileExistsError(f"{config_file} was changed since write_triton_repository wrote it (by hand?): it was "
+                              "left untouched. Move it away (or delete it) to write it again, or keep editing it.")
     writable_folder(folder / str(version), "write_triton_repository's repository")
-    (folder / _MARKER).write_text("Written by helpers.triton.write_triton_repository, which rewrites this model.\n")
+    marker.write_text("Written by helpers.triton.write_triton_repository, which rewrites this model.\n---\n" + text)
     model_file = folder / str(version) / "model.onnx"
     shutil.copyfile(source, model_file)
     (folder / "config.pbtxt").write_text(text, encoding="utf-8")

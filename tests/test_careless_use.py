@@ -1196,8 +1196,11 @@ def test_sweep_answers_without_gpu_rows_say_so(linear_onnx, linear_model) -> Non
 
 
 def test_nan_answers_and_whole_outputs_are_judged_as_a_student_means_them() -> None:
-    assert helpers.exercises.check_answer("q", float("nan"), float("nan"), hint="h").passed is True
-    assert helpers.exercises.check_answer("q", 1.0, float("nan"), hint="h").passed is False
+    # pass 11: a NaN answer "matched" a NaN expected value; NaN expected is the notebook's failure: not judged
+    for answer in (float("nan"), 1.0):
+        result = helpers.exercises.check_answer("q", answer, float("nan"), hint="h")
+        assert result.passed is None and "expected value is NaN" in result.message
+    assert helpers.exercises.check_answer("q", float("nan"), 1.0, hint="h").passed is False
     with pytest.raises(TypeError, match=r"outputs\['prediction'\]"):
         helpers.compare.to_numpy({"prediction": np.ones(2)})
     with pytest.raises(TypeError, match="NoneType"):
@@ -1700,3 +1703,51 @@ def test_bench_names_a_foreign_result_file_before_suggesting_overwrite(tmp_path,
     with pytest.raises(SystemExit):
         bench_main(["--models", "linear", "--backends", "pytorch-cpu", "--batch-sizes", "1", "--output", str(tmp_path)])
     assert "which this tool did not write" in capsys.readouterr().err
+
+
+# --- pass 11 (independent, 360 inputs: 345 clear, 10 weak, 5 wrong)
+
+def test_nan_in_the_data_is_named_before_training_touches_the_model() -> None:
+    data = helpers.make_regression_data(64)
+    data.x[3, 0] = float("nan")
+    model = helpers.make_linear_model()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(ValueError, match="NaN or infinite values \\(the first in row 3\\)"):
+        helpers.train_regressor(model, data, epochs=2)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_a_hand_edited_triton_config_is_not_replaced(tmp_path, linear_onnx) -> None:
+    from helpers import triton
+
+    made = triton.write_triton_repository(linear_onnx, tmp_path / "repo", "linear")
+    triton.write_triton_repository(linear_onnx, tmp_path / "repo", "linear", max_batch_size=16)  # its own: rewritten
+    edited = made.config.read_text() + "# my change\n"
+    made.config.write_text(edited)
+    with pytest.raises(FileExistsError, match="was changed since write_triton_repository wrote it"):
+        triton.write_triton_repository(linear_onnx, tmp_path / "repo", "linear")
+    assert made.config.read_text() == edited
+
+
+def test_pass_11_small_wrong_and_weak_answers(tmp_path, linear_onnx, capsys) -> None:
+    from helpers import convert, workshop
+    from helpers.workshop.agenda import NotebookTiming
+
+    with pytest.raises(ValueError, match="below this model's 18"):
+        convert.upgrade_opset(helpers.load_onnx(linear_onnx), 5)
+    folded, _ = convert.fold_constants(str(linear_onnx))  # a path is fine
+    assert folded.graph.node
+    timings = [NotebookTiming(p.name, p.name[3:], ["x"], 25, 30.0) for p in helpers.course.list_notebooks()]
+    with pytest.raises(ValueError, match="runs past midnight"):
+        workshop.schedule_markdown(timings, start="23:30")
+    with pytest.raises(ValueError, match="HH:MM on a 24-hour clock"):
+        workshop.schedule_markdown(timings, start="9am")
+    with pytest.raises(TypeError, match="read it first"):
+        workshop.make_student_notebook("notebooks/01_define_and_train.ipynb")
+    with pytest.raises(FileNotFoundError, match="holds no sweep files"):
+        helpers.bench.load_recorded_results(tmp_path)
+    with pytest.raises(ValueError, match="at least 1"):
+        convert.make_example_inputs(helpers.onnx_file.tensor_infos(helpers.load_onnx(linear_onnx))[0], batch=0)
+    with pytest.raises(SystemExit):
+        helpers.workshop.main(["student", "--output", str(helpers.course.NOTEBOOKS_DIR.parent)])
+    assert "repository's own folder" in capsys.readouterr().err

@@ -233,6 +233,9 @@ def load_recorded_results(directory: str | Path = RECORDED_DIR, *, needs_gpu: bo
             results.append(sweep)
         else:
             skipped.append(path.name)
+    if not results and not skipped:  # an empty list would fail later, at results[0], with an IndexError
+        raise FileNotFoundError(f"{directory} holds no sweep files (.json written by python -m helpers.bench): run the "
+                                "benchmark with --output pointing there, or pass the folder it wrote.")
     if skipped and not results:  # a folder of CPU sweeps: say why nothing came back
         raise ValueError(f"{directory} holds {', '.join(skipped)}, measured without a GPU; load_recorded_results keeps "
                          "GPU sweeps only: pass needs_gpu=False to load CPU sweeps too.")

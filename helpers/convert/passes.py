@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 import onnx
 
-from ..onnx_file import default_opset, iter_nodes
+from ..onnx_file import default_opset, iter_nodes, load_onnx
 from .broadcast import legacy_broadcasts
 from .support import _DEFAULT_DOMAINS, _unsupported_error, find_unsupported_operators
 
@@ -72,7 +72,12 @@ def upgrade_opset(model: onnx.ModelProto, target: int | None = None) -> tuple[on
     Opset-6 broadcasts that the converter would lose (a per-channel PRelu slope, ``axis`` on Add, Mul,
     Pow, ...) are spelled out with Unsqueeze nodes first (``broadcast.legacy_broadcasts``).
     """
-    source, target = default_opset(model), target or UPGRADE_OPSET
+    model = load_onnx(model, check=False)  # a path too, with the course's messages
+    source = default_opset(model)
+    if target is not None and target < source:
+        raise ValueError(f"upgrade_opset raises a model's opset, and {target} is below this model's {source}: for an "
+                         "older runtime, use onnx.version_converter.convert_version and check the result (notebook 09).")
+    target = target or UPGRADE_OPSET
     if source >= MIN_OPSET:
         return model, source
     spelled_out = legacy_broadcasts(model, source)
@@ -112,6 +117,7 @@ def fold_constants(model: onnx.ModelProto, max_elements: int = 250_000_000) -> t
     import onnx_ir.passes.common as passes
     from onnxscript import ir, optimizer
 
+    model = load_onnx(model, check=False)  # a path too, with the course's messages
     ir_model = ir.serde.deserialize_model(_hide_from_folder(model))
     with _quiet_logs("onnxscript", "onnx_ir"):
         optimizer.fold_constants_ir(ir_model, onnx_shape_inference=True, input_size_limit=max_elements,

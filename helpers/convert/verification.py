@@ -6,6 +6,7 @@ VerificationReport it returns in ``module.verification``. Of the course it impor
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -54,6 +55,9 @@ class VerificationReport:
 
 def make_example_inputs(inputs: list[TensorInfo], batch: int = 2, seed: int = 0) -> list[torch.Tensor]:
     """Seeded tensors matching each input's dtype and shape; symbolic dimensions become ``batch``."""
+    if isinstance(batch, bool) or not isinstance(batch, numbers.Integral) or batch < 1:
+        raise ValueError(f"batch is the size given to every named dimension: a whole number of at least 1, got "
+                         f"{batch!r} (empty examples would prove nothing).")
     gen = torch.Generator().manual_seed(seed)
     tensors = []
     for info in inputs:

@@ -79,6 +79,10 @@ def check_answer(exercise: str, answer: Any, expected: Any, *, hint: str,
     if expected is None:  # the notebook's value was never computed: not the student's mistake
         return ExerciseResult(exercise, None, tr("The check needs {names} from the cells above, and it is None: run "
                                                  "the notebook from the top, then this cell again.", names="expected"))
+    if isinstance(expected, Real) and not isinstance(expected, bool) and math.isnan(float(expected)):
+        return ExerciseResult(exercise, None, tr("The check's expected value is NaN: the cell above that computes it "
+                                                 "went wrong, so no answer can be judged. Run the notebook from the "
+                                                 "top, then this cell again."))
     if isinstance(answer, str) and isinstance(expected, Real) and not isinstance(expected, bool):
         return ExerciseResult(exercise, False, tr("Your answer is the text {answer!r}: answer with a number, without "
                                                   "quotes.", answer=answer))

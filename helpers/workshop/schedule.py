@@ -55,6 +55,9 @@ def _timetable(plan: Sequence[str], timings: Sequence[NotebookTiming], start: st
     for item in plan:
         minutes, text = SESSIONS[item] if item in SESSIONS else _notebook_slot(by_number[item])
         end = clock + _dt.timedelta(minutes=minutes)
+        if end.day != clock.day:  # 23:30 typed for 13:30, say
+            raise ValueError(f"Starting at {start}, this timetable runs past midnight: choose an earlier start on a "
+                             "24-hour clock, such as '09:00'.")
         rows.append(f"| {clock:%H:%M}–{end:%H:%M} | {text} | {minutes} |")
         clock = end
     return rows
@@ -62,6 +65,13 @@ def _timetable(plan: Sequence[str], timings: Sequence[NotebookTiming], start: st
 
 def schedule_markdown(timings: Sequence[NotebookTiming], start: str = "09:00") -> str:
     """A full-day and a half-day timetable with clock times, from measured run times and ``LESSON_MINUTES``."""
+    try:
+        first = _dt.datetime.strptime(start, "%H:%M") if isinstance(start, str) else None
+    except ValueError:
+        first = None
+    if first is None:
+        raise ValueError(f"start is a time of day as HH:MM on a 24-hour clock, such as '09:00' or '13:30'; got "
+                         f"{start!r}.")
     lines = [
         "Written by `python -m helpers.workshop schedule` from the run times in the agenda above and the",
         "teaching and exercise minutes in `helpers/workshop/schedule.py` (`LESSON_MINUTES`). A notebook's slot is",

@@ -29,6 +29,9 @@ def make_student_notebook(notebook: dict) -> dict:
     each ``answer_...`` it assigns becomes ``None``, so the check below it says "not done yet". Anything
     a student needs to start from belongs in an untagged cell before the solution cell.
     """
+    if not isinstance(notebook, dict) or "cells" not in notebook:
+        raise TypeError(f"make_student_notebook takes a notebook's JSON (a dict with 'cells'), got "
+                        f"{type(notebook).__name__}: read it first, helpers.course.read_notebook(path).")
     student = copy.deepcopy(notebook)
     student.setdefault("metadata", {})[STUDENT_COPY_KEY] = True  # so that --overwrite replaces only such copies
     for cell in student["cells"]:
@@ -61,6 +64,9 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
     if blocking is not None:
         raise NotADirectoryError(f"{output}: {blocking} is a file, so the student copies cannot go there. Choose a "
                                  "folder, e.g. --output student.")
+    if output.resolve() == NOTEBOOKS_DIR.parent:  # the repository itself: git add -A would commit the copies
+        raise ValueError(f"{output} is the course repository's own folder: student copies there sit beside README.md "
+                         "and would be committed by the next 'git add'. Choose a folder, e.g. --output student.")
     if output.resolve() == NOTEBOOKS_DIR or output.resolve().is_relative_to(NOTEBOOKS_DIR):
         raise ValueError(f"{output} is inside the course's notebooks/ folder: student copies there would replace "
                          "the notebooks and their solutions. Choose another folder, e.g. --output student.")
