@@ -286,7 +286,7 @@ KOREAN: dict[str, str] = {
         "pip uninstall -y onnxruntime onnxruntime-gpu로 둘 다 지운 뒤 하나만 설치하세요.",
     "none installed": "설치된 것 없음",
     "one build installed": "빌드 하나만 설치됨",
-    "not checked: torch or onnxruntime does not import": "확인하지 않음: torch나 onnxruntime을 import할 수 없음",
+    "not checked: torch or onnxruntime does not import": "확인하지 않음: torch나 onnxruntime을 임포트할 수 없음",
     "{gpu}; onnxruntime has no CUDA provider": "{gpu} (onnxruntime에 CUDA 실행 공급자 없음)",
     "For onnxruntime on the GPU, replace onnxruntime with onnxruntime-gpu.":
         "onnxruntime을 GPU에서 쓰려면 onnxruntime 대신 onnxruntime-gpu를 설치하세요.",

@@ -161,8 +161,8 @@ KOREAN_10: dict[str, str] = {
     "These {count} times were not measured on this device: it was synchronized {syncs} times and busy for "
     "{busy_ms:.0f} ms in all, the times add up to {total_ms:.0f} ms. Time the calls: read time.perf_counter() "
     "before device.run() and after device.synchronize().":
-        "이 시간 {count}개는 이 장치에서 잰 값이 아닙니다. 장치는 {syncs}번 동기화되었고 모두 {busy_ms:.0f} ms 동안 "
-        "일했는데, 시간을 더하면 {total_ms:.0f} ms입니다. device.run() 전과 device.synchronize() 뒤에 "
+        "이 시간 {count}개는 이 장치에서 잰 값이 아닙니다. 장치는 {syncs}번 동기화되었고 실제로 작업한 시간은 "
+        "모두 {busy_ms:.0f} ms인데, 제출한 시간을 더하면 {total_ms:.0f} ms입니다. device.run() 전과 device.synchronize() 뒤에 "
         "time.perf_counter()를 읽어 호출마다 시간을 재세요.",
     # what the notebook's own objects must be (helpers.exercises.verdict._KINDS), inserted into a message
     "a torch.nn.Module": "torch.nn.Module 객체",
