@@ -116,6 +116,8 @@ def _check_proto(model: onnx.ModelProto) -> None:
         raise ValueError(f"The ModelProto given is not a valid ONNX model ({first_line}). Fix the graph (the "
                          "message names the node or field), or pass check=False to use it unchecked.") from exc
     except ValueError as exc:  # over 2 GB: the checker cannot serialize it in memory
+        if "too large" not in str(exc):
+            raise
         raise ValueError("The ModelProto is too large to check in memory (over 2 GB): save it with "
                          "onnx.save(model, path, save_as_external_data=True) and load that path, or pass "
                          "check=False.") from exc
