@@ -206,6 +206,14 @@ def test_every_artifacts_folder_a_test_run_names_reads_as_artifacts_in_compared_
     pattern = re.compile(sanitize["xdist-artifacts"]["regex"])
     runs = set(re.findall(r"COURSE_TEST_RUN=([\w.-]+)", (ROOT / "tools" / "portability.sh").read_text()))
     assert runs == {"one-thread", "plain-kernels"}
-    for folder in ["artifacts/gw0", "artifacts/gw12", *(f"artifacts/{run}-gw1" for run in runs)]:
+    conftest = _root_conftest()
+    notebook_folders = []
+    for run in ["", *runs]:
+        for worker in [None, "gw0", "gw12"]:
+            conftest.RUN, conftest.WORKER = run, worker
+            notebook_folders += [conftest.notebook_artifacts("01_define_and_train.ipynb"),
+                                 conftest.notebook_artifacts("11_leaving_python.ipynb")]
+    assert len(set(notebook_folders)) == len(notebook_folders)
+    for folder in ["artifacts/gw0", "artifacts/gw12", *(f"artifacts/{run}-gw1" for run in runs), *notebook_folders]:
         assert pattern.sub(sanitize["xdist-artifacts"]["replace"], f"saved {folder}/linear.onnx") == \
             "saved artifacts/linear.onnx", folder

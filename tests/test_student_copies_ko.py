@@ -1,11 +1,10 @@
 """The Korean notebooks' student copies (solutions blanked) run as the English ones do and say "not done yet" in Korean.
 
 A Korean notebook's code is its English twin's plus one ``set_language("ko")`` cell (test_korean.py), so its
-student copy runs the very code that tests/test_student_copies.py executes for the English copy. Executing it a
-second time would repeat that work (about 3 minutes on two cores) and check one thing more: that the exercise
-checks then answer in Korean. This file checks exactly that, without the repetition: the Korean student copy's
-code is the English student copy's plus that cell, and every check the notebook calls, given the blanked answer,
-says "아직 풀지 않았습니다" with the Korean messages.
+student copy runs the very code as the English copy (each runs inside its notebook's nbval run: conftest.py). This
+file checks that statically, and that the checks answer in Korean: the Korean student copy's code is the English
+student copy's plus that cell, and every check the notebook calls, given the blanked answer, says
+"아직 풀지 않았습니다" with the Korean messages.
 """
 
 from __future__ import annotations
