@@ -20,12 +20,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from . import import_all
 from .doctor import diagnose
-from .environment import THREADS_VARIABLE, EnvironmentReport, artifacts_dir, default_threads, describe_environment
+from .environment import (THREADS_VARIABLE, EnvironmentReport, artifacts_dir, default_threads, describe_environment,
+                          silence_known_library_warnings)
 
 __all__ = [
     "REPO_URL", "BRANCH", "STUDENT_BRANCH", "PACKAGE_NAME", "NOTEBOOKS_DIR", "colab_url", "colab_badge",
     "student_colab_badge", "binder_url", "nbgitpuller_url", "check_repo_url", "setup_cell_source", "setup_notebook",
-    "silence_known_library_warnings", "list_notebooks", "all_notebooks", "translations", "sync_notebooks",
+    "silence_known_library_warnings", "list_notebooks", "all_notebooks", "translations", "sync_notebooks", "sync_course",
     "sync_documents", "read_notebook",
 ]
 
@@ -115,6 +116,9 @@ def nbgitpuller_url(hub_url: str, branch: str = STUDENT_BRANCH, notebook: str | 
     if not host:
         raise ValueError(f"hub_url {hub_url!r} names no host: write the whole address, such as https://hub.example.org.")
     page = [part for part in urlsplit(hub_url).path.split("/") if part in ("hub", "user", "lab", "tree", "login")]
+    if "#" in hub_url or hub_url.rstrip("/").endswith("?"):  # pass 12: 'https://hub.example.org#' linked nowhere
+        raise ValueError(f"hub_url {hub_url!r} ends in a '#' or '?' part, which would swallow the link's path: write "
+                         f"the hub's address only, such as {hub_url.split('#')[0].split('?')[0].rstrip('/')}.")
     if page or urlsplit(hub_url).query:
         raise ValueError(f"hub_url is the hub's address only, such as https://hub.example.org (or the folder a hub is "
                          f"served under, such as https://example.org/jupyter), not a page of it: {hub_url!r} has "
@@ -184,30 +188,6 @@ def setup_notebook(seed: int = 0, *, quiet: bool = False) -> EnvironmentReport:
     return report
 
 
-# Warnings that a library raises from its own code, about its own code: nothing a student can act on.
-KNOWN_LIBRARY_WARNINGS = (
-    # PyTorch 2.11's exporter calls a pytree API that the same release deprecates (gone in 2.12+).
-    (FutureWarning, r"`isinstance\(treespec, LeafSpec\)` is deprecated"),
-    # tqdm's notebook progress bars need ipywidgets, which the course does not install: text bars are used instead.
-    # transformers (notebook 10) and onnxruntime-extensions (08, which imports transformers) import tqdm.auto.
-    (Warning, r"IProgress not found"),
-)
-
-
-def silence_known_library_warnings() -> None:
-    """Hide the warnings in ``KNOWN_LIBRARY_WARNINGS`` (and only those) for the rest of this process.
-
-    Also keeps matplotlib's font manager to errors: its "building the font cache" and "findfont: ...
-    falling back" notes (a new or stale font cache) say nothing about the course and would fill a cell.
-    """
-    import logging
-    import warnings
-
-    for category, message in KNOWN_LIBRARY_WARNINGS:
-        warnings.filterwarnings("ignore", message=message, category=category)
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-
-
 def _blocking_problems(report: EnvironmentReport) -> list[str]:
     return [f"{check.name}: {check.detail}. {check.fix}" for check in diagnose(report) if check.verdict == "fail"]
 
@@ -244,8 +224,24 @@ def read_notebook(path: Path) -> dict:
 def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
     """Rewrite each notebook's setup cell and Colab badge from this module, translations included.
 
-    Returns the files changed.
+    Every notebook is read and checked before any is written. Returns the files changed.
     """
+    return _write_all(_notebook_updates(directory))
+
+
+def sync_course(directory: Path = NOTEBOOKS_DIR, root: Path = NOTEBOOKS_DIR.parent) -> list[Path]:
+    """``sync_notebooks`` and ``sync_documents`` together, every file checked before any is written (pass 12: a
+    notebook with a merge conflict stopped sync after six notebooks had been rewritten). Returns the files changed."""
+    return _write_all(_notebook_updates(directory) + _document_updates(root))
+
+
+def _write_all(updates: list[tuple[Path, str]]) -> list[Path]:
+    for path, text in updates:
+        path.write_text(text, encoding="utf-8")
+    return [path for path, _ in updates]
+
+
+def _notebook_updates(directory: Path) -> list[tuple[Path, str]]:
     changed = []
     for path in all_notebooks(directory):
         text = path.read_text(encoding="utf-8")
@@ -273,8 +269,7 @@ def sync_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
                                             f"{IMAGES_DIR}: add the picture there, or fix the link.") from error
         new_text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
         if new_text != text:
-            path.write_text(new_text, encoding="utf-8")
-            changed.append(path)
+            changed.append((path, new_text))
     return changed
 
 
@@ -288,6 +283,10 @@ def sync_documents(root: Path = NOTEBOOKS_DIR.parent) -> list[Path]:
     The repository a document links to is read from its Colab and Binder links; each ``github.com/<that>``
     (clone commands and nbgitpuller links included) becomes ``REPO_URL``'s. Returns the files changed.
     """
+    return _write_all(_document_updates(root))
+
+
+def _document_updates(root: Path) -> list[tuple[Path, str]]:
     new = REPO_URL.removeprefix("https://github.com/").rstrip("/")
     changed = []
     for name in DOCUMENTS:
@@ -304,8 +303,7 @@ def sync_documents(root: Path = NOTEBOOKS_DIR.parent) -> list[Path]:
                              lambda match: "github.com%2F" + new.replace("/", "%2F"), updated)
         updated = _HUB_LINK_RE.sub(_hub_link_again, updated)  # its folder is named after the repository too
         if updated != text:
-            path.write_text(updated, encoding="utf-8")
-            changed.append(path)
+            changed.append((path, updated))
     return changed
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "describe_machine",
     "package_version",
     "artifacts_dir",
+    "silence_known_library_warnings",
     "cpu_int8_features",
     "MemoryFreed",
     "free_memory",
@@ -321,3 +322,27 @@ def free_memory() -> MemoryFreed:
     if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     return MemoryFreed(before, _resident_mb())
+
+
+# Warnings that a library raises from its own code, about its own code: nothing a student can act on.
+KNOWN_LIBRARY_WARNINGS = (
+    # PyTorch 2.11's exporter calls a pytree API that the same release deprecates (gone in 2.12+).
+    (FutureWarning, r"`isinstance\(treespec, LeafSpec\)` is deprecated"),
+    # tqdm's notebook progress bars need ipywidgets, which the course does not install: text bars are used instead.
+    # transformers (notebook 10) and onnxruntime-extensions (08, which imports transformers) import tqdm.auto.
+    (Warning, r"IProgress not found"),
+)
+
+
+def silence_known_library_warnings() -> None:
+    """Hide the warnings in ``KNOWN_LIBRARY_WARNINGS`` (and only those) for the rest of this process.
+
+    Also keeps matplotlib's font manager to errors: its "building the font cache" and "findfont: ...
+    falling back" notes (a new or stale font cache) say nothing about the course and would fill a cell.
+    """
+    import logging
+    import warnings
+
+    for category, message in KNOWN_LIBRARY_WARNINGS:
+        warnings.filterwarnings("ignore", message=message, category=category)
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)

@@ -163,6 +163,12 @@ class MicroBatcher:
                 if isinstance(outputs, Mapping):
                     raise TypeError(f"run_batch returned a dict ({list(outputs)[:3]}), not one array with a row per "
                                     "example: return one output, e.g. lambda x: session.run(x)['prediction'].")
+                if isinstance(outputs, (list, tuple)) and outputs and all(
+                        isinstance(o, np.ndarray) and o.ndim >= 1 and len(o) == len(items) for o in outputs) and \
+                        (len(outputs) != len(items) or all(o.ndim >= 2 for o in outputs)):  # pass 12: load-dependent
+                    raise TypeError(f"run_batch returned a list of {len(outputs)} output array(s) with the whole batch "
+                                    "in each, as session.run does: return one array, e.g. "
+                                    "lambda x: session.run(None, {'features': x})[0].")
                 if len(outputs) != len(items):
                     raise RuntimeError(f"run_batch returned {len(outputs)} rows for a batch of {len(items)}: it must "
                                        "return one row per example, in order.")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,13 +140,40 @@ def write_triton_repository(onnx_path: str | Path, repository: str | Path, model
         raise FileExistsError(f"{theirs[0]} was not written by write_triton_repository: it would be replaced. "
                               "Choose another model_name or repository, or move that model away first.")
     config_file, marker = folder / "config.pbtxt", folder / _MARKER
-    if config_file.exists() and marker.exists() and config_file.read_text(encoding="utf-8") != \
-            marker.read_text(encoding="utf-8").partition("\n---\n")[2]:  # edited by hand since it was written
+    if config_file.exists() and marker.exists() and config_file.read_text(encoding="utf-8") not in \
+            (marker.read_text(encoding="utf-8").partition("\n---\n")[2], text):  # edited by hand since it was written
         raise FileExistsError(f"{config_file} was changed since write_triton_repository wrote it (by hand?): it was "
                               "left untouched. Move it away (or delete it) to write it again, or keep editing it.")
+    _check_other_versions(folder, version, model_name, text, config)
     writable_folder(folder / str(version), "write_triton_repository's repository")
-    marker.write_text("Written by helpers.triton.write_triton_repository, which rewrites this model.\n---\n" + text)
+    if not marker.exists():  # claims a new folder first; the marker gets the config's text last (pass 12: an
+        _write(marker, _MARKER_HEAD)  # interrupted copy left a marker that made the next run cry "by hand?")
     model_file = folder / str(version) / "model.onnx"
-    shutil.copyfile(source, model_file)
-    (folder / "config.pbtxt").write_text(text, encoding="utf-8")
-    return TritonRepository(folder.parent, model_name, model_file, folder / "config.pbtxt")
+    _write(model_file, source.read_bytes())
+    _write(config_file, text)
+    _write(marker, _MARKER_HEAD + text)
+    return TritonRepository(folder.parent, model_name, model_file, config_file)
+
+
+_MARKER_HEAD = "Written by helpers.triton.write_triton_repository, which rewrites this model.\n---\n"
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, then a rename."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    os.replace(partial, path)
+
+
+def _check_other_versions(folder: Path, version: int, model_name: str, text: str, config: dict) -> None:
+    """One config.pbtxt serves every version folder: refuse a model whose config would not fit the others' files."""
+    for other in sorted(p for p in folder.glob("*/model.onnx") if p.parent.name.isdigit()
+                        and p.parent.name != str(version)):
+        try:
+            fits = triton_config(other, model_name, **config) == text
+        except Exception:  # noqa: BLE001 - a file the config cannot describe does not fit either
+            fits = False
+        if not fits:  # pass 12: version 1 rewritten for another model while Triton served version 2's
+            raise ValueError(f"{other} has other inputs or outputs than this model, and one config.pbtxt serves every "
+                             f"version of {model_name} (Triton serves the newest, {other.parent.name} or above): "
+                             "choose another model_name, or move the other version folders away first.")

@@ -958,7 +958,8 @@ def test_the_doctor_reports_an_unset_variable_in_course_artifacts(monkeypatch) -
 
 
 @pytest.mark.parametrize("hub", ["https://hub.example.org/hub/", "https://hub.example.org/user/alice/lab",
-                                 "https://hub.example.org ", "https://hub.example.org/?next=x"])
+                                 "https://hub.example.org ", "https://hub.example.org/?next=x",
+                                 "https://hub.example.org#", "https://hub.example.org/?", "https://hub.example.org#frag"])  # pass 12
 def test_hub_links_refuse_a_page_of_the_hub_or_a_space(hub) -> None:
     with pytest.raises(ValueError, match="hub's address"):
         helpers.course.nbgitpuller_url(hub)
@@ -1249,7 +1250,7 @@ def test_sync_refuses_a_repo_url_that_is_not_a_web_address(monkeypatch, capsys, 
 @pytest.mark.parametrize("url", ["git@github.com:YOU/pytorch-onnx-course.git", "https://github.com/YOU/c.git"])
 def test_handout_refuses_a_repo_url_that_is_not_a_web_address(monkeypatch, capsys, url) -> None:
     """Pass 8: the handout printed links built from a git@ REPO_URL (sync already refused it)."""
-    monkeypatch.setattr(helpers.workshop.handout, "REPO_URL", url)
+    monkeypatch.setattr(helpers.course, "REPO_URL", url)
     with pytest.raises(SystemExit):
         helpers.workshop.main(["handout", "--launch", "colab"])
     assert "https://github.com/OWNER/REPO" in capsys.readouterr().err
@@ -1510,8 +1511,7 @@ def test_workshop_commands_say_what_they_did_or_what_is_wrong(tmp_path, capsys, 
     assert "afile is a file, so the student copies cannot go there" in capsys.readouterr().err
     from helpers.workshop import cli
 
-    monkeypatch.setattr(cli, "sync_notebooks", lambda: [])
-    monkeypatch.setattr(cli, "sync_documents", lambda: [])
+    monkeypatch.setattr(cli, "sync_course", lambda: [])
     assert helpers.workshop.main(["sync"]) == 0
     assert "nothing to update" in capsys.readouterr().out  # was silent
 
@@ -1751,3 +1751,61 @@ def test_pass_11_small_wrong_and_weak_answers(tmp_path, linear_onnx, capsys) -> 
     with pytest.raises(SystemExit):
         helpers.workshop.main(["student", "--output", str(helpers.course.NOTEBOOKS_DIR.parent)])
     assert "repository's own folder" in capsys.readouterr().err
+
+
+def test_pass_12_sync_checks_every_notebook_before_it_writes_any(tmp_path) -> None:
+    import nbformat
+
+    for name in ("01_define_and_train.ipynb", "02_export_to_onnx.ipynb"):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 0 · T")]), tmp_path / name)
+    (tmp_path / "03_inspect_the_graph.ipynb").write_text("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> theirs\n")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(Exception):
+        helpers.course.sync_course(tmp_path, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # 01 and 02 were rewritten before
+    (tmp_path / "03_inspect_the_graph.ipynb").unlink()
+    assert len(helpers.course.sync_course(tmp_path, tmp_path)) == 2
+
+
+def test_pass_12_triton_repository_after_an_interruption_and_beside_another_models_version(
+        tmp_path, linear_onnx, monkeypatch) -> None:
+    from helpers import triton
+
+    real = triton._write
+    def interrupted(path, content):
+        if path.name == "model.onnx":
+            raise KeyboardInterrupt
+        real(path, content)
+    monkeypatch.setattr(triton, "_write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        triton.write_triton_repository(linear_onnx, tmp_path / "repo", "linear", max_batch_size=16)
+    monkeypatch.setattr(triton, "_write", real)
+    made = triton.write_triton_repository(linear_onnx, tmp_path / "repo", "linear", max_batch_size=16)  # no "by hand?"
+    assert made.model_file.read_bytes() == linear_onnx.read_bytes()
+    # Interrupted after the config, before the marker: the same call again is no hand edit either.
+    monkeypatch.setattr(triton, "_write", lambda path, content: (_ for _ in ()).throw(KeyboardInterrupt)
+                        if path.name.startswith(".") else real(path, content))
+    with pytest.raises(KeyboardInterrupt):
+        triton.write_triton_repository(linear_onnx, tmp_path / "repo", "linear", max_batch_size=8)
+    monkeypatch.setattr(triton, "_write", real)
+    triton.write_triton_repository(linear_onnx, tmp_path / "repo", "linear", max_batch_size=8)
+    # Another model's file where version 2 of this name holds the linear model: refused, nothing written.
+    triton.write_triton_repository(linear_onnx, tmp_path / "repo", "linear", version=2, max_batch_size=8)
+    other = helpers.export_model(helpers.make_small_cnn(), torch.randn(2, 1, 16, 16), tmp_path / "cnn.onnx").path
+    config = (tmp_path / "repo" / "linear" / "config.pbtxt").read_text()
+    with pytest.raises(ValueError, match="other inputs or outputs"):
+        triton.write_triton_repository(other, tmp_path / "repo", "linear", max_batch_size=8)
+    assert (tmp_path / "repo" / "linear" / "config.pbtxt").read_text() == config
+
+
+def test_pass_12_small_wrong_answers(tmp_path, linear_onnx, capsys) -> None:
+    from helpers import convert
+
+    upgraded, source = convert.upgrade_opset(helpers.load_onnx(linear_onnx), 20)  # was returned at 18, silently
+    assert source == 18 and helpers.onnx_file.default_opset(upgraded) == 20
+    with pytest.raises(TypeError, match="whole number"):
+        convert.upgrade_opset(helpers.load_onnx(linear_onnx), "20")
+    with pytest.raises(ValueError, match="1 to 65535"):
+        helpers.inspection.netron_url_for(-5)
+    assert helpers.workshop.main(["handout", "--launch", "colab", "--notebooks", "1", "01"]) == 0
+    assert capsys.readouterr().out.count("01_define_and_train.ipynb)") == 1

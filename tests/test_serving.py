@@ -166,6 +166,26 @@ def test_a_run_batch_that_drops_rows_fails_every_caller_instead_of_hanging() -> 
     assert all(isinstance(r, RuntimeError) and "one row per example" in str(r) for r in results)
 
 
+@pytest.mark.parametrize("callers", [1, 3])
+def test_a_run_batch_returning_session_runs_list_is_refused_whatever_the_load(callers) -> None:
+    # pass 12: one caller at a time silently got the whole (1, 1) batch array; three got "1 rows for a batch of 3"
+    async def scenario():
+        batcher = serving.MicroBatcher(lambda x: [x.sum(axis=1, keepdims=True)], max_batch=4, max_wait_ms=30)
+        return await asyncio.wait_for(asyncio.gather(*(batcher.run(np.ones(2)) for _ in range(callers)),
+                                                     return_exceptions=True), timeout=2)
+
+    results = asyncio.run(scenario())
+    assert all(isinstance(r, TypeError) and "session.run(None, {'features': x})[0]" in str(r) for r in results), results
+
+
+def test_a_run_batch_returning_a_list_of_rows_is_fine() -> None:
+    async def scenario():
+        batcher = serving.MicroBatcher(lambda x: [row * 2 for row in x], max_batch=4, max_wait_ms=30)
+        return await asyncio.gather(*(batcher.run(np.ones(2)) for _ in range(3)))
+
+    assert [r.tolist() for r in asyncio.run(scenario())] == [[2.0, 2.0]] * 3
+
+
 def test_a_full_queue_is_refused_at_once() -> None:
     async def scenario():
         batcher = serving.MicroBatcher(lambda x: x, max_batch=1, max_wait_ms=0, max_queue=2)

@@ -67,19 +67,22 @@ def constants_not_inputs(model: onnx.ModelProto, keep: Sequence[str] = ()) -> tu
 
 
 def upgrade_opset(model: onnx.ModelProto, target: int | None = None) -> tuple[onnx.ModelProto, int]:
-    """Upgrade a model older than opset 9 with ``onnx.version_converter``; returns it and its old opset.
+    """Upgrade a model older than opset 9 (or, given ``target``, any model) with ``onnx.version_converter``; returns it
+    and its old opset.
 
     Opset-6 broadcasts that the converter would lose (a per-channel PRelu slope, ``axis`` on Add, Mul,
     Pow, ...) are spelled out with Unsqueeze nodes first (``broadcast.legacy_broadcasts``).
     """
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int)):
+        raise TypeError(f"target is an opset number, a whole number such as 20, got {target!r}.")
     model = load_onnx(model, check=False)  # a path too, with the course's messages
     source = default_opset(model)
     if target is not None and target < source:
         raise ValueError(f"upgrade_opset raises a model's opset, and {target} is below this model's {source}: for an "
                          "older runtime, use onnx.version_converter.convert_version and check the result (notebook 09).")
-    target = target or UPGRADE_OPSET
-    if source >= MIN_OPSET:
+    if (target is None and source >= MIN_OPSET) or target == source:
         return model, source
+    target = target or UPGRADE_OPSET  # pass 12: an explicit target above a new model's opset was ignored
     spelled_out = legacy_broadcasts(model, source)
     try:
         upgraded = onnx.version_converter.convert_version(spelled_out, target)

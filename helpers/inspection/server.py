@@ -118,6 +118,9 @@ def _stop_server(netron, address: tuple[str, int]) -> None:
 
 def netron_url_for(port: int, platform: str | None = None) -> str:
     """The URL at which the browser reaches a Netron server on the kernel's port ``port``."""
+    if isinstance(port, bool) or not isinstance(port, numbers.Integral) or not 1 <= port <= 65535:  # pass 12: -5
+        raise ValueError(f"port is the port a Netron server listens on, a whole number from 1 to 65535 such as 8081 "
+                         f"(start_netron returns it), got {port!r}.")
     if platform not in (None, "colab", "binder", "jupyterhub", "local"):
         raise ValueError(f"platform is one of 'colab', 'binder', 'jupyterhub', 'local' (lower case), or None to detect "
                          f"it; got {platform!r}.")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import course
-from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, list_notebooks, sync_documents, sync_notebooks
+from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, list_notebooks, sync_course
 from ..errors import GivenOnce, cli_path
 from .agenda import agenda_markdown, read_agenda, time_notebooks, update_agenda
 from .handout import LAUNCH_PATHS, student_handout
@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "sync":
         course.check_repo_url(course.REPO_URL)  # read now: a fork edits it, tests change it
-        changed = sync_notebooks() + sync_documents()  # printed after both ran
+        changed = sync_course()  # every file checked before any is written
         for path in changed:
             print("updated", path.relative_to(NOTEBOOKS_DIR.parent).as_posix())
         if not changed:

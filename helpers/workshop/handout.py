@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..course import (BRANCH, REPO_URL, STUDENT_BRANCH, binder_url, check_repo_url, colab_url, list_notebooks,
-                      nbgitpuller_url)
+from .. import course
+from ..course import binder_url, check_repo_url, colab_url, list_notebooks, nbgitpuller_url
 from ..machine_checks import INSTALL_GB, MIN_FREE_GB
 from .agenda import notebook_outline
 
@@ -64,16 +64,16 @@ def student_handout(launch: str, hub_url: str | None = None, *, solutions: bool 
         raise ValueError("launch='hub' needs the hub's address: hub_url='https://hub.example.org' (on the command "
                          "line, --hub-url)." if hub_url is None else f"hub_url is for launch='hub', not {launch!r}.")
     chosen = _chosen(notebooks)
-    check_repo_url(REPO_URL)  # every link below is built from it
-    branch = BRANCH if solutions else STUDENT_BRANCH
+    check_repo_url(course.REPO_URL)  # every link below is built from it (read now: a fork edits it, tests change it)
+    branch = course.BRANCH if solutions else course.STUDENT_BRANCH
     if launch == "hub":
         nbgitpuller_url(hub_url, branch)  # checks the address before anything is written
     copies = "the full notebooks, with solutions" if solutions else "your copies of the notebooks (no solutions)"
     lines = ["# PyTorch ⇄ ONNX, hands-on: how to start", "",
              f"**Where:** {LAUNCH_PATHS[launch]}. The links open {copies}.", "", "## Start", ""]
-    steps = [step.format(repo=REPO_URL) for step in _START[launch]]
+    steps = [step.format(repo=course.REPO_URL) for step in _START[launch]]
     if launch == "local" and not solutions:
-        steps.insert(1, f"`git switch {STUDENT_BRANCH}`: the copies without solutions.")
+        steps.insert(1, f"`git switch {course.STUDENT_BRANCH}`: the copies without solutions.")
     lines += [f"{n}. {step}" for n, step in enumerate(steps, 1)]
     if launch == "binder":
         lines += ["", f"**Link:** {binder_url(branch)}"]
@@ -92,7 +92,7 @@ def student_handout(launch: str, hub_url: str | None = None, *, solutions: bool 
         lines += ["", f"Notebook {', '.join(heavy)} needs more memory than Binder gives (about 2 GB): open it on "
                       "Colab instead."]
     lines += ["", "## While you work", ""] + [f"- {tip}" for tip in _WHILE]
-    lines += ["", f"Course repository: {REPO_URL}", ""]
+    lines += ["", f"Course repository: {course.REPO_URL}", ""]
     return "\n".join(lines)
 
 
@@ -108,5 +108,5 @@ def _chosen(notebooks: Sequence[str] | None) -> list:
         joined = any("," in str(n) for n in unknown)  # --notebooks 01,02: one word
         raise ValueError(f"notebooks are numbers of the course's notebooks ({', '.join(numbers)}), got {list(notebooks)}"
                          + (": separate them with spaces, --notebooks 01 02." if joined else "."))
-    return [numbers[str(n).zfill(2)] for n in dict.fromkeys(notebooks)]
+    return [numbers[n] for n in dict.fromkeys(str(n).zfill(2) for n in notebooks)]  # pass 12: "1 01" listed 01 twice
 
