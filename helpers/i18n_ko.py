@@ -66,7 +66,7 @@ KOREAN: dict[str, str] = {
     "Dimension 0 is a fixed number: declare it with dynamic_shapes=({{0: torch.export.Dim('batch')}},).":
         "0번 차원이 고정된 숫자입니다. dynamic_shapes=({{0: torch.export.Dim('batch')}},)로 선언하세요.",
     "At batch {batch} onnxruntime and PyTorch disagree: did you export this model, in eval mode?":
-        "배치 크기 {batch}에서 onnxruntime과 PyTorch의 결과가 다릅니다. 이 모델을 eval 모드로 내보냈는지 확인하세요.",
+        "배치 크기 {batch}에서 onnxruntime과 PyTorch의 결과가 다릅니다. 이 모델을 평가 모드(model.eval())로 내보냈는지 확인하세요.",
     "Expected a model with one input.": "입력이 하나인 모델이어야 합니다.",
     "This session's model does not compute what the PyTorch model does: open the file you exported.":
         "이 세션의 모델은 계산 결과가 PyTorch 모델과 다릅니다. 직접 내보낸 파일로 세션을 만드세요.",
@@ -88,7 +88,7 @@ KOREAN: dict[str, str] = {
     "no nodes": "없음",
     "Your graph has the inputs {inputs}; it should have one, the features. Pass the weight and bias as "
     "initializers (onnx.numpy_helper.from_array).":
-        "그래프의 입력이 {inputs}입니다. 입력은 특성(features) 하나여야 합니다. 가중치와 편향은 "
+        "그래프의 입력이 {inputs}입니다. 입력은 features 하나뿐이어야 합니다. 가중치와 편향은 "
         "초기화 텐서(initializer)로 넘기세요(onnx.numpy_helper.from_array).",
     "The input's batch dimension is not a name, so only one batch size would be accepted: declare it as "
     "make_tensor_value_info('features', onnx.TensorProto.FLOAT, ['batch', 10]).":
@@ -188,7 +188,7 @@ KOREAN: dict[str, str] = {
         "최적화한 그래프의 계산 결과가 원본과 다릅니다. fp32 파일을 최적화하세요.",
     # 07
     "The graph has no If node, so one branch was frozen in: use torch.cond in forward.":
-        "그래프에 If 노드가 없습니다. 한쪽 분기만 고정된 채 내보내졌다는 뜻입니다. forward에서 torch.cond를 쓰세요.",
+        "그래프에 If 노드가 없습니다. 한쪽 분기만 그래프에 남았다는 뜻입니다. forward에서 torch.cond를 쓰세요.",
     "onnxruntime's output differs from the rule for a batch of {batch}: check both branches.":
         "배치 크기 {batch}에서 onnxruntime의 출력이 규칙과 다릅니다. 두 분기를 모두 확인하세요.",
     "onnxruntime refuses a batch of {batch}: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "
@@ -245,10 +245,10 @@ KOREAN: dict[str, str] = {
     "The file uses opset {opset}: convert it with onnx.version_converter.convert_version(model, {target}).":
         "파일의 opset이 {opset}입니다. onnx.version_converter.convert_version(model, {target})(으)로 변환하세요.",
     "The file's IR version is {ir}: the runtime reads IR {target} at most. The converter changes the opset only; set model.ir_version = {target} yourself.":
-        "파일의 IR 버전이 {ir}입니다. 이 런타임은 IR {target}까지만 읽습니다. 변환기는 opset만 바꾸므로 model.ir_version = {target}을(를) 직접 설정하세요.",
+        "파일의 IR 버전이 {ir}입니다. 이 런타임은 IR {target}까지만 읽습니다. 버전 변환기는 opset만 바꾸므로 model.ir_version = {target}을(를) 직접 설정하세요.",
     "{problem} (Editing opset_import by hand leaves the original opset's nodes behind: convert; and remove attributes the older operator does not have.)":
-        "{problem} (opset_import를 손으로 고치면 원래 opset의 노드가 그대로 남습니다. 변환기로 변환하고, 이전 버전 "
-        "연산자에 없는 속성은 지우세요.)",
+        "{problem} (opset_import를 손으로 고치면 원래 opset의 노드가 그대로 남습니다. 버전 변환기(onnx.version_converter)로 변환하고, "
+        "이전 버전 연산자에 없는 속성은 지우세요.)",
     "The converted file computes something else than Standardize at batch {batch}: convert the float32 file from section 7.":
         "배치 크기 {batch}에서 변환한 파일의 계산 결과가 Standardize와 다릅니다. 7절의 float32 파일을 변환하세요.",
     # doctor: the pre-flight check's rows and verdict
@@ -315,7 +315,7 @@ KOREAN: dict[str, str] = {
     "do it on Python 3.13 or on Colab.": "이 연습 문제에는 onnxruntime-extensions가 필요한데 설치되어 있지 않습니다(아직 Python "
                                         "{python}용 휠이 없습니다). Python 3.13이나 Colab에서 풀어 보세요.",
     "The check's {name} must be {kind}, not a {type_name}: pass the notebook's own {name}, as the cell above was "
-    "written.": "확인 함수의 {name}에는 {kind}을(를) 넘겨야 하는데 {type_name}이(가) 들어왔습니다. 위 셀에 적힌 대로 노트북의 "
+    "written.": "확인 함수의 {name}에는 {kind}를 넘겨야 하는데 {type_name}이(가) 들어왔습니다. 위 셀에 적힌 대로 노트북의 "
                 "{name}을(를) 넘기세요.",
     "Some times are NaN or infinite: store the difference of two time.perf_counter() readings for each call.":
         "NaN이나 무한대인 시간이 있습니다. 호출마다 time.perf_counter()를 두 번 읽어 그 차이를 저장하세요.",

@@ -64,7 +64,7 @@ KOREAN_10: dict[str, str] = {
     "(batch, new tokens, vocabulary) and it takes the past keys and values): pass cache_path, not another exercise's "
     "file.":
         "확인 함수에 넘긴 cache_path가 3절의 캐시 파일이 아닙니다. 출력의 차원 수가 {ranks}입니다. 캐시 파일이라면 "
-        "로짓이 (배치, 새 토큰, 어휘) 모양이고, 과거 키와 값을 입력으로 받습니다. 다른 연습 문제의 파일이 아니라 "
+        "로짓이 (배치, 새 토큰, 어휘) 모양이고, 캐시된 키와 값(past)을 입력으로 받습니다. 다른 연습 문제의 파일이 아니라 "
         "cache_path를 넘기세요.",
     "Your function ran the session {runs} time(s) for {steps} new tokens: each new token comes from one run of the "
     "session (its logits), not from the PyTorch model.":
@@ -166,15 +166,15 @@ KOREAN_10: dict[str, str] = {
         "time.perf_counter()를 읽어 호출마다 시간을 재세요.",
     # what the notebook's own objects must be (helpers.exercises.verdict._KINDS), inserted into a message
     "a torch.nn.Module": "torch.nn.Module 객체",
-    "the notebook's torch.nn.Sequential": "노트북의 torch.nn.Sequential",
+    "the notebook's torch.nn.Sequential": "노트북의 torch.nn.Sequential 객체",
     "a helpers.bench.SimulatedGPU": "helpers.bench.SimulatedGPU 객체",
     "a helpers.RegressionData (its .x and .y tensors)": "helpers.RegressionData(.x와 .y 텐서를 가진 객체)",
     "a helpers.ImageData (its .images and .labels)": "helpers.ImageData(.images와 .labels를 가진 객체)",
-    "the path of a file that exists (run the cell that writes it)": "존재하는 파일의 경로(파일을 만드는 셀을 먼저 실행하세요)",
+    "the path of a file that exists (run the cell that writes it)": "셀을 실행해 실제로 만들어 둔 파일의 경로",
     "a whole number such as 18": "18 같은 정수",
     "helpers.troubleshoot.MedianHead()": "helpers.troubleshoot.MedianHead() 객체",
     "helpers.troubleshoot.Standardize()": "helpers.troubleshoot.Standardize() 객체",
-    "the notebook's Hugging Face model (LlamaForCausalLM)": "노트북의 Hugging Face 모델(LlamaForCausalLM)",
+    "the notebook's Hugging Face model (LlamaForCausalLM)": "노트북의 Hugging Face 모델 객체(LlamaForCausalLM)",
     # doctor: a student's own onnx.py hides the package
     "{file} in this folder hides the installed {name}": "이 폴더의 {file}이(가) 설치된 {name}을(를) 가립니다",
     "Rename your {file} (and delete __pycache__ beside it): Python imports it instead of the package.":
