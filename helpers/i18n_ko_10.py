@@ -195,4 +195,22 @@ KOREAN_10: dict[str, str] = {
     "the notebook from the top, then this cell again.":
         "확인 함수에 넘긴 기댓값이 NaN입니다. 위에서 그 값을 계산하는 셀이 잘못되어 답을 판정할 수 없습니다. 노트북을 "
         "처음부터 실행한 뒤 이 셀을 다시 실행하세요.",
+    # pass 12: shortcuts and wrong answers the checks accepted
+    "Answer with the module onnx2pytorch.ConvertModel returns for that file, not a {type_name}: convert the received "
+    "file yourself.":
+        "그 파일을 onnx2pytorch.ConvertModel로 변환해 얻은 모듈을 답으로 제출하세요. {type_name}은(는) 답이 될 수 "
+        "없습니다. 전달받은 파일을 직접 변환하세요.",
+    "Your model's weights are the data's own rule (true_weight), copied in: the exercise is to learn them. Train a "
+    "new model with your loop; it ends close to the rule, not on it.":
+        "모델의 가중치가 데이터에 들어 있는 실제 규칙(true_weight)을 그대로 복사한 값입니다. 이 연습 문제는 가중치를 "
+        "학습으로 찾는 것입니다. 새 모델을 직접 작성한 학습 루프로 학습시키세요. 학습한 가중치는 규칙에 가까워질 뿐, "
+        "규칙과 똑같아지지는 않습니다.",
+    "No node of this file was translated from your op {name}: export a module whose forward calls your op, with "
+    "custom_translation_table={{your op: its translation}}.":
+        "이 파일에는 직접 만든 연산자 {name}에서 변환된 노드가 하나도 없습니다. forward에서 그 연산자를 호출하는 "
+        "모듈을 custom_translation_table={{연산자: 변환 함수}}와 함께 내보내세요.",
+    "The output {name} is declared as {declared}, but the model gives {actual}: declare the shape it has (a name such "
+    "as 'batch' for the batch).":
+        "출력 {name}의 모양은 {declared}(으)로 선언되어 있지만 모델이 실제로 내놓는 모양은 {actual}입니다. 실제 모양대로 "
+        "선언하세요(배치 차원은 'batch' 같은 이름으로).",
 }

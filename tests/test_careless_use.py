@@ -10,6 +10,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -1809,3 +1810,13 @@ def test_pass_12_small_wrong_answers(tmp_path, linear_onnx, capsys) -> None:
         helpers.inspection.netron_url_for(-5)
     assert helpers.workshop.main(["handout", "--launch", "colab", "--notebooks", "1", "01"]) == 0
     assert capsys.readouterr().out.count("01_define_and_train.ipynb)") == 1
+
+
+def test_pass_12_exercise_files_given_with_tilde_or_a_stray_space_are_found(tmp_path, linear_onnx, monkeypatch) -> None:
+    from helpers import exercises
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    shutil.copyfile(linear_onnx, tmp_path / "mine.onnx")
+    result = exercises.check_cond_export("~/mine.onnx")  # was "There is no file at ~/mine.onnx"
+    assert result.passed is False and "no file" not in result.message.lower() and "If node" in result.message
+    assert "remove the space" in exercises.check_cond_export(str(tmp_path / "mine.onnx") + " ").message

@@ -70,6 +70,11 @@ def test_trained_regressor_needs_a_new_model_trained_on_the_task(task_b, linear_
     shared = helpers.make_linear_model(seed=1)
     shared.linear = linear_model.linear  # the notebook's layer itself: training one trains both
     assert "reuses the notebook model's layer" in check(shared, task_b, linear_model).message
+    copied = helpers.make_linear_model(seed=1)  # pass 12: the data's own rule copied in passed with no training
+    with torch.no_grad():
+        copied.linear.weight.copy_(task_b.true_weight.reshape(1, -1))
+        copied.linear.bias.fill_(float(task_b.true_bias))
+    assert "true_weight" in check(copied, task_b, linear_model).message
 
 
 def test_weights_file_must_be_a_state_dict_of_that_model(tmp_path, linear_model) -> None:
@@ -172,6 +177,14 @@ def test_hidden_output(tmp_path) -> None:
     assert unchanged.passed is False and "nothing was added" in unchanged.message
     assert "second Relu" in check(_with_extra_output(path, relu_index=1), mlp).message
     assert "before the Relu" in check(_with_extra_output(path, op_type="Gemm"), mlp).message
+    declared = _with_extra_output(path)  # pass 12: declared 16 wide where the Relu gives 32
+    declared.graph.output[-1].CopyFrom(onnx.helper.make_tensor_value_info(
+        declared.graph.output[-1].name, onnx.TensorProto.FLOAT, ["batch", 16]))
+    assert "declared as ['batch', 16]" in check(declared, mlp).message
+    right = _with_extra_output(path)
+    right.graph.output[-1].CopyFrom(onnx.helper.make_tensor_value_info(
+        right.graph.output[-1].name, onnx.TensorProto.FLOAT, ["batch", 32]))
+    assert check(right, mlp).passed
 
 
 def _received(tmp_path):
@@ -199,6 +212,11 @@ def test_first_layer_trainable_rejects_the_packaged_import_and_the_wrong_layer(t
     imported = helpers.import_to_pytorch(path)
     helpers.freeze_all_but_last(imported)
     assert "ConvertModel" in exercises.check_first_layer_trainable(imported, path).message
+    assert "ConvertModel" in exercises.check_first_layer_trainable(imported.converted, path).message
+    original = helpers.make_mlp()  # pass 12: the notebook's own PyTorch MLP, never converted, first layer trainable
+    original.requires_grad_(False)
+    original[0].requires_grad_(True)
+    assert "ConvertModel" in exercises.check_first_layer_trainable(original, path).message
 
 
 def _export_converted(module, path):
@@ -314,9 +332,13 @@ def test_extended_file_is_fused_and_portable(cnn_file, tmp_path) -> None:
 
 
 class _ScaleDown(torch.nn.Module):
+    def __init__(self, threshold: float = 1.0) -> None:
+        super().__init__()
+        self.threshold = threshold
+
     def forward(self, x):
         peak = x.abs().max()
-        return torch.cond(peak > 1, lambda t, p: t / p, lambda t, p: t.clone(), (x, peak))
+        return torch.cond(peak > self.threshold, lambda t, p: t / p, lambda t, p: t.clone(), (x, peak))
 
 
 class _ScaleDownIf(torch.nn.Module):
@@ -335,6 +357,11 @@ def test_cond_export_needs_an_if_node(tmp_path) -> None:
     traced = tmp_path / "traced.onnx"
     dynamic.export_with_legacy_tracer(_ScaleDownIf(), 3 * torch.randn(3, 4), traced)
     assert "If node" in exercises.check_cond_export(traced).message
+    other = tmp_path / "threshold.onnx"  # pass 12: a threshold of 2.5 instead of 1 passed
+    torch.onnx.export(_ScaleDown(threshold=2.5).eval(), (torch.randn(3, 4),), other, input_names=["x"],
+                      output_names=["y"], dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False,
+                      verbose=False)
+    assert "differs from the rule" in exercises.check_cond_export(other).message
 
 
 def test_pair_sum_export_must_accept_every_even_batch(tmp_path) -> None:
@@ -377,6 +404,7 @@ def test_custom_clip_op_needs_the_operator_and_a_standard_file(tmp_path) -> None
     _, plain = _clip_file(tmp_path, "clip_plain", use_op=False)
     assert "custom_op" in exercises.check_custom_clip_op((torch.clamp, plain)).message  # no custom operator at all
     assert "pair" in exercises.check_custom_clip_op(path).message
+    assert "translated from your op" in exercises.check_custom_clip_op((clip, plain)).message  # pass 12: x.clamp
 
 
 def test_custom_op_session_must_run_the_contrib_file(tmp_path) -> None:

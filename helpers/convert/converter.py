@@ -129,6 +129,7 @@ def _convert(prepared: onnx.ModelProto) -> nn.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         converted = ConvertModel(graph_copy, experimental=True, enable_pruning=False)
+    converted.made_by_import_to_pytorch = True  # exercise 04.1 asks for the student's own ConvertModel
     for node, layer in functional:
         setattr(converted, converted.mapping[node.output[0]], layer)
         node.op_type = layer.op_type

@@ -23,9 +23,12 @@ __all__: list[str] = []  # package-internal: the checks import the underscored p
 def _onnx_path(answer: Any) -> Path:
     _require(isinstance(answer, (str, Path)), tr("Answer with the path of your .onnx file, not a {type_name}.",
                                                  type_name=type(answer).__name__))
-    path = Path(answer)
+    path = Path(answer).expanduser()  # ~ as in a shell (pass 12: "~/x.onnx" was "no file")
     _require(not path.is_dir(), tr("{path} is a folder: answer with the path of the .onnx file your cell wrote.",
                                    path=path))
+    _require(path.is_file() or not Path(str(answer).strip()).expanduser().is_file(),
+             tr("No file at {path!r}, but there is one without the space at its start or end: remove the space.",
+                path=str(answer)))
     _require(path.is_file(), tr("There is no file at {path}. Did the cell that writes it run?", path=path))
     _require(path.suffix.lower() != ".ort", tr("{name} is in onnxruntime's own .ort format, which only onnxruntime "
                                                "reads: save the optimised graph with a name ending in .onnx.",
@@ -98,3 +101,29 @@ def _require_ort_session(answer: Any) -> None:
                                                     "onnxruntime.InferenceSession(path, providers=[...]) yourself."))
     _require(_is_ort_session(answer), tr("Answer with an onnxruntime.InferenceSession, not a {type_name}.",
                                          type_name=type(answer).__name__))
+
+
+def _ort_session_for(model: Any):
+    """An onnxruntime session on a ModelProto the student built or edited; its load error as the verdict."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3  # errors only: a wrong declared shape is judged below, not warned into the cell
+    try:
+        return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    except Exception as error:
+        raise _Wrong(tr("onnxruntime cannot load the model: {error}",
+                        error=str(error).strip().splitlines()[0][:300])) from error
+
+
+def _require_declared_shapes(model: Any, outputs: list[np.ndarray]) -> None:
+    """Each graph output's declared fixed sizes must be the sizes it has (pass 12: ['batch', 16] on a 32-wide Relu)."""
+    for value, output in zip(model.graph.output, outputs):
+        if not value.type.tensor_type.HasField("shape"):
+            continue
+        declared = [d.dim_value if d.HasField("dim_value") else d.dim_param or "?" for d in value.type.tensor_type.shape.dim]
+        _require(len(declared) == np.ndim(output) and all(isinstance(d, str) or d == n for d, n in
+                                                          zip(declared, np.shape(output))),
+                 tr("The output {name} is declared as {declared}, but the model gives {actual}: declare the shape "
+                    "it has (a name such as 'batch' for the batch).", name=value.name, declared=declared,
+                    actual=list(np.shape(output))))

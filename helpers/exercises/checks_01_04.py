@@ -12,8 +12,8 @@ from torch import nn
 
 from ..i18n import tr
 from ..onnx_file import default_opset
-from .artifacts import (_close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random,
-                        _require_ort_session, _run, _torch_out)
+from .artifacts import (_close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _ort_session_for, _random,
+                        _require_declared_shapes, _require_ort_session, _run, _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = [
@@ -51,6 +51,12 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
                  tr("Your model maps {input_shape} to {output_shape}; expected {expected_shape}.",
                     input_shape=tuple(data.x.shape), output_shape=tuple(prediction.shape),
                     expected_shape=tuple(data.y.shape)))
+        rule = torch.as_tensor(getattr(data, "true_weight", torch.empty(0)), dtype=torch.float32).reshape(-1)
+        copied = [p for p in answer.parameters() if p.numel() == rule.numel() and rule.numel()
+                  and torch.allclose(p.detach().reshape(-1).float(), rule, atol=1e-6)]
+        _require(not copied, tr("Your model's weights are the data's own rule (true_weight), copied in: the exercise is "
+                                "to learn them. Train a new model with your loop; it ends close to the rule, not on "
+                                "it."))  # pass 12: the rule copied in passed without training
         loss = float(nn.functional.mse_loss(prediction, data.y))
         target = 2 * data.noise ** 2 + 0.005
         with torch.no_grad():
@@ -175,16 +181,6 @@ def _onnx_model_answer(answer: Any):
     return _load_unchecked(Path(answer))
 
 
-def _ort_session_for(model: Any):
-    import onnxruntime as ort
-
-    try:
-        return ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    except Exception as error:
-        raise _Wrong(tr("onnxruntime cannot load the model: {error}",
-                        error=str(error).strip().splitlines()[0][:300])) from error
-
-
 def _first_in_features(model: nn.Module) -> int:
     return next(m for m in model.modules() if isinstance(m, nn.Linear)).in_features
 
@@ -242,6 +238,7 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
         session = _ort_session_for(extended)
         x = _random(5, _first_in_features(mlp), seed=32)
         outputs = session.run(None, {session.get_inputs()[0].name: x})
+        _require_declared_shapes(extended, outputs)
 
         def produced(module: nn.Module) -> bool:
             expected = _torch_out(module, x)
@@ -271,8 +268,12 @@ def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: st
     def check() -> None:
         _require(isinstance(answer, nn.Module), tr("Answer with the converted module, not a {type_name}.",
                                                    type_name=type(answer).__name__))
-        _require(not hasattr(answer, "verification"), tr("That module comes from helpers.import_to_pytorch: call "
-                                                         "onnx2pytorch.ConvertModel(onnx.load(path)) yourself."))
+        _require(not hasattr(answer, "verification") and not getattr(answer, "made_by_import_to_pytorch", False),
+                 tr("That module comes from helpers.import_to_pytorch: call "
+                    "onnx2pytorch.ConvertModel(onnx.load(path)) yourself."))
+        _require(type(answer).__name__ == "ConvertModel",  # pass 12: the notebook's own PyTorch MLP passed
+                 tr("Answer with the module onnx2pytorch.ConvertModel returns for that file, not a {type_name}: "
+                    "convert the received file yourself.", type_name=type(answer).__name__))
         x = _random(4, 10)
         _require(_close(_torch_out(answer, x), _run(_ort_session(onnx_path), x), atol=1e-4),
                  tr("Your module does not compute what {name} computes: convert that file.",

@@ -13,8 +13,8 @@ from torch import nn
 
 from ..i18n import tr
 from ..models import accuracy
-from .artifacts import (_close, _load_checked, _onnx_path, _ort_session, _random, _require_ort_session, _run,
-                        _torch_out)
+from .artifacts import (_close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random,
+                        _require_ort_session, _run, _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = [
@@ -164,7 +164,9 @@ def check_cond_export(answer: Any, exercise: str = "07.1") -> ExerciseResult:
         ops = set().union(*_op_types(path).values())
         _require("If" in ops, tr("The graph has no If node, so one branch was frozen in: use torch.cond in forward."))
         session = _ort_session(path)
-        for x in (_random(3, 4, scale=3.0), _random(5, 4, seed=8, scale=0.1)):
+        near = _random(4, 4, seed=3)  # peaks just above and below 1 (pass 12: a threshold of 2.5 passed)
+        for x in (_random(3, 4, scale=3.0), _random(5, 4, seed=8, scale=0.1), *(near / np.abs(near).max() * peak
+                                                                               for peak in (1.05, 0.95))):
             _require(_close(_run(session, x), reference(x)), tr("onnxruntime's output differs from the rule for a "
                                                                 "batch of {batch}: check both branches.", batch=len(x)))
     return _judge(exercise, answer, check)
@@ -215,6 +217,12 @@ def check_custom_clip_op(answer: Any, exercise: str = "08.1") -> ExerciseResult:
         _require(_close(op(torch.from_numpy(x), 0.5).numpy(), np.clip(x, -0.5, 0.5)),
                  tr("In PyTorch, your op(x, 0.5) should equal x.clamp(-0.5, 0.5)."))
         domains = _op_types(_onnx_path(path))
+        name = str(getattr(op, "_opoverload", ""))  # "mylib.clip_to.default"
+        recorded = [p.value for node in _load_unchecked(_onnx_path(path)).graph.node for p in node.metadata_props
+                    if p.key == "pkg.torch.onnx.fx_node"]  # what each node was translated from
+        _require(not recorded or not name or any(name in value for value in recorded), tr(  # pass 12: x.clamp passed
+            "No node of this file was translated from your op {name}: export a module whose forward calls your op, "
+            "with custom_translation_table={{your op: its translation}}.", name=name))
         _require(set(domains) == {"ai.onnx"}, tr("The file uses {domains}: translate the op into standard "
                                                  "ONNX operators (onnxscript's op.Clip) in custom_translation_table.",
                                                  domains=sorted(domains)))
