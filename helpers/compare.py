@@ -56,6 +56,7 @@ class Comparison:
     _within: bool = False
     expected_shape: tuple = ()
     actual_shape: tuple = ()
+    note: str = ""  # what differs, where shapes say it badly (compare_all: the number of outputs)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +67,8 @@ class Comparison:
         return self.ok
 
     def __str__(self) -> str:
+        if self.note:
+            return self.note
         if not self.shapes_match:
             return f"shapes differ: expected {self.expected_shape}, got {self.actual_shape}"
         verdict = "match" if self.ok else "DIFFER"
@@ -144,7 +147,8 @@ def compare_all(expected: list, actual: list, *, rtol: float = DEFAULT_RTOL, ato
         raise ValueError("compare_all got no expected outputs: there is nothing to compare.")
     parts = [compare_outputs(e, a, rtol=rtol, atol=atol) for e, a in zip(expected, actual)]
     if len(expected) != len(actual):
-        return Comparison(float("inf"), float("inf"), False, rtol, atol, False, (len(expected),), (len(actual),))
+        return Comparison(float("inf"), float("inf"), False, rtol, atol, False, (len(expected),), (len(actual),),
+                          f"expected {len(expected)} outputs, got {len(actual)}")  # pass 12: read as array shapes
     if not all(p.shapes_match for p in parts):
         bad = next(p for p in parts if not p.shapes_match)
         return Comparison(float("inf"), float("inf"), False, rtol, atol, False, bad.expected_shape, bad.actual_shape)

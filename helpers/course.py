@@ -41,6 +41,10 @@ _BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
 
 def colab_url(notebook: str, branch: str = BRANCH) -> str:
     """The link that opens ``notebooks/<notebook>`` of the course repository (on ``branch``) in Google Colab."""
+    if isinstance(notebook, os.PathLike):  # pass 12: Path("01_....ipynb"), or a path from list_notebooks()
+        path = Path(notebook)
+        notebook = (path.resolve().relative_to(NOTEBOOKS_DIR) if path.resolve().is_relative_to(NOTEBOOKS_DIR)
+                    else path).as_posix()
     _check_notebook_and_branch(notebook, branch)
     path = REPO_URL.removeprefix("https://github.com/")
     return f"https://colab.research.google.com/github/{path}/blob/{branch}/notebooks/{notebook}"
@@ -59,7 +63,8 @@ def _check_notebook_and_branch(notebook: Any, branch: Any) -> None:
         raise ValueError(f"There is no notebook {notebook!r} in the course; its notebooks are "
                          f"{', '.join(p.name for p in list_notebooks())} (and the same in ko/).")
     if not isinstance(branch, str) or not branch.strip() or any(c.isspace() for c in branch):
-        raise ValueError(f"branch must be a branch name such as {BRANCH!r} (no spaces), got {branch!r}.")
+        raise ValueError(f"branch must be a git branch name such as 'main' (no spaces), got {branch!r}: check "
+                         "the argument, or BRANCH and STUDENT_BRANCH in helpers/course.py.")
 
 
 def binder_url(branch: str = BRANCH) -> str:

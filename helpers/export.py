@@ -321,7 +321,16 @@ def _report(model: nn.Module, examples: tuple[torch.Tensor, ...], onnx_path: Pat
         sidecar_files=sidecars, checked=True,
     )
     if verify:
-        session = create_session(proto, device="cpu")  # the proto loaded above: no second read
+        custom = sorted({n.domain for n in proto.graph.node} - {"", "ai.onnx", "ai.onnx.ml"})
+        try:
+            session = create_session(proto, device="cpu")  # the proto loaded above: no second read
+        except RuntimeError as error:
+            if not custom:
+                raise
+            raise RuntimeError(f"{onnx_path.name} was written and kept, but onnxruntime cannot run it to verify it: its "
+                               f"{', '.join(custom)} operators need their kernels. Pass verify=False to export_model, "
+                               "then open the file with helpers.create_session(path, custom_op_libraries=[...]) "
+                               "(notebook 08).") from error  # pass 12: export_model has no custom_op_libraries
         with torch.no_grad():
             expected = model(*examples)
         expected_list = _flatten_outputs(expected)

@@ -48,7 +48,11 @@ def ensure_trained_linear(directory: str | Path | None = None, seed: int = 0) ->
     path = Path(directory or artifacts_dir()) / ("linear_weights.pt" if seed == 0 else f"linear_weights_seed{seed}.pt")
     model = make_linear_model(seed)
     if path.exists():
-        return load_weights(model, path), path
+        try:
+            return load_weights(model, path), path
+        except (ValueError, TypeError, RuntimeError, OSError) as error:  # pass 12: "save again" was refused
+            raise ValueError(f"{path} cannot be read ({str(error).split('. ')[0].removeprefix(str(path) + ' ')}): "
+                             "delete or move it, and ensure_trained_linear() trains and saves it again.") from error
     train_regressor(model, make_regression_data(seed=seed), seed=seed)
     save_weights(model, path)
     return model.eval(), path

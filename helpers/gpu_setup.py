@@ -58,6 +58,13 @@ def plan_onnxruntime_gpu(cuda: str | None, installed: Mapping[str, str | None],
     """
     if cuda is None:
         return InstallPlan((), "No CUDA GPU visible to PyTorch: onnxruntime stays the CPU build.")
+    if isinstance(cuda, (int, float)) and not isinstance(cuda, bool):
+        cuda = str(cuda)  # 12.8 typed as a number (pass 12: a raw AttributeError)
+    if not isinstance(cuda, str) or not cuda.strip() or not cuda.split(".")[0].isdigit():
+        raise ValueError(f"cuda is torch.version.cuda, a version such as '12.8' (or None: no GPU), got {cuda!r}.")
+    if not isinstance(installed, Mapping):
+        raise TypeError(f"installed maps 'onnxruntime' and 'onnxruntime-gpu' to their installed versions (None: not "
+                        f"installed), such as {{'onnxruntime': '1.22.0', 'onnxruntime-gpu': None}}; got {installed!r}.")
     major = cuda.split(".")[0]
     wanted = ONNXRUNTIME_GPU_FOR_CUDA.get(major)
     if wanted is None:
@@ -106,6 +113,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--dry-run"]:
         print(plan_onnxruntime_gpu(torch_cuda_version(), {name: package_version(name) for name in BUILDS}))
+        return 0
+    if args in (["--help"], ["-h"]):  # pass 12: --help was an error
+        print("usage: python -m helpers.gpu_setup [--dry-run]\n\nOn a GPU machine, replace the CPU onnxruntime with "
+              "the onnxruntime-gpu build for PyTorch's CUDA.\n--dry-run prints what it would run, and runs nothing.")
         return 0
     if args:
         print("usage: python -m helpers.gpu_setup [--dry-run]", file=sys.stderr)

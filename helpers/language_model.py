@@ -48,6 +48,8 @@ def _check_causal_lm(model: Any) -> None:
 def _token_ids(prompt_ids: Any, vocab_size: int | None = None) -> list[int]:
     if isinstance(prompt_ids, (torch.Tensor, np.ndarray)):
         prompt_ids = prompt_ids.reshape(-1).tolist()
+    if isinstance(prompt_ids, Sequence) and not isinstance(prompt_ids, (str, bytes)):  # pass 12: NumPy ints refused
+        prompt_ids = [int(t) if isinstance(t, np.integer) else t for t in prompt_ids]
     if isinstance(prompt_ids, (str, bytes)) or not isinstance(prompt_ids, Sequence) or not prompt_ids or not all(
             isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in prompt_ids):
         raise TypeError(f"prompt_ids must be a non-empty list of token ids (ints 0 or more), got {prompt_ids!r}: "
@@ -115,6 +117,9 @@ def plot_generation_speed(tokens_per_second: Mapping[str, Mapping[int, float]], 
                 isinstance(n, (int, np.integer)) and not isinstance(n, bool) and isinstance(v, (int, float, np.floating))
                 and 0 < v < float("inf") for n, v in series.items()):
             raise ValueError(f"{name!r} must map whole numbers of tokens to positive speeds, got {series!r}.")
+    if ax is not None and not hasattr(ax, "figure"):  # pass 12: a raw AttributeError
+        raise TypeError(f"ax takes one matplotlib Axes (e.g. axes[0] of plt.subplots(1, 2)), got a "
+                        f"{type(ax).__name__}; or leave it out for a new figure.")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 3.6))
     for name, series in tokens_per_second.items():

@@ -147,6 +147,8 @@ def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30,
     optimizer = torch.optim.SGD(trainable, lr=lr)
     loss_fn = nn.MSELoss()
     history = TrainingHistory()
+    with torch.no_grad():
+        start = float(loss_fn(model.eval()(data.x), data.y))
     model.train()
     for _ in range(epochs):
         order = torch.randperm(len(data.x), generator=gen)
@@ -158,7 +160,7 @@ def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30,
             optimizer.step()
         with torch.no_grad():
             history.losses.append(float(loss_fn(model(data.x), data.y)))
-        check_loss(history.losses[-1], len(history.losses), lr)
+        check_loss(history.losses[-1], len(history.losses), lr, start)
     model.eval()
     return history
 

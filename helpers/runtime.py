@@ -138,6 +138,10 @@ def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_
     if missing:
         raise FileNotFoundError(f"No custom-op library at {', '.join(missing)}: pass the path of the shared library "
                                 "(for onnxruntime-extensions: onnxruntime_extensions.get_library_path()).")
+    resolved = [Path(library).resolve() for library in custom_op_libraries]
+    if len(set(resolved)) != len(resolved):  # pass 12: a cell that appends it, run twice
+        raise ValueError(f"custom_op_libraries lists the same library twice ({list(map(str, custom_op_libraries))}): "
+                         "onnxruntime would register its kernels twice and refuse. List each library once.")
     return optimized_model_path
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import inspect
 import json
 import numbers
 import socket
@@ -74,6 +75,11 @@ def load_test(url: str, body: Any, *, requests: int = 1000, concurrency: int = 8
     parts = urlsplit(url) if isinstance(url, str) else None
     if parts is None or parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"url must be an http:// address on this machine (127.0.0.1 or localhost), got {url!r}.")
+    try:
+        parts.port
+    except ValueError as error:  # pass 12: urllib's bare "Port out of range 0-65535"
+        raise ValueError(f"url's port must be a whole number from 1 to 65535, such as http://127.0.0.1:8000/predict, "
+                         f"got {url!r}.") from error
     _check_count(requests, "requests", 1_000_000)
     _check_count(concurrency, "concurrency", 256)
     if isinstance(timeout_s, bool) or not isinstance(timeout_s, numbers.Real) or not 0 < timeout_s <= 3600:
@@ -205,6 +211,12 @@ def serve_in_thread(app: Any, timeout_s: float = 20) -> RunningServer:
 
     if not callable(app):
         raise TypeError(f"serve_in_thread takes an ASGI app, such as app = fastapi.FastAPI(); got {app!r}.")
+    if inspect.isfunction(app) and len(inspect.signature(app).parameters) != 3:  # pass 12: every request gave 500
+        raise TypeError(f"{app.__name__} looks like one endpoint's function, not the app: pass the FastAPI object "
+                        "its @app.post decorator belongs to (serve_in_thread(app)).")
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, numbers.Real) or not 0 < timeout_s <= 600:
+        raise ValueError(f"timeout_s is how long to wait for the server to start, in seconds (such as 20), got "
+                         f"{timeout_s!r}.")
 
     with socket.socket() as probe:  # a free port; uvicorn binds it itself (given a bound socket instead, its
         probe.bind(("127.0.0.1", 0))  # connections lack TCP_NODELAY and every answer waits ~40 ms for an ACK)

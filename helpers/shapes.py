@@ -25,9 +25,13 @@ class ImageData:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def __repr__(self) -> str:
-        counts = torch.bincount(self.labels, minlength=len(SHAPE_CLASSES)).tolist()
-        return f"ImageData(images={tuple(self.images.shape)}, labels per class={counts})"
+    def __repr__(self) -> str:  # never raises: a cell that shows odd data must not fail (pass 12)
+        try:
+            counts = torch.bincount(torch.as_tensor(self.labels), minlength=len(SHAPE_CLASSES)).tolist()
+            return f"ImageData(images={tuple(self.images.shape)}, labels per class={counts})"
+        except (TypeError, RuntimeError, ValueError):
+            labels = getattr(self.labels, "dtype", type(self.labels).__name__)
+            return f"ImageData(images={tuple(getattr(self.images, 'shape', ()))}, labels: {labels}, not class indices)"
 
 
 def _draw_shape(kind: int, row: int, col: int, size: int) -> torch.Tensor:
@@ -103,7 +107,13 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
         raise TypeError(f"train_classifier needs images and labels as tensors or NumPy arrays ({error}).") from error
     if len(data.labels) != len(data.images):
         raise ValueError(f"{len(data.images)} images but {len(data.labels)} labels: give one label per image.")
+    if not data.images.is_floating_point() and data.images.dtype != torch.bool:  # pass 12: blamed the model
+        raise TypeError(f"The images are {str(data.images.dtype).removeprefix('torch.')}, such as 0–255 pixels: "
+                        "the model takes floats from 0 to 1, ImageData(images.float() / 255, labels).")
     check_data_dtype(model, data.images, "images")
+    if data.labels.ndim == 2 and len(data.labels) == len(data.images):  # pass 12: a raw torch error
+        raise ValueError(f"The labels are one-hot, shape {tuple(data.labels.shape)}: cross-entropy takes one class "
+                         "index per image, ImageData(images, labels.argmax(1)).")
     if data.labels.is_floating_point() or data.labels.dtype == torch.bool:
         raise TypeError(f"The labels are {str(data.labels.dtype).removeprefix('torch.')}; cross-entropy takes class "
                         "indices (int64): ImageData(images, labels.long()).")
@@ -127,6 +137,8 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
     optimizer = torch.optim.Adam(trainable, lr=lr)
     loss_fn = nn.CrossEntropyLoss()
     history = TrainingHistory()
+    with torch.no_grad():
+        start = float(loss_fn(model.eval()(data.images), data.labels))
     for _ in range(epochs):
         model.train()
         for batch in torch.randperm(len(data), generator=gen).split(batch_size):
@@ -137,7 +149,7 @@ def train_classifier(model: nn.Module, data: ImageData, *, epochs: int = 4, lr: 
         model.eval()
         with torch.no_grad():
             history.losses.append(float(loss_fn(model(data.images), data.labels)))
-        check_loss(history.losses[-1], len(history.losses), lr)
+        check_loss(history.losses[-1], len(history.losses), lr, start)
     return history
 
 

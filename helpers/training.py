@@ -74,10 +74,15 @@ def check_training_arguments(epochs: int, lr: float, batch_size: int) -> None:
         raise ValueError(f"lr (the learning rate) must be a positive number such as 0.01, got {lr!r}.")
 
 
-def check_loss(loss: float, epoch: int, lr: float) -> None:
-    """Stop at the first epoch whose loss is NaN or infinite: every later step would only spread it."""
+def check_loss(loss: float, epoch: int, lr: float, start: float | None = None) -> None:
+    """Stop at the first epoch whose loss is NaN or infinite, or over 100 times the untrained model's ``start``:
+    every later step would only spread it."""
     import math
 
+    if start is not None and math.isfinite(loss) and 0 < start < loss / 100:  # pass 12: 3e6 -> 8e30 went unsaid
+        raise FloatingPointError(f"The loss grew from {start:.3g} before training to {loss:.3g} at epoch {epoch}: "
+                                 f"training diverged, the learning rate {lr} is probably too large (try a tenth of it). "
+                                 "Make the model again (or reload its weights) before training again.")
     if not math.isfinite(loss):
         raise FloatingPointError(f"The loss became {loss} at epoch {epoch}: the learning rate {lr} is probably too "
                                  "large (try a tenth of it). The model's weights are now broken too: make the model "

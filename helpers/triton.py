@@ -76,6 +76,8 @@ def triton_config(onnx_path: str | Path, model_name: str, *, max_batch_size: int
     _whole(instances, "instances", 1, 1024)
     if kind not in ("KIND_CPU", "KIND_GPU"):
         raise ValueError(f"kind is 'KIND_CPU' or 'KIND_GPU' (Triton's instance kinds), got {kind!r}.")
+    if preferred_batch_sizes and max_batch_size == 0:  # pass 12: dropped silently
+        raise ValueError("preferred_batch_sizes need dynamic batching, which needs max_batch_size above 0 (such as 16).")
     if not isinstance(preferred_batch_sizes, (tuple, list)) or any(
             isinstance(b, bool) or not isinstance(b, numbers.Integral) or not 1 <= b <= max(max_batch_size, 1)
             for b in preferred_batch_sizes):

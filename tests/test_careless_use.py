@@ -506,7 +506,7 @@ def test_import_to_pytorch_refuses_examples_the_model_cannot_take(linear_onnx, e
 @pytest.mark.parametrize("branch,notebook,words", [
     ("students", "notebooks/01_define_and_train.ipynb", "path inside notebooks/"),
     ("students", "99_missing.ipynb", "no notebook '99_missing.ipynb'"),
-    ("", None, "branch must be a branch name"),
+    ("", None, "branch must be a git branch name"),
 ])
 def test_hub_links_to_nothing_are_refused(branch, notebook, words) -> None:
     with pytest.raises(ValueError, match=words):
@@ -922,7 +922,7 @@ def test_an_imported_module_names_inputs_of_the_wrong_kind(linear_onnx) -> None:
 
 def test_weights_of_another_model_say_what_to_do(tmp_path) -> None:
     path = helpers.save_weights(helpers.make_mlp(), tmp_path / "linear_weights.pt")
-    with pytest.raises(ValueError, match="move the file away"):
+    with pytest.raises(ValueError, match="delete or move it, and ensure_trained_linear"):
         helpers.ensure_trained_linear(tmp_path)
     assert path.exists()
 
@@ -1820,3 +1820,53 @@ def test_pass_12_exercise_files_given_with_tilde_or_a_stray_space_are_found(tmp_
     result = exercises.check_cond_export("~/mine.onnx")  # was "There is no file at ~/mine.onnx"
     assert result.passed is False and "no file" not in result.message.lower() and "If node" in result.message
     assert "remove the space" in exercises.check_cond_export(str(tmp_path / "mine.onnx") + " ").message
+
+
+def test_pass_12_weak_answers_name_the_problem(tmp_path, linear_onnx, monkeypatch) -> None:
+    from helpers import bench, compare, convert, gpu_setup, language_model, serving, triton
+    from helpers.shapes import ImageData
+
+    assert str(compare.compare_all([np.ones(2), np.ones(2)], [np.ones(2)])) == "expected 2 outputs, got 1"
+    with pytest.raises(ValueError, match="port must be a whole number from 1 to 65535"):
+        serving.load_test("http://127.0.0.1:99999/predict", {"x": 1})
+    def predict(request: dict) -> dict:
+        return request
+    with pytest.raises(TypeError, match="looks like one endpoint's function"):
+        serving.serve_in_thread(predict)
+    with pytest.raises(ValueError, match="timeout_s is how long to wait"):
+        serving.serve_in_thread(lambda scope, receive, send: None, timeout_s=-1)
+    with pytest.raises(ValueError, match="need dynamic batching"):
+        triton.triton_config(linear_onnx, "m", max_batch_size=0, preferred_batch_sizes=(1,))
+    for bad in (-1, "big"):
+        with pytest.raises(ValueError, match="max_elements is the largest constant"):
+            convert.fold_constants(linear_onnx, max_elements=bad)
+    assert helpers.colab_url(Path("01_define_and_train.ipynb")) == helpers.colab_url("01_define_and_train.ipynb")
+    assert helpers.colab_url(helpers.course.list_notebooks()[0]) == helpers.colab_url("01_define_and_train.ipynb")
+    with pytest.raises(ValueError, match="such as 'main'"):
+        helpers.colab_url("01_define_and_train.ipynb", branch="my branch")
+    with pytest.raises(TypeError, match="ax takes one matplotlib Axes"):
+        language_model.plot_generation_speed({"a": {1: 5.0}}, ax="x")
+    with pytest.raises(TypeError, match="GPU backend such as 'pytorch-cuda'"):
+        bench.copy_share(bench.load_recorded_results()[0], 1)
+    assert gpu_setup.plan_onnxruntime_gpu(12.8, {}) == gpu_setup.plan_onnxruntime_gpu("12.8", {})  # a number is fine
+    for cuda, installed in (("", {}), ("12.8", None)):
+        with pytest.raises((TypeError, ValueError), match="cuda is torch.version.cuda|installed maps"):
+            gpu_setup.plan_onnxruntime_gpu(cuda, installed)
+    assert gpu_setup._main(["--help"]) == 0
+    images = helpers.make_shapes_data(8)
+    assert "not class indices" in repr(ImageData(images.images, images.labels.float()))
+    with pytest.raises(TypeError, match="images.float\\(\\) / 255"):
+        helpers.train_classifier(helpers.make_small_cnn(), ImageData((images.images * 255).to(torch.uint8),
+                                                                     images.labels), epochs=1)
+    with pytest.raises(ValueError, match="labels.argmax\\(1\\)"):
+        helpers.train_classifier(helpers.make_small_cnn(), ImageData(images.images, torch.nn.functional.one_hot(
+            images.labels, 4).float()), epochs=1)
+    model = helpers.make_linear_model()
+    with pytest.raises(FloatingPointError, match="training diverged"):
+        helpers.train_regressor(model, helpers.make_regression_data(64), lr=10.0, epochs=5)
+    (tmp_path / "linear_weights.pt").write_bytes(b"PK\x03\x04broken")
+    with pytest.raises(ValueError, match="delete or move it"):
+        helpers.ensure_trained_linear(tmp_path)
+    with pytest.raises(ValueError, match="same library twice"):
+        helpers.create_session(linear_onnx, custom_op_libraries=[linear_onnx, str(linear_onnx)])
+

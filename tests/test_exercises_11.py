@@ -137,6 +137,15 @@ def test_batch_endpoint_solution_passes(served, test_images) -> None:
     url, path = served
     assert exercises.check_batch_endpoint(url + "/good", path, test_images).passed is True
     assert exercises.check_batch_endpoint(url + "/good/", path, test_images).passed is True
+    assert exercises.check_batch_endpoint(url + "/good/predict_batch", path, test_images).passed is True  # pass 12
+
+
+def test_batch_endpoint_check_does_not_blame_the_student_for_the_notebooks_objects(served, test_images,
+                                                                                    linear_onnx) -> None:
+    url, path = served  # pass 12: another model's file gave a raw error, a test set of 3 a wrong verdict
+    for onnx_path, test in ((linear_onnx, test_images), (path, make_shapes_data(3, seed=1))):
+        result = exercises.check_batch_endpoint(url + "/good", onnx_path, test)
+        assert result.passed is None and "notebook's own objects" in result.message, result.message
 
 
 @pytest.mark.parametrize("prefix, hint", [

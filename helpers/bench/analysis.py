@@ -63,6 +63,9 @@ def copy_share(sweep: SweepResult, backend: str = "pytorch-cuda") -> dict[int, f
     between the modes, e.g. I/O binding's own cost). For fp16 the casts count as copies.
     """
     _a_sweep(sweep)
+    if not isinstance(backend, str):  # pass 12: copy_share(sweep, 1) gave a raw TypeError
+        raise TypeError(f"copy_share's second argument is a GPU backend such as 'pytorch-cuda', not {backend!r}: the "
+                        "result maps every batch size to its share.")
     end_to_end = backend + COPIES
     if end_to_end not in BACKENDS:
         raise ValueError(f"{backend!r} has no end-to-end mode; pass one of "

@@ -120,6 +120,9 @@ def fold_constants(model: onnx.ModelProto, max_elements: int = 250_000_000) -> t
     import onnx_ir.passes.common as passes
     from onnxscript import ir, optimizer
 
+    if isinstance(max_elements, bool) or not isinstance(max_elements, int) or max_elements < 0:  # pass 12: -1, "big"
+        raise ValueError(f"max_elements is the largest constant to fold, a whole number of elements such as "
+                         f"250_000_000, got {max_elements!r}.")
     model = load_onnx(model, check=False)  # a path too, with the course's messages
     ir_model = ir.serde.deserialize_model(_hide_from_folder(model))
     with _quiet_logs("onnxscript", "onnx_ir"):

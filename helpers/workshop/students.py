@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..course import NOTEBOOKS_DIR, STUDENT_BRANCH, all_notebooks, read_notebook
+from ..course import BRANCH, NOTEBOOKS_DIR, STUDENT_BRANCH, all_notebooks, read_notebook
 from ..errors import writable_folder
 
 __all__ = ["SOLUTION_TAG", "STUDENT_COPY_KEY", "make_student_notebook", "write_student_copies", "publish_students"]
@@ -185,7 +185,10 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
         raise ValueError(f"{branch!r} is already a tag in {repo}: a branch of the same name would make "
                          f"'git push origin {branch}' ambiguous. Choose another branch name.")
     if _git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False) == branch:
-        raise ValueError(f"{branch} is checked out in {repo}: switch to the course's own branch first.")
+        raise ValueError(f"{branch} is checked out in {repo}" + (  # pass 12: --branch main named main "its own"
+            f", and it is the course's own branch ({branch}): publish the student copies to a branch of their own, "
+            f"such as --branch {STUDENT_BRANCH}." if branch == BRANCH else
+            ": switch to the course's own branch first."))
     worktrees = _git(repo, "worktree", "list", "--porcelain", check=False).split("\n\n")
     elsewhere = [w.splitlines()[0].removeprefix("worktree ") for w in worktrees if f"branch refs/heads/{branch}" in w]
     if elsewhere:
