@@ -242,7 +242,7 @@ def test_complex_outputs_are_refused_rather_than_cut_to_their_real_part() -> Non
 
 @pytest.mark.parametrize("branch,words", [
     ("refs/heads/students", "short name"), ("origin/students", "remote"), ("my branch", "not a valid branch name"),
-    ("HEAD", "short name"),
+    ("HEAD", "short name"), ("main", "course's own branch"),  # pass 12: main was called "not the course's own"
 ])
 def test_publish_students_refuses_branch_names_that_would_land_elsewhere(tmp_path, branch, words) -> None:
     from helpers.workshop import students
@@ -1870,3 +1870,13 @@ def test_pass_12_weak_answers_name_the_problem(tmp_path, linear_onnx, monkeypatc
     with pytest.raises(ValueError, match="same library twice"):
         helpers.create_session(linear_onnx, custom_op_libraries=[linear_onnx, str(linear_onnx)])
 
+
+
+def test_pass_12_an_unverifiable_custom_domain_export_says_verify_false_and_keeps_the_file(tmp_path) -> None:
+    from helpers import custom_ops
+
+    path = tmp_path / "swish_contrib.onnx"
+    with pytest.raises(RuntimeError, match="Pass verify=False to export_model"):
+        helpers.export_model(custom_ops.ScaledSwishNet(), torch.randn(2, 8), path, quiet=True,
+                             custom_translation_table=custom_ops.translation_table("contrib"))
+    assert path.is_file()  # what was asked for; only its verification needs the kernel
