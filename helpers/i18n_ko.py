@@ -226,7 +226,7 @@ KOREAN: dict[str, str] = {
         "넘기세요.",
     # 09
     "onnxruntime refuses a batch of {batch}: export with dynamic_shapes=({{0: Dim('batch')}},) so that any batch size is accepted.":
-        "onnxruntime이 배치 크기 {batch}을(를) 받지 않습니다. 어떤 배치 크기든 받도록 dynamic_shapes=({{0: "
+        "onnxruntime이 배치 크기 {batch}을(를) 거부합니다. 어떤 배치 크기든 받도록 dynamic_shapes=({{0: "
         "Dim('batch')}},)로 내보내세요.",
     "This file's input is {signature}, not (batch, {features}): export the model the exercise gives.":
         "이 파일의 입력은 (batch, {features})이(가) 아니라 {signature}입니다. 연습 문제가 주는 모델을 내보내세요.",

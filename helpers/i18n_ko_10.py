@@ -19,11 +19,11 @@ KOREAN_10: dict[str, str] = {
         "(batch, vocab) 모양으로 반환하세요.",
     "onnxruntime refuses batch {batch}, {length} new tokens after {past} cached ones: keep the dynamic dimensions "
     "of section 3 (batch, sequence, past_sequence, total_sequence).":
-        "onnxruntime이 배치 {batch}, 캐시된 토큰 {past}개 뒤의 새 토큰 {length}개를 거부합니다. 3절의 동적 차원"
+        "onnxruntime이 배치 크기 {batch}, 캐시된 토큰 {past}개 뒤의 새 토큰 {length}개인 입력을 거부합니다. 3절의 동적 차원"
         "(batch, sequence, past_sequence, total_sequence)을 그대로 두세요.",
     "The logits differ from the notebook's model at batch {batch}, past length {past}: export the trained model, "
     "and take the last position (index -1), not the first.":
-        "배치 {batch}, 캐시 길이 {past}에서 로짓이 노트북의 모델과 다릅니다. 학습한 모델을 내보내고, 첫 위치가 "
+        "배치 크기 {batch}, 캐시 길이 {past}에서 로짓이 노트북의 모델과 다릅니다. 학습한 모델을 내보내고, 첫 위치가 "
         "아니라 마지막 위치(인덱스 -1)를 고르세요.",
     "The present keys and values differ from the model's: return them in the order of the inputs (layer 0 key, "
     "layer 0 value, layer 1 key, ...).":
