@@ -80,6 +80,11 @@ def _package_check(name: str, version: str | None, error: str | None = None, gpu
         return Check(name, detail, "fail", install)
     if _older(version, needed):
         return Check(name, tr("{version} (course needs >= {needed})", version=version, needed=needed), "fail", install)
+    hiding = next((f for f in map(_shadowing_file, MINIMUM) if f and f != shadow), None) if error else None
+    if hiding:  # pass 12: ./onnx.py broke onnxscript too, and its row said to reinstall onnxscript
+        return Check(name, tr("{version} installed, but importing it fails: {error}", version=version, error=error),
+                     "fail", tr("Rename your {file} (and delete __pycache__ beside it): {name} imports the package of "
+                                "that name, and Python finds your file first.", file=hiding, name=name))
     if error:
         return Check(name, tr("{version} installed, but importing it fails: {error}", version=version, error=error),
                      "fail", tr("pip install --force-reinstall '{name}>={needed}'; if the error names another "

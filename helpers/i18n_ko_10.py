@@ -213,4 +213,15 @@ KOREAN_10: dict[str, str] = {
     "as 'batch' for the batch).":
         "출력 {name}의 모양은 {declared}(으)로 선언되어 있지만 모델이 실제로 내놓는 모양은 {actual}입니다. 실제 모양대로 "
         "선언하세요(배치 차원은 'batch' 같은 이름으로).",
+    "Rename your {file} (and delete __pycache__ beside it): {name} imports the package of that name, and Python "
+    "finds your file first.":
+        "{file}의 이름을 바꾸세요(옆의 __pycache__도 지우세요). {name}은(는) 같은 이름의 패키지를 임포트하는데, "
+        "파이썬이 같은 폴더의 그 파일을 먼저 찾습니다.",
+    "Your topK did not return within 30 seconds: look for a loop that never ends.":
+        "topK가 30초 안에 끝나지 않았습니다. 끝나지 않는 반복문이 있는지 확인하세요.",
+    "{call} returned {out}, expected {expected}. A compare function must return a number, negative, 0 or positive "
+    "(a[1] < b[1] gives true or false, and never 0 for equal values): sort with (a, b) => b[1] - a[1].":
+        "{call}이(가) {out}을(를) 돌려줬습니다. 기대한 값은 {expected}입니다. 비교 함수는 음수, 0, 양수 중 하나인 숫자를 "
+        "돌려줘야 합니다(a[1] < b[1]은 true나 false를 돌려주고, 같은 값에도 0을 돌려주지 않습니다). "
+        "(a, b) => b[1] - a[1]로 정렬하세요.",
 }

@@ -71,7 +71,8 @@ def _tensor_info(value: onnx.ValueInfoProto) -> TensorInfo:
 
 
 def tensor_infos(model: onnx.ModelProto) -> tuple[list[TensorInfo], list[TensorInfo]]:
-    """The graph's real inputs (initializers excluded) and outputs as TensorInfo lists."""
+    """The graph's real inputs (initializers excluded) and outputs as TensorInfo lists (a path is loaded first)."""
+    model = model if isinstance(model, onnx.ModelProto) else load_onnx(model, check=False)  # pass 12: a path
     initializers = {init.name for init in model.graph.initializer}
     inputs = [_tensor_info(v) for v in model.graph.input if v.name not in initializers]
     return inputs, [_tensor_info(v) for v in model.graph.output]
@@ -124,7 +125,8 @@ def _check_proto(model: onnx.ModelProto) -> None:
 
 
 def default_opset(model: onnx.ModelProto) -> int:
-    """The version of the default (``ai.onnx``) operator set the model imports."""
+    """The version of the default (``ai.onnx``) operator set the model imports (a path is loaded first)."""
+    model = model if isinstance(model, onnx.ModelProto) else load_onnx(model, check=False)  # pass 12: a path
     for opset in model.opset_import:
         if opset.domain in ("", "ai.onnx"):
             return opset.version
@@ -150,6 +152,8 @@ def strip_stack_traces(onnx_path: str | Path) -> int:
 
 def iter_nodes(graph: onnx.GraphProto) -> Iterator[onnx.NodeProto]:
     """Every node of ``graph`` and, recursively, of its subgraphs (``If``/``Loop``/``Scan`` bodies)."""
+    if isinstance(graph, onnx.ModelProto):  # pass 12: a raw AttributeError
+        raise TypeError("iter_nodes takes a graph: pass model.graph, not the model.")
     for node in graph.node:
         yield node
         for attribute in node.attribute:

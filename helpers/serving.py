@@ -165,7 +165,16 @@ class MicroBatcher:
                 continue
             self.batch_sizes[len(items)] += 1
             try:
-                outputs = await asyncio.to_thread(self.run_batch, np.stack([x for x, _ in items]))
+                try:
+                    outputs = await asyncio.to_thread(self.run_batch, np.stack([x for x, _ in items]))
+                except Exception as error:  # a shape the model refused: say what was stacked (pass 12: any error)
+                    shape = items[0][0].shape
+                    hint = (f" (MicroBatcher stacked {len(items)} example(s) of shape {shape} into one batch "
+                            f"{(len(items), *shape)}: run() takes one example without its batch dimension)")
+                    raise (ValueError if isinstance(error, ValueError) else RuntimeError)(f"{error}{hint}") from error
+                if np.ndim(outputs) == 0 and not isinstance(outputs, (list, tuple)):  # pass 12: "float has no len()"
+                    raise TypeError(f"run_batch returned a {type(outputs).__name__}, not one row per example: return "
+                                    "the batch's output array, e.g. session.run(None, feeds)[0].")
                 if isinstance(outputs, Mapping):
                     raise TypeError(f"run_batch returned a dict ({list(outputs)[:3]}), not one array with a row per "
                                     "example: return one output, e.g. lambda x: session.run(x)['prediction'].")
@@ -182,11 +191,6 @@ class MicroBatcher:
                     if not future.done():
                         future.set_result(row)
             except Exception as error:  # every waiting request gets the error, and the loop goes on
-                if isinstance(error, ValueError):  # a shape the model refused: say what was stacked
-                    shape = items[0][0].shape
-                    error = ValueError(f"{error} (MicroBatcher stacked {len(items)} example(s) of shape {shape} into "
-                                       f"one batch {(len(items), *shape)}: run() takes one example without its batch "
-                                       "dimension)")
                 for _, future in items:
                     if not future.done():
                         future.set_exception(error)

@@ -219,6 +219,17 @@ def run_page(url: str, model: str, *, strokes: list[tuple[int, int, int, int]] |
     if isinstance(repeats, bool) or not isinstance(repeats, numbers.Integral) or repeats < 1:
         raise ValueError(f"repeats is how many timed passes over the test images, a whole number of at least 1, "
                          f"got {repeats!r}.")
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, numbers.Real) or not 0 < timeout_s <= 3600:
+        raise ValueError(f"timeout_s is how long to wait for the page, in seconds (such as 60), got {timeout_s!r}.")
+    if strokes is not None and (not isinstance(strokes, (list, tuple)) or not strokes or not all(
+            isinstance(s, (list, tuple)) and len(s) == 4 and all(isinstance(v, numbers.Real) for v in s)
+            for s in strokes)):  # pass 12: "not enough values to unpack"
+        raise ValueError(f"strokes is a list of lines (x0, y0, x1, y1) on the 160x160 canvas, such as "
+                         f"[(40, 80, 120, 80)], got {strokes!r}.")
+    labels = _page_models(url)
+    if labels is not None and model not in labels:  # pass 12: a 60 s wait, then Playwright's raw timeout
+        raise ValueError(f"The page has the models {labels}, not {model!r}: prepare_site(..., {{{model!r}: path}}) "
+                         "adds one.")
     if screenshot is not None:
         screenshot = as_path(screenshot, "run_page's screenshot")
         if screenshot.suffix != ".png" or not screenshot.parent.is_dir():
@@ -228,6 +239,19 @@ def run_page(url: str, model: str, *, strokes: list[tuple[int, int, int, int]] |
         raise RuntimeError("No Chromium or Chrome found: install one (Debian: apt-get install -y chromium).")
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(_run_page, url, model, strokes, repeats, browser_path, timeout_s, screenshot).result()
+
+
+def _page_models(url: str) -> list[str] | None:
+    """The files and labels in the site's models.json, beside the page (None where it cannot be read: the page
+    will say)."""
+    import urllib.request
+    from urllib.parse import urljoin
+
+    try:
+        with urllib.request.urlopen(urljoin(url, "models.json"), timeout=5) as response:
+            return [name for entry in json.loads(response.read()) for name in (entry["file"], entry["label"])]
+    except Exception:  # noqa: BLE001 - no server yet, another page: the browser's own error is clearer then
+        return None
 
 
 _READY = "window.coursePage && (window.coursePage.ready || window.coursePage.error !== undefined)"

@@ -1641,6 +1641,8 @@ def test_doctor_names_a_students_file_that_hides_a_package(tmp_path, monkeypatch
     check = doctor._package_check("onnx", "1.23.0")
     assert check.verdict == "fail" and "onnx.py in this folder hides the installed onnx" in check.detail
     assert "Rename your onnx.py" in check.fix
+    other = doctor._package_check("onnxscript", "0.7.2", "ModuleNotFoundError: No module named 'onnx.ir'")
+    assert "Rename your onnx.py" in other.fix and "force-reinstall" not in other.fix  # pass 12: said reinstall
 
 
 def test_the_weights_exercise_names_swapped_arguments_cut_files_spaces_and_tilde(tmp_path, monkeypatch) -> None:
@@ -1880,3 +1882,56 @@ def test_pass_12_an_unverifiable_custom_domain_export_says_verify_false_and_keep
         helpers.export_model(custom_ops.ScaledSwishNet(), torch.randn(2, 8), path, quiet=True,
                              custom_translation_table=custom_ops.translation_table("contrib"))
     assert path.is_file()  # what was asked for; only its verification needs the kernel
+
+
+def test_pass_12_inspection_functions_take_a_path_or_name_what_they_take(linear_onnx) -> None:
+    from helpers import convert, onnx_file
+
+    assert onnx_file.default_opset(linear_onnx) == onnx_file.default_opset(str(linear_onnx)) == 18
+    assert onnx_file.tensor_infos(linear_onnx)[0][0].name == "features"
+    assert convert.constants_not_inputs(linear_onnx)[1] == []
+    with pytest.raises(TypeError, match="pass model.graph"):
+        list(onnx_file.iter_nodes(helpers.load_onnx(linear_onnx)))
+    with pytest.raises(TypeError, match="tensor_infos\\(model\\)\\[0\\]"):
+        convert.make_example_inputs(helpers.load_onnx(linear_onnx))
+    module = helpers.import_to_pytorch(linear_onnx)
+    assert convert.verify_against_onnxruntime(module, linear_onnx).ok
+    with pytest.raises(TypeError, match="PyTorch module first"):
+        convert.verify_against_onnxruntime(linear_onnx, module)
+
+
+def test_pass_12_run_page_refuses_a_model_the_site_lacks_bad_strokes_and_timeouts_at_once(tmp_path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    from helpers import webpage
+
+    (tmp_path / "models.json").write_text(json.dumps([{"file": "cnn.onnx", "label": "fp32"}]))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    try:
+        with pytest.raises(ValueError, match="The page has the models \\['cnn.onnx', 'fp32'\\], not 'int8'"):
+            webpage.run_page(url, "int8")  # was a 60 s wait, then Playwright's raw timeout
+        with pytest.raises(ValueError, match="strokes is a list of lines"):
+            webpage.run_page(url, "fp32", strokes=[(1, 2)])
+        with pytest.raises(ValueError, match="timeout_s is how long"):
+            webpage.run_page(url, "fp32", timeout_s=-1)
+    finally:
+        server.shutdown()
+    timings = [helpers.workshop.agenda.NotebookTiming(p.name, p.name[3:], ["x"], 25, 30.0)
+               for p in helpers.course.list_notebooks()]
+    timings[4] = dataclasses.replace(timings[4], seconds=99999.0)
+    with pytest.raises(ValueError, match="Notebook 05's run time in the agenda is 99,999 s"):
+        helpers.workshop.schedule_markdown(timings)
+
+
+@pytest.mark.parametrize("arguments,words", [({"select": "Conv"}, "has no 'Conv' node: it has Gemm"),
+                                             ({"size": (0, 0)}, "size is the browser window"),
+                                             ({"scale": -1}, "scale is the pixel density")])
+def test_pass_12_netron_screenshot_refuses_what_the_browser_would_fail_on(tmp_path, linear_onnx, arguments,
+                                                                           words) -> None:
+    with pytest.raises(ValueError, match=words):  # before any browser starts
+        helpers.inspection.netron_screenshot(linear_onnx, tmp_path / "x.png", browser_path="/nonexistent", **arguments)

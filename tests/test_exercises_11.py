@@ -50,6 +50,10 @@ def test_topk_solution_passes(tmp_path) -> None:
     ("return probabilities.slice().sort((a, b) => b - a).slice(0, k);", "pairs"),
     # ascending
     ("return probabilities.map((p, i) => [i, p]).sort((a, b) => a[1] - b[1]).slice(0, k);", "expected"),
+    # pass 12: a compare function that answers true/false, or never 0 on ties, got the "as text" hint
+    ("return probabilities.map((p, i) => [i, p]).sort((a, b) => a[1] < b[1]).slice(0, k);", "must return a number"),
+    ("return probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] > a[1] ? 1 : -1).slice(0, k);",
+     "must return a number"),
     # exactly k entries even when the list is shorter
     ("const s = probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1]); "
      "return Array.from({length: k}, (_, j) => s[j] || [0, 0]);", "all of them when k is larger"),
@@ -67,6 +71,15 @@ def test_topk_file_problems_are_named(tmp_path) -> None:
     assert "SyntaxError" in broken.message
     assert exercises.check_topk_js(tmp_path / "missing.js").passed is False
     assert exercises.check_topk_js(None).passed is None
+
+
+@needs_node
+def test_topk_that_never_returns_is_named_without_the_checkers_script(tmp_path, monkeypatch) -> None:
+    def timed_out(command, **kwargs):  # what 30 s of `while (true) {}` ends in, without the wait (pass 12)
+        raise checks_11.subprocess.TimeoutExpired(command, kwargs.get("timeout"))
+    monkeypatch.setattr(checks_11.subprocess, "run", timed_out)
+    endless = exercises.check_topk_js(_js(tmp_path, "function topK(p, k) { while (true) {} }"))
+    assert endless.passed is False and "loop that never ends" in endless.message and "vm" not in endless.message
 
 
 def test_topk_without_node_is_not_judged(tmp_path, monkeypatch) -> None:

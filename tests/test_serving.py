@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort
 import pytest
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel
@@ -184,6 +185,20 @@ def test_a_run_batch_returning_a_list_of_rows_is_fine() -> None:
         return await asyncio.gather(*(batcher.run(np.ones(2)) for _ in range(3)))
 
     assert [r.tolist() for r in asyncio.run(scenario())] == [[2.0, 2.0]] * 3
+
+
+def test_any_error_of_run_batch_says_what_was_stacked_and_a_scalar_is_named(linear_onnx) -> None:
+    session = ort.InferenceSession(str(linear_onnx), providers=["CPUExecutionProvider"])
+
+    async def scenario(run_batch, example):
+        batcher = serving.MicroBatcher(run_batch, max_batch=4, max_wait_ms=10)
+        return await asyncio.gather(batcher.run(example), return_exceptions=True)
+
+    # pass 12: an example that keeps its batch dimension got onnxruntime's bare rank error
+    [error] = asyncio.run(scenario(lambda x: session.run(None, {"features": x})[0], np.ones((1, 10), np.float32)))
+    assert "without its batch dimension" in str(error), error
+    [error] = asyncio.run(scenario(lambda x: 1.5, np.ones(10, np.float32)))  # was "float has no len()"
+    assert isinstance(error, TypeError) and "returned a float" in str(error)
 
 
 def test_a_full_queue_is_refused_at_once() -> None:

@@ -47,6 +47,7 @@ def constants_not_inputs(model: onnx.ModelProto, keep: Sequence[str] = ()) -> tu
     copy of the model (the model itself when no input has an initializer) and the names of the
     inputs that became constants.
     """
+    model = load_onnx(model, check=False)  # a path too (pass 12: a raw AttributeError)
     initializers = {init.name for init in model.graph.initializer}
     overridable = [i.name for i in model.graph.input if i.name in initializers]
     unknown = sorted(set(keep) - set(overridable))

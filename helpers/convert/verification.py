@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from ..compare import DEFAULT_RTOL, compare_all
-from ..onnx_file import TensorInfo, tensor_infos
+from ..onnx_file import TensorInfo, load_onnx, tensor_infos
 
 __all__ = [
     "VerificationReport",
@@ -55,6 +55,9 @@ class VerificationReport:
 
 def make_example_inputs(inputs: list[TensorInfo], batch: int = 2, seed: int = 0) -> list[torch.Tensor]:
     """Seeded tensors matching each input's dtype and shape; symbolic dimensions become ``batch``."""
+    if isinstance(inputs, onnx.ModelProto) or not isinstance(inputs, (list, tuple)):  # pass 12: a raw TypeError
+        raise TypeError(f"make_example_inputs takes the model's input infos, tensor_infos(model)[0], not a "
+                        f"{type(inputs).__name__}.")
     if isinstance(batch, bool) or not isinstance(batch, numbers.Integral) or batch < 1:
         raise ValueError(f"batch is the size given to every named dimension: a whole number of at least 1, got "
                          f"{batch!r} (empty examples would prove nothing).")
@@ -142,6 +145,10 @@ def verify_against_onnxruntime(module: nn.Module, model: onnx.ModelProto, *, rto
     The input is ``example_inputs`` or, by default, seeded random tensors (integer inputs get values
     0-9: pass ``example_inputs`` when they are shapes or indices that need other values).
     """
+    if isinstance(model, nn.Module) and not isinstance(module, nn.Module):  # pass 12: a raw AttributeError
+        raise TypeError("verify_against_onnxruntime takes the PyTorch module first, then the ONNX model: "
+                        "verify_against_onnxruntime(module, model).")
+    model = load_onnx(model, check=False)  # a path too (pass 12: onnx.reference's raw TypeError)
     inputs = getattr(module, "input_infos", None) or tensor_infos(model)[0]
     examples = _checked_examples(inputs, example_inputs) if example_inputs is not None else \
         make_example_inputs(inputs, batch, seed)

@@ -162,7 +162,9 @@ def check_cond_export(answer: Any, exercise: str = "07.1") -> ExerciseResult:
         path = _onnx_path(answer)
         _load_checked(path)
         ops = set().union(*_op_types(path).values())
-        _require("If" in ops, tr("The graph has no If node, so one branch was frozen in: use torch.cond in forward."))
+        _require("If" in ops, tr("The graph has no If node: the exercise asks for torch.cond in forward (a Python if "
+                                 "keeps only the branch the example took, and a rule written without a branch has "
+                                 "none)."))  # pass 12: a branch-free rule was told a branch was frozen in
         session = _ort_session(path)
         near = _random(4, 4, seed=3)  # peaks just above and below 1 (pass 12: a threshold of 2.5 passed)
         for x in (_random(3, 4, scale=3.0), _random(5, 4, seed=8, scale=0.1), *(near / np.abs(near).max() * peak

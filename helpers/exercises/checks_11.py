@@ -9,6 +9,7 @@ server: a batch answered row for row, and 4xx answers for an empty, oversized or
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import urllib.error
@@ -48,12 +49,25 @@ console.log(JSON.stringify({ results }));
 
 def _run_node(path: Path) -> dict[str, Any]:
     cases = json.dumps([[p, k] for p, k, _ in _TOPK_CASES])
-    done = subprocess.run(["node", "-e", _NODE_SCRIPT, str(path), cases], capture_output=True, text=True, timeout=30)
+    try:
+        done = subprocess.run(["node", "-e", _NODE_SCRIPT, str(path), cases], capture_output=True, text=True,
+                              timeout=30)
+    except subprocess.TimeoutExpired as error:  # pass 12: the checker's own script was printed
+        raise _Wrong(tr("Your topK did not return within 30 seconds: look for a loop that never ends.")) from error
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if "Error" in line] or done.stderr.splitlines()[-1:]
         raise _Wrong(tr("Node.js could not run your file: {error}. Fix the JavaScript (a page would stop there too).",
                         error=(lines[0] if lines else "no message").strip()[:200]))
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _boolean_comparator(source: str) -> bool:
+    """Whether a sort() in ``source`` is given a compare function that answers with < or > (true/false)."""
+    for match in re.finditer(r"\.sort\(\s*(?:function\s*\([^)]*\)\s*\{|\([^)]*\)\s*=>|\w+\s*=>)", source):
+        body = source[match.end():match.end() + 160].split(";")[0].split("}")[0].split(")")[0].replace("=>", "")
+        if re.search(r"[<>]", body):  # a subtraction (b[1] - a[1]) or localeCompare has neither
+            return True
+    return False
 
 
 def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
@@ -63,7 +77,7 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
                                                  "install Node.js (it brings npm too) and run this cell again."))
 
     def check() -> None:
-        path = Path(answer) if isinstance(answer, (str, Path)) else None
+        path = Path(str(answer).strip()).expanduser() if isinstance(answer, (str, Path)) else None  # ~, a space
         _require(path is not None and path.suffix == ".js" and path.is_file(),
                  tr("Answer with the path of the .js file your cell wrote (site.folder / 'topk.js'), got {answer!r}.",
                     answer=answer))
@@ -80,10 +94,15 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
             _require(len(out) == len(expected), tr("{call} returned {count} pairs, expected {expected}: at most k, and "
                                                    "all of them when k is larger than the list.", call=name,
                                                    count=len(out), expected=len(expected)))
-            _require(out == expected, tr("{call} returned {out}, expected {expected}. sort() without a compare function "
-                                         "compares numbers as text (1e-7 comes after 0.6): sort with (a, b) => b[1] - "
-                                         "a[1], which also keeps equal values in index order.", call=name,
-                                         out=json.dumps(out), expected=json.dumps(expected)))
+            compares = _boolean_comparator(path.read_text(encoding="utf-8", errors="replace"))
+            _require(out == expected, tr("{call} returned {out}, expected {expected}. A compare function must return a "
+                                         "number, negative, 0 or positive (a[1] < b[1] gives true or false, and never "
+                                         "0 for equal values): sort with (a, b) => b[1] - a[1].", call=name,
+                                         out=json.dumps(out), expected=json.dumps(expected)) if compares else
+                     tr("{call} returned {out}, expected {expected}. sort() without a compare function "
+                        "compares numbers as text (1e-7 comes after 0.6): sort with (a, b) => b[1] - "
+                        "a[1], which also keeps equal values in index order.", call=name,
+                        out=json.dumps(out), expected=json.dumps(expected)))  # pass 12: one hint for both slips
 
     return _judge(exercise, answer, check)
 

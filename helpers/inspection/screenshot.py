@@ -86,13 +86,24 @@ def netron_screenshot(onnx_path: str | Path, png_path: str | Path, *, browser_pa
     if isinstance(zoom_in, bool) or not isinstance(zoom_in, numbers.Integral) or not 0 <= zoom_in <= 20:
         raise ValueError(f"zoom_in is how many times to click Netron's zoom-in button, a whole number from 0 to 20, "
                          f"got {zoom_in!r}.")
+    if not (isinstance(size, (tuple, list)) and len(size) == 2 and all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) and 100 <= v <= 8000 for v in size)):
+        raise ValueError(f"size is the browser window (width, height) in pixels, each from 100 to 8000, such as "
+                         f"(1000, 520), got {size!r}.")  # pass 12: Chromium's raw "0 width"
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not 0.25 <= scale <= 4:
+        raise ValueError(f"scale is the pixel density, a number from 0.25 to 4 such as 1.5, got {scale!r}.")
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, numbers.Real) or not 0 < timeout_s <= 600:
+        raise ValueError(f"timeout_s is how long to wait for Netron, in seconds (such as 60), got {timeout_s!r}.")
     path = existing_file(onnx_path, "netron_screenshot's onnx_path")
     png_path = output_file(png_path, "netron_screenshot's png_path", (".png",), source=path,
                            replaceable=_is_our_screenshot)  # a user's picture of that name is never replaced
     browser_path = browser_path or shutil.which("chromium") or shutil.which("chromium-browser")
     if browser_path is None:
         raise RuntimeError("No Chromium found: install Debian's chromium package (apt-get install chromium).")
-    load_onnx(path, check=False)
+    kinds = sorted({node.op_type for node in load_onnx(path, check=False).graph.node})
+    if select is not None and select not in kinds:  # pass 12: a 30 s wait, then Playwright's raw timeout
+        raise ValueError(f"select names an operator type to click, and the graph has no {select!r} node: it has "
+                         f"{', '.join(kinds)}.")
     address = _serve_quietly(netron, path, None)
     try:
         with sync_playwright() as p:

@@ -55,6 +55,10 @@ def _timetable(plan: Sequence[str], timings: Sequence[NotebookTiming], start: st
     for item in plan:
         minutes, text = SESSIONS[item] if item in SESSIONS else _notebook_slot(by_number[item])
         end = clock + _dt.timedelta(minutes=minutes)
+        if item not in SESSIONS and by_number[item].seconds > 3 * 3600:  # pass 12: blamed the start time
+            raise ValueError(f"Notebook {item}'s run time in the agenda is {by_number[item].seconds:,.0f} s, more than "
+                             "3 hours: fix that row of the agenda, or measure again with python -m helpers.workshop "
+                             "timings.")
         if end.day != clock.day:  # 23:30 typed for 13:30, say
             raise ValueError(f"Starting at {start}, this timetable runs past midnight: choose an earlier start on a "
                              "24-hour clock, such as '09:00'.")
