@@ -71,6 +71,9 @@ def ensure_linear_onnx(directory: str | Path | None = None) -> Path:
         raise ValueError(f"ensure_linear_onnx takes the folder to keep linear.onnx in, not a file name: got "
                          f"{str(directory)!r}. Pass its folder ({str(directory.parent)!r}); the file is always "
                          "named linear.onnx.")
+    if directory.exists() and not directory.is_dir():  # pass 13: the error named save_weights's path
+        raise NotADirectoryError(f"ensure_linear_onnx's directory {directory} is a file: pass a folder (or None for "
+                                 "the course's artifacts folder).")
     onnx_path = directory / "linear.onnx"
     model, _ = ensure_trained_linear(directory)
     if onnx_path.exists() and not _holds_weights(onnx_path, model):

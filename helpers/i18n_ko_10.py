@@ -224,4 +224,15 @@ KOREAN_10: dict[str, str] = {
         "{call}이(가) {out}을(를) 돌려줬습니다. 기대한 값은 {expected}입니다. 비교 함수는 음수, 0, 양수 중 하나인 숫자를 "
         "돌려줘야 합니다(a[1] < b[1]은 true나 false를 돌려주고, 같은 값에도 0을 돌려주지 않습니다). "
         "(a, b) => b[1] - a[1]로 정렬하세요.",
+    "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is to call "
+    "torch.onnx.export yourself, with every argument that matters.":
+        "이 파일은 helpers.export_model이 만든 것입니다(내보내기 도구가 노드마다 남기는 소스 위치 기록 pkg.torch.onnx.stack_trace를 "
+        "지웁니다). 이 연습 문제는 "
+        "중요한 인자를 모두 넣어 torch.onnx.export를 직접 호출하는 것입니다.",
+    "helpers.train_regressor trained this model: the exercise is to write the loop yourself (zero_grad, forward, "
+    "loss, backward, step) on a new model.":
+        "이 모델은 helpers.train_regressor로 학습했습니다. 이 연습 문제는 새 모델을 만들어 학습 루프(zero_grad, 순전파, "
+        "손실, backward, step)를 직접 작성하는 것입니다.",
+    "This session's file fixes the batch to {batch}: open the file you exported with a dynamic batch.":
+        "이 세션의 파일은 배치 크기를 {batch}(으)로 고정합니다. 배치 차원을 동적으로 두고 내보낸 파일을 여세요.",
 }

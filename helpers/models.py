@@ -162,6 +162,7 @@ def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30,
             history.losses.append(float(loss_fn(model(data.x), data.y)))
         check_loss(history.losses[-1], len(history.losses), lr, start)
     model.eval()
+    model.trained_by = "helpers.train_regressor"  # exercise 01.1 asks for the student's own loop (pass 13)
     return history
 
 

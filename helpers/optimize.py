@@ -137,8 +137,8 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
 
     The calls of notebook 06, section 3: ``quant_pre_process``, a reader that hands ``calibration`` over in
     batches of ``batch_size`` rows for the model's single input, and ``quantize_static`` with signed int8
-    (``QInt8``) weights and unsigned (``QUInt8``) activations, the default and the pair onnxruntime's x86
-    kernels run fastest.
+    (``QInt8``) weights and unsigned (``QUInt8``) activations (``quantize_static``'s own default is ``QInt8`` for
+    both; U8S8 is the pair onnxruntime's x86 kernels run fastest, per its quantization guide).
     """
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
 
@@ -187,6 +187,10 @@ def _calibration_array(calibration) -> np.ndarray:
         raise ValueError("calibration holds no samples: the activation ranges would be measured on nothing.")
     if not np.isfinite(calibration).all():
         raise ValueError("calibration holds NaN or infinite values: the activation ranges would be meaningless.")
+    if np.abs(calibration).max() > 1e6:  # pass 13: × 1e30 gave an int8 file answering 0.0 to every real input
+        raise ValueError(f"calibration values reach {float(np.abs(calibration).max()):.3g}: the activation ranges would "
+                         "be measured on another scale than the model's inputs, and the int8 model would answer "
+                         "nonsense. Calibrate on inputs as the model receives them (images as floats from 0 to 1).")
     if np.ptp(calibration) == 0:
         raise ValueError(f"calibration holds one value only ({float(calibration.flat[0])} everywhere): the activation ranges "
                          "would describe nothing real. Calibrate on samples like the model's real inputs.")

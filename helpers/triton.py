@@ -134,6 +134,13 @@ def write_triton_repository(onnx_path: str | Path, repository: str | Path, model
         raise ValueError("This model keeps its weights in a .data file: export with external_data=False, or copy the "
                          ".data file into the version folder too (Triton loads it from beside model.onnx).")
     folder = as_path(repository, "write_triton_repository's repository") / model_name
+    strangers = sorted(d.name for d in folder.parent.iterdir() if d.is_dir() and not d.name.startswith(".") and
+                       d.name != model_name and not (d / "config.pbtxt").exists() and
+                       not any(v.is_dir() and v.name.isdigit() for v in d.iterdir())) if folder.parent.is_dir() else []
+    if strangers:  # pass 13: '.' was accepted, and Triton loads every folder of a repository as a model
+        raise ValueError(f"{folder.parent} holds folders that are not models ({', '.join(strangers[:3])}): Triton loads "
+                         "every folder of its repository as a model. Use a folder of its own, such as "
+                         "'model_repository'.")
     if (folder / str(version) / "model.onnx").exists() and source.resolve() == (folder / str(version) / "model.onnx").resolve():
         raise ValueError(f"{source} is the repository's own copy: pass the exported file it was made from (the "
                          "repository is rewritten from it).")

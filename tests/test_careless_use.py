@@ -1935,3 +1935,50 @@ def test_pass_12_netron_screenshot_refuses_what_the_browser_would_fail_on(tmp_pa
                                                                            words) -> None:
     with pytest.raises(ValueError, match=words):  # before any browser starts
         helpers.inspection.netron_screenshot(linear_onnx, tmp_path / "x.png", browser_path="/nonexistent", **arguments)
+
+
+def test_pass_13_shortcuts_and_slips(tmp_path, linear_onnx, linear_model, capsys, monkeypatch) -> None:
+    from helpers import exercises, optimize, triton
+    from helpers.workshop import agenda, cli
+
+    mlp = helpers.make_mlp()
+    packaged = helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "packaged.onnx", quiet=True).path
+    assert "helpers.export_model" in exercises.check_onnx_export(packaged, mlp).message  # 02.1 with the helper
+    task_b = helpers.make_regression_data(n_samples=256, noise=0.1, seed=1, rule_seed=1)
+    helped = helpers.make_linear_model(seed=1)
+    helpers.train_regressor(helped, task_b, epochs=2)
+    assert "helpers.train_regressor trained this model" in exercises.check_trained_regressor(
+        helped, task_b, linear_model).message  # 01.1 with the helper shown above it
+    by_hand = helpers.load_onnx(linear_onnx)
+    by_hand.producer_name = "me"  # 03.1: the exported file, renamed
+    assert "torch.onnx.export wrote" in exercises.check_linear_built_by_hand(by_hand, linear_model).message
+    fixed = helpers.export_model(linear_model, torch.randn(4, 10), tmp_path / "fixed.onnx", quiet=True,
+                                 dynamic_batch=False).path
+    import onnxruntime as ort
+    session = ort.InferenceSession(str(fixed), providers=["CPUExecutionProvider"])
+    assert "fixes the batch to 4" in exercises.check_inference_session(session, linear_model).message
+    assert "There is no file at" in exercises.check_weights_file(str(tmp_path / "nonexist.pt"), linear_model).message
+    cnn = helpers.export_model(helpers.make_small_cnn(), torch.randn(2, 1, 16, 16), tmp_path / "cnn.onnx",
+                               quiet=True).path
+    with pytest.raises(ValueError, match="calibration values reach .*e\\+30"):
+        optimize.quantize_static_int8(cnn, tmp_path / "q.onnx", helpers.make_shapes_data(8).images.numpy() * 1e30)
+    assert not (tmp_path / "q.onnx").exists()
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(NotADirectoryError, match="ensure_linear_onnx's directory"):
+        helpers.ensure_linear_onnx(tmp_path / "afile")
+    (tmp_path / "notes").mkdir()
+    with pytest.raises(ValueError, match="folders that are not models \\(notes\\)"):
+        triton.write_triton_repository(cnn, tmp_path, "cnn")  # the current folder, say
+    guide = tmp_path / "guide.md"
+    rows = "\n".join(f"| {p.name[:2]} | [{p.name}](notebooks/{p.name}) | 30 s | 25 min |"
+                     for p in helpers.course.list_notebooks())
+    guide.write_text(f"{agenda._START}\n{rows.replace('| 30 s |', '| 1,053 s |', 1)}\n{agenda._END}\n")
+    with pytest.raises(ValueError, match="cannot be read"):
+        agenda.read_agenda(guide)
+    guide.write_text(f"{agenda._START}\n{rows}\n{rows.splitlines()[0]}\n{agenda._END}\n")
+    with pytest.raises(ValueError, match="notebook 01 has more than one row"):
+        agenda.read_agenda(guide)
+    monkeypatch.setattr(cli, "_run", lambda args: (_ for _ in ()).throw(BrokenPipeError()))
+    assert cli.main(["handout", "--launch", "colab"]) == 0  # `| head`: was exit 2 and an error
+    from helpers import gpu_setup
+    assert gpu_setup._main(["--x"]) == 2 and "unrecognized arguments: --x" in capsys.readouterr().err

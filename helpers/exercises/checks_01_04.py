@@ -41,6 +41,9 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
         shared = {id(p) for p in notebook_model.parameters()} & {id(p) for p in answer.parameters()}
         _require(not shared, tr("Your model reuses the notebook model's layer (its parameters are the same tensors), "
                                 "so training one trained both: make a new LinearRegressor() and train that."))
+        _require(getattr(answer, "trained_by", None) != "helpers.train_regressor", tr(
+            "helpers.train_regressor trained this model: the exercise is to write the loop yourself (zero_grad, "
+            "forward, loss, backward, step) on a new model."))  # pass 13: the helper shown above passed
         weights = next(answer.parameters(), None)
         _require(weights is None or weights.dtype == torch.float32, tr(
             "Your model's weights are {dtype}: the course's data is float32; build the model with the default dtype "
@@ -81,7 +84,8 @@ def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> Exerc
         _require(path is None or path.is_file() or not Path(str(answer).strip()).is_file(),
                  tr("No file at {path!r}, but there is one without the space at its start or end: remove the space.",
                     path=str(answer)))
-        _require(path is not None and path.is_file(), tr("Answer with the path of the file you saved with torch.save."))
+        _require(path is not None, tr("Answer with the path of the file you saved with torch.save."))
+        _require(path.is_file(), tr("There is no file at {path}. Did the cell that writes it run?", path=path))
         answer_path = path
         _require(not _is_onnx(answer_path), tr("That is an ONNX file: this exercise wants the PyTorch weights, saved "
                                                "with torch.save(model.state_dict(), path)."))
@@ -128,6 +132,10 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
                  tr("{name}.data sits beside your file: export with external_data=False to keep one file.",
                     name=path.name))
         onnx_model = _load_checked(path)
+        keys = {prop.key for node in onnx_model.graph.node for prop in node.metadata_props}
+        _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 13: export_model's file passed
+            "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
+            "to call torch.onnx.export yourself, with every argument that matters."))
         try:
             found = default_opset(onnx_model)
         except ValueError:  # no standard operator set at all
@@ -159,6 +167,9 @@ def check_inference_session(answer: Any, model: nn.Module, exercise: str = "02.2
     def check() -> None:
         _require_ort_session(answer)
         _require(len(answer.get_inputs()) == 1, tr("Expected a model with one input."))
+        batch = answer.get_inputs()[0].shape[0]
+        _require(not isinstance(batch, int), tr("This session's file fixes the batch to {batch}: open the file you "
+                                                "exported with a dynamic batch.", batch=batch))  # pass 13: raw error
         x = _random(7, *_input_dims(model))
         _require(_close(_run(answer, x), _torch_out(model, x)),
                  tr("This session's model does not compute what the PyTorch model does: open the file you exported."))
@@ -191,7 +202,9 @@ def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "0
         import onnx
 
         built = _onnx_model_answer(answer)
-        _require(not built.producer_name.startswith("pytorch"),
+        exported = any(prop.key.startswith("pkg.torch.onnx") for node in built.graph.node  # pass 12: producer
+                       for prop in node.metadata_props)  # blanked, the exporter's node metadata is still there
+        _require(not built.producer_name.startswith("pytorch") and not exported,
                  tr("This is the file torch.onnx.export wrote (its producer is 'pytorch'), not a graph you built. "
                     "Build it with onnx.helper: make_tensor_value_info, make_node, make_graph, make_model."))
         try:

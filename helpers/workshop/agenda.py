@@ -158,8 +158,17 @@ def update_agenda(document: Path, agenda: str) -> None:
 
 def read_agenda(document: Path) -> list[NotebookTiming]:
     """The measured run times in ``document``'s agenda table, without executing anything."""
-    rows = _AGENDA_ROW.findall(document.read_text(encoding="utf-8").split(_START, 1)[-1].split(_END, 1)[0])
+    table = document.read_text(encoding="utf-8").split(_START, 1)[-1].split(_END, 1)[0]
+    rows = _AGENDA_ROW.findall(table)
     if not rows:
         raise ValueError(f"{document} has no agenda table: run python -m helpers.workshop timings first.")
+    unread = [line for line in table.splitlines() if re.match(r"^\| \d\d \|", line) and not _AGENDA_ROW.match(line)]
+    numbers = [number for number, *_ in rows]
+    twice = sorted({n for n in numbers if numbers.count(n) > 1})
+    if unread or twice:  # pass 13: a hand-edited "1,053 s" row was dropped and "no timing" blamed the notebook
+        raise ValueError(f"{document}'s agenda: " + (f"the row {unread[0].strip()[:80]!r} cannot be read (its run time is "
+                         "a whole number of seconds, such as '| 1053 s |')" if unread else
+                         f"notebook {twice[0]} has more than one row") + ": fix it, or run python -m helpers.workshop "
+                         "timings again.")
     return [NotebookTiming(name, title, [], None if slot == "?" else int(slot), float(seconds))
             for _, title, name, seconds, slot in rows]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Sequence
 
@@ -153,6 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     _check(parser, args)
     try:
         return _run(args)
+    except BrokenPipeError:  # `... | head` closed the pipe: the reader has what it wanted (pass 13: exit 2)
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        except (AttributeError, OSError, ValueError):  # a stdout without a file descriptor (tests, notebooks)
+            pass
+        return 0
     except (ValueError, OSError, RuntimeError) as error:  # the helpers' own refusals, written for the user
         parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
 
