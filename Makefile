@@ -37,17 +37,21 @@ lab: setup
 	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/
 
 ## Set up, then run the helpers' unit tests and every notebook under nbval.
+## Extra pytest arguments go in PYTEST_ARGS, e.g. make test PYTEST_ARGS="-k export".
+PYTEST_ARGS ?=
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## The notebooks again with one thread on one core, and with PyTorch's plain (non-SIMD) kernels on the
 ## other cores, side by side: committed outputs must not depend on either (tools/portability.sh).
 test-portability: setup
 	tools/portability.sh $(BIN)/python
 
-## The same tests on Google Colab's versions (constraints-colab.txt), in .venv-colab.
+## The same tests on Google Colab's versions (constraints-colab.txt), in .venv-colab, except the few that read only
+## the repository's files and PyPI (marked same_everywhere): their answer cannot depend on the environment, and
+## make test runs them.
 test-colab:
-	$(MAKE) test VENV=.venv-colab CONSTRAINTS=constraints-colab.txt
+	$(MAKE) test VENV=.venv-colab CONSTRAINTS=constraints-colab.txt PYTEST_ARGS='-m "not same_everywhere"'
 
 ## The same tests against the newest releases that requirements.txt allows (no constraints),
 ## listing the deprecation warnings libraries raise, so an API about to go is noticed early.

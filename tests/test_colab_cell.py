@@ -83,6 +83,7 @@ def _dry_run(python: Path, requirement: str, folder: Path) -> dict[str, str]:
     return {canonicalize_name(item["metadata"]["name"]): item["metadata"]["version"] for item in items}
 
 
+@pytest.mark.same_everywhere  # make test runs it; make test-colab would repeat the same answer
 @needs_pypi
 @pytest.mark.slow
 def test_the_cells_pip_command_changes_nothing_colab_ships(tmp_path: Path) -> None:

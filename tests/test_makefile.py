@@ -65,6 +65,17 @@ def test_colab_configuration_reuses_the_same_recipe() -> None:
     assert "CONSTRAINTS=constraints-colab.txt" in _dry_run("test-colab")
 
 
+def test_colab_configuration_leaves_out_only_the_checks_whose_answer_cannot_depend_on_it() -> None:
+    """make test-colab skips what reads only the repository and PyPI (make test runs it): the Colab cell's pip
+    resolution and the wheel check, a few minutes of waiting on PyPI that would give the same answer twice."""
+    pytest_line = next(line for line in _dry_run("test-colab").splitlines() if "-m pytest" in line)
+    assert pytest_line.endswith('-m pytest -m "not same_everywhere"'), pytest_line
+    marked = sorted(p.name for p in (ROOT / "tests").glob("test_*.py")
+                    if "\n@pytest.mark.same_everywhere" in p.read_text(encoding="utf-8"))
+    assert marked == ["test_colab_cell.py", "test_wheels.py"]  # a new one: read the marker's definition first
+    assert "pytest -m" not in next(line for line in _dry_run("test").splitlines() if "-m pytest" in line)
+
+
 def test_latest_keeps_our_deprecations_errors_and_shows_the_libraries() -> None:
     # -W would outrank every filterwarnings line of pyproject.toml, so test-latest replaces the list with -o.
     line = next(line for line in _dry_run("test-latest").splitlines() if "-m pytest" in line)
