@@ -21,7 +21,7 @@ KOREAN: dict[str, str] = {
         "답을 확인하는 중에 {error_type} 예외가 발생했습니다: {error}",
     # shared
     "Answer with the path of your .onnx file, not a {type_name}.":
-        "{type_name}이(가) 아니라 .onnx 파일의 경로를 답으로 제출하세요.",
+        "답으로 {type_name} 대신 .onnx 파일의 경로를 제출하세요.",
     "There is no file at {path}. Did the cell that writes it run?":
         "{path}에 파일이 없습니다. 파일을 만드는 셀을 실행했는지 확인하세요.",
     "onnx.checker rejects {name}: {error}": "onnx.checker가 {name}을(를) 거부합니다: {error}",
@@ -30,9 +30,9 @@ KOREAN: dict[str, str] = {
         "강의용 래퍼(helpers.create_session)가 만든 세션입니다. onnxruntime.InferenceSession(path, "
         "providers=[...])로 세션을 직접 만드세요.",
     "Answer with an onnxruntime.InferenceSession, not a {type_name}.":
-        "{type_name}이(가) 아니라 onnxruntime.InferenceSession을 답으로 제출하세요.",
+        "답으로 {type_name} 대신 onnxruntime.InferenceSession을 제출하세요.",
     # 01
-    "Answer with your trained module, not a {type_name}.": "{type_name}이(가) 아니라 학습시킨 모듈을 답으로 제출하세요.",
+    "Answer with your trained module, not a {type_name}.": "답으로 {type_name} 대신 학습시킨 모듈을 제출하세요.",
     "That is the model trained earlier in this notebook: make a new one (torch.manual_seed, nn.Linear(10, 1)) "
     "and train it yourself.":
         "이 노트북 앞부분에서 학습시킨 모델을 그대로 넘겼습니다. 새 모델을 만들어(torch.manual_seed, nn.Linear(10, "
@@ -72,7 +72,7 @@ KOREAN: dict[str, str] = {
         "이 세션의 모델은 계산 결과가 PyTorch 모델과 다릅니다. 직접 내보낸 파일로 세션을 만드세요.",
     # 03
     "Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.":
-        "{type_name}이(가) 아니라 ModelProto나 저장한 .onnx 파일의 경로를 답으로 제출하세요.",
+        "답으로 {type_name} 대신 ModelProto나 저장한 .onnx 파일의 경로를 제출하세요.",
     "There is no file at {path}. Did onnx.save(model, path) run?":
         "{path}에 파일이 없습니다. onnx.save(model, path)를 실행했는지 확인하세요.",
     "onnxruntime cannot load the model: {error}": "onnxruntime이 모델을 불러오지 못합니다: {error}",
@@ -116,7 +116,7 @@ KOREAN: dict[str, str] = {
         "첫 번째 Relu 뒤의 활성화 값(PyTorch에서 mlp[:2](x))과 같은 출력이 없습니다. op_type이 'Relu'인 첫 노드를 "
         "찾아 그 output[0]을 추가하세요.",
     # 04
-    "Answer with the converted module, not a {type_name}.": "{type_name}이(가) 아니라 변환한 모듈을 답으로 제출하세요.",
+    "Answer with the converted module, not a {type_name}.": "답으로 {type_name} 대신 변환한 모듈을 제출하세요.",
     "That module comes from helpers.import_to_pytorch: call onnx2pytorch.ConvertModel(onnx.load(path)) yourself.":
         "이 모듈은 helpers.import_to_pytorch가 만든 것입니다. onnx2pytorch.ConvertModel(onnx.load(path))를 직접 "
         "호출하세요.",
@@ -235,7 +235,7 @@ KOREAN: dict[str, str] = {
     "The batch is fixed to {batch} in this file: export with dynamic_shapes=({{0: Dim('batch')}},).":
         "이 파일은 배치 크기가 {batch}(으)로 고정되어 있습니다. dynamic_shapes=({{0: Dim('batch')}},)로 내보내세요.",
     "The output has shape {got}, not {expected}: return the head's three scores.":
-        "출력의 모양이 {expected}이(가) 아니라 {got}입니다. head가 내는 점수 세 개를 반환하세요.",
+        "출력의 모양이 {got}입니다. 기대한 모양은 {expected}입니다. 헤드가 내는 점수 세 개를 반환하세요.",
     "These are the scores of the row's mean, not its median: one wild value moves a mean. Take the middle value of the sorted row.":
         "중앙값이 아니라 행 평균의 점수입니다. 튀는 값이 하나만 있어도 평균은 달라집니다. 정렬한 행의 가운데 값을 "
         "쓰세요.",
@@ -317,7 +317,7 @@ KOREAN: dict[str, str] = {
     "do it on Python 3.13 or on Colab.": "이 연습 문제에는 onnxruntime-extensions가 필요한데 설치되어 있지 않습니다(아직 Python "
                                         "{python}용 휠이 없습니다). Python 3.13이나 Colab에서 풀어 보세요.",
     "The check's {name} must be {kind}, not a {type_name}: pass the notebook's own {name}, as the cell above was "
-    "written.": "확인 함수의 {name}에는 {kind}를 넘겨야 하는데 {type_name}이(가) 들어왔습니다. 위 셀에 적힌 대로 노트북의 "
+    "written.": "확인 함수의 {name}에는 {kind}를 넘겨야 하는데 들어온 것은 {type_name}입니다. 위 셀에 적힌 대로 노트북의 "
                 "{name}을(를) 넘기세요.",
     "Some times are NaN or infinite: store the difference of two time.perf_counter() readings for each call.":
         "NaN이나 무한대인 시간이 있습니다. 호출마다 time.perf_counter()를 두 번 읽어 그 차이를 저장하세요.",

@@ -30,7 +30,7 @@ KOREAN_10: dict[str, str] = {
         "present 키와 값이 모델과 다릅니다. 입력과 같은 순서(0층 키, 0층 값, 1층 키, ...)로 반환하세요.",
     # 10.2: batched generation
     "Answer with your function itself (its name, without parentheses), not a {type_name}.":
-        "{type_name}이(가) 아니라 함수 자체(괄호 없이 이름만)를 답으로 제출하세요.",
+        "답으로 {type_name} 대신 함수 자체(괄호 없이 이름만)를 제출하세요.",
     "Return one list of new token ids per prompt ({count} lists), got {result!r:.80}.":
         "프롬프트마다 새 토큰 ID 리스트를 하나씩({count}개) 반환하세요. 받은 값: {result!r:.80}.",
     "Each prompt's result must be a list of token ids (ints).": "프롬프트마다 결과는 토큰 ID(int)의 리스트여야 합니다.",
@@ -198,7 +198,7 @@ KOREAN_10: dict[str, str] = {
     # pass 12: shortcuts and wrong answers the checks accepted
     "Answer with the module onnx2pytorch.ConvertModel returns for that file, not a {type_name}: convert the received "
     "file yourself.":
-        "그 파일을 onnx2pytorch.ConvertModel로 변환해 얻은 모듈을 답으로 제출하세요. {type_name}은(는) 답이 될 수 "
+        "그 파일을 onnx2pytorch.ConvertModel로 변환해 얻은 모듈을 답으로 제출하세요. {type_name} 객체는 답이 될 수 "
         "없습니다. 전달받은 파일을 직접 변환하세요.",
     "Your model's weights are the data's own rule (true_weight), copied in: the exercise is to learn them. Train a "
     "new model with your loop; it ends close to the rule, not on it.":
