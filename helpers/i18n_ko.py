@@ -105,8 +105,10 @@ KOREAN: dict[str, str] = {
         "모델의 출력이 내보냈을 때 그대로 {names}뿐입니다. 아무것도 추가되지 않았습니다. 첫 번째 Relu 노드의 출력을 "
         "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32])로 만든 ValueInfoProto로 "
         "graph.output에 덧붙이세요.",
-    "The model's prediction is missing or has changed: keep the original output and add the new one next to it.":
-        "모델의 예측 출력이 없거나 바뀌었습니다. 원래 출력은 그대로 두고 그 옆에 새 출력을 추가하세요.",
+    "The model's prediction is missing or differs from mlp's (is the file mlp_path's model?): keep the original "
+    "output and add the new one next to it.":
+        "모델의 예측 출력이 없거나 mlp의 출력과 다릅니다(mlp_path의 모델이 맞나요?). 원래 출력은 그대로 두고 그 옆에 새 "
+        "출력을 추가하세요.",
     "The new output is the first Gemm's result, before the Relu: add the Relu node's output instead.":
         "새 출력은 Relu를 거치기 전인 첫 번째 Gemm의 결과입니다. Relu 노드의 출력을 대신 추가하세요.",
     "The new output comes after the second Relu; the exercise asks for the first one.":

@@ -235,4 +235,31 @@ KOREAN_10: dict[str, str] = {
         "손실, backward, step)를 직접 작성하는 것입니다.",
     "This session's file fixes the batch to {batch}: open the file you exported with a dynamic batch.":
         "이 세션의 파일은 배치 크기를 {batch}(으)로 고정합니다. 배치 차원을 동적으로 두고 내보낸 파일을 여세요.",
+    "Your graph's input and output are named {inputs} and {outputs}: the exercise names them features and prediction, "
+    "the names the notebook's other files use.":
+        "그래프의 입력과 출력 이름이 {inputs}, {outputs}입니다. 이 연습 문제에서는 노트북의 다른 파일과 같은 이름인 "
+        "features와 prediction을 씁니다.",
+    "Your model imports opset {opset}: make_model(graph, opset_imports=[onnx.helper.make_opsetid('', 18)]).":
+        "모델이 opset {opset}을(를) 가져옵니다. make_model(graph, opset_imports=[onnx.helper.make_opsetid('', 18)])로 "
+        "만드세요.",
+    "The outputs {names} name one value twice (the cell ran twice on the same model?): load mlp_path inside your "
+    "cell, then append the output once.":
+        "출력 {names}에 같은 값이 두 번 들어 있습니다(같은 모델로 셀을 두 번 실행했나요?). 셀 안에서 mlp_path를 "
+        "불러온 뒤 출력을 한 번만 추가하세요.",
+    "The model's only output is {name}: the prediction output is gone. Append the new output next to it "
+    "(graph.output.append), do not replace it.":
+        "모델의 출력이 {name} 하나뿐이라 예측 출력이 없어졌습니다. 기존 출력을 바꾸지 말고 그 옆에 새 출력을 "
+        "추가하세요(graph.output.append).",
+    "The check's {name} names no file ({path}): run the cell that writes it, or pass the notebook's own {name}, as "
+    "the cell above was written.":
+        "확인 함수에 넘긴 {name}이(가) 가리키는 파일이 없습니다({path}). 그 파일을 만드는 셀을 실행하거나, 위 셀에 "
+        "적힌 대로 노트북의 {name}을(를) 넘기세요.",
+    "{path} is a folder: answer with the path of the file you saved with torch.save.":
+        "{path}은(는) 폴더입니다. torch.save로 저장한 파일의 경로를 답으로 제출하세요.",
+    "This session's model does not take the notebook's example: open this model's file.":
+        "이 세션의 모델은 노트북의 예시 입력을 받지 못합니다. 이 모델의 파일을 여세요.",
+    "{call} returned {out}, expected {expected}: the largest first, and equal values in index order (sort is stable: "
+    "(a, b) => b[1] - a[1] alone keeps them so).":
+        "{call}이(가) {out}을(를) 돌려줬습니다. 기대한 값은 {expected}입니다. 큰 값부터, 같은 값은 인덱스 순서대로 "
+        "놓아야 합니다(sort는 안정 정렬이므로 (a, b) => b[1] - a[1]만 쓰면 그렇게 됩니다).",
 }

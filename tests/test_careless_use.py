@@ -535,8 +535,9 @@ def test_checks_name_a_wrong_notebook_object_instead_of_judging_the_student(tmp_
         exercises.check_hidden_output(tmp_path / "x.onnx", torch.nn.Linear(10, 1)),
         exercises.check_static_int8(tmp_path / "x.onnx", tmp_path / "fp32.onnx", helpers.make_regression_data()),
     ]
-    for result, name in zip(results, ["data", "onnx_path", "mlp", "fp32_path"]):
-        assert result.passed is None and f"The check's {name} must be" in result.message, result.message
+    for result, expected in zip(results, ["The check's data must be", "The check's onnx_path names no file",
+                                          "The check's mlp must be", "The check's fp32_path names no file"]):
+        assert result.passed is None and expected in result.message, result.message  # a missing file: pass 14
 
 
 # --- pass 4's findings: files named for another kind, the shipped recording, partial sizing, small slips
@@ -1982,3 +1983,53 @@ def test_pass_13_shortcuts_and_slips(tmp_path, linear_onnx, linear_model, capsys
     assert cli.main(["handout", "--launch", "colab"]) == 0  # `| head`: was exit 2 and an error
     from helpers import gpu_setup
     assert gpu_setup._main(["--x"]) == 2 and "unrecognized arguments: --x" in capsys.readouterr().err
+
+
+def test_pass_14_exercise_answers_that_passed_or_got_the_wrong_hint(tmp_path, linear_model, linear_onnx) -> None:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from helpers import exercises
+    from helpers.exercises import checks_11
+
+    def by_hand(names=("features", "prediction"), output_shape=("batch", 1), opset=18):
+        graph = helper.make_graph(
+            [helper.make_node("Gemm", [names[0], "weight", "bias"], [names[1]], transB=1)], "g",
+            [helper.make_tensor_value_info(names[0], TensorProto.FLOAT, ["batch", 10])],
+            [helper.make_tensor_value_info(names[1], TensorProto.FLOAT, list(output_shape))],
+            [numpy_helper.from_array(linear_model.linear.weight.detach().numpy(), "weight"),
+             numpy_helper.from_array(linear_model.linear.bias.detach().numpy(), "bias")])
+        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+
+    check = exercises.check_linear_built_by_hand
+    assert check(by_hand(), linear_model).passed
+    assert "declared as [1, 1]" in check(by_hand(output_shape=(1, 1)), linear_model).message
+    assert "named ['x'] and ['y']" in check(by_hand(names=("x", "y")), linear_model).message
+    assert "imports opset 9" in check(by_hand(opset=9), linear_model).message
+    mlp = helpers.make_mlp(hidden=32)
+    mlp_path = helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "mlp.onnx", quiet=True).path
+    twice = onnx.load(mlp_path)
+    relu = next(n for n in twice.graph.node if n.op_type == "Relu").output[0]
+    for _ in range(2):  # the cell run twice on the same loaded model
+        twice.graph.output.append(helper.make_tensor_value_info(relu, TensorProto.FLOAT, ["batch", 32]))
+    assert "name one value twice" in exercises.check_hidden_output(twice, mlp).message
+    replaced = onnx.load(mlp_path)
+    replaced.graph.output.pop()
+    replaced.graph.output.append(helper.make_tensor_value_info(relu, TensorProto.FLOAT, ["batch", 32]))
+    assert "the prediction output is gone" in exercises.check_hidden_output(replaced, mlp).message
+    missing = exercises.check_fine_tuned_file(tmp_path / "x.onnx", tmp_path / "recieved_mlp.onnx",
+                                              helpers.make_regression_data(64))
+    assert missing.passed is None and "names no file" in missing.message, missing.message
+    (tmp_path / "fx").mkdir()
+    assert "is a folder" in exercises.check_weights_file(str(tmp_path / "fx"), linear_model).message
+    import onnxruntime as ort
+    other = ort.InferenceSession(str(mlp_path), providers=["CPUExecutionProvider"])  # fine: another model
+    options = ort.SessionOptions()
+    options.graph_optimization_level, options.intra_op_num_threads = ort.GraphOptimizationLevel.ORT_DISABLE_ALL, 1
+    cnn_path = helpers.export_model(helpers.make_small_cnn(), torch.randn(2, 1, 16, 16), tmp_path / "cnn.onnx",
+                                    quiet=True).path
+    wrong_file = ort.InferenceSession(str(cnn_path), options, providers=["CPUExecutionProvider"])
+    result = exercises.check_session_options(wrong_file, linear_model, np.ones((4, 10), np.float32))
+    assert "does not take the notebook's example" in result.message, result.message
+    assert other is not None
+    assert checks_11._comparator("p.sort((a, b) => b[1] - a[1] || b[0] - a[0])") == "function"

@@ -332,12 +332,12 @@ def test_extended_file_is_fused_and_portable(cnn_file, tmp_path) -> None:
 
 
 class _ScaleDown(torch.nn.Module):
-    def __init__(self, threshold: float = 1.0) -> None:
+    def __init__(self, threshold: float = 1.0, signed_peak: bool = False) -> None:
         super().__init__()
-        self.threshold = threshold
+        self.threshold, self.signed_peak = threshold, signed_peak
 
     def forward(self, x):
-        peak = x.abs().max()
+        peak = x.max() if self.signed_peak else x.abs().max()
         return torch.cond(peak > self.threshold, lambda t, p: t / p, lambda t, p: t.clone(), (x, peak))
 
 
@@ -362,6 +362,15 @@ def test_cond_export_needs_an_if_node(tmp_path) -> None:
                       output_names=["y"], dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False,
                       verbose=False)
     assert "differs from the rule" in exercises.check_cond_export(other).message
+    signed = tmp_path / "signed.onnx"  # pass 14: x.max() instead of x.abs().max() passed
+    torch.onnx.export(_ScaleDown(signed_peak=True).eval(), (torch.randn(3, 4),), signed, input_names=["x"],
+                      output_names=["y"], dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False,
+                      verbose=False)
+    assert "differs from the rule" in exercises.check_cond_export(signed).message
+    fixed = tmp_path / "fixed.onnx"  # pass 14: onnxruntime's raw "Got: 5 Expected: 3"
+    torch.onnx.export(_ScaleDown().eval(), (torch.randn(3, 4),), fixed, input_names=["x"], output_names=["y"],
+                      external_data=False, verbose=False)
+    assert "batch is fixed to 3" in exercises.check_cond_export(fixed).message
 
 
 def test_pair_sum_export_must_accept_every_even_batch(tmp_path) -> None:

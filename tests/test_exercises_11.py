@@ -54,6 +54,9 @@ def test_topk_solution_passes(tmp_path) -> None:
     ("return probabilities.map((p, i) => [i, p]).sort((a, b) => a[1] < b[1]).slice(0, k);", "must return a number"),
     ("return probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] > a[1] ? 1 : -1).slice(0, k);",
      "must return a number"),
+    # pass 14: a compare function that breaks ties the wrong way got the "no compare function" hint
+    ("return probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, k);",
+     "equal values in index order"),
     # exactly k entries even when the list is shorter
     ("const s = probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1]); "
      "return Array.from({length: k}, (_, j) => s[j] || [0, 0]);", "all of them when k is larger"),

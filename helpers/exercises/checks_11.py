@@ -61,13 +61,16 @@ def _run_node(path: Path) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _boolean_comparator(source: str) -> bool:
-    """Whether a sort() in ``source`` is given a compare function that answers with < or > (true/false)."""
+def _comparator(source: str) -> str | None:
+    """How a sort() in ``source`` compares: "boolean" (a < or > answer), "function" (another compare function, e.g.
+    one that also orders equal values), or None (no compare function: numbers are compared as text)."""
+    found = None
     for match in re.finditer(r"\.sort\(\s*(?:function\s*\([^)]*\)\s*\{|\([^)]*\)\s*=>|\w+\s*=>)", source):
         body = source[match.end():match.end() + 160].split(";")[0].split("}")[0].split(")")[0].replace("=>", "")
         if re.search(r"[<>]", body):  # a subtraction (b[1] - a[1]) or localeCompare has neither
-            return True
-    return False
+            return "boolean"
+        found = None if "localeCompare" in body or "String(" in body else "function"
+    return found
 
 
 def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
@@ -94,11 +97,14 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
             _require(len(out) == len(expected), tr("{call} returned {count} pairs, expected {expected}: at most k, and "
                                                    "all of them when k is larger than the list.", call=name,
                                                    count=len(out), expected=len(expected)))
-            compares = _boolean_comparator(path.read_text(encoding="utf-8", errors="replace"))
+            compares = _comparator(path.read_text(encoding="utf-8", errors="replace"))
             _require(out == expected, tr("{call} returned {out}, expected {expected}. A compare function must return a "
                                          "number, negative, 0 or positive (a[1] < b[1] gives true or false, and never "
                                          "0 for equal values): sort with (a, b) => b[1] - a[1].", call=name,
-                                         out=json.dumps(out), expected=json.dumps(expected)) if compares else
+                                         out=json.dumps(out), expected=json.dumps(expected)) if compares == "boolean"
+                     else tr("{call} returned {out}, expected {expected}: the largest first, and equal values in "
+                             "index order (sort is stable: (a, b) => b[1] - a[1] alone keeps them so).", call=name,
+                             out=json.dumps(out), expected=json.dumps(expected)) if compares == "function" else
                      tr("{call} returned {out}, expected {expected}. sort() without a compare function "
                         "compares numbers as text (1e-7 comes after 0.6): sort with (a, b) => b[1] - "
                         "a[1], which also keeps equal values in index order.", call=name,

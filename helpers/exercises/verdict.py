@@ -146,6 +146,10 @@ def _judge(exercise: str, answer: Any, check: Callable[[], None], *, fits: Calla
                                                  "the notebook from the top, then this cell again.",
                                                  names=", ".join(missing)))
     for name, value in given.items():
+        if name in _KINDS and _KINDS[name] is _FILE and isinstance(value, (str, Path)) and not _is_existing_file(value):
+            return ExerciseResult(exercise, None, tr(  # pass 14: "must be the path of a file ..., not a str"
+                "The check's {name} names no file ({path}): run the cell that writes it, or pass the notebook's own "
+                "{name}, as the cell above was written.", name=name, path=str(value)))
         if name in _KINDS and not _KINDS[name][1](value):
             return ExerciseResult(exercise, None, tr("The check's {name} must be {kind}, not a {type_name}: pass the "
                                                      "notebook's own {name}, as the cell above was written.",

@@ -1,0 +1,123 @@
+"""The checks of notebook 03 (inspect the graph): a graph built by hand with ``onnx.helper``, and an extra output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from torch import nn
+
+from ..i18n import tr
+from .artifacts import (_close, _load_unchecked, _ort_session_for, _random, _require_declared_shapes, _run,
+                        _torch_out)
+from .verdict import ExerciseResult, _judge, _require, _Wrong
+
+__all__ = ["check_linear_built_by_hand", "check_hidden_output"]
+
+
+# --- 03 · inspect the graph ---
+
+
+def _onnx_model_answer(answer: Any):
+    """The ModelProto a student answered with, or the one saved at the path they answered with."""
+    import onnx
+
+    if isinstance(answer, onnx.ModelProto):
+        return answer
+    _require(isinstance(answer, (str, Path)),
+             tr("Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.",
+                type_name=type(answer).__name__))
+    _require(Path(answer).is_file(), tr("There is no file at {path}. Did onnx.save(model, path) run?", path=answer))
+    return _load_unchecked(Path(answer))
+
+
+def _first_in_features(model: nn.Module) -> int:
+    return next(m for m in model.modules() if isinstance(m, nn.Linear)).in_features
+
+
+def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "03.1") -> ExerciseResult:
+    """Exercise: the Linear model's graph built with ``onnx.helper`` (a ModelProto, or the path it was saved to)."""
+    def check() -> None:
+        import onnx
+
+        built = _onnx_model_answer(answer)
+        exported = any(prop.key.startswith("pkg.torch.onnx") for node in built.graph.node  # pass 12: producer
+                       for prop in node.metadata_props)  # blanked, the exporter's node metadata is still there
+        _require(not built.producer_name.startswith("pytorch") and not exported,
+                 tr("This is the file torch.onnx.export wrote (its producer is 'pytorch'), not a graph you built. "
+                    "Build it with onnx.helper: make_tensor_value_info, make_node, make_graph, make_model."))
+        try:
+            onnx.checker.check_model(built, full_check=True)
+        except Exception as error:
+            raise _Wrong(tr("onnx.checker rejects your model: {error}",
+                            error=str(error).strip().splitlines()[0][:300])) from error
+        ops = [node.op_type for node in built.graph.node]
+        _require(ops == ["Gemm"], tr("Your graph holds {ops}; a Linear layer is one node: "
+                                     "onnx.helper.make_node('Gemm', [input, weight, bias], [output], transB=1).",
+                                     ops=ops or tr("no nodes")))
+        weights = {init.name for init in built.graph.initializer}
+        inputs = [value for value in built.graph.input if value.name not in weights]
+        _require(len(inputs) == 1, tr("Your graph has the inputs {inputs}; it should have one, the "
+                                      "features. Pass the weight and bias as initializers (onnx.numpy_helper.from_array).",
+                                      inputs=[v.name for v in inputs]))
+        names = ([v.name for v in inputs], [v.name for v in built.graph.output])
+        _require(names == (["features"], ["prediction"]), tr(  # pass 14: x and y passed
+            "Your graph's input and output are named {inputs} and {outputs}: the exercise names them features and "
+            "prediction, the names the notebook's other files use.", inputs=names[0], outputs=names[1]))
+        opsets = {o.domain: o.version for o in built.opset_import}
+        _require(opsets.get("", opsets.get("ai.onnx")) == 18, tr(
+            "Your model imports opset {opset}: make_model(graph, opset_imports=[onnx.helper.make_opsetid('', 18)]).",
+            opset=opsets.get("", opsets.get("ai.onnx"))))
+        dims = inputs[0].type.tensor_type.shape.dim
+        _require(len(dims) == 2 and dims[0].HasField("dim_param"),
+                 tr("The input's batch dimension is not a name, so only one batch size would be accepted: declare "
+                    "it as make_tensor_value_info('features', onnx.TensorProto.FLOAT, ['batch', 10])."))
+        x = _random(5, _first_in_features(model), seed=31)
+        try:
+            output = _run(_ort_session_for(built), x)
+        except _Wrong:
+            raise
+        except Exception as error:
+            raise _Wrong(tr("onnxruntime fails on a batch of 5: {error}",
+                            error=str(error).strip().splitlines()[0][:300])) from error
+        _require_declared_shapes(built, [output])  # pass 14: an output declared [1, 1] passed
+        _require(_close(output, _torch_out(model, x)),
+                 tr("Your graph runs, but on a random batch of 5 it disagrees with the PyTorch model: B must be "
+                    "model.linear.weight with transB=1, and C must be model.linear.bias."))
+    return _judge(exercise, answer, check, model=model)
+
+
+def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2") -> ExerciseResult:
+    """Exercise: the MLP's ONNX graph with one more output, the activation after the first Relu."""
+    def check() -> None:
+        extended = _onnx_model_answer(answer)
+        names = [value.name for value in extended.graph.output]
+        _require(len(set(names)) == len(names), tr(  # pass 14: a cell run twice appended the output twice
+            "The outputs {names} name one value twice (the cell ran twice on the same model?): load mlp_path inside "
+            "your cell, then append the output once.", names=names))
+        _require(len(names) != 1 or names[0] == "prediction", tr(  # pass 14: "nothing was added" to a replaced output
+            "The model's only output is {name}: the prediction output is gone. Append the new output next to it "
+            "(graph.output.append), do not replace it.", name=names[0] if names else ""))
+        _require(len(names) >= 2, tr("The model has only the output {names}, as exported: nothing was added. Append "
+                                     "the first Relu node's output to graph.output, as a ValueInfoProto from "
+                                     "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32]).",
+                                     names=names))
+        session = _ort_session_for(extended)
+        x = _random(5, _first_in_features(mlp), seed=32)
+        outputs = session.run(None, {session.get_inputs()[0].name: x})
+        _require_declared_shapes(extended, outputs)
+
+        def produced(module: nn.Module) -> bool:
+            expected = _torch_out(module, x)
+            return any(_close(output, expected) for output in outputs)
+
+        _require(produced(mlp), tr("The model's prediction is missing or differs from mlp's (is the file mlp_path's "
+                                   "model?): keep the original output and add the new one next to it."))
+        if not produced(mlp[:2]):
+            _require(not produced(mlp[:1]), tr("The new output is the first Gemm's result, before the Relu: add the "
+                                               "Relu node's output instead."))
+            _require(not produced(mlp[:4]), tr("The new output comes after the second Relu; the exercise asks for "
+                                               "the first one."))
+            raise _Wrong(tr("No output equals the activation after the first Relu (mlp[:2](x) in PyTorch): find the "
+                            "first node whose op_type is 'Relu' and add its output[0]."))
+    return _judge(exercise, answer, check, mlp=mlp)
