@@ -234,7 +234,7 @@ KOREAN_10: dict[str, str] = {
         "이 모델은 helpers.train_regressor로 학습했습니다. 이 연습 문제는 새 모델을 만들어 학습 루프(zero_grad, 순전파, "
         "손실, backward, step)를 직접 작성하는 것입니다.",
     "This session's file fixes the batch to {batch}: open the file you exported with a dynamic batch.":
-        "이 세션의 파일은 배치 크기를 {batch}(으)로 고정합니다. 배치 차원을 동적으로 두고 내보낸 파일을 여세요.",
+        "이 세션의 파일은 배치 크기를 {batch}(으)로 고정합니다. 배치 차원을 동적으로 두고 내보낸 파일로 세션을 만드세요.",
     "Your graph's input and output are named {inputs} and {outputs}: the exercise names them features and prediction, "
     "the names the notebook's other files use.":
         "그래프의 입력과 출력 이름이 {inputs}, {outputs}입니다. 이 연습 문제에서는 노트북의 다른 파일과 같은 이름인 "
@@ -257,7 +257,7 @@ KOREAN_10: dict[str, str] = {
     "{path} is a folder: answer with the path of the file you saved with torch.save.":
         "{path}은(는) 폴더입니다. torch.save로 저장한 파일의 경로를 답으로 제출하세요.",
     "This session's model does not take the notebook's example: open this model's file.":
-        "이 세션의 모델은 노트북의 예시 입력을 받지 못합니다. 이 모델의 파일을 여세요.",
+        "이 세션의 모델은 노트북의 예시 입력을 받지 못합니다. 이 모델의 파일로 세션을 만드세요.",
     "{call} returned {out}, expected {expected}: the largest first, and equal values in index order (sort is stable: "
     "(a, b) => b[1] - a[1] alone keeps them so).":
         "{call}이(가) {out}을(를) 돌려줬습니다. 기대한 값은 {expected}입니다. 큰 값부터, 같은 값은 인덱스 순서대로 "
