@@ -73,8 +73,6 @@ KOREAN: dict[str, str] = {
     # 03
     "Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.":
         "답으로 {type_name} 대신 ModelProto나 저장한 .onnx 파일의 경로를 제출하세요.",
-    "There is no file at {path}. Did onnx.save(model, path) run?":
-        "{path}에 파일이 없습니다. onnx.save(model, path)를 실행했는지 확인하세요.",
     "onnxruntime cannot load the model: {error}": "onnxruntime이 모델을 불러오지 못합니다: {error}",
     "This is the file torch.onnx.export wrote (its producer is 'pytorch'), not a graph you built. Build it with "
     "onnx.helper: make_tensor_value_info, make_node, make_graph, make_model.":

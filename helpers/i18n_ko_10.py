@@ -262,4 +262,18 @@ KOREAN_10: dict[str, str] = {
     "(a, b) => b[1] - a[1] alone keeps them so).":
         "{call}이(가) {out}을(를) 돌려줬습니다. 기대한 값은 {expected}입니다. 큰 값부터, 같은 값은 인덱스 순서대로 "
         "놓아야 합니다(sort는 안정 정렬이므로 (a, b) => b[1] - a[1]만 쓰면 그렇게 됩니다).",
+    "helpers.optimize.quantize_static_int8 wrote this file: the exercise is to write the CalibrationDataReader and "
+    "call quant_pre_process and quantize_static yourself.":
+        "이 파일은 helpers.optimize.quantize_static_int8이 만든 것입니다. 이 연습 문제는 CalibrationDataReader를 직접 "
+        "작성하고 quant_pre_process와 quantize_static을 직접 호출하는 것입니다.",
+    "A helper (create_session or optimize_graph) saved this graph: the exercise is to set graph_optimization_level "
+    "and optimized_model_filepath in SessionOptions yourself.":
+        "이 그래프는 helpers의 함수(create_session 또는 optimize_graph)가 저장한 것입니다. 이 연습 문제는 "
+        "SessionOptions에 graph_optimization_level과 optimized_model_filepath를 직접 설정하는 것입니다.",
+    "{name}.data beside your file is left from an earlier export (your file does not use it): delete it.":
+        "파일 옆의 {name}.data는 예전에 내보낼 때 남은 것입니다(지금 파일은 이 파일을 쓰지 않습니다). 지우세요.",
+    "POST {url} answered 404: answer with the server's address itself (server_url), not with an endpoint's path such "
+    "as {extra}; if that is the address, add @app.post(\"{path}\") to its app.":
+        "POST {url}이(가) 404를 돌려줬습니다. {extra} 같은 엔드포인트 경로가 아니라 서버 주소 자체(server_url)를 "
+        "답으로 제출하세요. 그 주소가 맞다면 그 앱에 @app.post(\"{path}\")를 추가하세요.",
 }

@@ -95,6 +95,9 @@ def prepare_site(folder: str | Path, models: Mapping[str, str | Path], test_imag
                          f"torch.onnx.export's default): the page would need externalData in its session options. "
                          f"Export with external_data=False, or save it again in one piece: "
                          f"onnx.save(onnx.load(path), one_file_path).")
+    if hasattr(test_images, "images") and hasattr(test_images, "labels"):  # pass 15: a raw float() TypeError
+        raise TypeError("test_images are the images themselves: pass test.images, not the ImageData (its labels "
+                        "stay in the notebook).")
     raw = test_images.detach().cpu() if hasattr(test_images, "detach") else test_images
     if np.issubdtype(np.asarray(raw).dtype, np.integer):
         raise TypeError(f"test_images hold integers ({np.asarray(raw).dtype}): the page feeds the model the 0-1 "

@@ -2033,3 +2033,29 @@ def test_pass_14_exercise_answers_that_passed_or_got_the_wrong_hint(tmp_path, li
     assert "does not take the notebook's example" in result.message, result.message
     assert other is not None
     assert checks_11._comparator("p.sort((a, b) => b[1] - a[1] || b[0] - a[0])") == "function"
+
+
+def test_pass_15_helper_shortcuts_stale_sidecars_endpoint_paths_and_paths(tmp_path, linear_model) -> None:
+    import onnx
+
+    from helpers import exercises, optimize, webpage
+
+    cnn = helpers.make_small_cnn()
+    test = helpers.make_shapes_data(16, seed=3)
+    fp32 = helpers.export_model(cnn, torch.randn(2, 1, 16, 16), tmp_path / "cnn.onnx", quiet=True).path
+    helper_int8 = optimize.quantize_static_int8(fp32, tmp_path / "int8.onnx", test.images.numpy())
+    assert "quantize_static_int8 wrote this file" in exercises.check_static_int8(helper_int8, fp32, test).message
+    extended = tmp_path / "extended.onnx"
+    helpers.create_session(fp32, optimization="extended", optimized_model_path=extended)
+    assert "A helper (create_session or optimize_graph) saved this graph" in exercises.check_extended_optimized_file(
+        extended, fp32, test.images[:4].numpy()).message
+    mlp = helpers.make_mlp()
+    path = tmp_path / "mlp.onnx"
+    torch.onnx.export(mlp.eval(), (torch.randn(2, 10),), path, input_names=["features"], output_names=["prediction"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False)
+    (tmp_path / "mlp.onnx.data").write_bytes(b"")  # left by an earlier external_data=True export to that path
+    assert "left from an earlier export" in exercises.check_onnx_export(path, mlp).message
+    assert "remove the space" in exercises.check_hidden_output(str(path) + " ", mlp).message
+    with pytest.raises(TypeError, match="pass test.images"):
+        webpage.prepare_site(tmp_path / "site", {"fp32": fp32}, test)
+    assert onnx is not None

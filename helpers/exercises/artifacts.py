@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from ..i18n import tr
+from ..onnx_file import DERIVED_KEY
 from ..runtime import DEFAULT_ATOL, DEFAULT_RTOL, compare_outputs
 from .verdict import _require, _Wrong
 
@@ -127,3 +128,8 @@ def _require_declared_shapes(model: Any, outputs: list[np.ndarray]) -> None:
                  tr("The output {name} is declared as {declared}, but the model gives {actual}: declare the shape "
                     "it has (a name such as 'batch' for the batch).", name=value.name, declared=declared,
                     actual=list(np.shape(output))))
+
+
+def _derived_by(path: Path) -> str:
+    """Which helper derived the file at ``path`` (``mark_derived``'s note), or "" for a file the student made."""
+    return next((entry.value for entry in _load_unchecked(path).metadata_props if entry.key == DERIVED_KEY), "")

@@ -12,7 +12,8 @@ from torch import nn
 
 from ..i18n import tr
 from ..onnx_file import default_opset
-from .artifacts import _close, _load_checked, _onnx_path, _ort_session, _random, _require_ort_session, _run, _torch_out
+from .artifacts import (_close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random,
+                        _require_ort_session, _run, _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = [
@@ -127,9 +128,14 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
     """Exercise: ``model`` exported to one self-contained, checked file with named I/O and a dynamic batch."""
     def check() -> None:
         path = _onnx_path(answer)
-        _require(not path.with_name(path.name + ".data").exists(),
-                 tr("{name}.data sits beside your file: export with external_data=False to keep one file.",
-                    name=path.name))
+        if path.with_name(path.name + ".data").exists():
+            import onnx
+
+            uses = any(i.data_location == onnx.TensorProto.EXTERNAL for i in _load_unchecked(path).graph.initializer)
+            _require(uses, tr("{name}.data beside your file is left from an earlier export (your file does not use "
+                              "it): delete it.", name=path.name))  # pass 15: the hint below looped
+            _require(False, tr("{name}.data sits beside your file: export with external_data=False to keep one "
+                               "file.", name=path.name))
         onnx_model = _load_checked(path)
         keys = {prop.key for node in onnx_model.graph.node for prop in node.metadata_props}
         _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 13: export_model's file passed

@@ -13,7 +13,7 @@ from torch import nn
 
 from ..i18n import tr
 from ..models import accuracy
-from .artifacts import (_close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random,
+from .artifacts import (_close, _derived_by, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random,
                         _require_ort_session, _run, _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
@@ -115,6 +115,9 @@ def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: s
     """Exercise: a statically quantised (QDQ) copy of ``fp32_path`` whose accuracy on ``test`` stays close."""
     def check() -> None:
         path = _onnx_path(answer)
+        _require(_derived_by(path) != "quantize_static_int8", tr(  # pass 15: the helper's file passed
+            "helpers.optimize.quantize_static_int8 wrote this file: the exercise is to write the CalibrationDataReader "
+            "and call quant_pre_process and quantize_static yourself."))
         ops = set().union(*_op_types(path).values())
         _require("DynamicQuantizeLinear" not in ops and "ConvInteger" not in ops,
                  tr("This is dynamic quantisation: use quantize_static with your CalibrationDataReader."))
@@ -142,6 +145,9 @@ def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: n
     """Exercise: the graph onnxruntime saved at the ``extended`` level (fused, with no layout for one CPU)."""
     def check() -> None:
         path = _onnx_path(answer)
+        _require(not _derived_by(path).startswith("onnxruntime"), tr(  # pass 15: create_session's file passed
+            "A helper (create_session or optimize_graph) saved this graph: the exercise is to set "
+            "graph_optimization_level and optimized_model_filepath in SessionOptions yourself."))
         domains = _op_types(path)
         _require(not any(d.endswith("nchwc") for d in domains), tr("This graph holds NCHWc nodes: it was saved at "
                                                                    "the 'layout' or 'all' level, tied to this CPU. Use "

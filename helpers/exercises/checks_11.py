@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,11 @@ def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str =
         except OSError as error:
             raise _Wrong(tr("No answer from {url} ({error}): is the server of section 5 still running? Run its cell "
                             "again, then the cell that adds your endpoint.", url=url, error=error)) from error
+        extra = urllib.parse.urlsplit(answer).path.rstrip("/")
+        _require(status != 404 or not extra, tr(  # pass 15: server_url + "/predict" was told to add the route
+            "POST {url} answered 404: answer with the server's address itself (server_url), not with an endpoint's "
+            "path such as {extra}; if that is the address, add @app.post(\"{path}\") to its app.", url=url,
+            extra=extra, path=BATCH_PATH))
         _require(status == 200, tr("POST {path} with 5 images answered {status}: add @app.post(\"{path}\") taking "
                                    "{{\"images\": [...]}} to the app of section 5.", path=BATCH_PATH, status=status))
         logits = np.asarray(reply.get("logits") if isinstance(reply, dict) else None, dtype=object)
