@@ -211,7 +211,7 @@ KOREAN: dict[str, str] = {
         "PyTorch에서 op(x, 0.5)는 x.clamp(-0.5, 0.5)와 같아야 합니다.",
     "The file uses {domains}: translate the op into standard ONNX operators (onnxscript's op.Clip) in "
     "custom_translation_table.":
-        "파일이 {domains}을(를) 사용합니다. custom_translation_table에 변환 함수를 넣어 이 연산자를 표준 ONNX "
+        "파일에 {domains} 도메인의 노드가 남아 있습니다. custom_translation_table에 변환 함수를 넣어 이 연산자를 표준 ONNX "
         "연산자(onnxscript의 op.Clip)로 옮기세요.",
     "onnxruntime's output is not x clipped to [-0.5, 0.5]: check the translation.":
         "onnxruntime의 출력이 [-0.5, 0.5]로 자른 x가 아닙니다. 변환 함수를 확인하세요.",

@@ -240,7 +240,7 @@ KOREAN_10: dict[str, str] = {
         "그래프의 입력과 출력 이름이 {inputs}, {outputs}입니다. 이 연습 문제에서는 노트북의 다른 파일과 같은 이름인 "
         "features와 prediction을 씁니다.",
     "Your model imports opset {opset}: make_model(graph, opset_imports=[onnx.helper.make_opsetid('', 18)]).":
-        "모델이 opset {opset}을(를) 가져옵니다. make_model(graph, opset_imports=[onnx.helper.make_opsetid('', 18)])로 "
+        "모델의 opset_import가 opset {opset}입니다. make_model(graph, opset_imports=[onnx.helper.make_opsetid('', 18)])로 "
         "만드세요.",
     "The outputs {names} name one value twice (the cell ran twice on the same model?): load mlp_path inside your "
     "cell, then append the output once.":
