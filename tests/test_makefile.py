@@ -22,9 +22,9 @@ pytestmark = pytest.mark.skipif(MAKE is None, reason="no make here (the README's
 
 def _clean_env(**extra: str) -> dict[str, str]:
     """This environment without the variables a calling make passes down (`make test-colab` sets VENV)."""
-    # make exports its command-line variables to the environment too (VENV, CONSTRAINTS), and a child make
+    # make exports its command-line variables to the environment too (VENV, CONSTRAINTS, PYTEST_ARGS), and a child make
     # reads them as defaults: drop them with MAKEFLAGS, or `make -n lab` here would plan for .venv-colab.
-    passed_down = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "VENV", "CONSTRAINTS", "LAB_ARGS")
+    passed_down = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "VENV", "CONSTRAINTS", "LAB_ARGS", "PYTEST_ARGS")
     env = {k: v for k, v in os.environ.items() if k not in passed_down}
     return env | extra
 
