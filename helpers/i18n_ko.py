@@ -145,7 +145,7 @@ KOREAN: dict[str, str] = {
         "모든 호출의 시간을 쟀습니다. 먼저 시간을 재지 않는 워밍업 호출을 몇 번 실행하세요.",
     "One call took {slowest_ms:.0f} ms: cold calls or unfinished warm-up work were timed. Warm up, then "
     "synchronize before the first timing.":
-        "호출 하나가 {slowest_ms:.0f} ms 걸렸습니다. 첫 호출(콜드 스타트)이나 끝나지 않은 워밍업 작업까지 잰 것입니다. "
+        "호출 하나가 {slowest_ms:.0f} ms 걸렸습니다. 처음의 느린 호출이나 끝나지 않은 워밍업 작업까지 잰 것입니다. "
         "워밍업한 뒤 첫 측정 전에 동기화(synchronize)하세요.",
     "The median is {median_ms:.2f} ms for {kernel_ms:.0f} ms of work: the clock stopped before the queued work "
     "finished. Call device.synchronize() before reading it.":
