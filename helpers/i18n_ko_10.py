@@ -138,7 +138,7 @@ KOREAN_10: dict[str, str] = {
     "{n} images": "이미지 {n}장",
     "POST {path} with {why} answered {status}: refuse it with a 4xx answer (a pydantic Field with min_length=1 and "
     "max_length={limit} on the list, 16x16 images) before the model runs.":
-        "{why}을(를) 담은 POST {path} 요청에 {status} 응답이 왔습니다. 모델을 실행하기 전에 4xx 응답으로 "
+        "POST {path} 요청({why})에 {status} 응답이 왔습니다. 모델을 실행하기 전에 4xx 응답으로 "
         "거부하세요(리스트에는 min_length=1, max_length={limit}인 pydantic Field, 이미지는 16x16).",
     "No answer from {url} ({error}): is the server of section 5 still running? Run its cell again, then the cell "
     "that adds your endpoint.":
@@ -226,12 +226,12 @@ KOREAN_10: dict[str, str] = {
         "(a, b) => b[1] - a[1]로 정렬하세요.",
     "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is to call "
     "torch.onnx.export yourself, with every argument that matters.":
-        "이 파일은 helpers.export_model이 만든 것입니다(내보내기 도구가 노드마다 남기는 소스 위치 기록 pkg.torch.onnx.stack_trace를 "
+        "이 파일은 helpers.export_model이 만든 것입니다(이 함수는 내보내기 도구가 노드마다 남기는 소스 위치 기록 pkg.torch.onnx.stack_trace를 "
         "지웁니다). 이 연습 문제는 "
         "중요한 인자를 모두 넣어 torch.onnx.export를 직접 호출하는 것입니다.",
     "helpers.train_regressor trained this model: the exercise is to write the loop yourself (zero_grad, forward, "
     "loss, backward, step) on a new model.":
-        "이 모델은 helpers.train_regressor로 학습했습니다. 이 연습 문제는 새 모델을 만들어 학습 루프(zero_grad, 순전파, "
+        "이 모델은 helpers.train_regressor로 학습시킨 것입니다. 이 연습 문제는 새 모델을 만들어 학습 루프(zero_grad, 순전파, "
         "손실, backward, step)를 직접 작성하는 것입니다.",
     "This session's file fixes the batch to {batch}: open the file you exported with a dynamic batch.":
         "이 세션의 파일은 배치 크기를 {batch}(으)로 고정합니다. 배치 차원을 동적으로 두고 내보낸 파일로 세션을 만드세요.",
