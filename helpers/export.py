@@ -18,21 +18,13 @@ import torch
 from torch import nn
 
 from .onnx_file import (DEFAULT_OPSET, TensorInfo, default_opset, is_plain_export, iter_nodes, load_onnx,
-                        strip_stack_traces, tensor_infos)
+                        own_export_ops, refuse_another_models_export, strip_stack_traces, tensor_infos)
 from .compare import compare_all
 from .errors import output_file, require_bool
 from .runtime import create_session
 
-__all__ = [
-    "TensorInfo",
-    "ExportReport",
-    "export_model",
-    "load_onnx",
-    "tensor_infos",
-    "strip_stack_traces",
-    "DEFAULT_OPSET",
-    "iter_nodes",
-]
+__all__ = ["TensorInfo", "ExportReport", "export_model", "load_onnx", "tensor_infos", "strip_stack_traces",
+           "DEFAULT_OPSET", "iter_nodes"]
 
 
 @dataclass
@@ -149,6 +141,8 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
             dynamic_shapes = tuple(dynamic_shapes[0])
     _check_batch_declared(dynamic_shapes, dynamic_batch, examples, input_names)
     onnx_path = output_file(onnx_path, "export_model's onnx_path", (".onnx",), replaceable=is_plain_export)
+    previous_ops = own_export_ops(onnx_path)  # a file torch.onnx.export wrote: replaced by the same graph only
+    written = onnx_path if previous_ops is None else onnx_path.with_name(f".{onnx_path.stem}.exporting.onnx")
     model = model.eval()
     _check_runs_in_pytorch(model, examples, output_names)
     traced = examples
@@ -168,7 +162,7 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
     with warnings.catch_warnings(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         warnings.simplefilter("ignore")
         try:
-            torch.onnx.export(model, traced, str(onnx_path), input_names=list(input_names),
+            torch.onnx.export(model, traced, str(written), input_names=list(input_names),
                               output_names=list(output_names), dynamic_shapes=dynamic_shapes,
                               opset_version=opset, external_data=False, dynamo=True, verbose=False,
                               custom_translation_table=custom_translation_table)
@@ -178,8 +172,8 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
             raise RuntimeError(f"torch.onnx.export failed for {type(model).__name__}: {root_cause(exc)}\n"
                                "See notebook 07 for reading export errors; call export_model(..., quiet=False) "
                                "to see the exporter's log.") from exc
-    if not quiet:
-        print(sink.getvalue())
+    print(sink.getvalue()) if not quiet else None
+    refuse_another_models_export(onnx_path, previous_ops, written)
     try:
         if not keep_stack_traces:
             strip_stack_traces(onnx_path)

@@ -21,7 +21,7 @@ KOREAN: dict[str, str] = {
         "답을 확인하는 중에 {error_type} 예외가 발생했습니다: {error}",
     # shared
     "Answer with the path of your .onnx file, not a {type_name}.":
-        "답으로 {type_name} 대신 .onnx 파일의 경로를 제출하세요.",
+        ".onnx 파일의 경로를 답으로 제출하세요. 받은 답은 {type_name} 객체입니다.",
     "There is no file at {path}. Did the cell that writes it run?":
         "{path}에 파일이 없습니다. 파일을 만드는 셀을 실행했는지 확인하세요.",
     "onnx.checker rejects {name}: {error}": "onnx.checker가 {name}을(를) 거부합니다: {error}",
@@ -30,9 +30,9 @@ KOREAN: dict[str, str] = {
         "강의용 래퍼(helpers.create_session)가 만든 세션입니다. onnxruntime.InferenceSession(path, "
         "providers=[...])로 세션을 직접 만드세요.",
     "Answer with an onnxruntime.InferenceSession, not a {type_name}.":
-        "답으로 {type_name} 대신 onnxruntime.InferenceSession을 제출하세요.",
+        "onnxruntime.InferenceSession을 답으로 제출하세요. 받은 답은 {type_name} 객체입니다.",
     # 01
-    "Answer with your trained module, not a {type_name}.": "답으로 {type_name} 대신 학습시킨 모듈을 제출하세요.",
+    "Answer with your trained module, not a {type_name}.": "학습시킨 모듈을 답으로 제출하세요. 받은 답은 {type_name} 객체입니다.",
     "That is the model trained earlier in this notebook: make a new one (torch.manual_seed, nn.Linear(10, 1)) "
     "and train it yourself.":
         "이 노트북 앞부분에서 학습시킨 모델을 그대로 넘겼습니다. 새 모델을 만들어(torch.manual_seed, nn.Linear(10, "
@@ -72,7 +72,7 @@ KOREAN: dict[str, str] = {
         "이 세션의 모델은 계산 결과가 PyTorch 모델과 다릅니다. 직접 내보낸 파일로 세션을 만드세요.",
     # 03
     "Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.":
-        "답으로 {type_name} 대신 ModelProto나 저장한 .onnx 파일의 경로를 제출하세요.",
+        "ModelProto나 저장한 .onnx 파일의 경로를 답으로 제출하세요. 받은 답은 {type_name} 객체입니다.",
     "onnxruntime cannot load the model: {error}": "onnxruntime이 모델을 불러오지 못합니다: {error}",
     "This is the file torch.onnx.export wrote (its producer is 'pytorch'), not a graph you built. Build it with "
     "onnx.helper: make_tensor_value_info, make_node, make_graph, make_model.":
@@ -116,7 +116,7 @@ KOREAN: dict[str, str] = {
         "첫 번째 Relu 뒤의 활성화 값(PyTorch에서 mlp[:2](x))과 같은 출력이 없습니다. op_type이 'Relu'인 첫 노드를 "
         "찾아 그 output[0]을 추가하세요.",
     # 04
-    "Answer with the converted module, not a {type_name}.": "답으로 {type_name} 대신 변환한 모듈을 제출하세요.",
+    "Answer with the converted module, not a {type_name}.": "변환한 모듈을 답으로 제출하세요. 받은 답은 {type_name} 객체입니다.",
     "That module comes from helpers.import_to_pytorch: call onnx2pytorch.ConvertModel(onnx.load(path)) yourself.":
         "이 모듈은 helpers.import_to_pytorch가 만든 것입니다. onnx2pytorch.ConvertModel(onnx.load(path))를 직접 "
         "호출하세요.",
@@ -132,12 +132,6 @@ KOREAN: dict[str, str] = {
     "Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) for a module whose forward takes *inputs.":
         "배치 크기는 동적으로 두세요. forward가 *inputs를 받는 모듈에서는 dynamic_shapes=(({{0: "
         "Dim('batch')}},),)로 지정합니다.",
-    "On the new task your file's loss is {new_loss:.3f}, the received file's {old_loss:.3f}: train longer or "
-    "with a larger learning rate.":
-        "새 과제에서 내보낸 파일의 손실은 {new_loss:.3f}이고, 전달받은 파일의 손실은 {old_loss:.3f}입니다. 더 오래 "
-        "학습시키거나 학습률을 키우세요.",
-    "{changed} weight matrices changed; only the first layer's should. Freeze the others before training.":
-        "가중치 행렬 {changed}개가 바뀌었습니다. 첫 번째 층의 가중치만 바뀌어야 합니다. 학습 전에 나머지 층을 고정하세요.",
     # 05
     "Answer with the list of per-call times in seconds (at least 5 timed calls).":
         "호출마다 잰 시간(초)의 리스트를 답으로 제출하세요(측정한 호출이 5번 이상이어야 합니다).",
@@ -147,12 +141,6 @@ KOREAN: dict[str, str] = {
     "synchronize before the first timing.":
         "호출 하나가 {slowest_ms:.0f} ms 걸렸습니다. 처음의 느린 호출이나 끝나지 않은 워밍업 작업까지 잰 것입니다. "
         "워밍업한 뒤 첫 측정 전에 동기화(synchronize)하세요.",
-    "The median is {median_ms:.2f} ms for {kernel_ms:.0f} ms of work: the clock stopped before the queued work "
-    "finished. Call device.synchronize() before reading it.":
-        "{kernel_ms:.0f} ms짜리 작업인데 중앙값이 {median_ms:.2f} ms입니다. 큐에 쌓인 작업이 끝나기 전에 측정을 "
-        "끝낸 것입니다. 끝 시각을 읽기 전에 device.synchronize()를 호출하세요.",
-    "The times are far too long: time one call per measurement.":
-        "시간이 너무 깁니다. 측정 한 번에 호출 하나만 재세요.",
     "graph_optimization_level is {level}: set ORT_DISABLE_ALL in SessionOptions.":
         "graph_optimization_level이 {level}입니다. SessionOptions에서 ORT_DISABLE_ALL로 설정하세요.",
     "intra_op_num_threads is {threads}: set it to 1 in SessionOptions.":
@@ -168,10 +156,6 @@ KOREAN: dict[str, str] = {
     "int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and representative) images.":
         "int8 정확도는 {int8:.1%}, fp32 정확도는 {fp32:.1%}입니다. 데이터를 잘 대표하는 이미지를 더 많이 써서 "
         "캘리브레이션(calibration)하세요.",
-    "Layer {layer} changed and the first did not: train the first layer only (requires_grad_(True) on its "
-    "parameters), with every other layer frozen.":
-        "첫 번째 층은 그대로이고 {layer}번째 층이 바뀌었습니다. 다른 층은 모두 고정하고 첫 번째 층만(그 파라미터에 "
-        "requires_grad_(True)) 학습시키세요.",
     "This session's model has standard operators only: open the custom-domain file, whose node needs the kernel "
     "library.":
         "이 세션의 모델에는 표준 연산자만 있습니다. 커널 라이브러리가 있어야 실행되는 노드가 든 사용자 정의 도메인 "
@@ -278,10 +262,10 @@ KOREAN: dict[str, str] = {
     "Free {full:g} GB for the install with PyTorch's CUDA build, or {cpu_only:g} GB with the CPU-only build "
     "(docs/SETUP.md).":
         "PyTorch의 CUDA 빌드로 설치하려면 {full:g} GB, CPU 전용 빌드로 설치하려면 {cpu_only:g} GB를 "
-        "비워 두세요 (docs/SETUP.md).",
+        "비워 두세요(docs/SETUP.md).",
     "This is not the course's .venv: run .venv/bin/python -m helpers.doctor "
     "(Windows: .venv\\Scripts\\python -m helpers.doctor).":
-        "강의용 .venv가 아닙니다. .venv/bin/python -m helpers.doctor로 실행하세요 (Windows: .venv\\Scripts\\python -m "
+        "강의용 .venv가 아닙니다. .venv/bin/python -m helpers.doctor로 실행하세요(Windows: .venv\\Scripts\\python -m "
         "helpers.doctor).",
     "onnxruntime {cpu} and onnxruntime-gpu {gpu} both installed": "onnxruntime {cpu}와(과) onnxruntime-gpu {gpu}이(가) 함께 설치됨",
     "pip uninstall -y onnxruntime onnxruntime-gpu, then install only one of them.":
@@ -332,7 +316,7 @@ KOREAN: dict[str, str] = {
     "{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.":
         "{folder}은(는) 읽기 전용입니다. COURSE_ARTIFACTS를 쓰기 권한이 있는 폴더로 설정하세요.",
     "PyTorch and onnxruntime publish no wheels for it yet.": "PyTorch와 onnxruntime이 아직 이 버전용 휠을 내놓지 않았습니다.",
-    "The course's packages need a newer Python.": "강의에서 쓰는 패키지에는 더 새로운 Python이 필요합니다.",
+    "The course's packages need a newer Python.": "강의에서 쓰는 패키지를 설치하려면 더 최신 버전의 Python이 필요합니다.",
     "{why} Install Python {lowest} to {newest} (3.13 is the safest choice), or use Colab or the workshop hub.":
         "{why} Python {lowest}~{newest}을(를) 설치하거나(3.13이 가장 무난합니다) Colab이나 워크숍 허브를 쓰세요.",
     "PyTorch and onnxruntime ship wheels for macOS 14 or newer only: update macOS, or use Colab or the workshop hub.":

@@ -30,7 +30,7 @@ KOREAN_10: dict[str, str] = {
         "present 키와 값이 모델과 다릅니다. 입력과 같은 순서(0층 키, 0층 값, 1층 키, ...)로 반환하세요.",
     # 10.2: batched generation
     "Answer with your function itself (its name, without parentheses), not a {type_name}.":
-        "답으로 {type_name} 대신 함수 자체(괄호 없이 이름만)를 제출하세요.",
+        "함수 자체(괄호 없이 이름만)를 답으로 제출하세요. 받은 답은 {type_name} 객체입니다.",
     "Return one list of new token ids per prompt ({count} lists), got {result!r:.80}.":
         "프롬프트마다 새 토큰 ID 리스트를 하나씩({count}개) 반환하세요. 받은 값: {result!r:.80}.",
     "Each prompt's result must be a list of token ids (ints).": "프롬프트마다 결과는 토큰 ID(int)의 리스트여야 합니다.",
@@ -108,10 +108,6 @@ KOREAN_10: dict[str, str] = {
     'The answer for 5 images must be {{"logits": [5 rows of 4 numbers]}}, one row per image, in order; got {reply}.':
         '이미지 5장에 대한 응답은 {{"logits": [숫자 4개짜리 행 5개]}}여야 합니다(이미지마다 한 행씩, 순서대로). '
         "받은 응답: {reply}",
-    "The logits differ from the model's for the same 5 images: run the whole batch, shaped (n, 1, 16, 16), through "
-    "the session and return its output (logits, not probabilities), row for row.":
-        "같은 이미지 5장에서 로짓이 모델과 다릅니다. 배치 전체를 (n, 1, 16, 16) 모양으로 세션에 넣고, 그 "
-        "출력(확률이 아니라 로짓)을 행 순서 그대로 돌려주세요.",
     "{call} reordered the caller's array: the page still needs it in class order. Sort a copy "
     "(probabilities.map(...) or slice()).":
         "{call}이(가) 넘겨받은 배열의 순서를 바꿨습니다. 페이지는 이 배열을 클래스 순서 그대로 계속 써야 합니다. "

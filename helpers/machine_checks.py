@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,13 +172,29 @@ def _settings_checks() -> list[Check]:
             if folder.exists() and not folder.is_dir() or not writable.is_dir():
                 raise NotADirectoryError(tr("{path} is a file, not a folder: set COURSE_ARTIFACTS to a folder.",
                                             path=folder if folder.exists() else writable))
-            if not os.access(writable, os.W_OK):
+            if not _can_write_in(writable):  # a real write: os.access says yes to root everywhere (pass 16)
                 raise PermissionError(tr("{folder} is read-only: set COURSE_ARTIFACTS to a folder you can write to.",
                                          folder=writable))
             checks.append(Check("COURSE_ARTIFACTS", str(folder), "ok"))
         except (OSError, ValueError) as error:  # ValueError: a $VARIABLE that is not set
             checks.append(Check("COURSE_ARTIFACTS", os.environ["COURSE_ARTIFACTS"], "fail", str(error)))
+    else:  # the notebooks write to artifacts/ beside them (pass 16: a read-only course folder was "Ready")
+        folder = Path("notebooks", "artifacts") if Path("notebooks").is_dir() else Path("artifacts")
+        writable = folder if folder.is_dir() else next(p for p in folder.absolute().parents if p.exists())
+        if not _can_write_in(writable):
+            checks.append(Check("artifacts folder", str(folder), "fail", tr(
+                "{folder} is read-only, so the notebooks cannot write their files: set COURSE_ARTIFACTS to a folder "
+                "you can write to.", folder=writable)))
     return checks
+
+
+def _can_write_in(folder: Path) -> bool:
+    """Whether a file can be created in ``folder`` (tried, then removed)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def _interpreter_check() -> Check:

@@ -797,7 +797,8 @@ def test_the_fine_tuning_check_names_another_models_file(tmp_path) -> None:
     two_layers = torch.nn.Sequential(torch.nn.Linear(10, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
     received, other = tmp_path / "received.onnx", tmp_path / "other.onnx"
     helpers.export_model(two_layers, torch.randn(2, 10), received)
-    helpers.export_model(torch.nn.Linear(10, 1), torch.randn(2, 10), other)
+    torch.onnx.export(torch.nn.Linear(10, 1).eval(), (torch.randn(2, 10),), other, input_names=["features"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False)
     result = exercises.check_fine_tuned_file(other, received, helpers.make_regression_data(64))
     assert not result.passed and "not another model" in result.message and "train longer" not in result.message
 
@@ -2059,3 +2060,127 @@ def test_pass_15_helper_shortcuts_stale_sidecars_endpoint_paths_and_paths(tmp_pa
     with pytest.raises(TypeError, match="pass test.images"):
         webpage.prepare_site(tmp_path / "site", {"fp32": fp32}, test)
     assert onnx is not None
+
+
+# --- pass 16 ---
+
+
+def test_export_model_never_replaces_another_models_torch_onnx_export(tmp_path) -> None:
+    mlp, path = helpers.make_mlp(hidden=16, seed=1), tmp_path / "my_mlp.onnx"
+    torch.onnx.export(mlp.eval(), (torch.randn(2, 10),), path, input_names=["features"], output_names=["prediction"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False)
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError, match="another model's export"):
+        helpers.export_model(helpers.make_linear_model(seed=0), torch.randn(2, 10), path)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["my_mlp.onnx"]
+    assert helpers.export_model(mlp, torch.randn(2, 10), path).path == path  # the same model again: replaced
+
+
+def _timed(kind: str, kernel_ms: float = 5.0) -> tuple[list[float], object]:
+    import time
+
+    device = helpers.bench.SimulatedGPU(kernel_ms=kernel_ms)
+    for _ in range(5):
+        device.run()
+    device.synchronize()
+    times, start = [], time.perf_counter()
+    for _ in range(8):
+        clock = time.process_time if kind == "process_time" else time.perf_counter
+        t0 = start if kind == "cumulative" else clock()
+        device.run()
+        if kind == "two calls":
+            device.run()
+        device.synchronize()
+        times.append((clock() - t0) * (1e6 if kind == "microseconds" else 1))
+    return times, device
+
+
+@pytest.mark.parametrize("kind, hint", [("two calls", "more than one call"), ("cumulative", "read once, before the loop"),
+                                        ("process_time", "process_time() leaves out"), ("microseconds", "microseconds")])
+def test_timing_check_names_each_clock_slip(kind, hint) -> None:
+    from helpers import exercises
+
+    result = exercises.check_async_timing(*_timed(kind))
+    assert result.passed is False and hint in result.message, result.message
+
+
+def test_the_export_check_sees_a_file_that_uses_its_data_sidecar(tmp_path) -> None:
+    from helpers import exercises
+
+    mlp, path = helpers.make_mlp(hidden=16, seed=1), tmp_path / "my_mlp.onnx"
+    torch.onnx.export(mlp.eval(), (torch.randn(2, 10),), path, input_names=["features"], output_names=["prediction"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), opset_version=18, external_data=True)
+    message = exercises.check_onnx_export(path, mlp).message
+    assert "external_data=False" in message and "delete it" not in message, message
+
+
+def _hand_built(trans_b: bool = True, weight_dtype=np.float32, input_type: int = 1, output_shape=("batch", 1)):
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = helpers.make_linear_model(seed=0)
+    node = helper.make_node("Gemm", ["features", "weight", "bias"], ["prediction"], **({"transB": 1} if trans_b else {}))
+    graph = helper.make_graph([node], "linear", [helper.make_tensor_value_info("features", input_type, ["batch", 10])],
+                              [helper.make_tensor_value_info("prediction", onnx.TensorProto.FLOAT, output_shape)],
+                              [numpy_helper.from_array(model.linear.weight.detach().numpy().astype(weight_dtype), "weight"),
+                               numpy_helper.from_array(model.linear.bias.detach().numpy(), "bias")])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)]), model
+
+
+@pytest.mark.parametrize("slip, hint", [({"trans_b": False}, "pass transB=1"), ({"weight_dtype": np.float64}, "DOUBLE"),
+                                        ({"input_type": 11}, "declared DOUBLE"), ({"output_shape": None}, "has no shape")])
+def test_a_hand_built_linear_graph_names_the_slip_before_the_checker(slip, hint) -> None:
+    from helpers import exercises
+
+    result = exercises.check_linear_built_by_hand(*_hand_built(**slip))
+    assert result.passed is False and hint in result.message and "onnx.checker" not in result.message, result.message
+
+
+def test_the_hidden_output_check_names_a_node_name_appended_for_its_output(tmp_path) -> None:
+    import onnx
+    from helpers import exercises
+
+    mlp = helpers.make_mlp(hidden=32, seed=0)
+    model = onnx.load(helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "mlp.onnx").path)
+    relu = next(node for node in model.graph.node if node.op_type == "Relu")
+    model.graph.output.append(onnx.helper.make_tensor_value_info(relu.name, onnx.TensorProto.FLOAT, ["batch", 32]))
+    message = exercises.check_hidden_output(model, mlp).message
+    assert "node's name" in message and relu.output[0] in message, message
+
+
+def test_weights_file_slips_are_named(tmp_path, linear_model) -> None:
+    from helpers import exercises
+
+    assert "empty string" in exercises.check_weights_file("", linear_model).message
+    torch.save({k: v.half() for k, v in linear_model.state_dict().items()}, tmp_path / "half.pt")
+    assert "float16" in exercises.check_weights_file(tmp_path / "half.pt", linear_model).message
+    torch.save(linear_model.state_dict(), tmp_path / "legacy.pt", _use_new_zipfile_serialization=False)
+    assert exercises.check_weights_file(tmp_path / "legacy.pt", linear_model).passed  # torch.save's older format
+
+
+def test_the_training_check_wants_a_linear_layer_not_an_mlp(linear_model) -> None:
+    from helpers import exercises
+
+    data = helpers.make_regression_data(n_samples=64, seed=1, rule_seed=1)
+    message = exercises.check_trained_regressor(helpers.make_mlp(hidden=16, seed=1), data, linear_model).message
+    assert "Linear(10, 1)" in message and "11" in message, message
+
+
+def test_check_answer_takes_numpys_bool_as_a_bool() -> None:
+    from helpers import exercises
+
+    assert exercises.check_answer("x", np.bool_(True), True, hint="h").passed
+    assert exercises.check_answer("x", True, np.bool_(True), hint="h").passed
+
+
+def test_the_doctor_fails_a_course_folder_the_notebooks_cannot_write_to(tmp_path, monkeypatch) -> None:
+    from helpers import machine_checks
+
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COURSE_ARTIFACTS", raising=False)
+    assert all(c.verdict != "fail" for c in machine_checks._settings_checks())
+    assert machine_checks._can_write_in(tmp_path) and not machine_checks._can_write_in(tmp_path / "missing")
+    monkeypatch.setattr(machine_checks, "_can_write_in", lambda folder: False)  # a read-only mount, even as root
+    failed = [c for c in machine_checks._settings_checks() if c.verdict == "fail"]
+    assert failed and "notebooks" in failed[0].detail and "COURSE_ARTIFACTS" in failed[0].fix, failed

@@ -232,12 +232,32 @@ def test_fine_tuned_file_keeps_the_frozen_layers_and_learns(tmp_path, task_b) ->
     assert exercises.check_fine_tuned_file(_export_converted(good, tmp_path / "good.onnx"), received, task_b).passed
     assert not exercises.check_fine_tuned_file(received, received, task_b).passed  # the received file itself
     unchanged = _export_converted(_convert(received), tmp_path / "same.onnx")
-    assert "loss" in exercises.check_fine_tuned_file(unchanged, received, task_b).message  # exported, not trained
+    assert "unchanged" in exercises.check_fine_tuned_file(unchanged, received, task_b).message  # exported, not trained
     everything = _convert(received)
     everything.requires_grad_(True)
     helpers.train_regressor(everything, task_b, epochs=40, lr=0.02, batch_size=16)
     result = exercises.check_fine_tuned_file(_export_converted(everything, tmp_path / "all.onnx"), received, task_b)
     assert "changed" in result.message  # all layers trained: the frozen ones moved
+    biases = _convert(received)  # pass 16: "freeze the weights" left the later layers' biases training, and passed
+    for name, parameter in biases.named_parameters():
+        parameter.requires_grad_(not name.endswith("weight") or parameter is _linear(biases)[0].weight)
+    helpers.train_regressor(biases, task_b, epochs=40, lr=0.02, batch_size=16)
+    result = exercises.check_fine_tuned_file(_export_converted(biases, tmp_path / "biases.onnx"), received, task_b)
+    assert result.passed is False and "weights or biases" in result.message, result.message
+    packaged = helpers.import_to_pytorch(received)  # pass 16: the helpers' shortcut passed here (02.1 refuses it)
+    packaged.requires_grad_(False)
+    _linear(packaged)[0].requires_grad_(True)
+    helpers.train_regressor(packaged, task_b, epochs=40, lr=0.02, batch_size=16)
+    shortcut = helpers.export_model(packaged, torch.randn(2, 10), tmp_path / "packaged.onnx").path
+    assert "helpers.export_model" in exercises.check_fine_tuned_file(shortcut, received, task_b).message
+    on_a = _convert(received)  # pass 16: trained on the other task, told to train longer
+    helpers.train_regressor(on_a, helpers.make_regression_data(n_samples=128, seed=0), epochs=5, lr=0.02)
+    result = exercises.check_fine_tuned_file(_export_converted(on_a, tmp_path / "on_a.onnx"), received, task_b)
+    assert "train on that task (task_b)" in result.message, result.message
+
+
+def _linear(module):
+    return [m for m in module.modules() if isinstance(m, torch.nn.Linear)]
     last_only = _convert(received)  # notebook 04's own fine-tuning: every layer frozen but the last
     last_only.requires_grad_(False)
     list(last_only.modules())[-1].requires_grad_(True)
@@ -343,6 +363,9 @@ def test_extended_file_is_fused_and_portable(cnn_file, tmp_path) -> None:
     assert exercises.check_extended_optimized_file(_own(extended), path, example).passed
     basic = _own(optimize.optimize_graph(path, "basic", tmp_path / "basic.onnx"))
     assert "com.microsoft" in exercises.check_extended_optimized_file(basic, path, example).message
+    other = _own(optimize.optimize_graph(helpers.export_model(helpers.make_mlp(), torch.randn(2, 10),  # pass 16
+                                                              tmp_path / "mlp.onnx").path, "extended", tmp_path / "mlp_ext.onnx"))
+    assert "optimise that file (cnn.onnx)" in exercises.check_extended_optimized_file(other, path, example).message
     full = _own(optimize.optimize_graph(path, "all", tmp_path / "all.onnx"))
     if any(d.endswith("nchwc") for d in helpers.summarize(full).domains):  # x86 with AVX2 or AVX-512
         assert "NCHWc" in exercises.check_extended_optimized_file(full, path, example).message
@@ -388,6 +411,10 @@ def test_cond_export_needs_an_if_node(tmp_path) -> None:
     torch.onnx.export(_ScaleDown().eval(), (torch.randn(3, 4),), fixed, input_names=["x"], output_names=["y"],
                       external_data=False, verbose=False)
     assert "batch is fixed to 3" in exercises.check_cond_export(fixed).message
+    three = tmp_path / "three.onnx"  # pass 16: the right rule on 3 features got onnxruntime's "Expected: 3"
+    torch.onnx.export(_ScaleDown().eval(), (torch.randn(2, 3),), three, input_names=["x"], output_names=["y"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False)
+    assert exercises.check_cond_export(three).passed
 
 
 def test_pair_sum_export_must_accept_every_even_batch(tmp_path) -> None:
@@ -402,7 +429,7 @@ def test_pair_sum_export_must_accept_every_even_batch(tmp_path) -> None:
     assert "batch is fixed to 4" in exercises.check_pair_sum_export(fixed).message
 
 
-def _clip_file(tmp_path, name: str, use_op: bool = True):
+def _clip_file(tmp_path, name: str, use_op: bool = True, dynamic: bool = True):
     from onnxscript import opset18 as op
 
     @torch.library.custom_op(f"testlib::{name}", mutates_args=())
@@ -419,8 +446,8 @@ def _clip_file(tmp_path, name: str, use_op: bool = True):
     table = {getattr(torch.ops.testlib, name).default:
              lambda x, limit: op.Clip(x, op.Constant(value_float=-limit), op.Constant(value_float=limit))}
     torch.onnx.export(Half().eval(), (torch.randn(2, 8),), path, input_names=["x"], output_names=["y"],
-                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False,
-                      custom_translation_table=table if use_op else None)
+                      dynamic_shapes=({0: torch.export.Dim("batch")},) if dynamic else None, external_data=False,
+                      verbose=False, custom_translation_table=table if use_op else None)
     return clip, path
 
 
@@ -431,6 +458,8 @@ def test_custom_clip_op_needs_the_operator_and_a_standard_file(tmp_path) -> None
     assert "custom_op" in exercises.check_custom_clip_op((torch.clamp, plain)).message  # no custom operator at all
     assert "pair" in exercises.check_custom_clip_op(path).message
     assert "translated from your op" in exercises.check_custom_clip_op((clip, plain)).message  # pass 12: x.clamp
+    fixed_clip, fixed = _clip_file(tmp_path, "clip_fixed", dynamic=False)  # pass 16: onnxruntime's "Got: 6 Expected: 2"
+    assert "batch is fixed to 2" in exercises.check_custom_clip_op((fixed_clip, fixed)).message
 
 
 def test_custom_op_session_must_run_the_contrib_file(tmp_path) -> None:
@@ -444,6 +473,9 @@ def test_custom_op_session_must_run_the_contrib_file(tmp_path) -> None:
     options.register_custom_ops_library(custom_ops.register_scaled_swish_kernel())
     session = ort.InferenceSession(contrib, options, providers=["CPUExecutionProvider"])
     assert exercises.check_custom_op_session(session, model).passed
+    mine = ort.InferenceSession(contrib, options, providers=["CPUExecutionProvider"])  # pass 16: the notebook's passed
+    assert exercises.check_custom_op_session(mine, model, notebook_session=session).passed
+    assert "contrib_session" in exercises.check_custom_op_session(session, model, notebook_session=session).message
     wrapped = helpers.create_session(contrib, device="cpu", custom_op_libraries=[custom_ops.register_scaled_swish_kernel()])
     assert "InferenceSession" in exercises.check_custom_op_session(wrapped, model).message
     assert not exercises.check_custom_op_session(session, custom_ops.ScaledSwishNet(seed=1)).passed

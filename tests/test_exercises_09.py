@@ -125,3 +125,16 @@ def test_standardize_overflows_in_float16_and_the_float32_fix_does_not() -> None
 def test_troubleshoot_models_refuse_bad_arguments() -> None:
     with pytest.raises(ValueError, match="positive whole number"):
         troubleshoot.MedianHead(features=0)
+
+
+def test_old_runtime_check_refuses_a_float16_file_and_an_ir_older_than_the_opset(tmp_path, standardize_file) -> None:
+    from helpers import optimize  # pass 16: the float16 file converted for the customer passed as the float32 one
+
+    model = troubleshoot.Standardize()
+    half = optimize.convert_to_fp16(standardize_file, tmp_path / "standardize_fp16.onnx")
+    onnx.save(_converted(half), tmp_path / "half15.onnx")
+    message = exercises.check_old_runtime_file(tmp_path / "half15.onnx", model).message
+    assert "computes in float16" in message and "standardize_path" in message, message
+    onnx.save(_converted(standardize_file, ir=3), tmp_path / "ir3.onnx")  # pass 16: told opset was edited by hand
+    message = exercises.check_old_runtime_file(tmp_path / "ir3.onnx", model).message
+    assert "IR version is 3" in message and "ir_version = 8" in message and "by hand" not in message, message

@@ -109,7 +109,8 @@ def test_last_token_check_rejects_each_shortcut(tmp_path, model, cache_path, sho
     assert result.passed is False and hint in result.message, result.message
 
 
-def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cache=True, with_prompt=False):
+def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cache=True, with_prompt=False,
+             grow_mask=True):
     """Notebook 10's answer to 10.2, and (by its flags) each shortcut a student might take."""
     if not together:
         return [_batched(session, [p], max_new_tokens, left=left, cache=cache)[0] for p in prompts]
@@ -128,7 +129,8 @@ def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cach
         ids = logits[:, -1].argmax(-1).astype(np.int64)[:, None]
         new.append(ids[:, 0])
         text = np.concatenate([text, ids], axis=1)
-        mask, past = np.concatenate([mask, np.ones_like(ids)], axis=1), dict(zip(names, present))
+        mask = np.concatenate([mask, np.ones_like(ids)], axis=1) if grow_mask else mask
+        past = dict(zip(names, present))
     rows = np.stack(new, axis=1).tolist()
     return [list(p) + r for p, r in zip(prompts, rows)] if with_prompt else rows
 
@@ -143,6 +145,7 @@ def test_batched_generation_check_accepts_the_left_padded_batch(model, cache_pat
     (dict(cache=False), "one new token per prompt"),
     (dict(left=False), "pad on the left"),
     (dict(with_prompt=True), "return only the new tokens"),
+    (dict(grow_mask=False), "add a column of 1 to the mask"),  # pass 16: onnxruntime's GatherND error
 ])
 def test_batched_generation_check_rejects_each_shortcut(model, cache_path, shortcut, hint) -> None:
     def answer(session, prompts, max_new_tokens):
@@ -158,6 +161,19 @@ def test_batched_generation_check_needs_the_session_it_gives(model, cache_path) 
     assert result.passed is False and "never ran the session" in result.message
     called = exercises.check_batched_generation("generate_batch", model, cache_path)
     assert called.passed is False and "your function itself" in called.message
+
+
+def test_batched_generation_check_names_parameters_in_the_wrong_order(model, cache_path) -> None:
+    def swapped(prompts, session, max_new_tokens):  # pass 16: "'_RecordingSession' object is not iterable"
+        return _batched(session, prompts, max_new_tokens)
+    result = exercises.check_batched_generation(swapped, model, cache_path)
+    assert result.passed is False and "swapped(session, prompts, max_new_tokens)" in result.message, result.message
+
+
+def test_last_token_check_names_logits_to_keep_without_the_slice(tmp_path, model) -> None:
+    path = _export(_WithCache(model, last=True, position=slice(-1, None)), tmp_path / "kept.onnx")  # (batch, 1, vocab)
+    result = exercises.check_last_token_export(path, model)
+    assert result.passed is False and "keeps the sequence axis" in result.message, result.message  # pass 16
 
 
 def test_batched_generation_check_without_the_notebook_objects_is_not_judged(model) -> None:

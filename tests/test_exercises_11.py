@@ -139,6 +139,14 @@ def served(tmp_path_factory):
     def loose(batch: Loose):
         return {"logits": run(batch.images).tolist()}  # bad input fails inside the model: 500
 
+    @app.post("/dicts/predict_batch")
+    def dicts(batch: Bounded):  # pass 16: a dict per image gave float()'s TypeError
+        return {"logits": [{"class": int(row.argmax()), "logits": row.tolist()} for row in run(batch.images)]}
+
+    @app.get("/static/predict_batch")
+    def static():  # pass 16: a page server's address (no POST) was told to add the route
+        return {}
+
     running = serving.serve_in_thread(app)
     yield running.url, path
     running.stop()
@@ -170,6 +178,8 @@ def test_batch_endpoint_check_does_not_blame_the_student_for_the_notebooks_objec
     ("/unbounded", "an empty batch"),
     ("/loose", "answered 500"),
     ("/nothing", "add @app.post"),
+    ("/dicts", "list of 4 numbers"),
+    ("/static", "does not take POST requests"),
 ])
 def test_batch_endpoint_shortcuts_are_rejected(served, test_images, prefix, hint) -> None:
     url, path = served
@@ -224,3 +234,23 @@ def served_bounds(served):
 def test_batch_endpoint_bounds_are_checked_both_ways(served, served_bounds, test_images, prefix, hint) -> None:
     result = exercises.check_batch_endpoint(served_bounds + prefix, served[1], test_images)
     assert result.passed is False and hint in result.message, result.message
+
+
+@needs_node
+@pytest.mark.parametrize("body, hint", [  # pass 16
+    ("function topK(p, k) { return p.map((v, i) => [i, Math.round(v * 100) / 100]).sort((a, b) => b[1] - a[1])"
+     ".slice(0, k); }", "no rounding"),
+    ("function topK(p, k) { if (k > p.length) throw new RangeError('k too large'); "
+     "return p.map((v, i) => [i, v]).sort((a, b) => b[1] - a[1]).slice(0, k); }", "threw RangeError: k too large"),
+    ("async function topK(p, k) { return p.map((v, i) => [i, v]).sort((a, b) => b[1] - a[1]).slice(0, k); }",
+     "must not be async"),
+])
+def test_pass_16_topk_slips_are_named(tmp_path, body, hint) -> None:
+    result = exercises.check_topk_js(_js(tmp_path, body))
+    assert result.passed is False and hint in result.message, result.message
+
+
+@needs_node
+def test_a_topk_file_never_written_is_named_missing(tmp_path) -> None:
+    result = exercises.check_topk_js(tmp_path / "site" / "topk.js")
+    assert result.passed is False and "There is no file at" in result.message, result.message

@@ -12,7 +12,7 @@ from torch import nn
 
 from ..i18n import tr
 from ..onnx_file import default_opset
-from .artifacts import (_close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random,
+from .artifacts import (_close, _load_checked, _onnx_path, _ort_session, _random,
                         _require_ort_session, _run, _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
@@ -42,6 +42,10 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
         _require(getattr(answer, "trained_by", None) != "helpers.train_regressor", tr(
             "helpers.train_regressor trained this model: the exercise is to write the loop yourself (zero_grad, "
             "forward, loss, backward, step) on a new model."))  # pass 13: the helper shown above passed
+        count, features = sum(p.numel() for p in answer.parameters()), int(data.x.shape[-1])
+        _require(count == features + 1, tr(  # pass 16: an MLP passed
+            "Your model has {count} parameters: the exercise asks for a new Linear({features}, 1), {expected} "
+            "parameters ({features} weights and a bias).", count=count, features=features, expected=features + 1))
         weights = next(answer.parameters(), None)
         _require(weights is None or weights.dtype == torch.float32, tr(
             "Your model's weights are {dtype}: the course's data is float32; build the model with the default dtype "
@@ -82,6 +86,8 @@ def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> Exerc
         _require(path is None or path.is_file() or not Path(str(answer).strip()).is_file(),
                  tr("No file at {path!r}, but there is one without the space at its start or end: remove the space.",
                     path=str(answer)))
+        _require(not (isinstance(answer, str) and not answer.strip()), tr(  # pass 16: "." is a folder
+            "The answer is an empty string: set it to the path of the file you saved with torch.save."))
         _require(path is not None, tr("Answer with the path of the file you saved with torch.save."))
         _require(not path.is_dir(), tr("{path} is a folder: answer with the path of the file you saved with "
                                        "torch.save.", path=path))  # pass 14: "There is no file at" a folder
@@ -89,19 +95,27 @@ def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> Exerc
         answer_path = path
         _require(not _is_onnx(answer_path), tr("That is an ONNX file: this exercise wants the PyTorch weights, saved "
                                                "with torch.save(model.state_dict(), path)."))
-        _require(zipfile.is_zipfile(answer_path), tr("The file is not what torch.save writes (cut short, or another "
-                                                     "kind of file): save it again with torch.save(model.state_dict(), path)."))
         try:
+            answer_path.open("rb").close()
+        except OSError as error:  # pass 16: an unreadable file was called "not what torch.save writes"
+            raise _Wrong(tr("Cannot read {path}: {error}.", path=answer_path, error=error.strerror or error)) from error
+        try:  # the legacy format (_use_new_zipfile_serialization=False) loads too (pass 16)
             state = torch.load(answer_path, map_location="cpu", weights_only=True)
         except Exception as error:
+            _require(zipfile.is_zipfile(answer_path), tr("The file is not what torch.save writes (cut short, or another "
+                                                         "kind of file): save it again with torch.save(model.state_dict(), "
+                                                         "path)."))
             raise _Wrong(tr("torch.load(..., weights_only=True) refuses this file: it holds pickled Python objects, "
                             "not only tensors. Save model.state_dict(), not the model itself.")) from error
         _require(isinstance(state, dict), tr("The file holds no state_dict: save model.state_dict()."))
         expected = model.state_dict()
         _require(set(state) == set(expected), tr("The file holds {found}; your model has {expected}.",
                                                  found=sorted(state), expected=sorted(expected)))
-        _require(all(torch.equal(state[k], expected[k]) for k in expected),
-                 tr("These are not the weights of your model from the previous exercise: save that model's state_dict."))
+        dtypes = sorted({str(v.dtype) for k, v in state.items() if torch.is_tensor(v) and v.dtype != expected[k].dtype})
+        same = all(torch.equal(state[k], expected[k]) for k in expected)
+        _require(same or not dtypes, tr("The file holds {dtypes} tensors, the model float32 ones: save model.state_dict() as it "
+                                "is (no .half() or .double() before saving).", dtypes=", ".join(dtypes)))  # pass 16
+        _require(same, tr("These are not the weights of your model from the previous exercise: save that model's state_dict."))
     return _judge(exercise, answer, check)
 
 
@@ -131,7 +145,11 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
         if path.with_name(path.name + ".data").exists():
             import onnx
 
-            uses = any(i.data_location == onnx.TensorProto.EXTERNAL for i in _load_unchecked(path).graph.initializer)
+            try:  # pass 16: loading the weights too reset data_location, so a file using its .data was told to delete it
+                stored = onnx.load(str(path), load_external_data=False).graph.initializer
+            except Exception:  # not an ONNX file: _load_checked below says so
+                stored = []
+            uses = any(i.data_location == onnx.TensorProto.EXTERNAL for i in stored)
             _require(uses, tr("{name}.data beside your file is left from an earlier export (your file does not use "
                               "it): delete it.", name=path.name))  # pass 15: the hint below looped
             _require(False, tr("{name}.data sits beside your file: export with external_data=False to keep one "
@@ -213,20 +231,20 @@ def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: st
     return _judge(exercise, answer, check, onnx_path=onnx_path)
 
 
-def _weight_matrices_in_order(path: str | Path) -> list[np.ndarray]:
-    """The 2-D weight initializers in the order the graph's nodes read them (first layer first)."""
+def _layers_in_order(path: str | Path) -> list[list[np.ndarray]]:
+    """Each layer's stored tensors (weight matrix, bias), in the order the graph's nodes read them: a node that
+    reads a 2-D initializer is a layer, and every initializer it reads is that layer's."""
     import onnx
     from onnx import numpy_helper
 
     graph = onnx.load(str(path)).graph
     stored = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    ordered, seen = [], set()
-    for node in graph.node:
-        for name in node.input:
-            if name in stored and name not in seen and stored[name].ndim == 2:
-                seen.add(name)
-                ordered.append(stored[name])
-    return ordered
+    return [[stored[name] for name in node.input if name in stored] for node in graph.node
+            if any(name in stored and stored[name].ndim == 2 for name in node.input)]
+
+
+def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return len(a) == len(b) and all(x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b))
 
 
 def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exercise: str = "04.2") -> ExerciseResult:
@@ -235,28 +253,36 @@ def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exe
         path = _onnx_path(answer)
         _require(Path(path).resolve() != Path(received_path).resolve(), tr("That is the received file: export your "
                                                                            "fine-tuned module to a new one."))
-        _require(_symbolic_batch(_load_checked(path)), tr("Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) "
-                                                          "for a module whose forward takes *inputs."))
-        received = _weight_matrices_in_order(received_path)  # one per layer, first layer first
-        mine = _weight_matrices_in_order(path)
-        _require([m.shape for m in mine] == [m.shape for m in received],
+        onnx_model = _load_checked(path)
+        keys = {prop.key for node in onnx_model.graph.node for prop in node.metadata_props}
+        _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 16: export_model's file passed
+            "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
+            "to call torch.onnx.export yourself, with every argument that matters."))
+        _require(_symbolic_batch(onnx_model), tr("Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) "
+                                                 "for a module whose forward takes *inputs."))
+        received, mine = _layers_in_order(received_path), _layers_in_order(path)  # first layer first
+        shapes = [[t.shape for t in layer] for layer in mine], [[t.shape for t in layer] for layer in received]
+        _require(shapes[0] == shapes[1],
                  tr("Your file's layers have weights of shapes {mine}, the received file's {received}: export the "
                     "module converted from the received file (first layer fine-tuned), not another model.",
-                    mine=[m.shape for m in mine], received=[m.shape for m in received]))
+                    mine=shapes[0], received=shapes[1]))
+        changed = [i for i, (a, b) in enumerate(zip(mine, received)) if not _same(a, b)]
+        _require(changed, tr("Your file holds the received weights unchanged: train the first layer on the new task "
+                             "before exporting."))
+        _require(changed == [0], tr("Layer(s) {layers} changed (weights or biases): only the first layer may train. "
+                                    "Freeze every other layer whole, requires_grad_(False) on all its parameters.",
+                                    layers=", ".join(str(i + 1) for i in changed if i)))  # pass 16: biases slipped
+        _require(not np.array_equal(mine[0][0], received[0][0]), tr(
+            "Only the first layer's bias changed: make its weight trainable too (requires_grad_(True) on the whole "
+            "layer)."))
         x, y = data.x.numpy(), data.y.numpy()
         new_loss = float(np.mean((_run(_ort_session(path), x) - y) ** 2))
         old_loss = float(np.mean((_run(_ort_session(received_path), x) - y) ** 2))
         _require(old_loss > 0.05 * float(np.var(y)), tr(
             "The received file already solves the check's data (its loss there is {old_loss:.4f}): pass the new "
             "task's data, the one you fine-tuned on, as the cell above was written.", old_loss=old_loss))
-        _require(new_loss < 0.8 * old_loss, tr("On the new task your file's loss is {new_loss:.3f}, the received "
-                                               "file's {old_loss:.3f}: train longer or with a larger learning rate.",
-                                               new_loss=new_loss, old_loss=old_loss))
-        now = {a.tobytes() for a in mine}
-        changed = [i for i, matrix in enumerate(received) if matrix.tobytes() not in now]
-        _require(len(changed) == 1, tr("{changed} weight matrices changed; only the first "
-                                       "layer's should. Freeze the others before training.", changed=len(changed)))
-        _require(changed == [0], tr("Layer {layer} changed and the first did not: train the first layer only "
-                                    "(requires_grad_(True) on its parameters), with every other layer frozen.",
-                                    layer=changed[0] + 1))
+        _require(new_loss < 0.8 * old_loss, tr(
+            "Your first layer changed, but on the task given to the check the loss went from {old_loss:.3f} to "
+            "{new_loss:.3f}: train on that task (task_b), for longer or with a larger learning rate.",
+            new_loss=new_loss, old_loss=old_loss))
     return _judge(exercise, answer, check, received_path=received_path, data=data)

@@ -34,6 +34,34 @@ def _first_in_features(model: nn.Module) -> int:
     return next(m for m in model.modules() if isinstance(m, nn.Linear)).in_features
 
 
+def _named_slips(built: Any) -> None:
+    """The usual slips in a Linear graph built by hand, named before onnx.checker's terse words: an output without
+    a shape, a value that is not float32, a weight used without transB=1."""
+    import onnx
+
+    float32, name_of = onnx.TensorProto.FLOAT, onnx.TensorProto.DataType.Name
+    for value in built.graph.output:
+        _require(value.type.tensor_type.HasField("shape"), tr(
+            "The output {name} has no shape: declare it, make_tensor_value_info('{name}', onnx.TensorProto.FLOAT, "
+            "['batch', 1]).", name=value.name))
+    for value in built.graph.input:
+        _require(value.type.tensor_type.elem_type == float32, tr(
+            "{name} is declared {dtype}: the model computes in float32, declare it onnx.TensorProto.FLOAT.",
+            name=value.name, dtype=name_of(value.type.tensor_type.elem_type)))
+    for init in built.graph.initializer:
+        _require(init.data_type == float32, tr(
+            "The initializer {name} holds {dtype} values: store float32, "
+            "onnx.numpy_helper.from_array(array.astype(np.float32), '{name}').", name=init.name,
+            dtype=name_of(init.data_type)))
+    shapes = {init.name: list(init.dims) for init in built.graph.initializer}
+    for node in built.graph.node:
+        transposed = any(a.name == "transB" and a.i == 1 for a in node.attribute)
+        weight = shapes.get(node.input[1]) if node.op_type == "Gemm" and len(node.input) > 1 else None
+        _require(transposed or not weight or len(weight) != 2 or weight[0] == weight[1] or weight[0] != 1, tr(
+            "The Gemm multiplies the features by {name} as stored, {shape}: a Linear layer's weight is (out, in), "
+            "so pass transB=1 to make_node.", name=node.input[1], shape=tuple(weight or ())))
+
+
 def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "03.1") -> ExerciseResult:
     """Exercise: the Linear model's graph built with ``onnx.helper`` (a ModelProto, or the path it was saved to)."""
     def check() -> None:
@@ -45,6 +73,7 @@ def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "0
         _require(not built.producer_name.startswith("pytorch") and not exported,
                  tr("This is the file torch.onnx.export wrote (its producer is 'pytorch'), not a graph you built. "
                     "Build it with onnx.helper: make_tensor_value_info, make_node, make_graph, make_model."))
+        _named_slips(built)  # pass 16: the checker's own words named none of these
         try:
             onnx.checker.check_model(built, full_check=True)
         except Exception as error:
@@ -101,6 +130,14 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
                                      "the first Relu node's output to graph.output, as a ValueInfoProto from "
                                      "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32]).",
                                      names=names))
+        values = {v for node in extended.graph.node for v in node.output} | {
+            v.name for v in extended.graph.input} | {init.name for init in extended.graph.initializer}
+        nodes = {node.name: node for node in extended.graph.node if node.name}
+        for name in (n for n in names if n not in values):  # pass 16: onnxruntime's "does not exist" error
+            raise _Wrong(tr("{name} is a node's name, not a value: append that node's output[0] ({output}).",
+                            name=name, output=nodes[name].output[0]) if name in nodes else
+                         tr("No value in the graph is named {name}: append the output[0] of the first Relu node.",
+                            name=name))
         session = _ort_session_for(extended)
         x = _random(5, _first_in_features(mlp), seed=32)
         outputs = session.run(None, {session.get_inputs()[0].name: x})

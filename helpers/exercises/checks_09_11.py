@@ -88,6 +88,15 @@ def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2"
         _require(opset is not None and opset <= OLD_RUNTIME_OPSET,
                  tr("The file uses opset {opset}: convert it with onnx.version_converter.convert_version(model, "
                     "{target}).", opset=opset, target=OLD_RUNTIME_OPSET))
+        half = [n.name or n.op_type for n in proto.graph.node if n.op_type == "Cast" and any(
+            a.name == "to" and a.i == onnx.TensorProto.FLOAT16 for a in n.attribute)] + [
+            i.name for i in proto.graph.initializer if i.data_type == onnx.TensorProto.FLOAT16]
+        _require(not half, tr("This file computes in float16 ({names}): the customer asked for the float32 Standardize. "
+                              "Convert standardize_path, the float32 file of section 7.", names=", ".join(half[:3])))
+        needed = onnx.helper.find_min_ir_version_for(list(proto.opset_import), ignore_unknown=True)
+        _require(proto.ir_version >= needed, tr(  # pass 16: IR 3 got the opset-edited-by-hand explanation
+            "The file's IR version is {ir}, older than opset {opset} allows (IR {needed} goes with it): set "
+            "model.ir_version = {needed}.", ir=proto.ir_version, opset=opset, needed=needed))
         _require(proto.ir_version <= OLD_RUNTIME_IR,
                  tr("The file's IR version is {ir}: the runtime reads IR {target} at most. The converter changes the "
                     "opset only; set model.ir_version = {target} yourself.", ir=proto.ir_version, target=OLD_RUNTIME_IR))
@@ -139,6 +148,9 @@ def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1
         _require(len(outputs) == 1 + 2 * layers, tr(
             "This file has {count} outputs: return the logits, then each layer's present key and value.",
             count=len(outputs)))
+        _require(len(outputs[0].shape) != 3 or outputs[0].shape[1] != 1, tr(  # pass 16: logits_to_keep=1 alone
+            "The first output is shaped (batch, 1, vocab): logits_to_keep=1 keeps the sequence axis. Return "
+            "logits[:, -1, :], shaped (batch, vocab)."))
         _require(len(outputs[0].shape) == 2, tr(
             "The first output has {rank} dimensions: these are logits for every position. Return only the last "
             "position's, logits[:, -1, :], shaped (batch, vocab).", rank=len(outputs[0].shape)))
@@ -183,9 +195,15 @@ class _RecordingSession:
         return self._session.get_outputs()
 
     def run(self, output_names, feeds, *args, **kwargs):
-        first = self._session.get_inputs()[0].name
+        first, past = self._session.get_inputs()[0].name, self._session.get_inputs()[2].name
         if isinstance(feeds, dict) and first in feeds:
             self.calls.append(tuple(np.shape(feeds[first])))
+            if {"attention_mask", past} <= set(feeds):  # pass 16: onnxruntime's GatherND error named nothing
+                width, total = np.shape(feeds["attention_mask"])[-1], np.shape(feeds[past])[2] + np.shape(feeds[first])[-1]
+                _require(width == total, tr(
+                    "attention_mask has {width} columns, but the past ({past}) and the new tokens ({new}) make {total}: "
+                    "add a column of 1 to the mask for every new token.", width=width, past=np.shape(feeds[past])[2],
+                    new=np.shape(feeds[first])[-1], total=total))
             if self.first_mask is None and "attention_mask" in feeds:
                 self.first_mask = np.asarray(feeds["attention_mask"])
         return self._session.run(output_names, feeds, *args, **kwargs)
@@ -219,7 +237,15 @@ def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exe
             "are (batch, new tokens, vocabulary) and it takes the past keys and values): pass cache_path, not another "
             "exercise's file.", ranks=ranks))
         session = _RecordingSession(plain)
-        rows = _as_token_lists(answer(session, [list(p) for p in prompts], steps), prompts)
+        try:
+            result = answer(session, [list(p) for p in prompts], steps)
+        except (TypeError, AttributeError) as error:  # the session used as the prompts, or the prompts as the session
+            if "_RecordingSession" not in str(error) and "'list' object has no attribute" not in str(error):
+                raise
+            raise _Wrong(tr("Your function is called as {name}(session, prompts, max_new_tokens), and it used the session "
+                            "as something else ({error}): put the parameters in that order.",
+                            name=getattr(answer, "__name__", "answer"), error=error)) from error  # pass 16
+        rows = _as_token_lists(result, prompts)
         _require(bool(session.calls) or session.bound_runs > 0, tr(
             "Your function never ran the session it was given: generate with session.run, not with the PyTorch "
             "model or another session."))

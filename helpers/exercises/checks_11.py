@@ -35,13 +35,16 @@ _TOPK_CASES = [
     ([0.25, 0.25, 0.25, 0.25], 2, [[0, 0.25], [1, 0.25]]),
     ([0.7, 0.3], 3, [[0, 0.7], [1, 0.3]]),
     ([0.2, 0.8], 0, []),
+    ([0.123456, 0.654321, 0.222223], 2, [[1, 0.654321], [2, 0.222223]]),  # pass 16: rounded values passed
 ]
 _NODE_SCRIPT = """
 const vm = require("vm"), fs = require("fs");
 vm.runInThisContext(fs.readFileSync(process.argv[1], "utf8"));
 if (typeof topK !== "function") { console.log(JSON.stringify({ error: "no function topK" })); process.exit(0); }
 const results = JSON.parse(process.argv[2]).map(([p, k]) => {
-  const copy = p.slice(); const out = topK(copy, k);
+  const copy = p.slice(); let out;
+  try { out = topK(copy, k); } catch (error) { return { threw: String(error) }; }
+  if (out && typeof out.then === "function") return { promise: true };
   return { out, changed: JSON.stringify(copy) !== JSON.stringify(p) };
 });
 console.log(JSON.stringify({ results }));
@@ -82,6 +85,8 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
 
     def check() -> None:
         path = Path(str(answer).strip()).expanduser() if isinstance(answer, (str, Path)) else None  # ~, a space
+        _require(path is None or path.suffix != ".js" or path.is_file(), tr(  # pass 16: the path was repeated back
+            "There is no file at {path}: run the cell that writes it.", path=path))
         _require(path is not None and path.suffix == ".js" and path.is_file(),
                  tr("Answer with the path of the .js file your cell wrote (site.folder / 'topk.js'), got {answer!r}.",
                     answer=answer))
@@ -89,7 +94,13 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
         _require("error" not in report, tr("Your file does not define a function topK(probabilities, k): the page "
                                            "calls it by that name."))
         for (probabilities, k, expected), result in zip(_TOPK_CASES, report["results"]):
-            out, name = result["out"], f"topK({probabilities}, {k})"
+            name = f"topK({probabilities}, {k})"
+            _require("threw" not in result, tr("{call} threw {error}: topK must answer any k (every pair when k is "
+                                               "larger than the list, none for 0).", call=name,
+                                               error=str(result.get("threw"))[:120]))
+            _require("promise" not in result, tr("{call} returned a Promise: topK must not be async (the page uses "
+                                                 "its answer at once).", call=name))
+            out = result["out"]
             _require(not result["changed"], tr("{call} reordered the caller's array: the page still needs it in class "
                                                "order. Sort a copy (probabilities.map(...) or slice()).", call=name))
             _require(isinstance(out, list) and all(isinstance(p, list) and len(p) == 2 for p in out),
@@ -98,6 +109,9 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
             _require(len(out) == len(expected), tr("{call} returned {count} pairs, expected {expected}: at most k, and "
                                                    "all of them when k is larger than the list.", call=name,
                                                    count=len(out), expected=len(expected)))
+            _require(not (isinstance(out, list) and [p[0] for p in out] == [e[0] for e in expected] and out != expected),
+                     tr("{call} returned {out}: the classes are right, the probabilities are not the ones given. Return "
+                        "each probability unchanged (no rounding, no toFixed).", call=name, out=json.dumps(out)))
             compares = _comparator(path.read_text(encoding="utf-8", errors="replace"))
             _require(out == expected, tr("{call} returned {out}, expected {expected}. A compare function must return a "
                                          "number, negative, 0 or positive (a[1] < b[1] gives true or false, and never "
@@ -142,15 +156,24 @@ def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str =
             "POST {url} answered 404: answer with the server's address itself (server_url), not with an endpoint's "
             "path such as {extra}; if that is the address, add @app.post(\"{path}\") to its app.", url=url,
             extra=extra, path=BATCH_PATH))
+        _require(status not in (405, 501), tr(  # pass 16: the page server's address was told to add the route
+            "POST {url} answered {status}: that server does not take POST requests (the page's static file server?). "
+            "Answer with server_url, the address of section 5's FastAPI server.", url=url, status=status))
         _require(status == 200, tr("POST {path} with 5 images answered {status}: add @app.post(\"{path}\") taking "
                                    "{{\"images\": [...]}} to the app of section 5.", path=BATCH_PATH, status=status))
         logits = np.asarray(reply.get("logits") if isinstance(reply, dict) else None, dtype=object)
         _require(logits.shape[:1] == (5,), tr("The answer for 5 images must be {{\"logits\": [5 rows of 4 numbers]}}, "
                                               "one row per image, in order; got {reply}.", reply=str(reply)[:120]))
+        rows = logits.tolist()
+        _require(all(isinstance(row, list) and all(isinstance(v, (int, float)) for v in row) for row in rows), tr(
+            "Each row of \"logits\" must be a list of 4 numbers, one row per image; the first is {row}.",
+            row=str(rows[0])[:80]))  # pass 16: a dict per image gave float()'s TypeError
         expected = session.run(None, {session.get_inputs()[0].name: images})[0]
         _require(np.allclose(np.asarray(logits.tolist(), np.float32), expected, rtol=1e-4, atol=1e-4),
                  tr("The logits differ from the model's for the same 5 images: run the whole batch, shaped (n, 1, 16, "
-                    "16), through the session and return its output (logits, not probabilities), row for row."))
+                    "16), through the session and return its output (logits, not probabilities), row for row. (Ran the "
+                    "endpoint's cell again after a fix? The first route still answers: run section 5's cell to "
+                    "restart the server, then your cell once.)"))
         for count in (1, MAX_BATCH):  # the bounds themselves are allowed
             status, reply = _post(url, {"images": [images[0, 0].tolist()] * count})
             _require(status == 200 and isinstance(reply, dict) and len(reply.get("logits") or []) == count,

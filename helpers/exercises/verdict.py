@@ -43,6 +43,7 @@ def _same(answer: Any, expected: Any) -> bool:
     """Equality as a student means it: whole numbers exactly, other numbers within float32 rounding (0.1 + 0.2 is
     0.3, and a tensor's ``.item()`` counts), arrays and tensors element by element, lists, tuples and dicts item by item; a
     bool is not a number here (True is not the answer 1)."""
+    answer, expected = (bool(v) if isinstance(v, np.bool_) else v for v in (answer, expected))  # pass 16: NumPy's bool
     if isinstance(answer, bool) or isinstance(expected, bool):
         return type(answer) is type(expected) and answer == expected
     if isinstance(answer, (Real, np.number)) and isinstance(expected, (Real, np.number)):
