@@ -64,7 +64,7 @@ KOREAN_10: dict[str, str] = {
     "(batch, new tokens, vocabulary) and it takes the past keys and values): pass cache_path, not another exercise's "
     "file.":
         "확인 함수에 넘긴 cache_path가 3절의 캐시 파일이 아닙니다. 출력의 차원 수가 {ranks}입니다. 캐시 파일이라면 "
-        "로짓이 (배치, 새 토큰, 어휘) 모양이고, 캐시된 키와 값(past)을 입력으로 받습니다. 다른 연습 문제의 파일이 아니라 "
+        "로짓이 (batch, new tokens, vocabulary) 모양이고, 캐시된 키와 값(past)을 입력으로 받습니다. 다른 연습 문제의 파일이 아니라 "
         "cache_path를 넘기세요.",
     "Your function ran the session {runs} time(s) for {steps} new tokens: each new token comes from one run of the "
     "session (its logits), not from the PyTorch model.":
@@ -114,14 +114,14 @@ KOREAN_10: dict[str, str] = {
         "복사본을 정렬하세요(probabilities.map(...)이나 slice()).",
     "{call} returned {out}: return [index, probability] pairs, such as [[1, 0.6], [3, 0.25]], so the page can name "
     "each class.":
-        "{call}이(가) {out}을(를) 돌려줬습니다. 페이지가 클래스 이름을 붙일 수 있도록 [[1, 0.6], [3, 0.25]]처럼 "
-        "[index, probability] 쌍을 돌려주세요.",
+        "{call}이(가) {out}을(를) 반환했습니다. 페이지가 클래스 이름을 붙일 수 있도록 [[1, 0.6], [3, 0.25]]처럼 "
+        "[index, probability] 쌍을 반환하세요.",
     "{call} returned {count} pairs, expected {expected}: at most k, and all of them when k is larger than the list.":
-        "{call}이(가) 쌍 {count}개를 돌려줬는데, {expected}개여야 합니다. 최대 k개를 돌려주고, k가 배열 길이보다 "
-        "크면 전부 돌려줘야 합니다.",
+        "{call}이(가) 쌍 {count}개를 반환했는데, {expected}개여야 합니다. 최대 k개를 반환하고, k가 배열 길이보다 "
+        "크면 전부 반환해야 합니다.",
     "{call} returned {out}, expected {expected}. sort() without a compare function compares numbers as text (1e-7 "
     "comes after 0.6): sort with (a, b) => b[1] - a[1], which also keeps equal values in index order.":
-        "{call}이(가) {out}을(를) 돌려줬습니다. 기대한 값은 {expected}입니다. 비교 함수 없는 sort()는 숫자를 문자열로 "
+        "{call}이(가) {out}을(를) 반환했습니다. 기대한 값은 {expected}입니다. 비교 함수 없는 sort()는 숫자를 문자열로 "
         "비교합니다(1e-7이 0.6 뒤에 옵니다). (a, b) => b[1] - a[1]로 정렬하세요. 이렇게 하면 값이 같을 때 인덱스 "
         "순서도 그대로 유지됩니다.",
     "an empty batch": "빈 배치",
@@ -217,8 +217,8 @@ KOREAN_10: dict[str, str] = {
         "topK가 30초 안에 끝나지 않았습니다. 끝나지 않는 반복문이 있는지 확인하세요.",
     "{call} returned {out}, expected {expected}. A compare function must return a number, negative, 0 or positive "
     "(a[1] < b[1] gives true or false, and never 0 for equal values): sort with (a, b) => b[1] - a[1].":
-        "{call}이(가) {out}을(를) 돌려줬습니다. 기대한 값은 {expected}입니다. 비교 함수는 음수, 0, 양수 중 하나인 숫자를 "
-        "돌려줘야 합니다(a[1] < b[1]은 true나 false를 돌려주고, 같은 값에도 0을 돌려주지 않습니다). "
+        "{call}이(가) {out}을(를) 반환했습니다. 기대한 값은 {expected}입니다. 비교 함수는 음수, 0, 양수 중 하나인 숫자를 "
+        "반환해야 합니다(a[1] < b[1]은 true나 false를 반환하고, 같은 값에도 0을 반환하지 않습니다). "
         "(a, b) => b[1] - a[1]로 정렬하세요.",
     "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is to call "
     "torch.onnx.export yourself, with every argument that matters.":
@@ -256,7 +256,7 @@ KOREAN_10: dict[str, str] = {
         "이 세션의 모델은 노트북의 예시 입력을 받지 못합니다. 이 모델의 파일로 세션을 만드세요.",
     "{call} returned {out}, expected {expected}: the largest first, and equal values in index order (sort is stable: "
     "(a, b) => b[1] - a[1] alone keeps them so).":
-        "{call}이(가) {out}을(를) 돌려줬습니다. 기대한 값은 {expected}입니다. 큰 값부터, 같은 값은 인덱스 순서대로 "
+        "{call}이(가) {out}을(를) 반환했습니다. 기대한 값은 {expected}입니다. 큰 값부터, 같은 값은 인덱스 순서대로 "
         "놓아야 합니다(sort는 안정 정렬이므로 (a, b) => b[1] - a[1]만 쓰면 그렇게 됩니다).",
     "helpers.optimize.quantize_static_int8 wrote this file: the exercise is to write the CalibrationDataReader and "
     "call quant_pre_process and quantize_static yourself.":
@@ -270,6 +270,6 @@ KOREAN_10: dict[str, str] = {
         "파일 옆의 {name}.data는 예전에 내보낼 때 남은 것입니다(지금 파일은 이 파일을 쓰지 않습니다). 지우세요.",
     "POST {url} answered 404: answer with the server's address itself (server_url), not with an endpoint's path such "
     "as {extra}; if that is the address, add @app.post(\"{path}\") to its app.":
-        "POST {url}이(가) 404를 돌려줬습니다. {extra} 같은 엔드포인트 경로가 아니라 서버 주소 자체(server_url)를 "
+        "POST {url} 요청에 404 응답이 왔습니다. {extra} 같은 엔드포인트 경로가 아니라 서버 주소 자체(server_url)를 "
         "답으로 제출하세요. 그 주소가 맞다면 그 앱에 @app.post(\"{path}\")를 추가하세요.",
 }
