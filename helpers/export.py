@@ -141,7 +141,7 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
             dynamic_shapes = tuple(dynamic_shapes[0])
     _check_batch_declared(dynamic_shapes, dynamic_batch, examples, input_names)
     onnx_path = output_file(onnx_path, "export_model's onnx_path", (".onnx",), replaceable=is_plain_export)
-    previous_ops = own_export_ops(onnx_path)  # a file torch.onnx.export wrote: replaced by the same graph only
+    previous_ops = own_export_ops(onnx_path)  # an earlier export: replaced by the same graph only
     written = onnx_path if previous_ops is None else onnx_path.with_name(f".{onnx_path.stem}.exporting.onnx")
     model = model.eval()
     _check_runs_in_pytorch(model, examples, output_names)

@@ -109,4 +109,22 @@ KOREAN_16: dict[str, str] = {
         "{layers}번째 층(가중치나 편향)이 바뀌었습니다. 첫 번째 층만 학습되어야 합니다. 다른 층은 모든 파라미터에 requires_grad_(False)를 호출해 통째로 고정하세요.",
     "The answer is an empty string: set it to the path of the file you saved with torch.save.":
         "답이 빈 문자열입니다. torch.save로 저장한 파일의 경로를 답으로 제출하세요.",
+    "The first attention_mask marks {marked} tokens per prompt, and the prompts have {lengths}: mark the "
+    "padding with 0 (np.ones_like marks it as text).":
+        "첫 attention_mask가 프롬프트마다 토큰 {marked}개를 표시했는데, 프롬프트의 길이는 {lengths}입니다. 패딩은 0으로 표시하세요(np.ones_like는 "
+        "패딩까지 글로 표시합니다).",
+    "That is the fp32 file itself: answer with the int8 file your quantize_static call wrote.":
+        "그것은 fp32 파일 자체입니다. quantize_static 호출로 만든 int8 파일을 답으로 제출하세요.",
+    "That is the file section 3 wrote: write your own CalibrationDataReader (one image per get_next) and "
+    "quantize to a new file.":
+        "그것은 3절에서 만든 파일입니다. CalibrationDataReader를 직접 작성하고(get_next마다 이미지 한 장) 새 파일로 양자화하세요.",
+    "This file is in the QOperator format ({ops}): pass quant_format=QuantFormat.QDQ to quantize_static.":
+        "이 파일은 QOperator 형식입니다({ops}). quantize_static에 quant_format=QuantFormat.QDQ를 넘기세요.",
+    "That is the course's own model file, which notebooks 02 to 05 load (helpers.ensure_trained_linear): "
+    "save yours under another name, such as my_linear_weights.pt, and run section 4's cell again to "
+    "restore it.":
+        "그것은 노트북 02부터 05까지 불러오는 강의의 모델 파일입니다(helpers.ensure_trained_linear). 내 모델은 my_linear_weights.pt처럼 다른 "
+        "이름으로 저장하고, 4절의 셀을 다시 실행해 원래 파일을 되살리세요.",
+    "The model has {count} outputs ({names}): keep the prediction and add one, the first Relu's output.":
+        "모델의 출력이 {count}개입니다({names}). 예측 출력은 그대로 두고, 첫 번째 Relu의 출력 하나만 추가하세요.",
 }

@@ -217,26 +217,26 @@ def is_plain_export(path: Path) -> bool:
 
 
 def own_export_ops(path: Path) -> list[str] | None:
-    """The node types of an existing ``.onnx`` that ``torch.onnx.export`` wrote with its stack traces (so not
-    ``helpers.export_model``, which removes them): a student's own export. None for any other file, or none."""
+    """The node types of an existing ``.onnx`` that a PyTorch exporter wrote (``torch.onnx.export`` or
+    ``helpers.export_model``): another model's export must not be replaced. None for any other file, or none."""
     try:
         model = onnx.load(str(path), load_external_data=False)
     except Exception:  # missing, unreadable, not ONNX: output_file's checks decide about it
         return None
-    traced = any(p.key == "pkg.torch.onnx.stack_trace" for node in model.graph.node for p in node.metadata_props)
-    return [node.op_type for node in model.graph.node] if traced else None
+    plain = model.producer_name == "pytorch" and not any(e.key == DERIVED_KEY for e in model.metadata_props)
+    return [node.op_type for node in model.graph.node] if plain else None  # pass 17: export_model's own files too
 
 
 def refuse_another_models_export(path: Path, previous_ops: list[str] | None, new_path: Path) -> None:
-    """``new_path`` was just exported in place of ``path``, a file ``torch.onnx.export`` had written: keep it only if
-    it holds the same graph (a cell run again); another model's export (say exercise 02.1's answer) is not replaced."""
+    """``new_path`` was just exported in place of ``path``, an earlier PyTorch export: keep it only if it holds the
+    same graph (a cell run again); another model's export (say exercise 02.1's answer) is not replaced."""
     if previous_ops is None or new_path == path:
         return
     new_ops = [node.op_type for node in onnx.load(str(new_path), load_external_data=False).graph.node]
     if new_ops != previous_ops:
         new_path.unlink(missing_ok=True)
         counts = ", ".join(f"{previous_ops.count(op)} {op}" for op in dict.fromkeys(previous_ops))
-        raise FileExistsError(f"{path} already holds another model's export, made with torch.onnx.export ({counts}): "
+        raise FileExistsError(f"{path} already holds another model's export ({counts}): "
                               f"it was left untouched. Choose a new name, such as {path.stem}_2.onnx, or delete that "
                               "file first.")
     new_path.replace(path)

@@ -2184,3 +2184,69 @@ def test_the_doctor_fails_a_course_folder_the_notebooks_cannot_write_to(tmp_path
     monkeypatch.setattr(machine_checks, "_can_write_in", lambda folder: False)  # a read-only mount, even as root
     failed = [c for c in machine_checks._settings_checks() if c.verdict == "fail"]
     assert failed and "notebooks" in failed[0].detail and "COURSE_ARTIFACTS" in failed[0].fix, failed
+
+
+# --- pass 17 ---
+
+
+def test_the_weights_check_refuses_the_courses_own_model_file(tmp_path, monkeypatch, linear_model) -> None:
+    from helpers import exercises
+
+    monkeypatch.setenv("COURSE_ARTIFACTS", str(tmp_path))
+    torch.save(linear_model.state_dict(), tmp_path / "linear_weights.pt")  # over the file notebooks 02-05 load
+    message = exercises.check_weights_file(tmp_path / "linear_weights.pt", linear_model).message
+    assert "course's own model file" in message and "my_linear_weights.pt" in message, message
+
+
+def test_the_training_check_takes_task_b_when_a_copied_loop_retrained_the_notebooks_model() -> None:
+    from helpers import exercises
+
+    task_b = helpers.make_regression_data(n_samples=256, seed=1, rule_seed=1)
+    notebooks_model, answer = helpers.make_linear_model(seed=0), helpers.make_linear_model(seed=1)
+    for model in (notebooks_model, answer):  # the notebook's model too, by a loop copied without renaming it
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+        for _ in range(60):
+            for batch in torch.randperm(len(task_b.x), generator=torch.Generator().manual_seed(0)).split(32):
+                loss = torch.nn.functional.mse_loss(model(task_b.x[batch]), task_b.y[batch])
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+    result = exercises.check_trained_regressor(answer, task_b, notebooks_model)
+    assert result.passed, result.message
+    task_a = helpers.make_regression_data(n_samples=256, seed=0)  # the notebook's rule: still named
+    assert "task_b" in exercises.check_trained_regressor(answer, task_a, helpers.make_linear_model(seed=0)).message or \
+        not exercises.check_trained_regressor(answer, task_a, helpers.make_linear_model(seed=0)).passed
+
+
+def test_save_weights_never_replaces_another_models_weights(tmp_path) -> None:
+    path = tmp_path / "other_model.pt"
+    torch.save(torch.nn.Linear(3, 3).state_dict(), path)
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError):
+        helpers.save_weights(helpers.make_linear_model(), path)
+    assert path.read_bytes() == before
+    mine = tmp_path / "mine.pt"
+    helpers.save_weights(helpers.make_linear_model(seed=0), mine)
+    assert helpers.save_weights(helpers.make_linear_model(seed=1), mine) == mine  # the same model, retrained: replaced
+
+
+def test_export_model_never_replaces_another_model_it_exported(tmp_path) -> None:
+    path = tmp_path / "mlp.onnx"
+    helpers.export_model(helpers.make_mlp(), torch.randn(2, 10), path)
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError, match="another model's export"):
+        helpers.export_model(helpers.make_linear_model(), torch.randn(2, 10), path)
+    assert path.read_bytes() == before
+
+
+def test_the_hidden_output_check_wants_one_output_added_not_all(tmp_path) -> None:
+    import onnx
+    from helpers import exercises
+
+    mlp = helpers.make_mlp(hidden=32, seed=0)
+    model = onnx.load(helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "mlp.onnx").path)
+    for node in model.graph.node:
+        if node.output[0] not in [o.name for o in model.graph.output]:
+            model.graph.output.append(onnx.helper.make_tensor_value_info(node.output[0], onnx.TensorProto.FLOAT, None))
+    message = exercises.check_hidden_output(model, mlp).message
+    assert "add one, the first Relu's output" in message, message

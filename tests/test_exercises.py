@@ -338,6 +338,20 @@ def _own(path):
     return path
 
 
+def _qoperator(fp32, target, images):
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, quantize_static
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.batches = iter([{"features": images[i:i + 1]} for i in range(len(images))])
+
+        def get_next(self):
+            return next(self.batches, None)
+
+    quantize_static(str(fp32), str(target), Reader(), quant_format=QuantFormat.QOperator)
+    return target
+
+
 def test_static_int8_must_be_qdq_and_keep_accuracy(cnn_file, tmp_path) -> None:
     from helpers import optimize
 
@@ -348,7 +362,11 @@ def test_static_int8_must_be_qdq_and_keep_accuracy(cnn_file, tmp_path) -> None:
     assert exercises.check_static_int8(static, path, test).passed
     helper_made = optimize.quantize_static_int8(path, tmp_path / "helper.onnx", calibration)
     assert "quantize_static_int8 wrote this file" in exercises.check_static_int8(helper_made, path, test).message
-    assert "not quantised" in exercises.check_static_int8(path, path, test).message  # the fp32 file
+    assert "fp32 file itself" in exercises.check_static_int8(path, path, test).message  # pass 17: judged against itself
+    notebooks = exercises.check_static_int8(static, path, test, notebook_file=static)  # pass 17: section 3's file
+    assert "section 3 wrote" in notebooks.message, notebooks.message
+    qoperator = _qoperator(path, tmp_path / "qoperator.onnx", calibration)  # pass 17: the QOperator format passed
+    assert "QOperator format" in exercises.check_static_int8(qoperator, path, test).message
     dynamic = optimize.quantize_dynamic_int8(path, tmp_path / "dynamic.onnx")
     assert "dynamic" in exercises.check_static_int8(dynamic, path, test).message
 

@@ -110,7 +110,7 @@ def test_last_token_check_rejects_each_shortcut(tmp_path, model, cache_path, sho
 
 
 def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cache=True, with_prompt=False,
-             grow_mask=True):
+             grow_mask=True, mark_padding=True):
     """Notebook 10's answer to 10.2, and (by its flags) each shortcut a student might take."""
     if not together:
         return [_batched(session, [p], max_new_tokens, left=left, cache=cache)[0] for p in prompts]
@@ -120,6 +120,7 @@ def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cach
     ids = np.array([(q + list(p)) if left else (list(p) + q) for p, q in zip(prompts, pad)], dtype=np.int64)
     mask = np.array([([0] * len(q) + [1] * len(p)) if left else ([1] * len(p) + [0] * len(q))
                      for p, q in zip(prompts, pad)], dtype=np.int64)
+    mask = mask if mark_padding else np.ones_like(mask)
     empty = {n: np.zeros((len(prompts), heads, 0, size), np.float32) for n in names}
     past, text, new = dict(empty), ids, []
     for _ in range(max_new_tokens):
@@ -146,6 +147,7 @@ def test_batched_generation_check_accepts_the_left_padded_batch(model, cache_pat
     (dict(left=False), "pad on the left"),
     (dict(with_prompt=True), "return only the new tokens"),
     (dict(grow_mask=False), "add a column of 1 to the mask"),  # pass 16: onnxruntime's GatherND error
+    (dict(mark_padding=False), "mark the padding with 0"),  # pass 17: np.ones_like as in generate_greedy passed
 ])
 def test_batched_generation_check_rejects_each_shortcut(model, cache_path, shortcut, hint) -> None:
     def answer(session, prompts, max_new_tokens):

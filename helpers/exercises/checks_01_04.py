@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..environment import artifacts_dir
 from ..i18n import tr
 from ..onnx_file import default_opset
 from .artifacts import (_close, _load_checked, _onnx_path, _ort_session, _random,
@@ -66,7 +67,9 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
         target = 2 * data.noise ** 2 + 0.005
         with torch.no_grad():
             notebook_loss = float(nn.functional.mse_loss(notebook_model.eval()(data.x), data.y))
-        _require(notebook_loss > target, tr("The data given to the check is the task the notebook's model already "
+        notebooks_rule = rule.numel() > 0 and torch.allclose(rule, torch.linspace(-1.0, 1.0, rule.numel()))
+        _require(not notebooks_rule and rule.numel() or notebook_loss > target, tr(  # pass 17: the rule decides
+            "The data given to the check is the task the notebook's model already "
                                             "solves (its error there is {loss:.3f}): the exercise is task_b, the "
                                             "other rule. Train on task_b and pass task_b to the check.",
                                             loss=notebook_loss))
@@ -93,6 +96,9 @@ def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> Exerc
                                        "torch.save.", path=path))  # pass 14: "There is no file at" a folder
         _require(path.is_file(), tr("There is no file at {path}. Did the cell that writes it run?", path=path))
         answer_path = path
+        _require(answer_path.resolve() != (artifacts_dir(create=False) / "linear_weights.pt").resolve(), tr(
+            "That is the course's own model file, which notebooks 02 to 05 load (helpers.ensure_trained_linear): save "
+            "yours under another name, such as my_linear_weights.pt, and run section 4's cell again to restore it."))
         _require(not _is_onnx(answer_path), tr("That is an ONNX file: this exercise wants the PyTorch weights, saved "
                                                "with torch.save(model.state_dict(), path)."))
         try:

@@ -130,6 +130,8 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
                                      "the first Relu node's output to graph.output, as a ValueInfoProto from "
                                      "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32]).",
                                      names=names))
+        _require(len(names) == 2, tr("The model has {count} outputs ({names}): keep the prediction and add one, the "
+                                     "first Relu's output.", count=len(names), names=", ".join(names)))  # pass 17
         values = {v for node in extended.graph.node for v in node.output} | {
             v.name for v in extended.graph.input} | {init.name for init in extended.graph.initializer}
         nodes = {node.name: node for node in extended.graph.node if node.name}

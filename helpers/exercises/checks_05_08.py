@@ -122,16 +122,26 @@ def _op_types(path: str | Path) -> dict[str, set[str]]:
 # --- 06 · a real network, optimised ---
 
 
-def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: str = "06.1") -> ExerciseResult:
-    """Exercise: a statically quantised (QDQ) copy of ``fp32_path`` whose accuracy on ``test`` stays close."""
+def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: str = "06.1", *,
+                      notebook_file: Any = None) -> ExerciseResult:
+    """Exercise: a statically quantised (QDQ) copy of ``fp32_path`` whose accuracy on ``test`` stays close (your own
+    file: not ``notebook_file``, the one the notebook's section 3 wrote)."""
     def check() -> None:
         path = _onnx_path(answer)
+        _require(path.resolve() != Path(fp32_path).resolve(), tr(  # pass 17: judged against itself
+            "That is the fp32 file itself: answer with the int8 file your quantize_static call wrote."))
+        _require(notebook_file is None or path.resolve() != Path(notebook_file).resolve(), tr(  # pass 17
+            "That is the file section 3 wrote: write your own CalibrationDataReader (one image per get_next) and "
+            "quantize to a new file."))
         _require(_derived_by(path) != "quantize_static_int8", tr(  # pass 15: the helper's file passed
             "helpers.optimize.quantize_static_int8 wrote this file: the exercise is to write the CalibrationDataReader "
             "and call quant_pre_process and quantize_static yourself."))
         ops = set().union(*_op_types(path).values())
         _require("DynamicQuantizeLinear" not in ops and "ConvInteger" not in ops,
                  tr("This is dynamic quantisation: use quantize_static with your CalibrationDataReader."))
+        qoperators = sorted(op for op in ops if op.startswith("QLinear"))
+        _require(not qoperators, tr("This file is in the QOperator format ({ops}): pass quant_format=QuantFormat.QDQ "
+                                    "to quantize_static.", ops=", ".join(qoperators)))  # pass 17: it passed
         _require({"QuantizeLinear", "DequantizeLinear"} <= ops, tr("No QuantizeLinear/DequantizeLinear nodes: the file "
                                                                    "is not quantised (quant_format=QuantFormat.QDQ)."))
         images, labels = test.images.numpy(), test.labels.numpy()

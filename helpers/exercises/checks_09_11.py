@@ -264,6 +264,11 @@ def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exe
         _require(all(shape[-1] == 1 for shape in session.calls[1:]), tr(
             "After the first run, input_ids should hold one new token per prompt: feed the present keys and values "
             "back as the past instead of the whole text."))
+        lengths = [len(p) for p in prompts]
+        _require(mask is None or mask.shape != (len(prompts), max(lengths)) or mask.sum(1).tolist() == lengths, tr(
+            "The first attention_mask marks {marked} tokens per prompt, and the prompts have {lengths}: mark the "
+            "padding with 0 (np.ones_like marks it as text).", marked=mask.sum(1).tolist() if mask is not None else None,
+            lengths=lengths))  # pass 17: unmasked padding passed
         for number, (prompt, row) in enumerate(zip(prompts, rows), start=1):
             _require(len(row) == steps, tr(
                 "Prompt {number} got {got} tokens, not {steps}: return only the new tokens, max_new_tokens of them.",
