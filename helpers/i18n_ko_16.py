@@ -127,4 +127,8 @@ KOREAN_16: dict[str, str] = {
         "이름으로 저장하고, 4절의 셀을 다시 실행해 원래 파일을 되살리세요.",
     "The model has {count} outputs ({names}): keep the prediction and add one, the first Relu's output.":
         "모델의 출력이 {count}개입니다({names}). 예측 출력은 그대로 두고, 첫 번째 Relu의 출력 하나만 추가하세요.",
+    "Your file uses the page's {name} when it loads, which the check (Node.js) does not have: keep "
+    "topK.js to the function itself, and leave the page to page.js.":
+        "파일이 불러와지는 시점에 페이지의 {name}을(를) 씁니다. 확인 함수가 쓰는 Node.js에는 이것이 없습니다. topK.js에는 함수만 두고, 페이지 조작은 page.js에 "
+        "맡기세요.",
 }

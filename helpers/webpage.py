@@ -114,7 +114,8 @@ def prepare_site(folder: str | Path, models: Mapping[str, str | Path], test_imag
                          "trained on 0-1 images (helpers.make_shapes_data's scale), so the page would classify them "
                          "wrongly without an error. Divide by 255.")
     writable_folder(folder, "prepare_site's folder")  # a file in the way, a read-only place: said before writing
-    written = [folder / name for name in (*PAGE_FILES, "models.json", "test_images.json")]
+    written = [folder / name for name in (*PAGE_FILES, "models.json", "test_images.json", *(  # pass 17: models/ too
+        f"models/{p.name}" for p in paths.values()), *(f"ort/{name}" for name in ORT_WEB_FILES))]
     if not (folder / _MARKER).exists() and any(path.exists() for path in written):
         raise FileExistsError(f"{folder} already holds {next(p.name for p in written if p.exists())}, which "
                               "prepare_site did not write: it would be replaced. Choose a new or empty folder (e.g. "

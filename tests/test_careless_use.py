@@ -1309,6 +1309,12 @@ def test_prepare_site_and_the_triton_repository_replace_only_what_they_wrote(tmp
     with pytest.raises(FileExistsError, match="prepare_site did not write"):
         webpage.prepare_site(mine, {"fp32": cnn}, images)
     assert (mine / "index.html").read_text() == "<h1>my own page</h1>"
+    models = tmp_path / "site_with_models"  # pass 17: a user's models/cnn.onnx was replaced
+    (models / "models").mkdir(parents=True)
+    (models / "models" / "cnn.onnx").write_text("my own model file")
+    with pytest.raises(FileExistsError, match="prepare_site did not write"):
+        webpage.prepare_site(models, {"fp32": cnn}, images)
+    assert (models / "models" / "cnn.onnx").read_text() == "my own model file"
     site = webpage.prepare_site(tmp_path / "web", {"fp32": cnn}, images)
     assert webpage.prepare_site(site.folder, {"fp32": cnn}, images).folder == site.folder  # its own: rewritten
     (tmp_path / "models" / "cnn").mkdir(parents=True)

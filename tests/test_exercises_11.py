@@ -254,3 +254,12 @@ def test_pass_16_topk_slips_are_named(tmp_path, body, hint) -> None:
 def test_a_topk_file_never_written_is_named_missing(tmp_path) -> None:
     result = exercises.check_topk_js(tmp_path / "site" / "topk.js")
     assert result.passed is False and "There is no file at" in result.message, result.message
+
+
+@needs_node
+def test_a_topk_defined_on_window_passes_and_a_page_global_is_named(tmp_path) -> None:  # pass 17
+    body = "window.topK = (p, k) => p.map((v, i) => [i, v]).sort((a, b) => b[1] - a[1]).slice(0, k);"
+    assert exercises.check_topk_js(_js(tmp_path, body)).passed
+    touches = "document.title = 'x';\nfunction topK(p, k) { return p.map((v, i) => [i, v]).slice(0, k); }"
+    message = exercises.check_topk_js(_js(tmp_path, touches)).message
+    assert "page's document" in message and "would stop there too" not in message, message

@@ -39,6 +39,7 @@ _TOPK_CASES = [
 ]
 _NODE_SCRIPT = """
 const vm = require("vm"), fs = require("fs");
+globalThis.window = globalThis;  // a page's script may define window.topK (pass 17)
 vm.runInThisContext(fs.readFileSync(process.argv[1], "utf8"));
 if (typeof topK !== "function") { console.log(JSON.stringify({ error: "no function topK" })); process.exit(0); }
 const results = JSON.parse(process.argv[2]).map(([p, k]) => {
@@ -60,6 +61,11 @@ def _run_node(path: Path) -> dict[str, Any]:
         raise _Wrong(tr("Your topK did not return within 30 seconds: look for a loop that never ends.")) from error
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if "Error" in line] or done.stderr.splitlines()[-1:]
+        browser = next((name for name in ("document", "navigator", "localStorage") if f"{name} is not defined" in
+                        done.stderr), None)
+        if browser:  # pass 17: the page has them, so "a page would stop there too" was false
+            raise _Wrong(tr("Your file uses the page's {name} when it loads, which the check (Node.js) does not have: "
+                            "keep topK.js to the function itself, and leave the page to page.js.", name=browser))
         raise _Wrong(tr("Node.js could not run your file: {error}. Fix the JavaScript (a page would stop there too).",
                         error=(lines[0] if lines else "no message").strip()[:200]))
     return json.loads(done.stdout.strip().splitlines()[-1])
