@@ -126,7 +126,7 @@ KOREAN: dict[str, str] = {
     "Only the first layer may train: call requires_grad_(False) on every parameter, then requires_grad_(True) "
     "on the first layer's (trainable now: {trainable}).":
         "첫 번째 층만 학습되어야 합니다. 모든 파라미터에 requires_grad_(False)를 호출한 다음 첫 번째 층의 "
-        "파라미터에만 requires_grad_(True)를 호출하세요(지금 학습 가능한 층: {trainable}).",
+        "파라미터에만 requires_grad_(True)를 호출하세요(지금 층별 학습 가능 여부: {trainable}).",
     "That is the received file: export your fine-tuned module to a new one.":
         "전달받은 원래 파일을 그대로 넘겼습니다. 미세 조정한 모듈을 새 파일로 내보내세요.",
     "Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) for a module whose forward takes *inputs.":
@@ -288,8 +288,8 @@ KOREAN: dict[str, str] = {
         "필요합니다.",
     "Your times are around {median:.1f}: that looks like milliseconds. Answer in seconds, as time.perf_counter() "
     "differences are.":
-        "측정값이 {median:.1f} 정도로, 밀리초 단위로 보입니다. time.perf_counter() 값의 차이 그대로 초 단위 값을 "
-        "답으로 제출하세요.",
+        "측정값이 {median:.1f} 정도라 밀리초 단위로 보입니다. time.perf_counter() 두 값의 차이는 이미 초 단위이니, "
+        "단위를 바꾸지 말고 그대로 제출하세요.",
     "This file's input is {signature}, not PairSum's (batch, 3): export dynamic.PairSum().":
         "이 파일의 입력은 {signature}(으)로, PairSum의 (batch, 3)이 아닙니다. dynamic.PairSum()을 내보내세요.",
     "The batch is fixed to {batch} in this file: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "

@@ -271,5 +271,5 @@ KOREAN_10: dict[str, str] = {
     "POST {url} answered 404: answer with the server's address itself (server_url), not with an endpoint's path such "
     "as {extra}; if that is the address, add @app.post(\"{path}\") to its app.":
         "POST {url} 요청에 404 응답이 왔습니다. {extra} 같은 엔드포인트 경로가 아니라 서버 주소 자체(server_url)를 "
-        "답으로 제출하세요. 그 주소가 맞다면 그 앱에 @app.post(\"{path}\")를 추가하세요.",
+        "답으로 제출하세요. 그 주소가 맞다면 그 app에 @app.post(\"{path}\")를 추가하세요.",
 }

@@ -22,22 +22,26 @@ KOREAN_16: dict[str, str] = {
         "{path}을(를) 읽을 수 없습니다: {error}.",
     "Each time is about one call longer than the one before: the clock was read once, before the loop. "
     "Read it again before each call (t0 = time.perf_counter() inside the loop).":
-        "측정값이 바로 앞의 값보다 매번 호출 한 번만큼씩 깁니다. 시작 시각을 반복문 앞에서 한 번만 읽었기 때문입니다. 호출할 때마다 다시 읽으세요(반복문 안에서 t0 = time.perf_counter()).",
+        "측정값이 바로 앞의 값보다 매번 호출 한 번만큼씩 깁니다. 시작 시각을 반복문 앞에서 한 번만 읽었기 때문입니다. 호출할 때마다 다시 읽으세요(반복문 안에서 t0 = "
+        "time.perf_counter()).",
     "The file holds {dtypes} tensors, the model float32 ones: save model.state_dict() as it is (no "
     ".half() or .double() before saving).":
         "파일에는 {dtypes} 텐서가 들어 있는데, 모델의 텐서는 float32입니다. model.state_dict()를 그대로 저장하세요(저장 전에 .half()나 "
         ".double()을 하지 마세요).",
     "Your function is called as {name}(session, prompts, max_new_tokens), and it used the session as "
     "something else ({error}): put the parameters in that order.":
-        "함수는 {name}(session, prompts, max_new_tokens) 순서로 호출되는데, 첫 번째 인자인 세션을 세션이 아닌 것으로 다뤘습니다({error}). 인자를 이 순서로 받도록 함수를 정의하세요.",
+        "함수는 {name}(session, prompts, max_new_tokens) 순서로 호출되는데, 함수가 첫 번째 인자(세션)를 다른 값으로 취급했습니다({error}). 인자를"
+        " 이 순서대로 받도록 함수를 정의하세요.",
     "The logits differ from the model's for the same 5 images: run the whole batch, shaped (n, 1, 16, "
     "16), through the session and return its output (logits, not probabilities), row for row. (Ran the "
     "endpoint's cell again after a fix? The first route still answers: run section 5's cell to restart "
     "the server, then your cell once.)":
-        "같은 이미지 5장에서 로짓이 모델과 다릅니다. 배치 전체를 (n, 1, 16, 16) 모양으로 세션에 넣고, 그 출력(확률이 아니라 로짓)을 행 순서 그대로 반환하세요. (고친 뒤 엔드포인트 셀을 다시 실행했나요? 처음 추가한 라우트가 계속 응답합니다. 5절의 셀을 실행해 서버를 다시 띄운 뒤, 엔드포인트를 추가하는 셀을 한 번만 실행하세요.)",
+        "같은 이미지 5장에서 로짓이 모델과 다릅니다. 배치 전체를 (n, 1, 16, 16) 모양으로 세션에 넣고, 그 출력(확률이 아니라 로짓)을 행 순서 그대로 반환하세요. (고친 뒤"
+        " 엔드포인트 셀을 다시 실행했나요? 처음 추가한 라우트가 계속 응답합니다. 5절의 셀을 실행해 서버를 다시 띄운 뒤, 엔드포인트를 추가하는 셀을 한 번만 실행하세요.)",
     "That is the session the notebook made above (contrib_session): make your own, with SessionOptions "
     "and register_custom_ops_library.":
-        "위에서 노트북이 만든 세션(contrib_session)을 그대로 넘겼습니다. SessionOptions와 register_custom_ops_library로 직접 세션을 만드세요.",
+        "위에서 노트북이 만든 세션(contrib_session)을 그대로 넘겼습니다. SessionOptions와 register_custom_ops_library로 직접 세션을 "
+        "만드세요.",
     "The median is {median_ms:.1f} ms for one call's {kernel_ms:.0f} ms of work: each time covers more "
     "than one call. Time one device.run() and its synchronize() per measurement.":
         "호출 한 번의 작업은 {kernel_ms:.0f} ms인데 중앙값이 {median_ms:.1f} ms입니다. 측정값 하나에 호출이 둘 이상 들어갔습니다. 측정 한 번에 "
@@ -48,7 +52,7 @@ KOREAN_16: dict[str, str] = {
         "넘기세요.",
     "Your times are around {median:.0f}: that looks like microseconds. Answer in seconds, as "
     "time.perf_counter() differences are.":
-        "측정값이 {median:.0f} 안팎이라 마이크로초 단위로 보입니다. time.perf_counter() 값의 차이처럼 초 단위 값을 답으로 제출하세요.",
+        "측정값이 {median:.0f} 안팎이라 마이크로초 단위로 보입니다. time.perf_counter() 두 값의 차이는 이미 초 단위이니, 단위를 바꾸지 말고 그대로 제출하세요.",
     "{call} returned {out}: the classes are right, the probabilities are not the ones given. Return each "
     "probability unchanged (no rounding, no toFixed).":
         "{call}의 반환값은 {out}입니다. 클래스는 맞지만 확률이 입력받은 값과 다릅니다. 확률은 받은 그대로 반환하세요(반올림이나 toFixed 없이).",
@@ -72,7 +76,8 @@ KOREAN_16: dict[str, str] = {
         "{name}은(는) {dtype} 타입으로 선언되어 있습니다. 모델은 float32로 계산하므로 onnx.TensorProto.FLOAT로 선언하세요.",
     "Your first layer changed, but on the task given to the check the loss went from {old_loss:.3f} to "
     "{new_loss:.3f}: train on that task (task_b), for longer or with a larger learning rate.":
-        "첫 번째 층은 바뀌었지만, 확인 함수에 넘긴 과제에서 손실이 {old_loss:.3f}에서 {new_loss:.3f}가 되었습니다. 그 과제(task_b)로, 더 오래 또는 더 큰 학습률로 학습시키세요.",
+        "첫 번째 층은 바뀌었지만, 확인 함수에 넘긴 과제에서 손실이 {old_loss:.3f}에서 {new_loss:.3f}(으)로 바뀌었습니다. 그 과제(task_b)로 더 오래, 또는"
+        " 더 큰 학습률로 학습시키세요.",
     "Your file holds the received weights unchanged: train the first layer on the new task before "
     "exporting.":
         "파일에 전달받은 가중치가 그대로 들어 있습니다. 내보내기 전에 첫 번째 층을 새 과제로 학습시키세요.",
@@ -81,12 +86,13 @@ KOREAN_16: dict[str, str] = {
         "출력 {name}에 모양이 없습니다. make_tensor_value_info('{name}', onnx.TensorProto.FLOAT, ['batch', 1])로 선언하세요.",
     "The file's IR version is {ir}, older than opset {opset} allows (IR {needed} goes with it): set "
     "model.ir_version = {needed}.":
-        "파일의 IR 버전이 {ir}입니다. opset {opset}에는 IR {needed}가 필요하므로 model.ir_version = {needed}로 설정하세요.",
+        "파일의 IR 버전이 {ir}입니다. opset {opset}에는 IR {needed}이(가) 필요하므로 model.ir_version = {needed}로 설정하세요.",
     "This file takes {mine}, the fp32 file given to the check {theirs}: optimise that file ({name}).":
         "이 파일의 입력은 {mine}인데, 확인 함수에 넘긴 fp32 파일의 입력은 {theirs}입니다. 그 파일({name})을 최적화하세요.",
     "attention_mask has {width} columns, but the past ({past}) and the new tokens ({new}) make {total}: "
     "add a column of 1 to the mask for every new token.":
-        "attention_mask의 열은 {width}개인데, 캐시된 토큰({past})과 새 토큰({new})을 합하면 {total}개입니다. 새 토큰마다 마스크에 1로 된 열을 하나씩 추가하세요.",
+        "attention_mask의 열은 {width}개인데, 캐시된 토큰({past})과 새 토큰({new})을 합하면 {total}개입니다. 새 토큰마다 마스크에 1로 된 열을 하나씩"
+        " 추가하세요.",
     "Each row of \"logits\" must be a list of 4 numbers, one row per image; the first is {row}.":
         "\"logits\"의 각 행은 숫자 4개로 된 리스트여야 하고, 이미지마다 한 행입니다. 첫 행은 {row}입니다.",
     "The first output is shaped (batch, 1, vocab): logits_to_keep=1 keeps the sequence axis. Return "
@@ -97,38 +103,40 @@ KOREAN_16: dict[str, str] = {
         "그래프에 {name}(이)라는 값이 없습니다. 첫 번째 Relu 노드의 output[0]을 추가하세요.",
     "POST {url} answered {status}: that server does not take POST requests (the page's static file "
     "server?). Answer with server_url, the address of section 5's FastAPI server.":
-        "POST {url} 요청에 {status} 응답이 왔습니다. 이 서버는 POST 요청을 받지 않습니다(페이지를 내려보내는 정적 파일 서버인가요?). 5절 FastAPI 서버의 주소인 server_url을 답으로 제출하세요.",
+        "POST {url} 요청에 {status} 응답이 왔습니다. 이 서버는 POST 요청을 받지 않습니다(페이지를 제공하는 정적 파일 서버인가요?). 5절 FastAPI 서버의 주소인"
+        " server_url을 답으로 제출하세요.",
     "There is no file at {path}: run the cell that writes it.":
         "{path}에 파일이 없습니다. 파일을 만드는 셀을 실행하세요.",
     "The initializer {name} holds {dtype} values: store float32, "
     "onnx.numpy_helper.from_array(array.astype(np.float32), '{name}').":
-        "초기화 텐서 {name}에 {dtype} 값이 들어 있습니다. onnx.numpy_helper.from_array(array.astype(np.float32), '{name}')로"
-        " float32를 저장하세요.",
+        "초기화 텐서 {name}에 {dtype} 값이 들어 있습니다. onnx.numpy_helper.from_array(array.astype(np.float32), "
+        "'{name}')처럼 float32 값으로 저장하세요.",
     "Layer(s) {layers} changed (weights or biases): only the first layer may train. Freeze every other "
     "layer whole, requires_grad_(False) on all its parameters.":
-        "{layers}번째 층(가중치나 편향)이 바뀌었습니다. 첫 번째 층만 학습되어야 합니다. 다른 층은 모든 파라미터에 requires_grad_(False)를 호출해 통째로 고정하세요.",
+        "{layers}번째 층(가중치나 편향)이 바뀌었습니다. 첫 번째 층만 학습되어야 합니다. 다른 층은 모든 파라미터에 requires_grad_(False)를 호출해 통째로 "
+        "고정하세요.",
     "The answer is an empty string: set it to the path of the file you saved with torch.save.":
         "답이 빈 문자열입니다. torch.save로 저장한 파일의 경로를 답으로 제출하세요.",
     "The first attention_mask marks {marked} tokens per prompt, and the prompts have {lengths}: mark the "
     "padding with 0 (np.ones_like marks it as text).":
-        "첫 attention_mask가 프롬프트마다 토큰 {marked}개를 표시했는데, 프롬프트의 길이는 {lengths}입니다. 패딩은 0으로 표시하세요(np.ones_like는 "
-        "패딩까지 글로 표시합니다).",
+        "첫 attention_mask가 프롬프트마다 토큰 {marked}개를 표시했는데, 프롬프트의 길이는 {lengths}입니다. 패딩은 0으로 표시하세요(np.ones_like를 쓰면"
+        " 패딩까지 실제 토큰으로 표시됩니다).",
     "That is the fp32 file itself: answer with the int8 file your quantize_static call wrote.":
-        "그것은 fp32 파일 자체입니다. quantize_static 호출로 만든 int8 파일을 답으로 제출하세요.",
+        "fp32 원본 파일을 그대로 제출했습니다. quantize_static 호출로 만든 int8 파일을 답으로 제출하세요.",
     "That is the file section 3 wrote: write your own CalibrationDataReader (one image per get_next) and "
     "quantize to a new file.":
-        "그것은 3절에서 만든 파일입니다. CalibrationDataReader를 직접 작성하고(get_next마다 이미지 한 장) 새 파일로 양자화하세요.",
+        "3절에서 노트북이 만든 파일을 그대로 제출했습니다. CalibrationDataReader를 직접 작성하고(get_next마다 이미지 한 장) 새 파일로 양자화하세요.",
     "This file is in the QOperator format ({ops}): pass quant_format=QuantFormat.QDQ to quantize_static.":
         "이 파일은 QOperator 형식입니다({ops}). quantize_static에 quant_format=QuantFormat.QDQ를 넘기세요.",
     "That is the course's own model file, which notebooks 02 to 05 load (helpers.ensure_trained_linear): "
     "save yours under another name, such as my_linear_weights.pt, and run section 4's cell again to "
     "restore it.":
-        "그것은 노트북 02부터 05까지 불러오는 강의의 모델 파일입니다(helpers.ensure_trained_linear). 내 모델은 my_linear_weights.pt처럼 다른 "
+        "노트북 02~05가 불러오는 강의의 모델 파일(helpers.ensure_trained_linear)에 저장했습니다. 내 모델은 my_linear_weights.pt처럼 다른 "
         "이름으로 저장하고, 4절의 셀을 다시 실행해 원래 파일을 되살리세요.",
     "The model has {count} outputs ({names}): keep the prediction and add one, the first Relu's output.":
         "모델의 출력이 {count}개입니다({names}). 예측 출력은 그대로 두고, 첫 번째 Relu의 출력 하나만 추가하세요.",
     "Your file uses the page's {name} when it loads, which the check (Node.js) does not have: keep "
-    "topK.js to the function itself, and leave the page to page.js.":
-        "파일이 불러와지는 시점에 페이지의 {name}을(를) 씁니다. 확인 함수가 쓰는 Node.js에는 이것이 없습니다. topK.js에는 함수만 두고, 페이지 조작은 page.js에 "
-        "맡기세요.",
+    "topk.js to the function topK, and leave the page to page.js.":
+        "파일을 불러오는 시점에 페이지의 {name}을(를) 씁니다. 확인 함수가 쓰는 Node.js에는 이것이 없습니다. topk.js에는 topK 함수만 두고, 페이지 조작은 "
+        "page.js에 맡기세요.",
 }

@@ -65,7 +65,7 @@ def _run_node(path: Path) -> dict[str, Any]:
                         done.stderr), None)
         if browser:  # pass 17: the page has them, so "a page would stop there too" was false
             raise _Wrong(tr("Your file uses the page's {name} when it loads, which the check (Node.js) does not have: "
-                            "keep topK.js to the function itself, and leave the page to page.js.", name=browser))
+                            "keep topk.js to the function topK, and leave the page to page.js.", name=browser))
         raise _Wrong(tr("Node.js could not run your file: {error}. Fix the JavaScript (a page would stop there too).",
                         error=(lines[0] if lines else "no message").strip()[:200]))
     return json.loads(done.stdout.strip().splitlines()[-1])
