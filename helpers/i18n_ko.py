@@ -173,8 +173,7 @@ KOREAN: dict[str, str] = {
     # 07
     "The graph has no If node: the exercise asks for torch.cond in forward (a Python if keeps only the branch the "
     "example took, and a rule written without a branch has none).":
-        "그래프에 If 노드가 없습니다. 이 연습 문제는 forward에서 torch.cond를 쓰는 것입니다(파이썬 if는 예시 입력이 지나간 "
-        "분기 하나만 남기고, 분기 없이 쓴 규칙에는 남길 분기가 없습니다).",
+        "그래프에 If 노드가 없습니다. forward에서 torch.cond를 쓰세요(파이썬 if는 예시 입력이 지나간 분기 하나만 남기고, 분기 없이 쓴 규칙에는 남길 분기가 없습니다).",
     "onnxruntime's output differs from the rule for a batch of {batch}: check both branches.":
         "배치 크기 {batch}에서 onnxruntime의 출력이 규칙과 다릅니다. 두 분기를 모두 확인하세요.",
     "onnxruntime refuses a batch of {batch}: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "

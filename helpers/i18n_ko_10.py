@@ -152,8 +152,7 @@ KOREAN_10: dict[str, str] = {
         "학습됩니다. 새 LinearRegressor()를 만들어 학습시키세요.",
     "The data given to the check is the task the notebook's model already solves (its error there is {loss:.3f}): "
     "the exercise is task_b, the other rule. Train on task_b and pass task_b to the check.":
-        "확인 함수에 넘긴 데이터는 노트북의 모델이 이미 푸는 과제입니다(그 데이터에서 오차 {loss:.3f}). 이 연습 문제는 "
-        "다른 규칙을 따르는 task_b입니다. task_b로 학습시키고, 확인 함수에도 task_b를 넘기세요.",
+        "확인 함수에 넘긴 데이터는 노트북의 모델이 이미 푸는 과제입니다(그 데이터에서 오차 {loss:.3f}). 연습 문제의 데이터는 다른 규칙을 따르는 task_b입니다. task_b로 학습시키고, 확인 함수에도 task_b를 넘기세요.",
     "These {count} times were not measured on this device: it was synchronized {syncs} times and busy for "
     "{busy_ms:.0f} ms in all, the times add up to {total_ms:.0f} ms. Time the calls: read time.perf_counter() "
     "before device.run() and after device.synchronize().":
@@ -198,9 +197,7 @@ KOREAN_10: dict[str, str] = {
         "없습니다. 전달받은 파일을 직접 변환하세요.",
     "Your model's weights are the data's own rule (true_weight), copied in: the exercise is to learn them. Train a "
     "new model with your loop; it ends close to the rule, not on it.":
-        "모델의 가중치가 데이터에 들어 있는 실제 규칙(true_weight)을 그대로 복사한 값입니다. 이 연습 문제는 가중치를 "
-        "학습으로 찾는 것입니다. 새 모델을 직접 작성한 학습 루프로 학습시키세요. 학습한 가중치는 규칙에 가까워질 뿐, "
-        "규칙과 똑같아지지는 않습니다.",
+        "모델의 가중치가 데이터에 들어 있는 실제 규칙(true_weight)을 그대로 복사한 값입니다. 가중치는 학습으로 찾아야 합니다. 새 모델을 직접 작성한 학습 루프로 학습시키세요. 학습한 가중치는 규칙에 가까워질 뿐, 규칙과 똑같아지지는 않습니다.",
     "No node of this file was translated from your op {name}: export a module whose forward calls your op, with "
     "custom_translation_table={{your op: its translation}}.":
         "이 파일에는 직접 만든 연산자 {name}에서 변환된 노드가 하나도 없습니다. forward에서 그 연산자를 호출하는 "
@@ -222,13 +219,10 @@ KOREAN_10: dict[str, str] = {
         "(a, b) => b[1] - a[1]로 정렬하세요.",
     "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is to call "
     "torch.onnx.export yourself, with every argument that matters.":
-        "이 파일은 helpers.export_model이 만든 것입니다(이 함수는 내보내기 도구가 노드마다 남기는 소스 위치 기록 pkg.torch.onnx.stack_trace를 "
-        "지웁니다). 이 연습 문제는 "
-        "중요한 인자를 모두 넣어 torch.onnx.export를 직접 호출하는 것입니다.",
+        "이 파일은 helpers.export_model이 만든 것입니다(이 함수는 내보내기 도구가 노드마다 남기는 소스 위치 기록 pkg.torch.onnx.stack_trace를 지웁니다). 중요한 인자를 모두 넣어 torch.onnx.export를 직접 호출하세요.",
     "helpers.train_regressor trained this model: the exercise is to write the loop yourself (zero_grad, forward, "
     "loss, backward, step) on a new model.":
-        "이 모델은 helpers.train_regressor로 학습시킨 것입니다. 이 연습 문제는 새 모델을 만들어 학습 루프(zero_grad, 순전파, "
-        "손실, backward, step)를 직접 작성하는 것입니다.",
+        "이 모델은 helpers.train_regressor로 학습시킨 것입니다. 새 모델을 만들고 학습 루프(zero_grad, 순전파, 손실, backward, step)를 직접 작성하세요.",
     "This session's file fixes the batch to {batch}: open the file you exported with a dynamic batch.":
         "이 세션의 파일은 배치 크기를 {batch}(으)로 고정합니다. 배치 차원을 동적으로 두고 내보낸 파일로 세션을 만드세요.",
     "Your graph's input and output are named {inputs} and {outputs}: the exercise names them features and prediction, "
@@ -260,12 +254,10 @@ KOREAN_10: dict[str, str] = {
         "놓아야 합니다(sort는 안정 정렬이므로 (a, b) => b[1] - a[1]만 쓰면 그렇게 됩니다).",
     "helpers.optimize.quantize_static_int8 wrote this file: the exercise is to write the CalibrationDataReader and "
     "call quant_pre_process and quantize_static yourself.":
-        "이 파일은 helpers.optimize.quantize_static_int8이 만든 것입니다. 이 연습 문제는 CalibrationDataReader를 직접 "
-        "작성하고 quant_pre_process와 quantize_static을 직접 호출하는 것입니다.",
+        "이 파일은 helpers.optimize.quantize_static_int8이 만든 것입니다. CalibrationDataReader를 직접 작성하고 quant_pre_process와 quantize_static을 직접 호출하세요.",
     "A helper (create_session or optimize_graph) saved this graph: the exercise is to set graph_optimization_level "
     "and optimized_model_filepath in SessionOptions yourself.":
-        "이 그래프는 helpers의 함수(create_session 또는 optimize_graph)가 저장한 것입니다. 이 연습 문제는 "
-        "SessionOptions에 graph_optimization_level과 optimized_model_filepath를 직접 설정하는 것입니다.",
+        "이 그래프는 helpers의 함수(create_session 또는 optimize_graph)가 저장한 것입니다. SessionOptions에 graph_optimization_level과 optimized_model_filepath를 직접 설정하세요.",
     "{name}.data beside your file is left from an earlier export (your file does not use it): delete it.":
         "파일 옆의 {name}.data는 예전에 내보낼 때 남은 것입니다(지금 파일은 이 파일을 쓰지 않습니다). 지우세요.",
     "POST {url} answered 404: answer with the server's address itself (server_url), not with an endpoint's path such "

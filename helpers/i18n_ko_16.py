@@ -16,8 +16,7 @@ KOREAN_16: dict[str, str] = {
         "{call}의 반환값이 Promise입니다. 페이지가 결과를 바로 쓰므로 topK는 async 함수이면 안 됩니다.",
     "Your model has {count} parameters: the exercise asks for a new Linear({features}, 1), {expected} "
     "parameters ({features} weights and a bias).":
-        "모델의 파라미터가 {count}개입니다. 이 연습 문제는 새 Linear({features}, 1), 즉 파라미터 {expected}개(가중치 {features}개와 편향 "
-        "하나)짜리 모델을 요구합니다.",
+        "모델의 파라미터가 {count}개입니다. 새 Linear({features}, 1), 즉 파라미터 {expected}개(가중치 {features}개와 편향 하나)짜리 모델을 만들어야 합니다.",
     "Cannot read {path}: {error}.":
         "{path}을(를) 읽을 수 없습니다: {error}.",
     "Each time is about one call longer than the one before: the clock was read once, before the loop. "
@@ -30,8 +29,7 @@ KOREAN_16: dict[str, str] = {
         ".double()을 하지 마세요).",
     "Your function is called as {name}(session, prompts, max_new_tokens), and it used the session as "
     "something else ({error}): put the parameters in that order.":
-        "함수는 {name}(session, prompts, max_new_tokens) 순서로 호출되는데, 함수가 첫 번째 인자(세션)를 다른 값으로 취급했습니다({error}). 인자를"
-        " 이 순서대로 받도록 함수를 정의하세요.",
+        "함수는 {name}(session, prompts, max_new_tokens) 순서로 호출되는데, 첫 번째 인자인 세션을 다른 값처럼 썼습니다({error}). 인자를 이 순서대로 받도록 함수를 정의하세요.",
     "The logits differ from the model's for the same 5 images: run the whole batch, shaped (n, 1, 16, "
     "16), through the session and return its output (logits, not probabilities), row for row. (Ran the "
     "endpoint's cell again after a fix? The first route still answers: run section 5's cell to restart "
@@ -137,6 +135,5 @@ KOREAN_16: dict[str, str] = {
         "모델의 출력이 {count}개입니다({names}). 예측 출력은 그대로 두고, 첫 번째 Relu의 출력 하나만 추가하세요.",
     "Your file uses the page's {name} when it loads, which the check (Node.js) does not have: keep "
     "topk.js to the function topK, and leave the page to page.js.":
-        "파일을 불러오는 시점에 페이지의 {name}을(를) 씁니다. 확인 함수가 쓰는 Node.js에는 이것이 없습니다. topk.js에는 topK 함수만 두고, 페이지 조작은 "
-        "page.js에 맡기세요.",
+        "topk.js가 불러와지자마자 페이지의 {name}을(를) 씁니다. 확인 함수를 실행하는 Node.js에는 그런 객체가 없습니다. topk.js에는 topK 함수만 두고, 페이지 조작은 page.js에 맡기세요.",
 }
