@@ -92,7 +92,7 @@ KOREAN_16: dict[str, str] = {
         "attention_mask의 열은 {width}개인데, 캐시된 토큰({past})과 새 토큰({new})을 합하면 {total}개입니다. 새 토큰마다 마스크에 1로 된 열을 하나씩"
         " 추가하세요.",
     "Each row of \"logits\" must be a list of 4 numbers, one row per image; the first is {row}.":
-        "\"logits\"의 각 행은 숫자 4개로 된 리스트여야 하고, 이미지마다 한 행입니다. 첫 행은 {row}입니다.",
+        "\"logits\"의 각 행은 숫자 4개로 된 배열이어야 하고, 이미지마다 한 행입니다. 첫 행은 {row}입니다.",
     "The first output is shaped (batch, 1, vocab): logits_to_keep=1 keeps the sequence axis. Return "
     "logits[:, -1, :], shaped (batch, vocab).":
         "첫 출력의 모양이 (batch, 1, vocab)입니다. logits_to_keep=1은 시퀀스 축을 남깁니다. (batch, vocab) 모양인 logits[:, -1, :]를 "
