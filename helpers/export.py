@@ -167,12 +167,15 @@ def export_model(model: nn.Module, example_input: torch.Tensor | Sequence[torch.
                               opset_version=opset, external_data=False, dynamo=True, verbose=False,
                               custom_translation_table=custom_translation_table)
         except Exception as exc:
+            if written != onnx_path:  # the side file of a replacement: nothing may stay behind
+                written.unlink(missing_ok=True)
             if not quiet:
                 print(sink.getvalue())
             raise RuntimeError(f"torch.onnx.export failed for {type(model).__name__}: {root_cause(exc)}\n"
                                "See notebook 07 for reading export errors; call export_model(..., quiet=False) "
                                "to see the exporter's log.") from exc
-    print(sink.getvalue()) if not quiet else None
+    if not quiet:
+        print(sink.getvalue())
     refuse_another_models_export(onnx_path, previous_ops, written)
     try:
         if not keep_stack_traces:

@@ -202,16 +202,16 @@ def save_weights(model: nn.Module, path: str | Path) -> Path:
     """Save the model's ``state_dict`` (tensors only, safe to load with ``weights_only=True``)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"save_weights needs a torch.nn.Module, got a {type(model).__name__}.")
-    path = output_file(path, "save_weights's path", (".pt", ".pth"), replaceable=lambda p: _holds_a_state_dict(p, model))
+    path = output_file(path, "save_weights's path", (".pt", ".pth"), replaceable=lambda f: _holds_a_state_dict(f, model))
     torch.save(model.state_dict(), path)
     return path
 
 
 def _holds_a_state_dict(path: Path, model: nn.Module | None = None) -> bool:
     """Whether ``path`` holds weights only (what save_weights writes), of ``model``'s names and shapes when given."""
-    state, shapes = torch.load(path, weights_only=True, map_location="cpu"), {k: v.shape for k, v in (model or nn.Module()).state_dict().items()}
+    state, shapes = torch.load(path, weights_only=True, map_location="cpu"), lambda d: {k: v.shape for k, v in d.items()}
     return isinstance(state, dict) and all(isinstance(v, torch.Tensor) for v in state.values()) and (
-        model is None or {k: v.shape for k, v in state.items()} == shapes)  # pass 17: another model's weights
+        model is None or shapes(state) == shapes(model.state_dict()))  # pass 17: another model's weights
 
 
 def load_weights(model: nn.Module, path: str | Path) -> nn.Module:

@@ -212,7 +212,10 @@ def refuse_to_replace_a_source(path: Path, what: str, looks_derived=None) -> Non
 def is_plain_export(path: Path) -> bool:
     """Whether an existing ``.onnx`` is a PyTorch export (a cell run again may replace it), not a quantized, fp16
     or foreign model, which an exporter must never overwrite."""
-    model = onnx.load(str(path), load_external_data=False)
+    return _plain(onnx.load(str(path), load_external_data=False))
+
+
+def _plain(model: onnx.ModelProto) -> bool:
     return model.producer_name == "pytorch" and not any(e.key == DERIVED_KEY for e in model.metadata_props)
 
 
@@ -223,8 +226,7 @@ def own_export_ops(path: Path) -> list[str] | None:
         model = onnx.load(str(path), load_external_data=False)
     except Exception:  # missing, unreadable, not ONNX: output_file's checks decide about it
         return None
-    plain = model.producer_name == "pytorch" and not any(e.key == DERIVED_KEY for e in model.metadata_props)
-    return [node.op_type for node in model.graph.node] if plain else None  # pass 17: export_model's own files too
+    return [node.op_type for node in model.graph.node] if _plain(model) else None  # pass 17: export_model's too
 
 
 def refuse_another_models_export(path: Path, previous_ops: list[str] | None, new_path: Path) -> None:
