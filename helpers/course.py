@@ -99,6 +99,8 @@ def check_repo_url(url: str) -> str:
             or url.endswith(".git"):
         raise ValueError(f"helpers/course.py's REPO_URL is {url!r}; the badges and links need the repository's web "
                          "address, https://github.com/OWNER/REPO (no .git, no git@ form): fix it first.")
+    if url.split("/")[3] in ("YOU", "OWNER", "USER", "USERNAME"):  # pass 17: the guide's placeholder, copied as is
+        raise ValueError(f"REPO_URL is {url!r}: replace {url.split('/')[3]} with your GitHub account or organisation.")
     return url
 
 

@@ -118,6 +118,9 @@ def _main(argv: Sequence[str] | None = None) -> int:
         print("usage: python -m helpers.gpu_setup [--dry-run]\n\nOn a GPU machine, replace the CPU onnxruntime with "
               "the onnxruntime-gpu build for PyTorch's CUDA.\n--dry-run prints what it would run, and runs nothing.")
         return 0
+    if len(args) > 1 and set(args) == {"--dry-run"}:  # pass 17: "unrecognized arguments: --dry-run --dry-run"
+        print("python -m helpers.gpu_setup: error: --dry-run was given twice: give it once.", file=sys.stderr)
+        return 2
     if args:  # pass 13: the usage line alone did not say what was wrong
         print(f"usage: python -m helpers.gpu_setup [--dry-run]\npython -m helpers.gpu_setup: error: unrecognized "
               f"arguments: {' '.join(args)}", file=sys.stderr)

@@ -136,4 +136,53 @@ KOREAN_16: dict[str, str] = {
     "Your file uses the page's {name} when it loads, which the check (Node.js) does not have: keep "
     "topk.js to the function topK, and leave the page to page.js.":
         "topk.js가 불러와지자마자 페이지의 {name}을(를) 씁니다. 확인 함수를 실행하는 Node.js에는 그런 객체가 없습니다. topk.js에는 topK 함수만 두고, 페이지 조작은 page.js에 맡기세요.",
+    # pass 17, weak results
+    "Your answer is the text of a model (str(model) or print's output), not a path: answer with the ModelProto "
+    "itself or the path of the .onnx file you saved.":
+        "답이 경로가 아니라 모델을 글로 옮긴 것(str(model)이나 print의 출력)입니다. ModelProto 자체나 저장한 .onnx 파일의 경로를 답으로 "
+        "제출하세요.",
+    "{name} is empty (0 bytes): the export that wrote it was cut short or failed. Export it again.":
+        "{name}이(가) 비어 있습니다(0바이트). 이 파일을 쓰던 내보내기가 중간에 끊겼거나 실패했습니다. 다시 내보내세요.",
+    "The file's input {name} takes {dtype}, not float32: export the float32 model (no .half() or .double() "
+    "before the export).":
+        "파일의 입력 {name}은(는) float32가 아니라 {dtype}을(를) 받습니다. 내보내기 전에 .half()나 .double()을 부르지 말고 float32 "
+        "모델을 내보내세요.",
+    "Your module has {name}'s layers but other weights: it has been trained since it was converted (04.2 "
+    "fine-tunes it in place). Convert the file again to re-check this exercise.":
+        "모듈의 층은 {name}과(와) 같지만 가중치가 다릅니다. 변환한 뒤에 학습되었습니다(04.2가 이 모듈을 그 자리에서 미세 조정합니다). "
+        "이 연습 문제를 다시 확인하려면 파일을 다시 변환하세요.",
+    "The {op} node reads {missing}, which no input, initializer or earlier node defines (defined: {known}): "
+    "check the spelling.":
+        "{op} 노드가 {missing}을(를) 읽는데, 그런 이름의 입력·초기화 텐서·앞선 노드 출력이 없습니다(있는 이름: {known}). 철자를 "
+        "확인하세요.",
+    "This model's input is {dims}, not (batch, {features}): it is not mlp_path's model. Load mlp_path, then "
+    "append the first Relu's output.":
+        "이 모델의 입력은 (batch, {features})가 아니라 {dims}입니다. mlp_path의 모델이 아닙니다. mlp_path를 불러온 다음 첫 번째 "
+        "Relu의 출력을 추가하세요.",
+    "Your times are around {median:.0f}: that looks like nanoseconds (time.perf_counter_ns()). Answer in "
+    "seconds: divide by 1e9, or use time.perf_counter().":
+        "측정한 시간이 {median:.0f} 안팎입니다. 나노초(time.perf_counter_ns())로 보입니다. 1e9로 나누거나 time.perf_counter()를 "
+        "써서 초 단위로 답하세요.",
+    "This file's input is {inputs}, not (batch, 16): it is not the Standardize model. Convert standardize_path, "
+    "the float32 file of section 7.":
+        "이 파일의 입력은 (batch, 16)이 아니라 {inputs}입니다. Standardize 모델이 아닙니다. 7절의 float32 파일인 "
+        "standardize_path를 변환하세요.",
+    "The first output is shaped (batch,): token ids, not logits. Return the logits of the last position, "
+    "logits[:, -1, :], shaped (batch, vocab); generation takes the argmax of them itself.":
+        "첫 번째 출력의 모양이 (batch,)입니다. 로짓이 아니라 토큰 ID입니다. 마지막 위치의 로짓 logits[:, -1, :]을 (batch, vocab) "
+        "모양으로 반환하세요. argmax는 생성하는 쪽에서 직접 구합니다.",
+    "The first output's rows are probabilities (each sums to 1): return the logits themselves, "
+    "logits[:, -1, :], without softmax.":
+        "첫 번째 출력의 각 행이 확률입니다(행마다 합이 1). softmax를 빼고 로짓 logits[:, -1, :]을 그대로 반환하세요.",
+    "Run {run} was given an empty past after the first: feed the present keys and values it returned "
+    "back as the past inputs (past = dict(zip(past_names, present))).":
+        "{run}번째 실행에 빈 past가 들어왔습니다. 첫 실행 뒤에는 세션이 반환한 present 키와 값을 past 입력으로 다시 넣으세요"
+        "(past = dict(zip(past_names, present))).",
+    "{call} returned {out}: the indices are text (\"1\"), as Object.entries and String(i) give them. "
+    "Return numbers: probabilities.map((p, i) => [i, p]).":
+        "{call}이(가) {out}을(를) 반환했습니다. 인덱스가 Object.entries나 String(i)가 만드는 문자열(\"1\")입니다. "
+        "probabilities.map((p, i) => [i, p])처럼 숫자로 반환하세요.",
+    "{call} returned {out}: each pair is [probability, index]. Return [index, probability], such as "
+    "[1, 0.6].":
+        "{call}이(가) {out}을(를) 반환했습니다. 각 쌍이 [확률, 인덱스] 순서입니다. [1, 0.6]처럼 [인덱스, 확률] 순서로 반환하세요.",
 }

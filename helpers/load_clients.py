@@ -70,8 +70,20 @@ def run_clients(host: str, port: int, path: str, payload: bytes, shares: list[in
     return time.perf_counter() - start, results, answers
 
 
+def _read_job() -> dict:
+    """The job on stdin; a person who started this script by hand is told what it is (pass 17: raw tracebacks)."""
+    try:
+        job = json.load(sys.stdin)
+        return job if {"host", "port", "path", "payload", "shares", "timeout_s"} <= set(job) else {}
+    except (ValueError, TypeError):
+        return {}
+
+
 if __name__ == "__main__":
-    job = json.load(sys.stdin)
+    job = _read_job()
+    if not job:
+        sys.exit("helpers.load_clients is started by helpers.serving.load_test, which sends it a job as JSON on "
+                 "stdin: call load_test from Python instead of running this file.")
     seconds, results, failures = run_clients(job["host"], job["port"], job["path"], job["payload"].encode(),
                                              job["shares"], job["timeout_s"])
     json.dump({"seconds": seconds, "results": results, "failures": failures}, sys.stdout)

@@ -23,6 +23,11 @@ def check_seed(seed: object, what: str = "seed") -> int:
 def check_data_dtype(model: torch.nn.Module, data: torch.Tensor, what: str) -> None:
     """Refuse floating-point ``data`` of another dtype than the model's weights (float64 from NumPy, most often),
     before PyTorch fails inside a layer with "should be the same"."""
+    if isinstance(model, type) and issubclass(model, torch.nn.Module):  # pass 17: "parameters() missing 'self'"
+        raise TypeError(f"Got the class {model.__name__}, not a model: create one first, {model.__name__}(), and "
+                        "pass that.")
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"The model must be a torch.nn.Module, got a {type(model).__name__}.")
     weights = next((p for p in model.parameters() if p.is_floating_point()), None)
     if weights is not None and data.is_floating_point() and data.dtype != weights.dtype:
         raise TypeError(f"The {what} are {str(data.dtype).removeprefix('torch.')} but the model's weights are "

@@ -2059,7 +2059,8 @@ def test_pass_15_helper_shortcuts_stale_sidecars_endpoint_paths_and_paths(tmp_pa
     mlp = helpers.make_mlp()
     path = tmp_path / "mlp.onnx"
     torch.onnx.export(mlp.eval(), (torch.randn(2, 10),), path, input_names=["features"], output_names=["prediction"],
-                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False)
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False,
+                      opset_version=18)  # a right answer but for the stale sidecar, which is named last (pass 17)
     (tmp_path / "mlp.onnx.data").write_bytes(b"")  # left by an earlier external_data=True export to that path
     assert "left from an earlier export" in exercises.check_onnx_export(path, mlp).message
     assert "remove the space" in exercises.check_hidden_output(str(path) + " ", mlp).message
@@ -2256,3 +2257,181 @@ def test_the_hidden_output_check_wants_one_output_added_not_all(tmp_path) -> Non
             model.graph.output.append(onnx.helper.make_tensor_value_info(node.output[0], onnx.TensorProto.FLOAT, None))
     message = exercises.check_hidden_output(model, mlp).message
     assert "add one, the first Relu's output" in message, message
+
+
+# --- pass 17, weak results: each now names the real problem ---
+
+
+def test_a_hand_built_graph_names_a_misspelt_input_and_a_wrongly_declared_output() -> None:
+    from helpers import exercises
+
+    typo, model = _hand_built()
+    typo.graph.node[0].input[2] = "bias_typo"  # was "Nodes in a graph must be topologically sorted"
+    message = exercises.check_linear_built_by_hand(typo, model).message
+    assert "reads ['bias_typo']" in message and "'bias'" in message and "topologically" not in message, message
+    message = exercises.check_linear_built_by_hand(*_hand_built(output_shape=("batch", 10))).message
+    assert "declared as ['batch', 10], but the model gives [5, 1]" in message, message  # was the checker's inference error
+    message = exercises.check_linear_built_by_hand(str(_hand_built()[0]), model).message  # print(model)'s text
+    assert "the text of a model" in message and "File name too long" not in message, message
+
+
+def test_the_hidden_output_check_names_another_models_file(tmp_path) -> None:
+    import onnx
+    from onnx import helper
+
+    from helpers import exercises
+
+    graph = helper.make_graph([helper.make_node("Relu", ["images"], ["relu_out"])], "cnn",
+                              [helper.make_tensor_value_info("images", onnx.TensorProto.FLOAT, ["batch", 3, 8, 8])],
+                              [helper.make_tensor_value_info("relu_out", onnx.TensorProto.FLOAT, ["batch", 3, 8, 8]),
+                               helper.make_tensor_value_info("images", onnx.TensorProto.FLOAT, ["batch", 3, 8, 8])])
+    other = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    message = exercises.check_hidden_output(other, helpers.make_mlp(hidden=32, seed=0)).message
+    assert "not mlp_path's model" in message and "Invalid rank" not in message, message
+
+
+def test_the_export_check_names_an_empty_file_a_float16_input_and_the_main_problem_before_a_stale_sidecar(
+        tmp_path, linear_onnx, linear_model) -> None:
+    import onnx
+    import onnxruntime as ort
+    from onnx import helper, numpy_helper
+
+    from helpers import exercises
+
+    empty = tmp_path / "empty.onnx"
+    empty.write_bytes(b"")
+    assert "is empty (0 bytes)" in exercises.check_onnx_export(empty, linear_model).message
+    stale = tmp_path / "blog_model.onnx"
+    shutil.copy(linear_onnx, stale)
+    stale.with_name("blog_model.onnx.data").write_bytes(b"old weights")
+    message = exercises.check_onnx_export(stale, linear_model).message
+    assert "helpers.export_model" in message and "delete it" not in message, message
+    weight = numpy_helper.from_array(linear_model.linear.weight.detach().numpy(), "weight")
+    bias = numpy_helper.from_array(linear_model.linear.bias.detach().numpy(), "bias")
+    graph = helper.make_graph([helper.make_node("Cast", ["features"], ["as_float"], to=onnx.TensorProto.FLOAT),
+                               helper.make_node("Gemm", ["as_float", "weight", "bias"], ["prediction"], transB=1)],
+                              "half", [helper.make_tensor_value_info("features", onnx.TensorProto.FLOAT16, ["batch", 10])],
+                              [helper.make_tensor_value_info("prediction", onnx.TensorProto.FLOAT, ["batch", 1])],
+                              [weight, bias])
+    half = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    session = ort.InferenceSession(half.SerializeToString(), providers=["CPUExecutionProvider"])
+    message = exercises.check_inference_session(session, linear_model).message
+    assert "takes tensor(float16), not float32" in message and "INVALID_ARGUMENT" not in message, message
+
+
+def test_the_old_runtime_check_names_another_models_file_before_its_opset(linear_onnx) -> None:
+    from helpers import exercises, troubleshoot
+
+    message = exercises.check_old_runtime_file(linear_onnx, troubleshoot.Standardize()).message
+    assert "not the Standardize model" in message and "convert it with" not in message, message
+
+
+def test_the_first_layer_check_says_the_module_was_trained_since_it_was_converted(tmp_path) -> None:
+    import onnx
+    import onnx2pytorch
+
+    from helpers import exercises
+
+    path = helpers.export_model(helpers.make_mlp(hidden=8, seed=0), torch.randn(2, 10), tmp_path / "received.onnx").path
+    module = onnx2pytorch.ConvertModel(onnx.load(str(path)))
+    module.requires_grad_(False)
+    first = next(m for m in module.modules() if isinstance(m, torch.nn.Linear))
+    first.requires_grad_(True)
+    with torch.no_grad():
+        first.weight.add_(0.1)  # what 04.2's fine-tuning does to the same module
+    message = exercises.check_first_layer_trainable(module, path).message
+    assert "trained since it was converted" in message, message
+
+
+def test_the_timing_check_names_nanoseconds() -> None:
+    from helpers import exercises
+
+    times, device = _timed("seconds")
+    message = exercises.check_async_timing([t * 1e9 for t in times], device).message
+    assert "nanoseconds" in message and "microseconds" not in message, message
+
+
+def test_training_functions_name_a_class_given_for_a_model() -> None:
+    with pytest.raises(TypeError, match=r"class LinearRegressor, not a model: create one first, LinearRegressor\(\)"):
+        helpers.train_regressor(helpers.LinearRegressor, helpers.make_regression_data(n_samples=64))
+
+
+def test_sync_refuses_the_guides_placeholder_owner() -> None:
+    with pytest.raises(ValueError, match="replace YOU with your GitHub account"):
+        helpers.course.check_repo_url("https://github.com/YOU/pytorch-onnx-course")
+    assert helpers.course.check_repo_url("https://github.com/youtube-team/course")
+
+
+def test_workshop_timings_interrupted_says_the_guide_was_not_changed(tmp_path, monkeypatch, capsys) -> None:
+    from helpers.workshop import cli
+
+    guide = tmp_path / "guide.md"
+    guide.write_text("<!-- agenda:start -->\n<!-- agenda:end -->\n<!-- schedule:start -->\n<!-- schedule:end -->\n")
+    before = guide.read_text()
+
+    def interrupted(**_):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "time_notebooks", interrupted)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["timings", "--output", str(guide)])
+    assert stop.value.code == 130 and "interrupted" in capsys.readouterr().err and guide.read_text() == before
+
+
+def test_an_interrupted_notebook_run_is_a_keyboard_interrupt_not_nbclients_clean_up_error(tmp_path, monkeypatch) -> None:
+    import nbclient
+
+    from helpers.workshop import agenda
+
+    def execute(self, **_):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            assert self.km is not None  # nbclient's clean-up fails so on a stopped kernel
+    monkeypatch.setattr(nbclient.NotebookClient, "execute", execute)
+    notebook = next(iter(helpers.course.list_notebooks()))
+    with pytest.raises(KeyboardInterrupt, match=notebook.name):
+        agenda.execute_notebook(notebook, tmp_path)
+
+
+def test_bench_draws_no_speedup_of_a_backend_over_itself(tmp_path, capsys) -> None:
+    from helpers import bench
+    from helpers.bench import cli
+
+    machine = bench.describe_machine(threads=1)
+    sweep = bench.SweepResult("toy", [bench.SweepRow("pytorch-cpu", 1, 1.0, 1.0, 1.0, 0.0, 1, 1000.0)], [], machine)
+    written = cli._write(sweep, tmp_path)
+    assert not any("speedup" in p.name for p in written) and "only pytorch-cpu was timed" in capsys.readouterr().out
+
+
+def test_publish_students_refuses_a_remote_looking_branch_in_a_repository_without_remotes(tmp_path) -> None:
+    from helpers.workshop import students
+
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{ROOT}", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "remote", "remove", "origin"], check=True)
+    with pytest.raises(ValueError, match="remote 'origin'"):
+        students.publish_students(repo, "origin/students")
+
+
+def test_student_copies_are_refused_inside_the_courses_package_folder(monkeypatch) -> None:
+    from helpers.workshop import students
+
+    target = ROOT / "helpers" / "student"
+    with pytest.raises(ValueError, match="inside the course's helpers/ folder"):
+        students.write_student_copies(target)
+    assert not target.exists()
+
+
+def test_gpu_setup_names_a_flag_given_twice(capsys) -> None:
+    from helpers import gpu_setup
+
+    assert gpu_setup._main(["--dry-run", "--dry-run"]) == 2
+    assert "--dry-run was given twice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("job", ["", "{}", "[1]"])
+def test_the_load_test_client_script_run_by_hand_says_what_it_is(job) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "helpers" / "load_clients.py")], input=job, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1 and "started by helpers.serving.load_test" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

@@ -110,7 +110,7 @@ def test_last_token_check_rejects_each_shortcut(tmp_path, model, cache_path, sho
 
 
 def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cache=True, with_prompt=False,
-             grow_mask=True, mark_padding=True):
+             grow_mask=True, mark_padding=True, feed_back=True):
     """Notebook 10's answer to 10.2, and (by its flags) each shortcut a student might take."""
     if not together:
         return [_batched(session, [p], max_new_tokens, left=left, cache=cache)[0] for p in prompts]
@@ -131,7 +131,7 @@ def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cach
         new.append(ids[:, 0])
         text = np.concatenate([text, ids], axis=1)
         mask = np.concatenate([mask, np.ones_like(ids)], axis=1) if grow_mask else mask
-        past = dict(zip(names, present))
+        past = dict(zip(names, present)) if feed_back else past
     rows = np.stack(new, axis=1).tolist()
     return [list(p) + r for p, r in zip(prompts, rows)] if with_prompt else rows
 
@@ -148,6 +148,7 @@ def test_batched_generation_check_accepts_the_left_padded_batch(model, cache_pat
     (dict(with_prompt=True), "return only the new tokens"),
     (dict(grow_mask=False), "add a column of 1 to the mask"),  # pass 16: onnxruntime's GatherND error
     (dict(mark_padding=False), "mark the padding with 0"),  # pass 17: np.ones_like as in generate_greedy passed
+    (dict(feed_back=False), "feed the present keys and values it returned"),  # pass 17: "add a column to the mask"
 ])
 def test_batched_generation_check_rejects_each_shortcut(model, cache_path, shortcut, hint) -> None:
     def answer(session, prompts, max_new_tokens):
@@ -220,3 +221,20 @@ def test_batched_generation_check_rejects_pytorch_tokens_after_one_run(model, ca
         return [language_model.greedy_reference(model, p, max_new_tokens) for p in prompts]
     result = exercises.check_batched_generation(one_run_then_pytorch, model, cache_path)
     assert result.passed is False and "ran the session 1 time(s) for 6 new tokens" in result.message, result.message
+
+
+@pytest.mark.parametrize("head, hint", [("Softmax", "probabilities (each sums to 1)"), ("ArgMax", "token ids, not logits")])
+def test_last_token_check_names_probabilities_and_token_ids(tmp_path, model, last_path, head, hint) -> None:
+    """Pass 17: softmax and argmax outputs were told to take the last position, which they did."""
+    import onnx
+
+    proto = onnx.load(str(last_path))
+    logits = proto.graph.output[0]
+    attributes = {"axis": -1} if head == "Softmax" else {"axis": -1, "keepdims": 0}
+    proto.graph.node.append(onnx.helper.make_node(head, [logits.name], ["answer"], **attributes))
+    kind = onnx.TensorProto.FLOAT if head == "Softmax" else onnx.TensorProto.INT64
+    shape = ["batch", model.config.vocab_size] if head == "Softmax" else ["batch"]
+    proto.graph.output[0].CopyFrom(onnx.helper.make_tensor_value_info("answer", kind, shape))
+    onnx.save(proto, tmp_path / "head.onnx")
+    result = exercises.check_last_token_export(tmp_path / "head.onnx", model)
+    assert result.passed is False and hint in result.message, result.message

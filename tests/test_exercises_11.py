@@ -57,6 +57,10 @@ def test_topk_solution_passes(tmp_path) -> None:
     # pass 14: a compare function that breaks ties the wrong way got the "no compare function" hint
     ("return probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, k);",
      "equal values in index order"),
+    # pass 17: string indices and swapped pairs got the sort-order hint
+    ("return Object.entries(probabilities).sort((a, b) => b[1] - a[1]).slice(0, k);", "the indices are text"),
+    ("return probabilities.map((p, i) => [p, i]).sort((a, b) => b[0] - a[0]).slice(0, k);",
+     "each pair is [probability, index]"),
     # exactly k entries even when the list is shorter
     ("const s = probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1]); "
      "return Array.from({length: k}, (_, j) => s[j] || [0, 0]);", "all of them when k is larger"),

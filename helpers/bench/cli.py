@@ -57,7 +57,9 @@ def _write(sweep: SweepResult, directory: Path) -> list[Path]:
     stem = f"{sweep.model}_{'gpu' if any('-cuda' in b for b in sweep.backends) else 'cpu'}"  # what was timed
     written = [sweep.to_json(directory / f"{stem}.json"), sweep.to_csv(directory / f"{stem}.csv")]
     plots = [("latency", plot_latency), ("throughput", plot_throughput)]
-    plots += [("speedup", plot_speedup)] if "pytorch-cpu" in sweep.backends else []
+    plots += [("speedup", plot_speedup)] if "pytorch-cpu" in sweep.backends and len(sweep.backends) > 1 else []
+    if len(sweep.backends) == 1:  # pass 17: a speed-up of pytorch-cpu over itself was drawn
+        print(f"note: no speed-up plot for {sweep.model}: only {sweep.backends[0]} was timed (it needs two backends).")
     for name, plot in plots:
         figure = plot(sweep)
         figure.savefig(directory / f"{stem}_{name}.png", dpi=120, metadata={"Software": PNG_SOFTWARE})

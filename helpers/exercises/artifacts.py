@@ -24,6 +24,9 @@ __all__: list[str] = []  # package-internal: the checks import the underscored p
 def _onnx_path(answer: Any) -> Path:
     _require(isinstance(answer, (str, Path)), tr("Answer with the path of your .onnx file, not a {type_name}.",
                                                  type_name=type(answer).__name__))
+    _require(not (isinstance(answer, str) and ("\n" in answer or answer.startswith("ir_version"))), tr(
+        "Your answer is the text of a model (str(model) or print's output), not a path: answer with the ModelProto "
+        "itself or the path of the .onnx file you saved."))  # pass 17: "File name too long"
     path = Path(answer).expanduser()  # ~ as in a shell (pass 12: "~/x.onnx" was "no file")
     _require(not path.is_dir(), tr("{path} is a folder: answer with the path of the .onnx file your cell wrote.",
                                    path=path))
@@ -41,6 +44,8 @@ def _load_unchecked(path: Path):
     """The ModelProto in ``path``, or a verdict that names what the file is instead."""
     import onnx
 
+    _require(path.stat().st_size > 0, tr("{name} is empty (0 bytes): the export that wrote it was cut short or "
+                                         "failed. Export it again.", name=path.name))  # pass 17: the checker's words
     try:
         return onnx.load(str(path))
     except Exception as error:  # DecodeError and the like: not an ONNX protobuf
@@ -75,7 +80,11 @@ def _as_input(x: Any) -> np.ndarray:
 
 
 def _run(session: Any, x: np.ndarray) -> np.ndarray:
-    return session.run(None, {session.get_inputs()[0].name: _as_input(x)})[0]
+    first, x = session.get_inputs()[0], _as_input(x)
+    _require(x.dtype != np.float32 or first.type in ("tensor(float)", ""), tr(  # pass 17: onnxruntime's INVALID_ARGUMENT
+        "The file's input {name} takes {dtype}, not float32: export the float32 model (no .half() or .double() "
+        "before the export).", name=first.name, dtype=first.type))
+    return session.run(None, {first.name: x})[0]
 
 
 def _torch_out(model: nn.Module, x: np.ndarray) -> np.ndarray:

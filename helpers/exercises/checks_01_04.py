@@ -148,18 +148,16 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
     """Exercise: ``model`` exported to one self-contained, checked file with named I/O and a dynamic batch."""
     def check() -> None:
         path = _onnx_path(answer)
-        if path.with_name(path.name + ".data").exists():
+        leftover = path.with_name(path.name + ".data").exists()
+        if leftover:
             import onnx
 
             try:  # pass 16: loading the weights too reset data_location, so a file using its .data was told to delete it
                 stored = onnx.load(str(path), load_external_data=False).graph.initializer
             except Exception:  # not an ONNX file: _load_checked below says so
                 stored = []
-            uses = any(i.data_location == onnx.TensorProto.EXTERNAL for i in stored)
-            _require(uses, tr("{name}.data beside your file is left from an earlier export (your file does not use "
-                              "it): delete it.", name=path.name))  # pass 15: the hint below looped
-            _require(False, tr("{name}.data sits beside your file: export with external_data=False to keep one "
-                               "file.", name=path.name))
+            _require(not any(i.data_location == onnx.TensorProto.EXTERNAL for i in stored), tr(
+                "{name}.data sits beside your file: export with external_data=False to keep one file.", name=path.name))
         onnx_model = _load_checked(path)
         keys = {prop.key for node in onnx_model.graph.node for prop in node.metadata_props}
         _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 13: export_model's file passed
@@ -183,6 +181,8 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
             _require(_close(_run(session, x), _torch_out(model, x)),
                      tr("At batch {batch} onnxruntime and PyTorch disagree: did you export this model, in eval mode?",
                         batch=batch))
+        _require(not leftover, tr("{name}.data beside your file is left from an earlier export (your file does not use "
+                                  "it): delete it.", name=path.name))  # pass 15: the hint looped; pass 17: named last
     return _judge(exercise, answer, check, model=model, opset=opset)
 
 
@@ -224,9 +224,13 @@ def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: st
                  tr("Answer with the module onnx2pytorch.ConvertModel returns for that file, not a {type_name}: "
                     "convert the received file yourself.", type_name=type(answer).__name__))
         x = _random(4, 10)
-        _require(_close(_torch_out(answer, x), _run(_ort_session(onnx_path), x), atol=1e-4),
-                 tr("Your module does not compute what {name} computes: convert that file.",
-                    name=Path(onnx_path).name))
+        same = _close(_torch_out(answer, x), _run(_ort_session(onnx_path), x), atol=1e-4)
+        stored = sum(t.size for layer in _layers_in_order(onnx_path) for t in layer)
+        _require(same or sum(p.numel() for p in answer.parameters()) != stored, tr(  # pass 17: re-run after 04.2
+            "Your module has {name}'s layers but other weights: it has been trained since it was converted (04.2 "
+            "fine-tunes it in place). Convert the file again to re-check this exercise.", name=Path(onnx_path).name))
+        _require(same, tr("Your module does not compute what {name} computes: convert that file.",
+                          name=Path(onnx_path).name))
         layers = _linear_layers(answer)
         _require(len(layers) >= 2, tr("Expected the converted Gemm nodes as nn.Linear layers."))
         trainable = [all(p.requires_grad for p in m.parameters()) for m in layers]

@@ -53,6 +53,13 @@ def _named_slips(built: Any) -> None:
             "The initializer {name} holds {dtype} values: store float32, "
             "onnx.numpy_helper.from_array(array.astype(np.float32), '{name}').", name=init.name,
             dtype=name_of(init.data_type)))
+    known = {v.name for v in built.graph.input} | {init.name for init in built.graph.initializer} | {""}
+    for node in built.graph.node:  # pass 17: a misspelt name was reported as "must be topologically sorted"
+        missing = [name for name in node.input if name not in known]
+        _require(not missing, tr(
+            "The {op} node reads {missing}, which no input, initializer or earlier node defines (defined: {known}): "
+            "check the spelling.", op=node.op_type, missing=missing, known=sorted(known - {""})))
+        known |= set(node.output)
     shapes = {init.name: list(init.dims) for init in built.graph.initializer}
     for node in built.graph.node:
         transposed = any(a.name == "transB" and a.i == 1 for a in node.attribute)
@@ -60,6 +67,16 @@ def _named_slips(built: Any) -> None:
         _require(transposed or not weight or len(weight) != 2 or weight[0] == weight[1] or weight[0] != 1, tr(
             "The Gemm multiplies the features by {name} as stored, {shape}: a Linear layer's weight is (out, in), "
             "so pass transB=1 to make_node.", name=node.input[1], shape=tuple(weight or ())))
+
+
+def _declared_shapes_first(built: Any) -> None:
+    """When the model runs, a wrongly declared output shape is named in the course's words, not the checker's."""
+    try:
+        session = _ort_session_for(built)
+        outputs = session.run(None, {session.get_inputs()[0].name: _random(5, 10, seed=31)})
+    except Exception:  # it does not run: the checker's message says why
+        return
+    _require_declared_shapes(built, outputs)
 
 
 def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "03.1") -> ExerciseResult:
@@ -77,6 +94,7 @@ def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "0
         try:
             onnx.checker.check_model(built, full_check=True)
         except Exception as error:
+            _declared_shapes_first(built)  # pass 17: a declared ['batch', 10] got the checker's inference error
             raise _Wrong(tr("onnx.checker rejects your model: {error}",
                             error=str(error).strip().splitlines()[0][:300])) from error
         ops = [node.op_type for node in built.graph.node]
@@ -140,6 +158,13 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
                             name=name, output=nodes[name].output[0]) if name in nodes else
                          tr("No value in the graph is named {name}: append the output[0] of the first Relu node.",
                             name=name))
+        stored = {init.name for init in extended.graph.initializer}
+        dims = [[d.dim_value or d.dim_param for d in v.type.tensor_type.shape.dim] for v in extended.graph.input
+                if v.name not in stored]
+        _require(len(dims) == 1 and len(dims[0]) == 2 and dims[0][1] == _first_in_features(mlp), tr(  # pass 17
+            "This model's input is {dims}, not (batch, {features}): it is not mlp_path's model. Load mlp_path, then "
+            "append the first Relu's output.", dims=dims[0] if len(dims) == 1 else dims,
+            features=_first_in_features(mlp)))
         session = _ort_session_for(extended)
         x = _random(5, _first_in_features(mlp), seed=32)
         outputs = session.run(None, {session.get_inputs()[0].name: x})

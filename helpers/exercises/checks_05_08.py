@@ -49,6 +49,9 @@ def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> Exer
         _require(device.launched > 0, tr("device.run was never called: the times must come from calls of "
                                          "device.run(...) on this device."))
         kernel, cold = device.kernel_ms / 1000, device.cold_ms / 1000
+        _require(statistics.median(times) < 1e8 * kernel, tr(  # pass 17: perf_counter_ns was called microseconds
+            "Your times are around {median:.0f}: that looks like nanoseconds (time.perf_counter_ns()). Answer in "
+            "seconds: divide by 1e9, or use time.perf_counter().", median=statistics.median(times)))
         _require(statistics.median(times) < 1e5 * kernel, tr(  # pass 16: microseconds were called milliseconds
             "Your times are around {median:.0f}: that looks like microseconds. Answer in seconds, as "
             "time.perf_counter() differences are.", median=statistics.median(times)))

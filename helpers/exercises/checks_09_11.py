@@ -84,6 +84,12 @@ def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2"
     def check() -> None:
         path = _onnx_path(answer)
         proto = _load_unchecked(path)
+        stored = {i.name for i in proto.graph.initializer}
+        inputs = [[d.dim_value or d.dim_param for d in v.type.tensor_type.shape.dim] for v in proto.graph.input
+                  if v.name not in stored]
+        _require(len(inputs) == 1 and len(inputs[0]) == 2 and inputs[0][1] == 16, tr(  # pass 17: "convert it" first
+            "This file's input is {inputs}, not (batch, 16): it is not the Standardize model. Convert standardize_path, "
+            "the float32 file of section 7.", inputs=inputs))
         opset = next((entry.version for entry in proto.opset_import if entry.domain in ("", "ai.onnx")), None)
         _require(opset is not None and opset <= OLD_RUNTIME_OPSET,
                  tr("The file uses opset {opset}: convert it with onnx.version_converter.convert_version(model, "
@@ -134,6 +140,11 @@ def _cache_feeds(session: Any, model: nn.Module, batch: int, length: int, past_l
     return ids, mask, past, dict(zip(names, [ids.numpy(), mask.numpy(), *(p.numpy() for p in past)]))
 
 
+def _probabilities(values: Any) -> bool:
+    values = np.asarray(values, dtype=np.float64)
+    return values.ndim == 2 and bool((values >= 0).all()) and np.allclose(values.sum(-1), 1.0, atol=1e-3)
+
+
 def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1") -> ExerciseResult:
     """Exercise: the cache export that returns only the last position's logits, ``(batch, vocab)``."""
     def check() -> None:
@@ -151,6 +162,9 @@ def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1
         _require(len(outputs[0].shape) != 3 or outputs[0].shape[1] != 1, tr(  # pass 16: logits_to_keep=1 alone
             "The first output is shaped (batch, 1, vocab): logits_to_keep=1 keeps the sequence axis. Return "
             "logits[:, -1, :], shaped (batch, vocab)."))
+        _require(len(outputs[0].shape) != 1, tr(  # pass 17: argmax given the position hint
+            "The first output is shaped (batch,): token ids, not logits. Return the logits of the last position, "
+            "logits[:, -1, :], shaped (batch, vocab); generation takes the argmax of them itself."))
         _require(len(outputs[0].shape) == 2, tr(
             "The first output has {rank} dimensions: these are logits for every position. Return only the last "
             "position's, logits[:, -1, :], shaped (batch, vocab).", rank=len(outputs[0].shape)))
@@ -163,6 +177,9 @@ def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1
                                 "the dynamic dimensions of section 3 (batch, sequence, past_sequence, total_sequence).",
                                 batch=batch, length=length, past=past_length)) from error
             logits, present = reference_step(model, ids, mask, past)
+            _require(not _probabilities(got[0]), tr(  # pass 17: softmax given the position hint
+                "The first output's rows are probabilities (each sums to 1): return the logits themselves, "
+                "logits[:, -1, :], without softmax."))
             _require(_close(logits[:, -1].numpy(), got[0], rtol=1e-3, atol=1e-4), tr(
                 "The logits differ from the notebook's model at batch {batch}, past length {past}: export the trained "
                 "model, and take the last position (index -1), not the first.", batch=batch, past=past_length))
@@ -200,6 +217,9 @@ class _RecordingSession:
             self.calls.append(tuple(np.shape(feeds[first])))
             if {"attention_mask", past} <= set(feeds):  # pass 16: onnxruntime's GatherND error named nothing
                 width, total = np.shape(feeds["attention_mask"])[-1], np.shape(feeds[past])[2] + np.shape(feeds[first])[-1]
+                _require(len(self.calls) == 1 or np.shape(feeds[past])[2] > 0 or width == total, tr(
+                    "Run {run} was given an empty past after the first: feed the present keys and values it returned "
+                    "back as the past inputs (past = dict(zip(past_names, present))).", run=len(self.calls)))  # pass 17
                 _require(width == total, tr(
                     "attention_mask has {width} columns, but the past ({past}) and the new tokens ({new}) make {total}: "
                     "add a column of 1 to the mask for every new token.", width=width, past=np.shape(feeds[past])[2],

@@ -115,6 +115,12 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
             _require(len(out) == len(expected), tr("{call} returned {count} pairs, expected {expected}: at most k, and "
                                                    "all of them when k is larger than the list.", call=name,
                                                    count=len(out), expected=len(expected)))
+            _require(not any(isinstance(p[0], str) for p in out), tr(  # pass 17: Object.entries, String(i)
+                "{call} returned {out}: the indices are text (\"1\"), as Object.entries and String(i) give them. "
+                "Return numbers: probabilities.map((p, i) => [i, p]).", call=name, out=json.dumps(out)[:120]))
+            _require(out == expected or [[p[1], p[0]] for p in out] != expected, tr(  # pass 17: swapped pairs
+                "{call} returned {out}: each pair is [probability, index]. Return [index, probability], such as "
+                "[1, 0.6].", call=name, out=json.dumps(out)[:120]))
             _require(not (isinstance(out, list) and [p[0] for p in out] == [e[0] for e in expected] and out != expected),
                      tr("{call} returned {out}: the classes are right, the probabilities are not the ones given. Return "
                         "each probability unchanged (no rounding, no toFixed).", call=name, out=json.dumps(out)))

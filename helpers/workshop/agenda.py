@@ -66,7 +66,12 @@ def execute_notebook(path: Path, workdir: Path, timeout: int = 600,
     if after_each_cell is not None:
         client.on_cell_executed = lambda **_: after_each_cell(client.km.provisioner.pid)
     started = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    except Exception as error:  # Ctrl-C: nbclient's clean-up then fails on the stopped kernel (pass 17)
+        if isinstance(error.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt(f"interrupted while executing {path.name}") from None
+        raise
     return notebook, time.perf_counter() - started
 
 

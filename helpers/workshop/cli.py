@@ -154,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _check(parser, args)
     try:
         return _run(args)
+    except KeyboardInterrupt:  # pass 17: nbclient's traceback, and no word on what was kept
+        kept = "" if args.command not in _MARKERS else f" {args.output} was not changed."
+        parser.exit(130, f"\n{parser.prog} {args.command}: interrupted.{kept}\n")
     except BrokenPipeError:  # `... | head` closed the pipe: the reader has what it wanted (pass 13: exit 2)
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes

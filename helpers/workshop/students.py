@@ -70,6 +70,11 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
     if output.resolve() == NOTEBOOKS_DIR or output.resolve().is_relative_to(NOTEBOOKS_DIR):
         raise ValueError(f"{output} is inside the course's notebooks/ folder: student copies there would replace "
                          "the notebooks and their solutions. Choose another folder, e.g. --output student.")
+    part = output.resolve().relative_to(NOTEBOOKS_DIR.parent).parts[:1] if output.resolve().is_relative_to(
+        NOTEBOOKS_DIR.parent) else ()
+    if part and part[0] in ("helpers", "tests", "tools", "docs", "binder", ".ci", ".github"):  # pass 17: from helpers/
+        raise ValueError(f"{output} is inside the course's {part[0]}/ folder, among its own files: run the command "
+                         "from the repository's top folder, or choose another folder, e.g. --output student.")
     sources = list(notebooks or all_notebooks())
     targets = [_target(output, path) for path in sources]
     existing = [str(t) for t in targets if t.exists()]
@@ -174,7 +179,7 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
         raise ValueError(f"Give the branch's short name (e.g. {STUDENT_BRANCH!r}), not {branch!r}: the commit "
                          "goes to refs/heads/<name>.")
     remotes = _git(repo, "remote", check=False).split()
-    if branch.split("/")[0] in remotes:
+    if branch.split("/")[0] in set(remotes) | {"origin", "upstream"} and "/" in branch:  # pass 17: no remote yet
         raise ValueError(f"{branch!r} names a branch of the remote {branch.split('/')[0]!r}: publish to a local "
                          f"branch (e.g. {branch.split('/', 1)[-1]!r}), then push it with git push.")
     try:
