@@ -69,11 +69,11 @@ def _named_slips(built: Any) -> None:
             "so pass transB=1 to make_node.", name=node.input[1], shape=tuple(weight or ())))
 
 
-def _declared_shapes_first(built: Any) -> None:
+def _declared_shapes_first(built: Any, features: int) -> None:
     """When the model runs, a wrongly declared output shape is named in the course's words, not the checker's."""
     try:
         session = _ort_session_for(built)
-        outputs = session.run(None, {session.get_inputs()[0].name: _random(5, 10, seed=31)})
+        outputs = session.run(None, {session.get_inputs()[0].name: _random(5, features, seed=31)})
     except Exception:  # it does not run: the checker's message says why
         return
     _require_declared_shapes(built, outputs)
@@ -94,7 +94,7 @@ def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "0
         try:
             onnx.checker.check_model(built, full_check=True)
         except Exception as error:
-            _declared_shapes_first(built)  # pass 17: a declared ['batch', 10] got the checker's inference error
+            _declared_shapes_first(built, _first_in_features(model))  # pass 17: a declared ['batch', 10] got the checker's inference error
             raise _Wrong(tr("onnx.checker rejects your model: {error}",
                             error=str(error).strip().splitlines()[0][:300])) from error
         ops = [node.op_type for node in built.graph.node]
