@@ -138,8 +138,9 @@ def output_file(value: Any, what: str, suffixes: tuple[str, ...], source: Any = 
         raise ValueError(f"{what}: {path.name} does not end in {' or '.join(suffixes)}, the kind of file written "
                          f"here. Choose a name such as {better}.")
     if replaceable is not None and path.is_file() and not _safely(replaceable, path):
-        raise FileExistsError(f"{what}: {path} already exists and is not a file this function writes (it holds "
-                              "something else); it was left untouched. Choose a new name, or delete that file first.")
+        raise FileExistsError(f"{what}: {path} already exists and is not a file this function wrote (it holds "
+                              "something else, or your own work); it was left untouched. Choose a new name, or delete "
+                              "that file first.")
     writable_folder(path.parent, what)
     return path
 

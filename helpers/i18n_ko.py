@@ -289,8 +289,8 @@ KOREAN: dict[str, str] = {
     "differences are.":
         "측정값이 {median:.1f} 정도라 밀리초 단위로 보입니다. time.perf_counter() 두 값의 차이는 이미 초 단위이니, "
         "단위를 바꾸지 말고 그대로 제출하세요.",
-    "This file's input is {signature}, not PairSum's (batch, 3): export dynamic.PairSum().":
-        "이 파일의 입력은 {signature}(으)로, PairSum의 (batch, 3)이 아닙니다. dynamic.PairSum()을 내보내세요.",
+    "This file's input is {signature}, not PairSum's rows (batch, features): export dynamic.PairSum().":
+        "이 파일의 입력은 {signature}(으)로, PairSum이 받는 행 (batch, features)가 아닙니다. dynamic.PairSum()을 내보내세요.",
     "The batch is fixed to {batch} in this file: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so every even "
     "batch is allowed.":
         "이 파일은 배치 크기가 {batch}(으)로 고정되어 있습니다. 모든 짝수 배치를 받도록 dynamic_shapes=({{0: 2 * "

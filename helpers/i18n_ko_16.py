@@ -185,4 +185,27 @@ KOREAN_16: dict[str, str] = {
     "{call} returned {out}: each pair is [probability, index]. Return [index, probability], such as "
     "[1, 0.6].":
         "{call}이(가) {out}을(를) 반환했습니다. 각 쌍이 [확률, 인덱스] 순서입니다. [1, 0.6]처럼 [인덱스, 확률] 순서로 반환하세요.",
+    # pass 18
+    "These are the times the notebook measured in section 2 (with_sync): time your own loop on the "
+    "exercise's device and answer with its list.":
+        "2절에서 노트북이 잰 시간(with_sync)을 그대로 제출했습니다. 연습 문제의 장치에서 직접 반복문으로 시간을 재고 그 리스트를 답으로 제출하세요.",
+    "Your shortest time is {fastest_ms:.2f} ms for {kernel_ms:.0f} ms of work: that call's work was not waited "
+    "for. In each measurement call device.run() first, then device.synchronize(), then read the clock.":
+        "가장 짧은 시간이 {fastest_ms:.2f} ms인데 작업은 {kernel_ms:.0f} ms 걸립니다. 그 호출의 작업이 끝나기를 기다리지 않았습니다. "
+        "측정할 때마다 device.run()을 먼저 부르고, 그다음 device.synchronize()를 부른 뒤 시계를 읽으세요.",
+    "optimized_model_filepath is the fp32 file itself ({name}): the optimised graph replaced the export. "
+    "Delete that file, run the cell that exported it again, then save the optimised graph under a new name.":
+        "optimized_model_filepath가 fp32 파일 자체({name})입니다. 최적화된 그래프가 내보낸 파일을 덮어썼습니다. 그 파일을 지우고 "
+        "내보내는 셀을 다시 실행한 다음, 최적화된 그래프는 새 이름으로 저장하세요.",
+    "The page loads a file named topk.js from its own folder (<script src=\"topk.js\">), not {name}: save "
+    "your function as site.folder / 'topk.js'.":
+        "페이지는 자기 폴더의 topk.js라는 파일을 불러옵니다(<script src=\"topk.js\">). {name}은(는) 불러오지 않습니다. 함수를 "
+        "site.folder / 'topk.js'로 저장하세요.",
+    "{call} returned undefined: end topK with return and the pairs (a "
+    "missing return?).":
+        "{call}이(가) undefined를 반환했습니다. return을 빠뜨리지 않았는지 확인하고, topK 끝에서 쌍들을 반환하세요.",
+    "For {batch} rows this file returns {shape}, not PairSum's {expected} (the sums of pairs of rows): "
+    "export dynamic.PairSum().":
+        "이 파일은 {batch}개 행에 대해 {shape}을(를) 반환합니다. PairSum이라면 {expected}(두 행씩 더한 합)여야 합니다. "
+        "dynamic.PairSum()을 내보내세요.",
 }

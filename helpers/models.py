@@ -22,26 +22,10 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "LinearRegressor",
-    "RegressionData",
-    "TrainingHistory",
-    "make_linear_model",
-    "make_regression_data",
-    "train_regressor",
-    "plot_losses",
-    "save_weights",
-    "load_weights",
-    "make_mlp",
-    "make_torchvision_model",
-    "count_parameters",
-    "freeze_all_but_last",
-    "TORCHVISION_MODELS",
-    "ImageData",
-    "SHAPE_CLASSES",
-    "make_shapes_data",
-    "make_small_cnn",
-    "train_classifier",
-    "accuracy",
+    "LinearRegressor", "RegressionData", "TrainingHistory", "make_linear_model", "make_regression_data",
+    "train_regressor", "plot_losses", "save_weights", "load_weights", "make_mlp", "make_torchvision_model",
+    "count_parameters", "freeze_all_but_last", "TORCHVISION_MODELS", "ImageData", "SHAPE_CLASSES", "make_shapes_data",
+    "make_small_cnn", "train_classifier", "accuracy",
 ]
 
 N_FEATURES = 10
@@ -111,7 +95,6 @@ def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noi
         raise ValueError(f"noise={noise!r} overflows float32 (the targets hold infinite values): use a noise of a "
                          "few units at most, such as 0.1.")
     return RegressionData(x=x, y=y.unsqueeze(1), true_weight=true_weight, true_bias=true_bias, noise=noise)
-
 
 
 def train_regressor(model: nn.Module, data: RegressionData, *, epochs: int = 30, lr: float = 0.05,
@@ -203,15 +186,18 @@ def save_weights(model: nn.Module, path: str | Path) -> Path:
     if not isinstance(model, nn.Module):
         raise TypeError(f"save_weights needs a torch.nn.Module, got a {type(model).__name__}.")
     path = output_file(path, "save_weights's path", (".pt", ".pth"), replaceable=lambda f: _holds_a_state_dict(f, model))
-    torch.save(model.state_dict(), path)
+    state = model.state_dict()  # marked as ours in its _metadata (load_state_dict reads only 'version' there)
+    getattr(state, "_metadata", {}).setdefault("", {})["written_by"] = "helpers.save_weights"
+    torch.save(state, path)
     return path
 
 
-def _holds_a_state_dict(path: Path, model: nn.Module | None = None) -> bool:
-    """Whether ``path`` holds weights only (what save_weights writes), of ``model``'s names and shapes when given."""
-    state, shapes = torch.load(path, weights_only=True, map_location="cpu"), lambda d: {k: v.shape for k, v in d.items()}
-    return isinstance(state, dict) and all(isinstance(v, torch.Tensor) for v in state.values()) and (
-        model is None or shapes(state) == shapes(model.state_dict()))  # pass 17: another model's weights
+def _holds_a_state_dict(path: Path, model: nn.Module) -> bool:
+    """Weights of ``model``'s names and shapes (pass 17), saved by save_weights or equal to its own (pass 18)."""
+    state, mine = torch.load(path, weights_only=True, map_location="cpu"), model.state_dict()
+    ours = getattr(state, "_metadata", {}).get("", {}).get("written_by") == "helpers.save_weights"
+    return isinstance(state, dict) and state.keys() == mine.keys() and all(isinstance(state[k], torch.Tensor) and (
+        state[k].shape == v.shape) and (ours or torch.equal(state[k], v)) for k, v in mine.items())
 
 
 def load_weights(model: nn.Module, path: str | Path) -> nn.Module:

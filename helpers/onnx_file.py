@@ -6,12 +6,14 @@ The ground floor of ``helpers``: it imports no sibling but ``errors``. Notebooks
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import onnx
+from onnx import numpy_helper
 
 from .errors import existing_file
 
@@ -189,18 +191,15 @@ def mark_derived(path: Path, how: str) -> None:
     onnx.save(model, str(path))
 
 
-def refuse_to_replace_a_source(path: Path, what: str, looks_derived=None) -> None:
-    """Refuse to write a derived graph over an existing ``.onnx`` that no helper derived: it is someone's model.
-
-    ``looks_derived(model)`` may recognise such a file by its content too (int8 nodes, float16 weights): one
-    written before the note existed.
-    """
+def refuse_to_replace_a_source(path: Path, what: str) -> None:
+    """Refuse to write a derived graph over an existing ``.onnx`` that no helper derived (it carries no
+    ``DERIVED_KEY`` note): it is someone's model, an int8 or float16 file made by hand too (pass 18)."""
     path = Path(path)
     if path.suffix != ".onnx" or not path.is_file():
         return
     try:
         model = onnx.load(str(path), load_external_data=False)
-        derived = any(e.key == DERIVED_KEY for e in model.metadata_props) or bool(looks_derived and looks_derived(model))
+        derived = any(e.key == DERIVED_KEY for e in model.metadata_props)
     except Exception:  # not an ONNX file at all: someone else's file
         derived = False
     if not derived:
@@ -219,14 +218,32 @@ def _plain(model: onnx.ModelProto) -> bool:
     return model.producer_name == "pytorch" and not any(e.key == DERIVED_KEY for e in model.metadata_props)
 
 
+def _signature(model: onnx.ModelProto, weights: bool) -> list[str]:
+    """The node types, and with ``weights`` a digest of the stored tensors as a last entry ``"weights <digest>"``."""
+    ops = [node.op_type for node in model.graph.node]
+    stored = sorted(numpy_helper.to_array(tensor).tobytes() for tensor in model.graph.initializer)  # names aside
+    return ops + [f"weights {hashlib.sha256(b''.join(stored)).hexdigest()[:16]}"] if weights else ops
+
+
 def own_export_ops(path: Path) -> list[str] | None:
     """The node types of an existing ``.onnx`` that a PyTorch exporter wrote (``torch.onnx.export`` or
-    ``helpers.export_model``): another model's export must not be replaced. None for any other file, or none."""
+    ``helpers.export_model``): another model's export must not be replaced. None for any other file, or none.
+
+    A file that still carries the exporter's stack traces was written by ``torch.onnx.export`` itself (export_model
+    removes them), so by the user: its weights count too, and only the same model with the same weights replaces it."""
     try:
         model = onnx.load(str(path), load_external_data=False)
     except Exception:  # missing, unreadable, not ONNX: output_file's checks decide about it
         return None
-    return [node.op_type for node in model.graph.node] if _plain(model) else None  # pass 17: export_model's too
+    traced = any(p.key == "pkg.torch.onnx.stack_trace" for node in model.graph.node for p in node.metadata_props)
+    if not _plain(model):
+        return None
+    if not traced:
+        return _signature(model, False)
+    try:  # pass 18: the user's own export is replaced by the same weights only
+        return _signature(onnx.load(str(path)), True)
+    except Exception:  # its .data is gone or damaged: nothing can match it, so it is kept
+        return _signature(model, False) + ["weights unreadable"]
 
 
 def refuse_another_models_export(path: Path, previous_ops: list[str] | None, new_path: Path) -> None:
@@ -234,9 +251,16 @@ def refuse_another_models_export(path: Path, previous_ops: list[str] | None, new
     same graph (a cell run again); another model's export (say exercise 02.1's answer) is not replaced."""
     if previous_ops is None or new_path == path:
         return
-    new_ops = [node.op_type for node in onnx.load(str(new_path), load_external_data=False).graph.node]
+    new_ops = _signature(onnx.load(str(new_path), load_external_data=False),
+                         bool(previous_ops) and previous_ops[-1].startswith("weights "))
+    if new_ops[:-1] == previous_ops[:-1] and new_ops != previous_ops and previous_ops[-1].startswith("weights "):
+        new_path.unlink(missing_ok=True)
+        raise FileExistsError(f"{path} holds a torch.onnx.export of this graph with other weights (your own export, "
+                              f"such as an exercise's answer?): it was left untouched. Choose a new name, such as "
+                              f"{path.stem}_2.onnx, or delete that file first.")
     if new_ops != previous_ops:
         new_path.unlink(missing_ok=True)
+        previous_ops = [op for op in previous_ops if not op.startswith("weights ")]
         counts = ", ".join(f"{previous_ops.count(op)} {op}" for op in dict.fromkeys(previous_ops))
         raise FileExistsError(f"{path} already holds another model's export ({counts}): "
                               f"it was left untouched. Choose a new name, such as {path.stem}_2.onnx, or delete that "

@@ -104,7 +104,7 @@ def quantize_dynamic_int8(onnx_path: str | Path, output_path: str | Path) -> Pat
     load_onnx(onnx_path, check=False)
     _refuse_quantized(onnx_path)
     output_path = output_file(output_path, "quantize_dynamic_int8's output_path", (".onnx",), source=onnx_path)
-    refuse_to_replace_a_source(output_path, "quantize_dynamic_int8's output_path", _quantized_ops)
+    refuse_to_replace_a_source(output_path, "quantize_dynamic_int8's output_path")
     with _quiet(), _preprocessed(onnx_path) as pre:
         quantize_dynamic(str(pre), str(output_path), weight_type=QuantType.QInt8)
     mark_derived(output_path, "quantize_dynamic_int8")
@@ -147,7 +147,7 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
     inputs, _ = tensor_infos(source)
     _refuse_quantized(onnx_path)
     output_path = output_file(output_path, "quantize_static_int8's output_path", (".onnx",), source=onnx_path)
-    refuse_to_replace_a_source(output_path, "quantize_static_int8's output_path", _quantized_ops)
+    refuse_to_replace_a_source(output_path, "quantize_static_int8's output_path")
     calibration = _calibration_array(calibration)
     if len(inputs) != 1:
         raise ValueError(f"quantize_static_int8 handles one-input models; this one has {len(inputs)}. Write a "
@@ -203,7 +203,7 @@ def convert_to_fp16(onnx_path: str | Path, output_path: str | Path, *, keep_io_t
 
     require_bool(keep_io_types, "keep_io_types")
     output_path = output_file(output_path, "convert_to_fp16's output_path", (".onnx",), source=onnx_path)
-    refuse_to_replace_a_source(output_path, "convert_to_fp16's output_path", _holds_float16)
+    refuse_to_replace_a_source(output_path, "convert_to_fp16's output_path")
     source = load_onnx(onnx_path)
     if _holds_float16(source):
         raise ValueError(f"{Path(onnx_path).name} already holds float16 weights: pass the float32 file as onnx_path and "

@@ -2094,10 +2094,13 @@ def _timed(kind: str, kernel_ms: float = 5.0) -> tuple[list[float], object]:
     for _ in range(8):
         clock = time.process_time if kind == "process_time" else time.perf_counter
         t0 = start if kind == "cumulative" else clock()
+        if kind == "sync first":  # pass 18: each time is the previous call's work, the first none at all
+            device.synchronize()
         device.run()
         if kind == "two calls":
             device.run()
-        device.synchronize()
+        if kind != "sync first":
+            device.synchronize()
         times.append((clock() - t0) * (1e6 if kind == "microseconds" else 1))
     return times, device
 
@@ -2435,3 +2438,103 @@ def test_the_load_test_client_script_run_by_hand_says_what_it_is(job) -> None:
                           text=True, timeout=60)
     assert done.returncode == 1 and "started by helpers.serving.load_test" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- pass 18 (independent, 505 inputs: 17 wrong in 10 problems, 52 weak) ---
+
+
+def test_the_optimised_file_check_refuses_the_fp32_file_itself(linear_onnx) -> None:
+    from helpers import exercises
+
+    message = exercises.check_extended_optimized_file(linear_onnx, linear_onnx, np.ones((2, 10), np.float32)).message
+    assert "optimized_model_filepath is the fp32 file itself" in message, message
+
+
+def test_export_model_never_replaces_an_onnxruntime_optimised_graph(tmp_path) -> None:
+    cnn, path = helpers.make_small_cnn(seed=0), tmp_path / "cnn.onnx"
+    helpers.export_model(cnn, torch.randn(2, 1, 16, 16), path)
+    helpers.create_session(path, optimization="extended", optimized_model_path=tmp_path / "fused.onnx")
+    shutil.copy(tmp_path / "fused.onnx", path)  # optimized_model_filepath pointed at the export
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError, match="not a file this function wrote"):
+        helpers.export_model(cnn, torch.randn(2, 1, 16, 16), path)
+    assert path.read_bytes() == before
+
+
+def test_the_pair_sum_check_takes_rows_of_any_width(tmp_path) -> None:
+    from helpers import dynamic, exercises
+
+    path = tmp_path / "pairs.onnx"
+    torch.onnx.export(dynamic.PairSum().eval(), (torch.randn(4, 10),), path, dynamic_shapes=({0: 2 * torch.export.Dim("half")},),
+                      input_names=["x"], verbose=False)
+    result = exercises.check_pair_sum_export(path)
+    assert result.passed, result.message
+
+
+def test_export_model_never_replaces_a_students_own_export_of_the_same_architecture(tmp_path) -> None:
+    path = tmp_path / "answer.onnx"
+    torch.onnx.export(helpers.make_mlp(hidden=16, seed=1).eval(), (torch.randn(2, 10),), path, verbose=False,
+                      dynamic_shapes=({0: torch.export.Dim("batch")},))
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError, match="other weights"):
+        helpers.export_model(helpers.make_mlp(hidden=16, seed=5), torch.randn(2, 10), path)
+    assert path.read_bytes() == before and not list(tmp_path.glob(".*exporting*"))
+    helpers.export_model(helpers.make_mlp(hidden=16, seed=1), torch.randn(2, 10), path)  # the same model: a re-run
+
+
+def test_save_weights_never_replaces_a_users_own_weights_of_the_same_class(tmp_path) -> None:
+    path = tmp_path / "my_linear_weights.pt"
+    torch.save(helpers.make_linear_model(seed=1).state_dict(), path)
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError, match="your own work"):
+        helpers.save_weights(helpers.make_linear_model(seed=3), path)
+    assert path.read_bytes() == before
+    helpers.save_weights(helpers.make_linear_model(seed=1), path)  # the same weights: nothing is lost
+    helpers.save_weights(helpers.make_linear_model(seed=3), path)  # now save_weights' own file: replaced
+    assert torch.equal(torch.load(path, weights_only=True)["linear.weight"],
+                       helpers.make_linear_model(seed=3).linear.weight)
+
+
+def test_derived_files_never_replace_an_int8_file_the_user_made(tmp_path, linear_onnx) -> None:
+    from onnxruntime.quantization import quantize_dynamic
+
+    from helpers import optimize
+
+    mine = tmp_path / "my_int8.onnx"
+    quantize_dynamic(str(linear_onnx), str(mine))
+    before = mine.read_bytes()
+    with pytest.raises(FileExistsError, match="not a file the course's helpers derived"):
+        optimize.quantize_dynamic_int8(linear_onnx, mine)
+    assert mine.read_bytes() == before
+
+
+def test_student_overwrite_never_replaces_copies_students_worked_in(tmp_path) -> None:
+    from helpers import course, workshop
+
+    first = workshop.write_student_copies(tmp_path, course.list_notebooks()[:1])[0]
+    notebook = json.loads(first.read_text(encoding="utf-8"))
+    code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    code["source"] = ["answer = 42  # a student's work\n"]
+    first.write_text(json.dumps(notebook), encoding="utf-8")
+    with pytest.raises(FileExistsError, match="run or edited since they were written"):
+        workshop.write_student_copies(tmp_path, course.list_notebooks()[:1], overwrite=True)
+    assert "a student's work" in first.read_text(encoding="utf-8")
+
+
+def test_the_timing_check_refuses_synchronize_before_run_and_the_notebooks_own_times() -> None:
+    from helpers import exercises
+
+    message = exercises.check_async_timing(*_timed("sync first")).message
+    assert "device.run() first, then device.synchronize()" in message, message
+    times, device = _timed("seconds")
+    message = exercises.check_async_timing(list(times), device, notebook_times=times).message
+    assert "the notebook measured in section 2" in message, message
+
+
+def test_sweep_files_are_told_from_look_alikes(tmp_path) -> None:
+    from helpers.bench.sweep import is_sweep_file
+
+    (tmp_path / "mine.csv").write_text("backend,my score\ncpu,3\n")
+    (tmp_path / "mine.json").write_text(json.dumps({"model": "x", "machine": {}, "rows": [], "notes": "mine"}))
+    assert not is_sweep_file(tmp_path / "mine.csv") and not is_sweep_file(tmp_path / "mine.json")
+    assert all(is_sweep_file(p) for p in (ROOT / "helpers" / "recorded").glob("*.json"))

@@ -267,3 +267,13 @@ def test_a_topk_defined_on_window_passes_and_a_page_global_is_named(tmp_path) ->
     touches = "document.title = 'x';\nfunction topK(p, k) { return p.map((v, i) => [i, v]).slice(0, k); }"
     message = exercises.check_topk_js(_js(tmp_path, touches)).message
     assert "page's document" in message and "would stop there too" not in message, message
+
+
+@needs_node
+def test_topk_file_must_be_the_one_the_page_loads_and_must_return(tmp_path) -> None:
+    """Pass 18: artifacts/top_k.js passed (no page loads it); a topK without return raised KeyError."""
+    other = tmp_path / "top_k.js"
+    other.write_text(SOLUTION)
+    assert "loads a file named topk.js" in exercises.check_topk_js(other).message
+    result = exercises.check_topk_js(_js(tmp_path, "function topK(probabilities, k) { probabilities.slice(0, k); }"))
+    assert result.passed is False and "returned undefined" in result.message, result.message

@@ -10,7 +10,7 @@ import json
 import numbers
 import os
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Sequence
 
@@ -28,12 +28,15 @@ _A_SWEEP = ("Pass one SweepResult, as run_sweep or SweepResult.from_json returns
 
 def is_sweep_file(path: Path) -> bool:
     """Whether ``path`` holds a sweep's JSON or CSV (what ``to_json``/``to_csv`` may replace), not a user's file."""
+    columns = [field.name for field in fields(SweepRow)]  # exactly what to_csv/to_json write (pass 18: look-alikes)
     try:
         text = Path(path).read_text("utf-8")
         if Path(path).suffix.lower() == ".csv":
-            return text.split(",", 1)[0].strip() == "backend"
-        return {"model", "machine", "rows"} <= json.loads(text).keys()
-    except (OSError, ValueError, AttributeError):
+            return text.splitlines()[0].strip() in (",".join(columns), "backend")
+        data = json.loads(text)
+        return data.keys() == {"model", "machine", "rows", "unavailable"} and all(
+            list(row) == columns for row in data["rows"])
+    except (OSError, ValueError, AttributeError, IndexError, TypeError):
         return False
 
 

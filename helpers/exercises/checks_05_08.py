@@ -32,8 +32,10 @@ __all__ = [
 # --- 05 · benchmark CPU vs GPU ---
 
 
-def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> ExerciseResult:
-    """Exercise: per-call seconds of ``device.run`` (a ``bench.SimulatedGPU``), warmed up and synchronised."""
+def check_async_timing(answer: Any, device: Any, exercise: str = "05.1", *, notebook_times: Any = None) -> ExerciseResult:
+    """Exercise: per-call seconds of ``device.run`` (a ``bench.SimulatedGPU``), warmed up and synchronised.
+
+    ``notebook_times``: the times the notebook measured itself (section 2's), which are not an answer."""
     import statistics
 
     def check() -> None:
@@ -42,6 +44,9 @@ def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> Exer
                  all(isinstance(t, Real) and not isinstance(t, bool) for t in values),
                  tr("Answer with the list of per-call times in seconds (at least 5 timed calls)."))
         times = [float(t) for t in values]
+        _require(notebook_times is None or times != [float(t) for t in notebook_times], tr(  # pass 18
+            "These are the times the notebook measured in section 2 (with_sync): time your own loop on the "
+            "exercise's device and answer with its list."))
         _require(all(math.isfinite(t) for t in times), tr("Some times are NaN or infinite: store the difference "
                                                           "of two time.perf_counter() readings for each call."))
         _require(min(times) > 0, tr("Some times are zero or negative: subtract the start from the end "
@@ -71,6 +76,10 @@ def check_async_timing(answer: Any, device: Any, exercise: str = "05.1") -> Exer
                     "queued work finished. Call device.synchronize() before reading it, and read time.perf_counter() "
                     "(time.process_time() leaves out the waiting).",
                     median_ms=statistics.median(times) * 1000, kernel_ms=device.kernel_ms))
+        _require(min(times) >= 0.5 * kernel, tr(  # pass 18: synchronize() before run() passed
+            "Your shortest time is {fastest_ms:.2f} ms for {kernel_ms:.0f} ms of work: that call's work was not waited "
+            "for. In each measurement call device.run() first, then device.synchronize(), then read the clock.",
+            fastest_ms=min(times) * 1000, kernel_ms=device.kernel_ms))
         _require(statistics.median(times) < 1.8 * kernel, tr(  # pass 16: two calls per sample passed
             "The median is {median_ms:.1f} ms for one call's {kernel_ms:.0f} ms of work: each time covers more than "
             "one call. Time one device.run() and its synchronize() per measurement.",
@@ -169,6 +178,10 @@ def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: n
     """Exercise: the graph onnxruntime saved at the ``extended`` level (fused, with no layout for one CPU)."""
     def check() -> None:
         path = _onnx_path(answer)
+        _require(path.resolve() != Path(fp32_path).resolve(), tr(  # pass 18: "correct", and the fp32 file was gone
+            "optimized_model_filepath is the fp32 file itself ({name}): the optimised graph replaced the export. "
+            "Delete that file, run the cell that exported it again, then save the optimised graph under a new name.",
+            name=Path(fp32_path).name))
         _require(not _derived_by(path).startswith("onnxruntime"), tr(  # pass 15: create_session's file passed
             "A helper (create_session or optimize_graph) saved this graph: the exercise is to set "
             "graph_optimization_level and optimized_model_filepath in SessionOptions yourself."))
@@ -229,20 +242,24 @@ def check_pair_sum_export(answer: Any, exercise: str = "07.2") -> ExerciseResult
         path = _onnx_path(answer)
         session = _ort_session(path)
         inputs = session.get_inputs()
-        _require(len(inputs) == 1 and len(inputs[0].shape) == 2 and inputs[0].shape[1] == 3,
-                 tr("This file's input is {signature}, not PairSum's (batch, 3): export dynamic.PairSum().",
-                    signature=", ".join(f"{i.name}: {i.shape}" for i in inputs)))
+        _require(len(inputs) == 1 and len(inputs[0].shape) == 2,  # pass 18: any width of rows is PairSum's
+                 tr("This file's input is {signature}, not PairSum's rows (batch, features): export "
+                    "dynamic.PairSum().", signature=", ".join(f"{i.name}: {i.shape}" for i in inputs)))
+        width = inputs[0].shape[1] if isinstance(inputs[0].shape[1], int) else 3
         _require(not isinstance(inputs[0].shape[0], int),
                  tr("The batch is fixed to {batch} in this file: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so "
                     "every even batch is allowed.", batch=inputs[0].shape[0]))
         for batch in (2, 6, 10):
-            x = _random(batch, 3, seed=batch)
+            x = _random(batch, width, seed=batch)
             try:
                 output = _run(session, x)
             except Exception as error:
                 raise _Wrong(tr("onnxruntime refuses a batch of {batch}: declare dynamic_shapes=({{0: 2 * "
                                 "Dim('half')}},) so every even batch is allowed.", batch=batch)) from error
-            _require(_close(output, x.reshape(-1, 2, 3).sum(1)),
+            _require(np.shape(output) == (batch // 2, width), tr(  # pass 18: a (batch, 10) model of another exercise
+                "For {batch} rows this file returns {shape}, not PairSum's {expected} (the sums of pairs of rows): "
+                "export dynamic.PairSum().", batch=batch, shape=np.shape(output), expected=(batch // 2, width)))
+            _require(_close(output, x.reshape(-1, 2, width).sum(1)),
                      tr("Wrong sums at batch {batch}: export dynamic.PairSum().", batch=batch))
     return _judge(exercise, answer, check)
 

@@ -96,6 +96,9 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
         _require(path is not None and path.suffix == ".js" and path.is_file(),
                  tr("Answer with the path of the .js file your cell wrote (site.folder / 'topk.js'), got {answer!r}.",
                     answer=answer))
+        _require(path.name == "topk.js", tr(  # pass 18: artifacts/top_k.js passed, which no page loads
+            "The page loads a file named topk.js from its own folder (<script src=\"topk.js\">), not {name}: save "
+            "your function as site.folder / 'topk.js'.", name=path.name))
         report = _run_node(path)
         _require("error" not in report, tr("Your file does not define a function topK(probabilities, k): the page "
                                            "calls it by that name."))
@@ -106,6 +109,8 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
                                                error=str(result.get("threw"))[:120]))
             _require("promise" not in result, tr("{call} returned a Promise: topK must not be async (the page uses "
                                                  "its answer at once).", call=name))
+            _require("out" in result, tr("{call} returned undefined: end topK with return and the pairs (a "
+                                         "missing return?).", call=name))  # pass 18: KeyError 'out'
             out = result["out"]
             _require(not result["changed"], tr("{call} reordered the caller's array: the page still needs it in class "
                                                "order. Sort a copy (probabilities.map(...) or slice()).", call=name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import re
@@ -86,7 +87,14 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
     if existing and not overwrite:
         raise FileExistsError(f"{len(existing)} student copies already exist in {output} (e.g. {existing[0]}): "
                               "pass overwrite=True (--overwrite) to replace them, or choose another folder.")
+    worked = [t for t in existing if _worked_on(Path(t))]
+    if worked:  # pass 18: --overwrite wiped copies students had filled in
+        raise FileExistsError(f"{len(worked)} student copies in {output} were run or edited since they were written "
+                              f"(e.g. {worked[0]}): a student's work, which --overwrite does not replace. Move them "
+                              "away (or delete them), or choose another folder.")
     students = [_student_of(read_notebook(path), path) for path in sources]  # all made before anything is written
+    for student in students:
+        student["metadata"][_DIGEST_KEY] = _sources_digest(student)
     writable_folder(output, "the student copies' folder")
     written = []
     for student, target in zip(students, targets):
@@ -94,6 +102,23 @@ def write_student_copies(output: Path, notebooks: Sequence[Path] | None = None, 
         target.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
     return written
+
+
+_DIGEST_KEY = "course_student_copy_sources"  # a digest of the cells as written: an edited copy differs from it
+
+
+def _sources_digest(notebook: dict) -> str:
+    cells = [[c.get("cell_type"), "".join(c.get("source", ""))] for c in notebook.get("cells", [])]
+    return hashlib.sha256(json.dumps(cells).encode()).hexdigest()[:16]
+
+
+def _worked_on(path: Path) -> bool:
+    """A student copy that holds outputs, or whose cells differ from those written (copies written before the
+    digest existed count as untouched unless they hold outputs)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    ran = any(c.get("outputs") or c.get("execution_count") for c in notebook.get("cells", []))
+    digest = notebook.get("metadata", {}).get(_DIGEST_KEY)
+    return ran or (digest is not None and digest != _sources_digest(notebook))
 
 
 def _is_student_copy(path: Path) -> bool:
