@@ -114,7 +114,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     if args == ["--dry-run"]:
         print(plan_onnxruntime_gpu(torch_cuda_version(), {name: package_version(name) for name in BUILDS}))
         return 0
-    if args in (["--help"], ["-h"]):  # pass 12: --help was an error
+    if "--help" in args or "-h" in args:  # pass 12: --help was an error; pass 18: beside --dry-run too
         print("usage: python -m helpers.gpu_setup [--dry-run]\n\nOn a GPU machine, replace the CPU onnxruntime with "
               "the onnxruntime-gpu build for PyTorch's CUDA.\n--dry-run prints what it would run, and runs nothing.")
         return 0

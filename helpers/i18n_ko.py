@@ -306,8 +306,10 @@ KOREAN: dict[str, str] = {
         "NaN이나 무한대인 시간이 있습니다. 호출마다 time.perf_counter()를 두 번 읽어 그 차이를 저장하세요.",
     "Some times are zero or negative: subtract the start from the end (t1 - t0), reading the clock before and "
     "after each call.": "0이나 음수인 시간이 있습니다. 호출 전후로 시각을 읽어 끝에서 시작을 빼세요(t1 - t0).",
-    "device.run was never called: the times must come from calls of device.run(...) on this device.":
-        "device.run이 한 번도 호출되지 않았습니다. 시간은 이 장치에서 device.run(...)을 호출해 잰 것이어야 합니다.",
+    "device.run was never called on this device: the times must come from calls of device.run(...) on it (was "
+    "the cell that makes the device run again after your timing?).":
+        "이 장치에서 device.run이 한 번도 호출되지 않았습니다. 시간은 이 장치에서 device.run(...)을 호출해 잰 것이어야 합니다"
+        "(시간을 잰 뒤에 장치를 만드는 셀을 다시 실행하지 않았나요?).",
     "a PyTorch file (torch.save)": "PyTorch 파일(torch.save)",
     "not an ONNX model, or a truncated one": "ONNX 모델이 아니거나 잘린 파일",
     "{name} is {kind}: answer with the .onnx file your export wrote (export it again if it was cut short).":

@@ -53,9 +53,11 @@ KOREAN_10: dict[str, str] = {
     "Prompt {number} got {got} tokens, not {steps}: return only the new tokens, max_new_tokens of them.":
         "프롬프트 {number}의 토큰이 {steps}개가 아니라 {got}개입니다. 새 토큰만 max_new_tokens개 반환하세요.",
     "Prompt {number} (length {length}) differs from PyTorch's generate at new token {index}: pad on the left, "
-    "mark padding with 0 in attention_mask, and add a 1 for every new token.":
+    "mark padding with 0 in attention_mask, add a 1 for every new token, and take the argmax of the last "
+    "position's logits (logits[:, -1]), as greedy generate does.":
         "프롬프트 {number}(길이 {length})이(가) 새 토큰 {index}번에서 PyTorch의 generate와 다릅니다. 왼쪽에 패딩하고, "
-        "attention_mask에서 패딩은 0으로 표시하고, 새 토큰마다 1을 덧붙이세요.",
+        "attention_mask에서 패딩은 0으로 표시하고, 새 토큰마다 1을 덧붙이고, greedy generate처럼 마지막 위치의 로짓"
+        "(logits[:, -1])에서 argmax를 고르세요.",
     "Your file's layers have weights of shapes {mine}, the received file's {received}: export the module "
     "converted from the received file (first layer fine-tuned), not another model.":
         "내보낸 파일의 층 가중치 모양은 {mine}, 전달받은 파일의 층 가중치 모양은 {received}입니다. 다른 모델이 아니라, 전달받은 파일에서 "

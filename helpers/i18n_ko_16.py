@@ -148,9 +148,10 @@ KOREAN_16: dict[str, str] = {
         "파일의 입력 {name}은(는) float32가 아니라 {dtype}을(를) 받습니다. 내보내기 전에 .half()나 .double()을 부르지 말고 float32 "
         "모델을 내보내세요.",
     "Your module has {name}'s layers but other weights: it has been trained since it was converted (04.2 "
-    "fine-tunes it in place). Convert the file again to re-check this exercise.":
-        "모듈의 층은 {name}과(와) 같지만 가중치가 다릅니다. 변환한 뒤에 학습되었습니다(04.2가 이 모듈을 그 자리에서 미세 조정합니다). "
-        "이 연습 문제를 다시 확인하려면 파일을 다시 변환하세요.",
+    "fine-tunes it in place), or it was converted from another file. Convert that file again to re-check "
+    "this exercise.":
+        "모듈의 층은 {name}과(와) 같지만 가중치가 다릅니다. 변환한 뒤에 학습되었거나(04.2가 이 모듈을 그 자리에서 미세 조정합니다) "
+        "다른 파일에서 변환했습니다. 이 연습 문제를 다시 확인하려면 그 파일을 다시 변환하세요.",
     "The {op} node reads {missing}, which no input, initializer or earlier node defines (defined: {known}): "
     "check the spelling.":
         "{op} 노드가 {missing}을(를) 읽는데, 그런 이름의 입력·초기화 텐서·앞선 노드 출력이 없습니다(있는 이름: {known}). 철자를 "
@@ -208,4 +209,73 @@ KOREAN_16: dict[str, str] = {
     "export dynamic.PairSum().":
         "이 파일은 {batch}개 행에 대해 {shape}을(를) 반환합니다. PairSum이라면 {expected}(두 행씩 더한 합)여야 합니다. "
         "dynamic.PairSum()을 내보내세요.",
+    "an array of inputs, such as test.images[:8].numpy()": "test.images[:8].numpy() 같은 입력 배열",
+    "The check's model has {count} Linear layers: pass the notebook's Linear model (model), the one your "
+    "graph rebuilds.":
+        "확인 함수에 넘긴 모델에는 Linear 층이 {count}개 있습니다. 그래프로 다시 만든 노트북의 Linear 모델(model)을 넘기세요.",
+    "{name} is the weights file beside a model: answer with the .onnx file itself ({model}).":
+        "{name}은(는) 모델 옆에 있는 가중치 파일입니다. .onnx 파일 자체({model})를 답으로 제출하세요.",
+    "{name} keeps its weights in {data}, which is missing: export again with external_data=False (one file).":
+        "{name}은(는) 가중치를 {data}에 두는데, 그 파일이 없습니다. external_data=False로 다시 내보내 파일 하나로 만드세요.",
+    "Your model's weights are NaN or infinite: the training diverged. Train a new model with a smaller "
+    "learning rate.":
+        "모델의 가중치가 NaN이거나 무한대입니다. 학습이 발산했습니다. 학습률을 낮춰 새 모델을 학습하세요.",
+    "The notebook's model solves this task and your answer does not: are the two models swapped in the call? "
+    "check_trained_regressor(your_model, task_b, model).":
+        "노트북의 모델은 이 과제를 풀지만 답으로 낸 모델은 풀지 못합니다. 호출할 때 두 모델의 순서가 바뀌지 않았나요? "
+        "check_trained_regressor(your_model, task_b, model) 순서입니다.",
+    "The check's model is a state_dict: pass the module itself (answer_01_1), whose weights it compares.":
+        "확인 함수에 넘긴 모델이 state_dict입니다. 가중치를 비교할 모듈 자체(answer_01_1)를 넘기세요.",
+    "{name}, the file given to the check, has {file_layers} layer(s), your module {module_layers}: pass "
+    "received_path, the file you converted.":
+        "확인 함수에 넘긴 파일 {name}에는 층이 {file_layers}개, 모듈에는 {module_layers}개 있습니다. 변환한 파일인 "
+        "received_path를 넘기세요.",
+    "This is a NumPy archive (np.savez), not what torch.save writes: save the weights with "
+    "torch.save(model.state_dict(), path).":
+        "이 파일은 torch.save가 아니라 NumPy 아카이브(np.savez)입니다. torch.save(model.state_dict(), path)로 가중치를 저장하세요.",
+    "The Gemm node reads {inputs}: it takes [features, weight, bias], the weight and bias as initializers.":
+        "Gemm 노드가 {inputs}을(를) 읽습니다. Gemm은 [features, weight, bias]를 받고, weight와 bias는 초기화 텐서로 둡니다.",
+    "The Gemm reads {first} first: its first input (A) is the features, the second (B) the weight: "
+    "make_node('Gemm', ['features', 'weight', 'bias'], ...).":
+        "Gemm이 {first}을(를) 첫 입력으로 읽습니다. 첫 입력(A)은 features, 두 번째(B)는 weight입니다. "
+        "make_node('Gemm', ['features', 'weight', 'bias'], ...)처럼 쓰세요.",
+    "The outputs {names} hold the prediction twice: append the first Relu's output, not the prediction.":
+        "출력 {names}에 예측 출력이 두 번 들어 있습니다. 예측 출력이 아니라 첫 번째 Relu의 출력을 추가하세요.",
+    "Your times grow steadily from {first:.1f}: they are clock readings, not durations. Store t1 - t0 for "
+    "each call.":
+        "측정값이 {first:.1f}부터 계속 커집니다. 걸린 시간이 아니라 시계를 읽은 값입니다. 호출마다 t1 - t0을 저장하세요.",
+    "Your times are rounded to 0.01 s, coarser than one call: answer with them unrounded.":
+        "측정값이 0.01초 단위로 반올림되어 호출 한 번보다 거칩니다. 반올림하지 않은 값을 제출하세요.",
+    "This file takes rows of {features} values; the exercise's rows have {expected}: export from an example "
+    "with that many columns.":
+        "이 파일은 값 {features}개짜리 행을 받는데, 연습 문제의 행에는 값이 {expected}개 있습니다. 그만큼의 열을 가진 예시 입력으로 "
+        "내보내세요.",
+    "Your file clips to ±{limit}: call the op with limit=0.5.":
+        "파일이 ±{limit}(으)로 자릅니다. 연산자를 limit=0.5로 호출하세요.",
+    "The check's cache_path is a quantized file (MatMulNBits): its tokens may differ from PyTorch's. Pass "
+    "cache_path, the float32 cache file of section 3.":
+        "확인 함수에 넘긴 cache_path가 양자화된 파일(MatMulNBits)입니다. 토큰이 PyTorch와 다를 수 있습니다. 3절의 float32 "
+        "캐시 파일인 cache_path를 넘기세요.",
+    "The first output's rows are log-probabilities (their exponentials sum to 1): return the logits "
+    "themselves, logits[:, -1, :], without log_softmax.":
+        "첫 번째 출력의 각 행이 로그 확률입니다(지수를 취하면 합이 1). log_softmax를 빼고 로짓 logits[:, -1, :]을 그대로 반환하세요.",
+    "The first output is the logits times {scale:.3f} (a temperature?): return the logits unscaled.":
+        "첫 번째 출력이 로짓에 {scale:.3f}을(를) 곱한 값입니다(온도를 적용했나요?). 로짓을 그대로 반환하세요.",
+    "{name} is {dtype}, and the file takes {expected}: build it with dtype=np.{numpy_type}.":
+        "{name}은(는) {dtype}인데 파일은 {expected}을(를) 받습니다. dtype=np.{numpy_type}(으)로 만드세요.",
+    "Your function treated the list of prompts as one prompt ({error}): it is called with a list of prompts, "
+    "each a list of token ids, and pads them into one batch.":
+        "함수가 프롬프트 리스트를 프롬프트 하나로 다뤘습니다({error}). 이 함수는 토큰 ID 리스트들의 리스트를 받아, 패딩해서 한 배치로 "
+        "묶어야 합니다.",
+    "POST {url} answered {status}, a redirect: FastAPI redirects when the route is declared with a trailing "
+    "slash. Declare it as @app.post(\"{path}\").":
+        "POST {url}의 응답이 {status}(리다이렉트)입니다. 라우트를 끝에 슬래시를 붙여 선언하면 FastAPI가 리다이렉트합니다. "
+        "@app.post(\"{path}\")로 선언하세요.",
+    "POST {url} answered 405: the route exists for other methods only. Declare it with @app.post, not "
+    "@app.get.":
+        "POST {url}의 응답이 405입니다. 라우트가 다른 메서드로만 선언되어 있습니다. @app.get이 아니라 @app.post로 선언하세요.",
+    "POST {url} answered 500: your endpoint raised an error. Read the server's traceback (in its log or the "
+    "cell's output), and try your function on test.images[:5] in a cell first.":
+        "POST {url}의 응답이 500입니다. 엔드포인트에서 오류가 났습니다. 서버의 트레이스백(로그나 셀 출력)을 읽고, 먼저 셀에서 "
+        "test.images[:5]로 함수를 시험해 보세요.",
 }

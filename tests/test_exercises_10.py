@@ -110,7 +110,7 @@ def test_last_token_check_rejects_each_shortcut(tmp_path, model, cache_path, sho
 
 
 def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cache=True, with_prompt=False,
-             grow_mask=True, mark_padding=True, feed_back=True):
+             grow_mask=True, mark_padding=True, feed_back=True, mask_dtype=np.int64, past_dtype=np.float32):
     """Notebook 10's answer to 10.2, and (by its flags) each shortcut a student might take."""
     if not together:
         return [_batched(session, [p], max_new_tokens, left=left, cache=cache)[0] for p in prompts]
@@ -119,9 +119,9 @@ def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cach
     pad = [[PAD] * (width - len(p)) for p in prompts]
     ids = np.array([(q + list(p)) if left else (list(p) + q) for p, q in zip(prompts, pad)], dtype=np.int64)
     mask = np.array([([0] * len(q) + [1] * len(p)) if left else ([1] * len(p) + [0] * len(q))
-                     for p, q in zip(prompts, pad)], dtype=np.int64)
+                     for p, q in zip(prompts, pad)], dtype=mask_dtype)
     mask = mask if mark_padding else np.ones_like(mask)
-    empty = {n: np.zeros((len(prompts), heads, 0, size), np.float32) for n in names}
+    empty = {n: np.zeros((len(prompts), heads, 0, size), past_dtype) for n in names}
     past, text, new = dict(empty), ids, []
     for _ in range(max_new_tokens):
         feed_ids = ids if cache else text
@@ -149,6 +149,8 @@ def test_batched_generation_check_accepts_the_left_padded_batch(model, cache_pat
     (dict(grow_mask=False), "add a column of 1 to the mask"),  # pass 16: onnxruntime's GatherND error
     (dict(mark_padding=False), "mark the padding with 0"),  # pass 17: np.ones_like as in generate_greedy passed
     (dict(feed_back=False), "feed the present keys and values it returned"),  # pass 17: "add a column to the mask"
+    (dict(mask_dtype=np.int32), "attention_mask is int32, and the file takes int64"),  # pass 18: raw InvalidArgument
+    (dict(past_dtype=np.float64), "is float64, and the file takes float"),
 ])
 def test_batched_generation_check_rejects_each_shortcut(model, cache_path, shortcut, hint) -> None:
     def answer(session, prompts, max_new_tokens):
@@ -223,18 +225,32 @@ def test_batched_generation_check_rejects_pytorch_tokens_after_one_run(model, ca
     assert result.passed is False and "ran the session 1 time(s) for 6 new tokens" in result.message, result.message
 
 
-@pytest.mark.parametrize("head, hint", [("Softmax", "probabilities (each sums to 1)"), ("ArgMax", "token ids, not logits")])
+@pytest.mark.parametrize("head, hint", [("Softmax", "probabilities (each sums to 1)"), ("ArgMax", "token ids, not logits"),
+                                        ("LogSoftmax", "log-probabilities"), ("Scale", "the logits times 1.429")])
 def test_last_token_check_names_probabilities_and_token_ids(tmp_path, model, last_path, head, hint) -> None:
     """Pass 17: softmax and argmax outputs were told to take the last position, which they did."""
     import onnx
 
     proto = onnx.load(str(last_path))
     logits = proto.graph.output[0]
-    attributes = {"axis": -1} if head == "Softmax" else {"axis": -1, "keepdims": 0}
-    proto.graph.node.append(onnx.helper.make_node(head, [logits.name], ["answer"], **attributes))
-    kind = onnx.TensorProto.FLOAT if head == "Softmax" else onnx.TensorProto.INT64
-    shape = ["batch", model.config.vocab_size] if head == "Softmax" else ["batch"]
+    if head == "Scale":  # pass 18: logits / 0.7, a temperature
+        proto.graph.initializer.append(onnx.numpy_helper.from_array(np.array(1 / 0.7, np.float32), "temperature"))
+        proto.graph.node.append(onnx.helper.make_node("Mul", [logits.name, "temperature"], ["answer"]))
+    else:
+        attributes = {"axis": -1, "keepdims": 0} if head == "ArgMax" else {"axis": -1}
+        proto.graph.node.append(onnx.helper.make_node(head, [logits.name], ["answer"], **attributes))
+    kind = onnx.TensorProto.INT64 if head == "ArgMax" else onnx.TensorProto.FLOAT
+    shape = ["batch"] if head == "ArgMax" else ["batch", model.config.vocab_size]
     proto.graph.output[0].CopyFrom(onnx.helper.make_tensor_value_info("answer", kind, shape))
     onnx.save(proto, tmp_path / "head.onnx")
     result = exercises.check_last_token_export(tmp_path / "head.onnx", model)
     assert result.passed is False and hint in result.message, result.message
+
+
+def test_batched_generation_check_names_a_function_that_takes_one_prompt(model, cache_path) -> None:
+    """Pass 18: generate_greedy (one prompt) given to the check raised NumPy's ValueError."""
+    def one_prompt(session, prompt, max_new_tokens):
+        ids = np.array([prompt], dtype=np.int64)  # a list of prompts of different lengths: ragged
+        return ids.tolist()
+    result = exercises.check_batched_generation(one_prompt, model, cache_path)
+    assert result.passed is False and "treated the list of prompts as one prompt" in result.message, result.message

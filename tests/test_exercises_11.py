@@ -147,6 +147,10 @@ def served(tmp_path_factory):
     def dicts(batch: Bounded):  # pass 16: a dict per image gave float()'s TypeError
         return {"logits": [{"class": int(row.argmax()), "logits": row.tolist()} for row in run(batch.images)]}
 
+    @app.post("/slash/predict_batch/")
+    def slash(batch: Bounded):  # pass 18: FastAPI's 307 redirect was told to add the route
+        return {"logits": run(batch.images).tolist()}
+
     @app.get("/static/predict_batch")
     def static():  # pass 16: a page server's address (no POST) was told to add the route
         return {}
@@ -183,7 +187,8 @@ def test_batch_endpoint_check_does_not_blame_the_student_for_the_notebooks_objec
     ("/loose", "answered 500"),
     ("/nothing", "add @app.post"),
     ("/dicts", "list of 4 numbers"),
-    ("/static", "does not take POST requests"),
+    ("/static", "Declare it with @app.post, not @app.get"),  # pass 18: a GET route is FastAPI's own 405
+    ("/slash", "a redirect"),
 ])
 def test_batch_endpoint_shortcuts_are_rejected(served, test_images, prefix, hint) -> None:
     url, path = served
@@ -277,3 +282,14 @@ def test_topk_file_must_be_the_one_the_page_loads_and_must_return(tmp_path) -> N
     assert "loads a file named topk.js" in exercises.check_topk_js(other).message
     result = exercises.check_topk_js(_js(tmp_path, "function topK(probabilities, k) { probabilities.slice(0, k); }"))
     assert result.passed is False and "returned undefined" in result.message, result.message
+
+
+@needs_node
+def test_topk_without_any_sort_gets_the_order_hint_not_the_text_sort_hint(tmp_path) -> None:
+    """Pass 18: a selection loop (no sort) putting ties in reverse index order was told sort() compares as text."""
+    body = ("const left = probabilities.map((p, i) => [i, p]), out = []; "
+            "while (out.length < k && left.length) { let best = 0; "
+            "for (let j = 1; j < left.length; j++) if (left[j][1] >= left[best][1]) best = j; "
+            "out.push(left.splice(best, 1)[0]); } return out;")
+    result = exercises.check_topk_js(_js(tmp_path, f"function topK(probabilities, k) {{ {body} }}"))
+    assert result.passed is False and "equal values in index order" in result.message, result.message

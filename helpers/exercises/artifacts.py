@@ -24,7 +24,7 @@ __all__: list[str] = []  # package-internal: the checks import the underscored p
 def _onnx_path(answer: Any) -> Path:
     _require(isinstance(answer, (str, Path)), tr("Answer with the path of your .onnx file, not a {type_name}.",
                                                  type_name=type(answer).__name__))
-    _require(not (isinstance(answer, str) and ("\n" in answer or answer.startswith("ir_version"))), tr(
+    _require(not (isinstance(answer, str) and ("\n" in answer.strip() or answer.startswith("ir_version"))), tr(
         "Your answer is the text of a model (str(model) or print's output), not a path: answer with the ModelProto "
         "itself or the path of the .onnx file you saved."))  # pass 17: "File name too long"
     path = Path(answer).expanduser()  # ~ as in a shell (pass 12: "~/x.onnx" was "no file")
@@ -34,6 +34,9 @@ def _onnx_path(answer: Any) -> Path:
              tr("No file at {path!r}, but there is one without the space at its start or end: remove the space.",
                 path=str(answer)))
     _require(path.is_file(), tr("There is no file at {path}. Did the cell that writes it run?", path=path))
+    _require(not path.name.endswith(".onnx.data"), tr(  # pass 18: "empty (0 bytes)" for a sidecar
+        "{name} is the weights file beside a model: answer with the .onnx file itself ({model}).", name=path.name,
+        model=path.name.removesuffix(".data")))
     _require(path.suffix.lower() != ".ort", tr("{name} is in onnxruntime's own .ort format, which only onnxruntime "
                                                "reads: save the optimised graph with a name ending in .onnx.",
                                                name=path.name))
@@ -49,10 +52,26 @@ def _load_unchecked(path: Path):
     try:
         return onnx.load(str(path))
     except Exception as error:  # DecodeError and the like: not an ONNX protobuf
+        _require(not _missing_weights(path), tr(  # pass 18: "not an ONNX model, or a truncated one"
+            "{name} keeps its weights in {data}, which is missing: export again with external_data=False (one file).",
+            name=path.name, data=_missing_weights(path)))
         kind = (tr("a PyTorch file (torch.save)") if path.read_bytes()[:2] == b"PK"
                 else tr("not an ONNX model, or a truncated one"))
         raise _Wrong(tr("{name} is {kind}: answer with the .onnx file your export wrote (export it again if it was "
                         "cut short).", name=path.name, kind=kind)) from error
+
+
+def _missing_weights(path: Path) -> str:
+    """The missing external-data file a readable ONNX file refers to, or ""."""
+    import onnx
+
+    try:
+        stored = onnx.load(str(path), load_external_data=False).graph.initializer
+    except Exception:  # not ONNX at all
+        return ""
+    places = {e.value for i in stored if i.data_location == onnx.TensorProto.EXTERNAL for e in i.external_data
+              if e.key == "location"}
+    return next((name for name in sorted(places) if not (path.parent / name).is_file()), "")
 
 
 def _load_checked(path: Path):
@@ -142,3 +161,13 @@ def _require_declared_shapes(model: Any, outputs: list[np.ndarray]) -> None:
 def _derived_by(path: Path) -> str:
     """Which helper derived the file at ``path`` (``mark_derived``'s note), or "" for a file the student made."""
     return next((entry.value for entry in _load_unchecked(path).metadata_props if entry.key == DERIVED_KEY), "")
+
+
+def _op_types(path: str | Path) -> dict[str, set[str]]:
+    """The operator types a file uses, by domain ("ai.onnx" for the standard one)."""
+    import onnx
+
+    found: dict[str, set[str]] = {}
+    for node in onnx.load(str(path)).graph.node:
+        found.setdefault(node.domain or "ai.onnx", set()).add(node.op_type)
+    return found

@@ -73,10 +73,21 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
                                             "solves (its error there is {loss:.3f}): the exercise is task_b, the "
                                             "other rule. Train on task_b and pass task_b to the check.",
                                             loss=notebook_loss))
+        _require(all(torch.isfinite(p).all() for p in answer.parameters()), tr(  # pass 18: "check the loop"
+            "Your model's weights are NaN or infinite: the training diverged. Train a new model with a smaller "
+            "learning rate."))
+        _require(loss <= target or notebook_loss > target or not _solves(notebook_model, data), tr(
+            "The notebook's model solves this task and your answer does not: are the two models swapped in the call? "
+            "check_trained_regressor(your_model, task_b, model)."))  # pass 18
         _require(loss <= target, tr("Its mean squared error on this task is {loss:.3f}; a trained model reaches "
                                     "below {target:.3f}. Check the loop: zero_grad, loss.backward(), step, on "
                                     "this task's rows, for enough epochs.", loss=loss, target=target))
     return _judge(exercise, answer, check, data=data, notebook_model=notebook_model)
+
+
+def _solves(model: nn.Module, data: Any) -> bool:
+    return isinstance(model, nn.Module) and float(nn.functional.mse_loss(model(data.x).detach(), data.y)) <= \
+        2 * data.noise ** 2 + 0.005
 
 
 def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> ExerciseResult:
@@ -84,6 +95,8 @@ def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> Exerc
     def check() -> None:
         _require(not isinstance(answer, nn.Module), tr("Answer with the path of the file you saved with "
                                                        "torch.save, not with the model itself."))
+        _require(not isinstance(model, dict), tr(  # pass 18: "finish the previous exercise" for a state_dict
+            "The check's model is a state_dict: pass the module itself (answer_01_1), whose weights it compares."))
         _require(isinstance(model, nn.Module), tr("Finish the previous exercise first: its model is saved here."))
         path = Path(answer).expanduser() if isinstance(answer, (str, Path)) else None  # ~ as in a shell
         _require(path is None or path.is_file() or not Path(str(answer).strip()).is_file(),
@@ -111,6 +124,9 @@ def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> Exerc
             _require(zipfile.is_zipfile(answer_path), tr("The file is not what torch.save writes (cut short, or another "
                                                          "kind of file): save it again with torch.save(model.state_dict(), "
                                                          "path)."))
+            _require(not all(n.endswith(".npy") for n in zipfile.ZipFile(answer_path).namelist()), tr(
+                "This is a NumPy archive (np.savez), not what torch.save writes: save the weights with "
+                "torch.save(model.state_dict(), path)."))  # pass 18: called "pickled Python objects"
             raise _Wrong(tr("torch.load(..., weights_only=True) refuses this file: it holds pickled Python objects, "
                             "not only tensors. Save model.state_dict(), not the model itself.")) from error
         _require(isinstance(state, dict), tr("The file holds no state_dict: save model.state_dict()."))
@@ -226,9 +242,14 @@ def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: st
         x = _random(4, 10)
         same = _close(_torch_out(answer, x), _run(_ort_session(onnx_path), x), atol=1e-4)
         stored = sum(t.size for layer in _layers_in_order(onnx_path) for t in layer)
+        _require(same or len(_layers_in_order(onnx_path)) == len(_linear_layers(answer)), tr(  # pass 18
+            "{name}, the file given to the check, has {file_layers} layer(s), your module {module_layers}: pass "
+            "received_path, the file you converted.", name=Path(onnx_path).name,
+            file_layers=len(_layers_in_order(onnx_path)), module_layers=len(_linear_layers(answer))))
         _require(same or sum(p.numel() for p in answer.parameters()) != stored, tr(  # pass 17: re-run after 04.2
             "Your module has {name}'s layers but other weights: it has been trained since it was converted (04.2 "
-            "fine-tunes it in place). Convert the file again to re-check this exercise.", name=Path(onnx_path).name))
+            "fine-tunes it in place), or it was converted from another file. Convert that file again to re-check "
+            "this exercise.", name=Path(onnx_path).name))
         _require(same, tr("Your module does not compute what {name} computes: convert that file.",
                           name=Path(onnx_path).name))
         layers = _linear_layers(answer)

@@ -61,9 +61,14 @@ def _named_slips(built: Any) -> None:
             "check the spelling.", op=node.op_type, missing=missing, known=sorted(known - {""})))
         known |= set(node.output)
     shapes = {init.name: list(init.dims) for init in built.graph.initializer}
-    for node in built.graph.node:
+    for node in (n for n in built.graph.node if n.op_type == "Gemm"):  # pass 18: other nodes raised IndexError
+        _require(len(node.input) >= 2, tr("The Gemm node reads {inputs}: it takes [features, weight, bias], "
+                                          "the weight and bias as initializers.", inputs=list(node.input)))
+        _require(node.input[0] not in shapes or node.input[1] in shapes, tr(  # pass 18: A and B swapped
+            "The Gemm reads {first} first: its first input (A) is the features, the second (B) the weight: "
+            "make_node('Gemm', ['features', 'weight', 'bias'], ...).", first=node.input[0]))
         transposed = any(a.name == "transB" and a.i == 1 for a in node.attribute)
-        weight = shapes.get(node.input[1]) if node.op_type == "Gemm" and len(node.input) > 1 else None
+        weight = shapes.get(node.input[1])
         _require(transposed or not weight or len(weight) != 2 or weight[0] == weight[1] or weight[0] != 1, tr(
             "The Gemm multiplies the features by {name} as stored, {shape}: a Linear layer's weight is (out, in), "
             "so pass transB=1 to make_node.", name=node.input[1], shape=tuple(weight or ())))
@@ -84,6 +89,10 @@ def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "0
     def check() -> None:
         import onnx
 
+        linears = [m for m in model.modules() if isinstance(m, nn.Linear)] if isinstance(model, nn.Module) else []
+        _require(len(linears) == 1, tr(  # pass 18: the MLP given as the model blamed the graph
+            "The check's model has {count} Linear layers: pass the notebook's Linear model (model), the one your "
+            "graph rebuilds.", count=len(linears)))
         built = _onnx_model_answer(answer)
         exported = any(prop.key.startswith("pkg.torch.onnx") for node in built.graph.node  # pass 12: producer
                        for prop in node.metadata_props)  # blanked, the exporter's node metadata is still there
@@ -138,6 +147,9 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
     def check() -> None:
         extended = _onnx_model_answer(answer)
         names = [value.name for value in extended.graph.output]
+        _require(names.count("prediction") < 2, tr(  # pass 18: "the cell ran twice?" for the prediction appended
+            "The outputs {names} hold the prediction twice: append the first Relu's output, not the prediction.",
+            names=names))
         _require(len(set(names)) == len(names), tr(  # pass 14: a cell run twice appended the output twice
             "The outputs {names} name one value twice (the cell ran twice on the same model?): load mlp_path inside "
             "your cell, then append the output once.", names=names))

@@ -16,7 +16,7 @@ from torch import nn
 
 from ..i18n import tr
 from ..language_model import greedy_reference, reference_step
-from .artifacts import _close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random
+from .artifacts import _close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random, _run
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = ["check_median_export", "check_old_runtime_file", "check_last_token_export", "check_batched_generation"]
@@ -32,7 +32,9 @@ def _rows_with_outliers(batch: int, features: int, seed: int) -> np.ndarray:
 
 def _run_batch(session: Any, x: np.ndarray) -> np.ndarray:
     try:
-        return session.run(None, {session.get_inputs()[0].name: x})[0]
+        return _run(session, x)  # a float64 file is named as such (pass 18)
+    except _Wrong:
+        raise
     except Exception as error:  # onnxruntime's InvalidArgument / Fail: a shape the file does not accept
         raise _Wrong(tr("onnxruntime refuses a batch of {batch}: export with dynamic_shapes=({{0: Dim('batch')}},) "
                         "so that any batch size is accepted.", batch=len(x))) from error
@@ -180,6 +182,14 @@ def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1
             _require(not _probabilities(got[0]), tr(  # pass 17: softmax given the position hint
                 "The first output's rows are probabilities (each sums to 1): return the logits themselves, "
                 "logits[:, -1, :], without softmax."))
+            _require(not _probabilities(np.exp(np.asarray(got[0], np.float64))), tr(  # pass 18: log_softmax
+                "The first output's rows are log-probabilities (their exponentials sum to 1): return the logits "
+                "themselves, logits[:, -1, :], without log_softmax."))
+            expected = logits[:, -1].numpy()
+            scale = float(np.sum(got[0] * expected) / max(float(np.sum(expected * expected)), 1e-12))
+            _require(abs(scale - 1) < 1e-3 or not _close(expected * scale, got[0], rtol=1e-3, atol=1e-4), tr(
+                "The first output is the logits times {scale:.3f} (a temperature?): return the logits unscaled.",
+                scale=scale))  # pass 18
             _require(_close(logits[:, -1].numpy(), got[0], rtol=1e-3, atol=1e-4), tr(
                 "The logits differ from the notebook's model at batch {batch}, past length {past}: export the trained "
                 "model, and take the last position (index -1), not the first.", batch=batch, past=past_length))
@@ -213,6 +223,13 @@ class _RecordingSession:
 
     def run(self, output_names, feeds, *args, **kwargs):
         first, past = self._session.get_inputs()[0].name, self._session.get_inputs()[2].name
+        types = {i.name: i.type.removeprefix("tensor(").rstrip(")") for i in self._session.get_inputs()}
+        for name, value in (feeds.items() if isinstance(feeds, dict) else ()):  # pass 18: onnxruntime's raw error
+            kind = {"float32": "float", "float64": "double"}.get(str(getattr(value, "dtype", "")), str(getattr(value, "dtype", "")))
+            _require(name not in types or not kind or kind == types[name], tr(
+                "{name} is {dtype}, and the file takes {expected}: build it with dtype=np.{numpy_type}.", name=name,
+                dtype=getattr(value, "dtype", ""), expected=types.get(name),
+                numpy_type={"float": "float32", "double": "float64"}.get(types.get(name), types.get(name))))
         if isinstance(feeds, dict) and first in feeds:
             self.calls.append(tuple(np.shape(feeds[first])))
             if {"attention_mask", past} <= set(feeds):  # pass 16: onnxruntime's GatherND error named nothing
@@ -251,6 +268,9 @@ def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exe
         prompts = [generator.integers(3, vocab, size=n).tolist() for n in (5, 2, 8)]
         steps = 6
         plain = _ort_session(cache_path)
+        _require("MatMulNBits" not in {n.op_type for n in _load_unchecked(_onnx_path(cache_path)).graph.node}, tr(
+            "The check's cache_path is a quantized file (MatMulNBits): its tokens may differ from PyTorch's. Pass "
+            "cache_path, the float32 cache file of section 3."))  # pass 18: int4_path
         ranks = [len(o.shape) for o in plain.get_outputs()]
         _require(len(plain.get_inputs()) > 2 and ranks[0] == 3, tr(
             "The check's cache_path is not section 3's cache file (its outputs have ranks {ranks}; that file's logits "
@@ -259,6 +279,12 @@ def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exe
         session = _RecordingSession(plain)
         try:
             result = answer(session, [list(p) for p in prompts], steps)
+        except ValueError as error:  # pass 18: generate_greedy, which takes one prompt, given the list of them
+            if "sequence" not in str(error):
+                raise
+            raise _Wrong(tr("Your function treated the list of prompts as one prompt ({error}): it is called with "
+                            "a list of prompts, each a list of token ids, and pads them into one batch.",
+                            error=str(error)[:80])) from error
         except (TypeError, AttributeError) as error:  # the session used as the prompts, or the prompts as the session
             if "_RecordingSession" not in str(error) and "'list' object has no attribute" not in str(error):
                 raise
@@ -297,6 +323,7 @@ def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exe
             first = next((i for i, (a, b) in enumerate(zip(row, expected)) if a != b), None)
             _require(first is None, tr(
                 "Prompt {number} (length {length}) differs from PyTorch's generate at new token {index}: pad on the "
-                "left, mark padding with 0 in attention_mask, and add a 1 for every new token.",
+                "left, mark padding with 0 in attention_mask, add a 1 for every new token, and take the argmax of the "
+                "last position's logits (logits[:, -1]), as greedy generate does.",
                 number=number, length=len(prompt), index=first))
     return _judge(exercise, answer, check, language_model=model, cache_path=cache_path)

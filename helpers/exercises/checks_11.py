@@ -129,7 +129,8 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
             _require(not (isinstance(out, list) and [p[0] for p in out] == [e[0] for e in expected] and out != expected),
                      tr("{call} returned {out}: the classes are right, the probabilities are not the ones given. Return "
                         "each probability unchanged (no rounding, no toFixed).", call=name, out=json.dumps(out)))
-            compares = _comparator(path.read_text(encoding="utf-8", errors="replace"))
+            source = path.read_text(encoding="utf-8", errors="replace")  # no sort at all: a loop of one's own (pass 18)
+            compares = _comparator(source) if ".sort(" in source else "function"
             _require(out == expected, tr("{call} returned {out}, expected {expected}. A compare function must return a "
                                          "number, negative, 0 or positive (a[1] < b[1] gives true or false, and never "
                                          "0 for equal values): sort with (a, b) => b[1] - a[1].", call=name,
@@ -151,7 +152,10 @@ def _post(url: str, body: Any) -> tuple[int, Any]:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
-        return error.code, None
+        try:  # FastAPI's own refusals say why in JSON ({"detail": "Method Not Allowed"})
+            return error.code, json.loads(error.read() or b"null")
+        except ValueError:
+            return error.code, None
 
 
 def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str = "11.2") -> ExerciseResult:
@@ -173,6 +177,16 @@ def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str =
             "POST {url} answered 404: answer with the server's address itself (server_url), not with an endpoint's "
             "path such as {extra}; if that is the address, add @app.post(\"{path}\") to its app.", url=url,
             extra=extra, path=BATCH_PATH))
+        _require(status not in (307, 308), tr(  # pass 18: "/predict_batch/" was told to add the route
+            "POST {url} answered {status}, a redirect: FastAPI redirects when the route is declared with a trailing "
+            "slash. Declare it as @app.post(\"{path}\").", url=url, status=status, path=BATCH_PATH))
+        fastapi = isinstance(reply, dict) and "detail" in reply
+        _require(status != 405 or not fastapi, tr(  # pass 18: @app.get was called a static file server
+            "POST {url} answered 405: the route exists for other methods only. Declare it with @app.post, not "
+            "@app.get.", url=url))
+        _require(status != 500, tr(  # pass 18: an endpoint that raised was told to add the route
+            "POST {url} answered 500: your endpoint raised an error. Read the server's traceback (in its log or the "
+            "cell's output), and try your function on test.images[:5] in a cell first.", url=url))
         _require(status not in (405, 501), tr(  # pass 16: the page server's address was told to add the route
             "POST {url} answered {status}: that server does not take POST requests (the page's static file server?). "
             "Answer with server_url, the address of section 5's FastAPI server.", url=url, status=status))

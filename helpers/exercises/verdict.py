@@ -131,6 +131,8 @@ _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "language_model": ("the notebook's Hugging Face model (LlamaForCausalLM)",
                        lambda v: _is_module(v) and hasattr(v, "generate") and hasattr(v, "config")),
     "cache_path": _FILE,
+    "example": ("an array of inputs, such as test.images[:8].numpy()",  # pass 18: ImageData gave a raw tensor(string)
+                lambda v: hasattr(v, "shape") and hasattr(v, "dtype") and not isinstance(v, type)),
 }
 
 

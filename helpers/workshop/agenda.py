@@ -6,6 +6,7 @@ import datetime as _dt
 import os
 import platform
 import re
+import signal
 import tempfile
 import time
 from dataclasses import dataclass
@@ -65,13 +66,24 @@ def execute_notebook(path: Path, workdir: Path, timeout: int = 600,
                             resources={"metadata": {"path": str(workdir)}})
     if after_each_cell is not None:
         client.on_cell_executed = lambda **_: after_each_cell(client.km.provisioner.pid)
-    started = time.perf_counter()
+    started, interrupted = time.perf_counter(), []
+
+    def note_interrupt(signum: int, frame: object) -> None:
+        interrupted.append(signum)
+        raise KeyboardInterrupt
+    try:  # a terminal's Ctrl-C reaches the kernel too, which may die first: nbclient then raises its own errors
+        previous = signal.signal(signal.SIGINT, note_interrupt)
+    except ValueError:  # not the main thread: signals stay as they are
+        previous = None
     try:
         client.execute()
-    except Exception as error:  # Ctrl-C: nbclient's clean-up then fails on the stopped kernel (pass 17)
-        if isinstance(error.__context__, KeyboardInterrupt):
+    except Exception as error:  # pass 17: AssertionError after a KeyboardInterrupt; pass 18: DeadKernelError
+        if interrupted or isinstance(error.__context__, KeyboardInterrupt):
             raise KeyboardInterrupt(f"interrupted while executing {path.name}") from None
         raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return notebook, time.perf_counter() - started
 
 

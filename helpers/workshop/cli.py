@@ -86,6 +86,9 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.command == "sizing":
         if args.users < 1:
             parser.error(f"--users must be at least 1, got {args.users}.")
+        by_number = {p.name[:2]: p for p in list_notebooks()}  # pass 18: "01 02", as handout takes them
+        args.notebooks = [by_number.get(str(p).zfill(2), p) if str(p).isdigit() and not p.exists() else p
+                          for p in args.notebooks or []] or None
         absent = [str(p) for p in args.notebooks or [] if not p.is_file() or p.suffix != ".ipynb"]
         if absent:
             parser.error(f"no such notebook (an .ipynb file): {', '.join(absent)}.")
