@@ -447,7 +447,7 @@ def test_pair_sum_export_must_accept_every_even_batch(tmp_path) -> None:
     assert "batch is fixed to 4" in exercises.check_pair_sum_export(fixed).message
 
 
-def _clip_file(tmp_path, name: str, use_op: bool = True, dynamic: bool = True):
+def _clip_file(tmp_path, name: str, use_op: bool = True, dynamic: bool = True, limit: float = 0.5, width: int = 8):
     from onnxscript import opset18 as op
 
     @torch.library.custom_op(f"testlib::{name}", mutates_args=())
@@ -458,12 +458,12 @@ def _clip_file(tmp_path, name: str, use_op: bool = True, dynamic: bool = True):
 
     class Half(torch.nn.Module):
         def forward(self, x):
-            return clip(x, 0.5) if use_op else x.clamp(-0.5, 0.5)
+            return clip(x, limit) if use_op else x.clamp(-limit, limit)
 
     path = tmp_path / f"{name}.onnx"
     table = {getattr(torch.ops.testlib, name).default:
              lambda x, limit: op.Clip(x, op.Constant(value_float=-limit), op.Constant(value_float=limit))}
-    torch.onnx.export(Half().eval(), (torch.randn(2, 8),), path, input_names=["x"], output_names=["y"],
+    torch.onnx.export(Half().eval(), (torch.randn(2, width),), path, input_names=["x"], output_names=["y"],
                       dynamic_shapes=({0: torch.export.Dim("batch")},) if dynamic else None, external_data=False,
                       verbose=False, custom_translation_table=table if use_op else None)
     return clip, path
@@ -478,6 +478,10 @@ def test_custom_clip_op_needs_the_operator_and_a_standard_file(tmp_path) -> None
     assert "translated from your op" in exercises.check_custom_clip_op((clip, plain)).message  # pass 12: x.clamp
     fixed_clip, fixed = _clip_file(tmp_path, "clip_fixed", dynamic=False)  # pass 16: onnxruntime's "Got: 6 Expected: 2"
     assert "batch is fixed to 2" in exercises.check_custom_clip_op((fixed_clip, fixed)).message
+    wide_clip, wide = _clip_file(tmp_path, "clip_wide", limit=1.0)  # pass 18: "check the translation"
+    assert "clips to ±1.0: call the op with limit=0.5" in exercises.check_custom_clip_op((wide_clip, wide)).message
+    four_clip, four = _clip_file(tmp_path, "clip_four", width=4)  # pass 18: onnxruntime's raw InvalidArgument
+    assert "rows of 4 values" in exercises.check_custom_clip_op((four_clip, four)).message
 
 
 def test_custom_op_session_must_run_the_contrib_file(tmp_path) -> None:
