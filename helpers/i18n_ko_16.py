@@ -220,10 +220,11 @@ KOREAN_16: dict[str, str] = {
     "Your model's weights are NaN or infinite: the training diverged. Train a new model with a smaller "
     "learning rate.":
         "모델의 가중치가 NaN이거나 무한대입니다. 학습이 발산했습니다. 학습률을 낮춰 새 모델을 학습하세요.",
-    "The notebook's model solves this task and your answer does not: are the two models swapped in the call? "
-    "check_trained_regressor(your_model, task_b, model).":
-        "노트북의 모델은 이 과제를 풀지만 답으로 낸 모델은 풀지 못합니다. 호출할 때 두 모델의 순서가 바뀌지 않았나요? "
-        "check_trained_regressor(your_model, task_b, model) 순서입니다.",
+    "The notebook's model solves this task and your answer does not: are the two models swapped in the call "
+    "(check_trained_regressor(your_model, task_b, model)), or did your loop train the notebook's model "
+    "instead of yours?":
+        "노트북의 모델은 이 과제를 풀지만 답으로 낸 모델은 풀지 못합니다. 호출할 때 두 모델의 순서가 바뀌지 않았나요"
+        "(check_trained_regressor(your_model, task_b, model) 순서입니다)? 아니면 반복문이 내 모델 대신 노트북의 모델을 학습하지 않았나요?",
     "The check's model is a state_dict: pass the module itself (answer_01_1), whose weights it compares.":
         "확인 함수에 넘긴 모델이 state_dict입니다. 가중치를 비교할 모듈 자체(answer_01_1)를 넘기세요.",
     "{name}, the file given to the check, has {file_layers} layer(s), your module {module_layers}: pass "

@@ -77,8 +77,9 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
             "Your model's weights are NaN or infinite: the training diverged. Train a new model with a smaller "
             "learning rate."))
         _require(loss <= target or notebook_loss > target or not _solves(notebook_model, data), tr(
-            "The notebook's model solves this task and your answer does not: are the two models swapped in the call? "
-            "check_trained_regressor(your_model, task_b, model)."))  # pass 18
+            "The notebook's model solves this task and your answer does not: are the two models swapped in the call "
+            "(check_trained_regressor(your_model, task_b, model)), or did your loop train the notebook's model "
+            "instead of yours?"))  # pass 18
         _require(loss <= target, tr("Its mean squared error on this task is {loss:.3f}; a trained model reaches "
                                     "below {target:.3f}. Check the loop: zero_grad, loss.backward(), step, on "
                                     "this task's rows, for enough epochs.", loss=loss, target=target))
