@@ -68,8 +68,10 @@ KOREAN: dict[str, str] = {
     "At batch {batch} onnxruntime and PyTorch disagree: did you export this model, in eval mode?":
         "배치 크기 {batch}에서 onnxruntime과 PyTorch의 결과가 다릅니다. 이 모델을 평가 모드(model.eval())로 내보냈는지 확인하세요.",
     "Expected a model with one input.": "입력이 하나인 모델이어야 합니다.",
-    "This session's model does not compute what the PyTorch model does: open the file you exported.":
-        "이 세션의 모델은 계산 결과가 PyTorch 모델과 다릅니다. 직접 내보낸 파일로 세션을 만드세요.",
+    "This session's model does not compute what the check's model does: open the file you exported, and "
+    "pass the model you exported it from (mlp) to the check, as the cell was written.":
+        "이 세션의 모델은 계산 결과가 확인 함수에 넘긴 모델과 다릅니다. 직접 내보낸 파일로 세션을 만들고, 셀에 쓰인 대로 내보낸 원래 "
+        "모델(mlp)을 확인 함수에 넘기세요.",
     # 03
     "Answer with a ModelProto or the path of a saved .onnx file, not a {type_name}.":
         "ModelProto나 저장한 .onnx 파일의 경로를 답으로 제출하세요. 받은 답은 {type_name} 객체입니다.",

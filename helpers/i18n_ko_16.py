@@ -279,4 +279,19 @@ KOREAN_16: dict[str, str] = {
     "cell's output), and try your function on test.images[:5] in a cell first.":
         "POST {url}의 응답이 500입니다. 엔드포인트에서 오류가 났습니다. 서버의 트레이스백(로그나 셀 출력)을 읽고, 먼저 셀에서 "
         "test.images[:5]로 함수를 시험해 보세요.",
+    # pass 19
+    "The file's values are {kinds}, not tensors: save model.state_dict() as it is (no .numpy() or .tolist()).":
+        "파일의 값이 텐서가 아니라 {kinds}입니다. model.state_dict()를 그대로 저장하세요(.numpy()나 .tolist() 없이).",
+    "Only some of the first layer's parameters train (its weight or its bias is still frozen): call "
+    "requires_grad_(True) on the layer itself, which sets both.":
+        "첫 번째 층의 파라미터 중 일부만 학습됩니다(가중치나 편향이 아직 고정되어 있습니다). 층 자체에 requires_grad_(True)를 "
+        "호출하면 둘 다 설정됩니다.",
+    "The check's arguments look swapped: your answer comes first, then received_path "
+    "(check_fine_tuned_file(answer_04_2, received_path, task_b)).":
+        "확인 함수의 인자 순서가 바뀐 것 같습니다. 답을 먼저, received_path를 그다음에 넘기세요"
+        "(check_fine_tuned_file(answer_04_2, received_path, task_b)).",
+    "The file holds NumPy arrays, not tensors: save model.state_dict() as it is (no .numpy()).":
+        "파일에 텐서가 아니라 NumPy 배열이 들어 있습니다. model.state_dict()를 그대로 저장하세요(.numpy() 없이).",
+    "The output {name} is declared {dtype}; the Relu gives float32: declare it onnx.TensorProto.FLOAT.":
+        "출력 {name}이(가) {dtype}(으)로 선언되어 있는데 Relu는 float32를 냅니다. onnx.TensorProto.FLOAT로 선언하세요.",
 }

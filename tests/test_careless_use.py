@@ -2703,3 +2703,49 @@ def test_ctrl_c_sent_to_the_whole_process_group_is_an_interrupt(tmp_path, monkey
     with pytest.raises(KeyboardInterrupt, match=notebook.name):
         agenda.execute_notebook(notebook, tmp_path)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# --- pass 19 (independent, 219 inputs: 0 wrong, 8 weak): the weak ones ---
+
+
+def test_pass_19_weak_answers_name_the_problem(tmp_path, linear_model) -> None:
+    import onnx
+    import onnx2pytorch
+    import onnxruntime as ort
+
+    from helpers import exercises
+
+    mlp = helpers.make_mlp(hidden=8, seed=0)
+    mlp_path = helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "mlp.onnx").path
+    session = ort.InferenceSession(str(mlp_path), providers=["CPUExecutionProvider"])
+    assert exercises.check_inference_session(session, mlp).passed
+    assert "pass the model you exported it from (mlp)" in exercises.check_inference_session(session, linear_model).message
+    module = onnx2pytorch.ConvertModel(onnx.load(str(mlp_path)))
+    module.requires_grad_(False)
+    next(m for m in module.modules() if isinstance(m, torch.nn.Linear)).weight.requires_grad_(True)  # not its bias
+    assert "weight or its bias is still frozen" in exercises.check_first_layer_trainable(module, mlp_path).message
+    state = linear_model.state_dict()
+    for name, values in (("arrays.pt", {k: v.numpy() for k, v in state.items()}),
+                         ("lists.pt", {k: v.tolist() for k, v in state.items()})):
+        torch.save(values, tmp_path / name)
+    assert "NumPy arrays, not tensors" in exercises.check_weights_file(tmp_path / "arrays.pt", linear_model).message
+    assert "are list, not tensors" in exercises.check_weights_file(tmp_path / "lists.pt", linear_model).message
+    saved = helpers.save_weights(linear_model, tmp_path / "mine.pt")
+    assert exercises.check_weights_file(str(saved).encode(), linear_model).passed  # a bytes path is a path
+    model = onnx.load(str(mlp_path))
+    relu = next(node for node in model.graph.node if node.op_type == "Relu")
+    model.graph.output.append(onnx.helper.make_tensor_value_info(relu.output[0], onnx.TensorProto.INT64, ["batch", 8]))
+    message = exercises.check_hidden_output(model, mlp).message
+    assert "declared INT64" in message and "Type Error" not in message, message
+
+
+def test_bench_interrupted_exits_130_and_leaves_no_empty_folder(tmp_path, monkeypatch) -> None:
+    from helpers.bench import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "_sweep_each", interrupted)
+    output = tmp_path / "new_results"
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--models", "linear", "--backends", "pytorch-cpu", "--output", str(output), "--no-progress"])
+    assert stop.value.code == 130 and not output.exists()

@@ -254,6 +254,8 @@ def test_fine_tuned_file_keeps_the_frozen_layers_and_learns(tmp_path, task_b) ->
     helpers.train_regressor(on_a, helpers.make_regression_data(n_samples=128, seed=0), epochs=5, lr=0.02)
     result = exercises.check_fine_tuned_file(_export_converted(on_a, tmp_path / "on_a.onnx"), received, task_b)
     assert "train on that task (task_b)" in result.message, result.message
+    mine = _export_converted(good, tmp_path / "mine.onnx")  # pass 19: the two files swapped blamed export_model
+    assert "arguments look swapped" in exercises.check_fine_tuned_file(received, mine, task_b).message
 
 
 def _linear(module):

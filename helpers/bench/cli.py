@@ -185,10 +185,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line: run a sweep per model, print its table, write JSON, CSV and PNG files as each model ends."""
     parser = _parser()
     args = parser.parse_args(argv)
+    existed = Path(args.output).exists() if getattr(args, "output", None) else True
     _settle(parser, args)  # every check before the first model is built
     import matplotlib  # heavy: only when the CLI runs
 
     matplotlib.use("Agg")
+    try:
+        _sweep_each(args)
+    except KeyboardInterrupt:  # pass 19: a raw traceback, and an empty folder left behind
+        if not existed and args.output.is_dir() and not any(args.output.iterdir()):
+            args.output.rmdir()
+        parser.exit(130, f"\n{parser.prog}: interrupted. Every model that finished was written to {args.output}; the "
+                         "one being measured was not.\n")
+    return 0
+
+
+def _sweep_each(args: argparse.Namespace) -> None:
     for model_name in args.models:
         with tempfile.TemporaryDirectory() as scratch:  # the ONNX file is not part of the record
             model, onnx_path, shape = _prepare(model_name, Path(scratch))
@@ -201,4 +213,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(summarize_sweep(sweep))
         written = _write(sweep, args.output)
         print("wrote", ", ".join(p.name for p in written), "in", args.output, flush=True)
-    return 0

@@ -93,6 +93,8 @@ def _solves(model: nn.Module, data: Any) -> bool:
 
 def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> ExerciseResult:
     """Exercise: a file saved with ``torch.save(model.state_dict(), path)`` holding ``model``'s weights."""
+    answer = answer.decode(errors="surrogateescape") if isinstance(answer, bytes) else answer  # pass 19: a bytes path
+
     def check() -> None:
         _require(not isinstance(answer, nn.Module), tr("Answer with the path of the file you saved with "
                                                        "torch.save, not with the model itself."))
@@ -128,12 +130,17 @@ def check_weights_file(answer: Any, model: Any, exercise: str = "01.2") -> Exerc
             _require(not all(n.endswith(".npy") for n in zipfile.ZipFile(answer_path).namelist()), tr(
                 "This is a NumPy archive (np.savez), not what torch.save writes: save the weights with "
                 "torch.save(model.state_dict(), path)."))  # pass 18: called "pickled Python objects"
+            _require("numpy" not in str(error), tr(  # pass 19: NumPy arrays were called "the model itself"
+                "The file holds NumPy arrays, not tensors: save model.state_dict() as it is (no .numpy())."))
             raise _Wrong(tr("torch.load(..., weights_only=True) refuses this file: it holds pickled Python objects, "
                             "not only tensors. Save model.state_dict(), not the model itself.")) from error
         _require(isinstance(state, dict), tr("The file holds no state_dict: save model.state_dict()."))
         expected = model.state_dict()
         _require(set(state) == set(expected), tr("The file holds {found}; your model has {expected}.",
                                                  found=sorted(state), expected=sorted(expected)))
+        kinds = sorted({type(v).__name__ for v in state.values() if not torch.is_tensor(v)})
+        _require(not kinds, tr("The file's values are {kinds}, not tensors: save model.state_dict() as it is (no "
+                               ".numpy() or .tolist()).", kinds=", ".join(kinds)))  # pass 19: torch.equal's TypeError
         dtypes = sorted({str(v.dtype) for k, v in state.items() if torch.is_tensor(v) and v.dtype != expected[k].dtype})
         same = all(torch.equal(state[k], expected[k]) for k in expected)
         _require(same or not dtypes, tr("The file holds {dtypes} tensors, the model float32 ones: save model.state_dict() as it "
@@ -217,8 +224,9 @@ def check_inference_session(answer: Any, model: nn.Module, exercise: str = "02.2
         _require(not isinstance(batch, int), tr("This session's file fixes the batch to {batch}: open the file you "
                                                 "exported with a dynamic batch.", batch=batch))  # pass 13: raw error
         x = _random(7, *_input_dims(model))
-        _require(_close(_run(answer, x), _torch_out(model, x)),
-                 tr("This session's model does not compute what the PyTorch model does: open the file you exported."))
+        _require(_close(_run(answer, x), _torch_out(model, x)), tr(  # pass 19: the notebook's Linear model for mlp
+            "This session's model does not compute what the check's model does: open the file you exported, and "
+            "pass the model you exported it from (mlp) to the check, as the cell was written."))
     return _judge(exercise, answer, check, model=model)
 
 
@@ -257,6 +265,9 @@ def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: st
         _require(len(layers) >= 2, tr("Expected the converted Gemm nodes as nn.Linear layers."))
         trainable = [all(p.requires_grad for p in m.parameters()) for m in layers]
         frozen = [not any(p.requires_grad for p in m.parameters()) for m in layers]
+        _require(trainable[0] or frozen[0] or not all(frozen[1:]), tr(  # pass 19: "[False, False, False]"
+            "Only some of the first layer's parameters train (its weight or its bias is still frozen): call "
+            "requires_grad_(True) on the layer itself, which sets both."))
         _require(trainable[0] and all(frozen[1:]), tr("Only the first layer may train: call requires_grad_(False) on "
                                                       "every parameter, then requires_grad_(True) on the first "
                                                       "layer's (trainable now: {trainable}).", trainable=trainable))
@@ -287,6 +298,10 @@ def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exe
                                                                            "fine-tuned module to a new one."))
         onnx_model = _load_checked(path)
         keys = {prop.key for node in onnx_model.graph.node for prop in node.metadata_props}
+        traced = {prop.key for node in _load_checked(Path(received_path)).graph.node for prop in node.metadata_props}
+        _require(not (keys and "pkg.torch.onnx.stack_trace" not in keys) or "pkg.torch.onnx.stack_trace" not in traced, tr(
+            "The check's arguments look swapped: your answer comes first, then received_path "
+            "(check_fine_tuned_file(answer_04_2, received_path, task_b))."))  # pass 19
         _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 16: export_model's file passed
             "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
             "to call torch.onnx.export yourself, with every argument that matters."))

@@ -145,6 +145,8 @@ def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "0
 def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2") -> ExerciseResult:
     """Exercise: the MLP's ONNX graph with one more output, the activation after the first Relu."""
     def check() -> None:
+        import onnx
+
         extended = _onnx_model_answer(answer)
         names = [value.name for value in extended.graph.output]
         _require(names.count("prediction") < 2, tr(  # pass 18: "the cell ran twice?" for the prediction appended
@@ -170,6 +172,11 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
                             name=name, output=nodes[name].output[0]) if name in nodes else
                          tr("No value in the graph is named {name}: append the output[0] of the first Relu node.",
                             name=name))
+        for value in list(extended.graph.output)[1:]:  # pass 19: INT64 got onnxruntime's raw "Type Error"
+            kind = value.type.tensor_type.elem_type
+            _require(kind in (0, onnx.TensorProto.FLOAT), tr(
+                "The output {name} is declared {dtype}; the Relu gives float32: declare it onnx.TensorProto.FLOAT.",
+                name=value.name, dtype=onnx.TensorProto.DataType.Name(kind)))
         stored = {init.name for init in extended.graph.initializer}
         dims = [[d.dim_value or d.dim_param for d in v.type.tensor_type.shape.dim] for v in extended.graph.input
                 if v.name not in stored]
