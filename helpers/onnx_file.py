@@ -181,7 +181,7 @@ DERIVED_KEY = "helpers.derived_by"  # metadata entry on every file a helper deri
 def mark_derived(path: Path, how: str) -> None:
     """Note in a written ``.onnx`` that a helper derived it (``how``), so a later call may replace it, and only it."""
     path = Path(path)
-    if path.suffix != ".onnx" or not path.is_file():
+    if path.suffix.lower() != ".onnx" or not path.is_file():
         return
     model = onnx.load(str(path), load_external_data=False)  # any external data stays where it was written
     kept = [entry for entry in model.metadata_props if entry.key != DERIVED_KEY]  # the source's own entries
@@ -195,7 +195,7 @@ def refuse_to_replace_a_source(path: Path, what: str) -> None:
     """Refuse to write a derived graph over an existing ``.onnx`` that no helper derived (it carries no
     ``DERIVED_KEY`` note): it is someone's model, an int8 or float16 file made by hand too (pass 18)."""
     path = Path(path)
-    if path.suffix != ".onnx" or not path.is_file():
+    if path.suffix.lower() != ".onnx" or not path.is_file():
         return
     try:
         model = onnx.load(str(path), load_external_data=False)

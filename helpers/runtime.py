@@ -125,7 +125,7 @@ def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_
         optimized_model_path = output_file(optimized_model_path, "optimized_model_path", (".onnx", ".ort"),
                                            source=source)
         refuse_to_replace_a_source(optimized_model_path, "optimized_model_path")
-        if optimized_model_path.suffix == ".ort" and optimized_model_path.exists():  # no room in .ort for a note
+        if optimized_model_path.suffix.lower() == ".ort" and optimized_model_path.exists():  # no room in .ort for a note
             raise FileExistsError(f"optimized_model_path {optimized_model_path} already exists, and an .ort file "
                                   "cannot say who wrote it: it was left untouched. Delete it first, or choose a new "
                                   "name.")

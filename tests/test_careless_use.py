@@ -2749,3 +2749,21 @@ def test_bench_interrupted_exits_130_and_leaves_no_empty_folder(tmp_path, monkey
     with pytest.raises(SystemExit) as stop:
         cli.main(["--models", "linear", "--backends", "pytorch-cpu", "--output", str(output), "--no-progress"])
     assert stop.value.code == 130 and not output.exists()
+
+
+# --- pass 20 (independent, 186 inputs on notebooks 06, 08, 09, 11.1 and the file-writing helpers: 2 wrong, 9 weak) ---
+
+
+@pytest.mark.parametrize("name", ["Mine.ONNX", "mine.Onnx"])
+def test_derived_files_never_replace_a_users_model_whose_suffix_is_upper_case(tmp_path, linear_onnx, name) -> None:
+    """Pass 20: the guard compared the suffix case-sensitively, so convert_to_fp16 and quantize_dynamic_int8 wrote
+    over a user's own Mine.ONNX."""
+    from helpers import optimize
+
+    mine = tmp_path / name
+    shutil.copy(linear_onnx, mine)
+    before = mine.read_bytes()
+    for derive in (optimize.convert_to_fp16, optimize.quantize_dynamic_int8):
+        with pytest.raises(FileExistsError, match="not a file the course's helpers derived"):
+            derive(linear_onnx, mine)
+    assert mine.read_bytes() == before
