@@ -137,10 +137,10 @@ KOREAN_16: dict[str, str] = {
     "topk.js to the function topK, and leave the page to page.js.":
         "topk.js가 불러와지자마자 페이지의 {name}을(를) 씁니다. 확인 함수를 실행하는 Node.js에는 그런 객체가 없습니다. topk.js에는 topK 함수만 두고, 페이지 조작은 page.js에 맡기세요.",
     # pass 17, weak results
-    "Your answer is the text of a model (str(model) or print's output), not a path: answer with the ModelProto "
-    "itself or the path of the .onnx file you saved.":
-        "답이 경로가 아니라 모델을 글로 옮긴 것(str(model)이나 print의 출력)입니다. ModelProto 자체나 저장한 .onnx 파일의 경로를 답으로 "
-        "제출하세요.",
+    "Your answer is the text of a model (str(model) or print's output), not a path: save the model with "
+    "onnx.save and answer with the path of the .onnx file.":
+        "답이 경로가 아니라 모델을 글로 옮긴 것(str(model)이나 print의 출력)입니다. onnx.save로 모델을 저장하고 그 .onnx 파일의 경로를 "
+        "답으로 제출하세요.",
     "{name} is empty (0 bytes): the export that wrote it was cut short or failed. Export it again.":
         "{name}이(가) 비어 있습니다(0바이트). 이 파일을 쓰던 내보내기가 중간에 끊겼거나 실패했습니다. 다시 내보내세요.",
     "The file's input {name} takes {dtype}, not float32: export the float32 model (no .half() or .double() "

@@ -25,8 +25,8 @@ def _onnx_path(answer: Any) -> Path:
     _require(isinstance(answer, (str, Path)), tr("Answer with the path of your .onnx file, not a {type_name}.",
                                                  type_name=type(answer).__name__))
     _require(not (isinstance(answer, str) and ("\n" in answer.strip() or answer.startswith("ir_version"))), tr(
-        "Your answer is the text of a model (str(model) or print's output), not a path: answer with the ModelProto "
-        "itself or the path of the .onnx file you saved."))  # pass 17: "File name too long"
+        "Your answer is the text of a model (str(model) or print's output), not a path: save the model with "
+        "onnx.save and answer with the path of the .onnx file."))  # pass 17: "File name too long"
     path = Path(answer).expanduser()  # ~ as in a shell (pass 12: "~/x.onnx" was "no file")
     _require(not path.is_dir(), tr("{path} is a folder: answer with the path of the .onnx file your cell wrote.",
                                    path=path))
