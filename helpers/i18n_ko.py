@@ -200,8 +200,10 @@ KOREAN: dict[str, str] = {
         "연산자(onnxscript의 op.Clip)로 옮기세요.",
     "onnxruntime's output is not x clipped to [-0.5, 0.5]: check the translation.":
         "onnxruntime의 출력이 [-0.5, 0.5]로 자른 x가 아닙니다. 변환 함수를 확인하세요.",
-    "This session does not compute what the model does: open the custom-domain file.":
-        "이 세션의 계산 결과가 모델과 다릅니다. 사용자 정의 도메인(custom domain) 파일로 세션을 만드세요.",
+    "This session does not compute what the check's model does: open the custom-domain file, and pass the "
+    "notebook's model (the ScaledSwishNet it was exported from) to the check.":
+        "이 세션의 계산 결과가 확인 함수에 넘긴 모델과 다릅니다. 사용자 정의 도메인 파일로 세션을 만들고, 그 파일을 내보낸 노트북의 모델"
+        "(ScaledSwishNet)을 확인 함수에 넘기세요.",
     "{path} is a file, not a folder: set COURSE_ARTIFACTS to a folder.":
         "{path}은(는) 폴더가 아니라 파일입니다. COURSE_ARTIFACTS를 폴더로 설정하세요.",
     "{path} is a folder: answer with the path of the .onnx file your cell wrote.":

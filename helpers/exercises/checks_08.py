@@ -99,5 +99,6 @@ def check_custom_op_session(answer: Any, model: nn.Module, exercise: str = "08.2
                     "needs the kernel library."))
         x = _random(5, 8)
         _require(_close(_run(answer, x), _torch_out(model, x)),
-                 tr("This session does not compute what the model does: open the custom-domain file."))
+                 tr("This session does not compute what the check's model does: open the custom-domain file, and "
+                    "pass the notebook's model (the ScaledSwishNet it was exported from) to the check."))  # pass 20
     return _judge(exercise, answer, check, model=model)
