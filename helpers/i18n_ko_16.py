@@ -294,4 +294,13 @@ KOREAN_16: dict[str, str] = {
         "파일에 텐서가 아니라 NumPy 배열이 들어 있습니다. model.state_dict()를 그대로 저장하세요(.numpy() 없이).",
     "The output {name} is declared {dtype}; the Relu gives float32: declare it onnx.TensorProto.FLOAT.":
         "출력 {name}이(가) {dtype}(으)로 선언되어 있는데 Relu는 float32를 냅니다. onnx.TensorProto.FLOAT로 선언하세요.",
+    # pass 20
+    "The notebook's median_head now holds {dtypes} weights: a .double() or .half() on it (or on a module that "
+    "wraps it) changes it in place. Run its cell again, and convert a copy (copy.deepcopy) if you need one.":
+        "노트북의 median_head에 이제 {dtypes} 가중치가 들어 있습니다. median_head나 그것을 감싼 모듈에 .double()이나 .half()를 "
+        "부르면 그 자리에서 바뀝니다. 만든 셀을 다시 실행하고, 바꿀 일이 있으면 복사본(copy.deepcopy)을 변환하세요.",
+    "{call} returned {out}: null entries, as slots past the end of the list give. Return at most as many "
+    "pairs as there are classes (all of them when k is larger).":
+        "{call}이(가) {out}을(를) 반환했습니다. 리스트 끝을 넘어선 자리에서 나오는 null 항목이 있습니다. 클래스 수보다 많은 쌍을 "
+        "반환하지 말고, k가 더 크면 전부 반환하세요.",
 }

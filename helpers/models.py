@@ -185,11 +185,23 @@ def save_weights(model: nn.Module, path: str | Path) -> Path:
     """Save the model's ``state_dict`` (tensors only, safe to load with ``weights_only=True``)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"save_weights needs a torch.nn.Module, got a {type(model).__name__}.")
+    if isinstance(path, (str, Path)) and Path(path).is_file() and _written_by_us(Path(path)) and not \
+            _holds_a_state_dict(Path(path), model):  # pass 20: "not a file this function wrote" for its own file
+        raise FileExistsError(f"{path} holds another model's weights (saved by save_weights); it was left untouched. "
+                              "Choose a new name for this model's, or delete that file first.")
     path = output_file(path, "save_weights's path", (".pt", ".pth"), replaceable=lambda f: _holds_a_state_dict(f, model))
     state = model.state_dict()  # marked as ours in its _metadata (load_state_dict reads only 'version' there)
     getattr(state, "_metadata", {}).setdefault("", {})["written_by"] = "helpers.save_weights"
     torch.save(state, path)
     return path
+
+
+def _written_by_us(path: Path) -> bool:
+    try:
+        state = torch.load(path, weights_only=True, map_location="cpu")
+    except Exception:  # not weights at all: output_file's checks name it
+        return False
+    return getattr(state, "_metadata", {}).get("", {}).get("written_by") == "helpers.save_weights"
 
 
 def _holds_a_state_dict(path: Path, model: nn.Module) -> bool:

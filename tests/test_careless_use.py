@@ -2767,3 +2767,13 @@ def test_derived_files_never_replace_a_users_model_whose_suffix_is_upper_case(tm
         with pytest.raises(FileExistsError, match="not a file the course's helpers derived"):
             derive(linear_onnx, mine)
     assert mine.read_bytes() == before
+
+
+def test_pass_20_weak_answers_name_the_problem(tmp_path) -> None:
+    from helpers import exercises, troubleshoot
+
+    path = helpers.save_weights(helpers.make_mlp(), tmp_path / "weights.pt")
+    with pytest.raises(FileExistsError, match="holds another model's weights"):  # was "not a file this function wrote"
+        helpers.save_weights(helpers.make_linear_model(), path)
+    message = exercises.check_median_export(tmp_path / "any.onnx", troubleshoot.MedianHead().double()).message
+    assert "now holds torch.float64 weights" in message, message  # was torch's raw dtype error

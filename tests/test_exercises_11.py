@@ -61,6 +61,9 @@ def test_topk_solution_passes(tmp_path) -> None:
     ("return Object.entries(probabilities).sort((a, b) => b[1] - a[1]).slice(0, k);", "the indices are text"),
     ("return probabilities.map((p, i) => [p, i]).sort((a, b) => b[0] - a[0]).slice(0, k);",
      "each pair is [probability, index]"),
+    # pass 20: null slots past the end got the pair-format hint
+    ("const s = probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1]); "
+     "return Array.from({length: k}, (_, j) => s[j] ?? null);", "null entries"),
     # exactly k entries even when the list is shorter
     ("const s = probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1]); "
      "return Array.from({length: k}, (_, j) => s[j] || [0, 0]);", "all of them when k is larger"),

@@ -53,6 +53,11 @@ def _single_float_input(session: Any, features: int) -> None:
 def check_median_export(answer: Any, model: nn.Module, exercise: str = "09.1") -> ExerciseResult:
     """Exercise: ``troubleshoot.MedianHead`` exported (rewritten or translated) so that onnxruntime runs it."""
     def check() -> None:
+        kinds = sorted({str(p.dtype) for p in model.parameters() if p.dtype != torch.float32})
+        _require(not kinds, tr(  # pass 20: a student's .double() on a wrapper changed the shared model in place
+            "The notebook's median_head now holds {dtypes} weights: a .double() or .half() on it (or on a module that "
+            "wraps it) changes it in place. Run its cell again, and convert a copy (copy.deepcopy) if you need one.",
+            dtypes=", ".join(kinds)))
         path = _onnx_path(answer)
         _load_checked(path)
         session = _ort_session(path)

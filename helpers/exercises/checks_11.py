@@ -114,6 +114,9 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
             out = result["out"]
             _require(not result["changed"], tr("{call} reordered the caller's array: the page still needs it in class "
                                                "order. Sort a copy (probabilities.map(...) or slice()).", call=name))
+            _require(not (isinstance(out, list) and None in out), tr(  # pass 20: the pair-format hint for nulls
+                "{call} returned {out}: null entries, as slots past the end of the list give. Return at most as many "
+                "pairs as there are classes (all of them when k is larger).", call=name, out=json.dumps(out)[:120]))
             _require(isinstance(out, list) and all(isinstance(p, list) and len(p) == 2 for p in out),
                      tr("{call} returned {out}: return [index, probability] pairs, such as [[1, 0.6], [3, 0.25]], so "
                         "the page can name each class.", call=name, out=json.dumps(out)[:120]))
