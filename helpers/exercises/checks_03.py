@@ -8,6 +8,7 @@ from typing import Any
 from torch import nn
 
 from ..i18n import tr
+from ..onnx_file import tensor_infos
 from .artifacts import (_close, _load_unchecked, _onnx_path, _ort_session_for, _random, _require_declared_shapes, _run,
                         _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
@@ -177,9 +178,7 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
             _require(kind in (0, onnx.TensorProto.FLOAT), tr(
                 "The output {name} is declared {dtype}; the Relu gives float32: declare it onnx.TensorProto.FLOAT.",
                 name=value.name, dtype=onnx.TensorProto.DataType.Name(kind)))
-        stored = {init.name for init in extended.graph.initializer}
-        dims = [[d.dim_value or d.dim_param for d in v.type.tensor_type.shape.dim] for v in extended.graph.input
-                if v.name not in stored]
+        dims = [list(info.shape) for info in tensor_infos(extended)[0]]  # the real inputs, initializers aside
         _require(len(dims) == 1 and len(dims[0]) == 2 and dims[0][1] == _first_in_features(mlp), tr(  # pass 17
             "This model's input is {dims}, not (batch, {features}): it is not mlp_path's model. Load mlp_path, then "
             "append the first Relu's output.", dims=dims[0] if len(dims) == 1 else dims,

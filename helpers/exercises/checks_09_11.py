@@ -16,6 +16,7 @@ from torch import nn
 
 from ..i18n import tr
 from ..language_model import greedy_reference, reference_step
+from ..onnx_file import tensor_infos
 from .artifacts import _close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random, _run
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
@@ -91,9 +92,7 @@ def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2"
     def check() -> None:
         path = _onnx_path(answer)
         proto = _load_unchecked(path)
-        stored = {i.name for i in proto.graph.initializer}
-        inputs = [[d.dim_value or d.dim_param for d in v.type.tensor_type.shape.dim] for v in proto.graph.input
-                  if v.name not in stored]
+        inputs = [list(info.shape) for info in tensor_infos(proto)[0]]  # the real inputs, initializers aside
         _require(len(inputs) == 1 and len(inputs[0]) == 2 and inputs[0][1] == 16, tr(  # pass 17: "convert it" first
             "This file's input is {inputs}, not (batch, 16): it is not the Standardize model. Convert standardize_path, "
             "the float32 file of section 7.", inputs=inputs))
