@@ -21,10 +21,13 @@ KOREAN_10: dict[str, str] = {
     "of section 3 (batch, sequence, past_sequence, total_sequence).":
         "onnxruntime이 배치 크기 {batch}, 캐시된 토큰 {past}개 뒤의 새 토큰 {length}개인 입력을 거부합니다. 3절의 동적 차원"
         "(batch, sequence, past_sequence, total_sequence)을 그대로 두세요.",
-    "The logits differ from the notebook's model at batch {batch}, past length {past}: export the trained model, "
-    "and take the last position (index -1), not the first.":
-        "배치 크기 {batch}, 캐시 길이 {past}에서 로짓이 노트북의 모델과 다릅니다. 학습한 모델을 내보내고, 첫 위치가 "
-        "아니라 마지막 위치(인덱스 -1)를 고르세요.",
+    "The logits differ from those of the model given to the check, at batch {batch}, past length {past}: export the "
+    "trained model, and give the check the model the file was exported from (one made again from its config has new "
+    "random weights).":
+        "배치 크기 {batch}, 캐시 길이 {past}에서 로짓이 확인 함수에 넘긴 모델의 로짓과 다릅니다. 학습한 모델을 내보내고, "
+        "파일을 내보낸 바로 그 모델을 확인 함수에 넘기세요(설정에서 다시 만든 모델은 새 무작위 가중치를 가집니다).",
+    "The first output is the logits of the first new position: take the last one, logits[:, -1, :].":
+        "첫 번째 출력이 새 위치 중 첫 위치의 로짓입니다. 마지막 위치, logits[:, -1, :]를 고르세요.",
     "The present keys and values differ from the model's: return them in the order of the inputs (layer 0 key, "
     "layer 0 value, layer 1 key, ...).":
         "present 키와 값이 모델과 다릅니다. 입력과 같은 순서(0층 키, 0층 값, 1층 키, ...)로 반환하세요.",
@@ -234,10 +237,12 @@ KOREAN_10: dict[str, str] = {
     "Your model imports opset {opset}: make_model(graph, opset_imports=[onnx.helper.make_opsetid('', 18)]).":
         "모델의 opset_import가 opset {opset}입니다. make_model(graph, opset_imports=[onnx.helper.make_opsetid('', 18)])로 "
         "만드세요.",
-    "The outputs {names} name one value twice (the cell ran twice on the same model?): load mlp_path inside your "
-    "cell, then append the output once.":
-        "출력 {names}에 같은 값이 두 번 들어 있습니다(같은 모델로 셀을 두 번 실행했나요?). 셀 안에서 mlp_path를 "
-        "불러온 뒤 출력을 한 번만 추가하세요.",
+    "The outputs {names} name one value twice: the cell ran twice on the same model, or a model with the new output "
+    "was saved over mlp_path (then run the cell that exports mlp_path again). Load mlp_path inside your cell, append "
+    "the output once, and save to mlp_hidden_path.":
+        "출력 {names}에 같은 값이 두 번 들어 있습니다. 같은 모델로 셀을 두 번 실행했거나, 새 출력을 추가한 모델을 "
+        "mlp_path에 덮어 저장했습니다(그렇다면 mlp_path를 내보내는 셀을 다시 실행하세요). 셀 안에서 mlp_path를 "
+        "불러와 출력을 한 번만 추가하고, mlp_hidden_path에 저장하세요.",
     "The model's only output is {name}: the prediction output is gone. Append the new output next to it "
     "(graph.output.append), do not replace it.":
         "모델의 출력이 {name} 하나뿐이라 예측 출력이 없어졌습니다. 기존 출력을 바꾸지 말고 그 옆에 새 출력을 "

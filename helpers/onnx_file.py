@@ -262,7 +262,11 @@ def refuse_another_models_export(path: Path, previous_ops: list[str] | None, new
         new_path.unlink(missing_ok=True)
         previous_ops = [op for op in previous_ops if not op.startswith("weights ")]
         counts = ", ".join(f"{previous_ops.count(op)} {op}" for op in dict.fromkeys(previous_ops))
-        raise FileExistsError(f"{path} already holds another model's export ({counts}): "
+        optimised = any(node.domain == "com.microsoft" for node in onnx.load(str(path), load_external_data=False).graph.node)
+        raise FileExistsError(f"{path} already holds " + (  # pass 18 (K25): was "another model's export"
+                              "a graph onnxruntime optimised (com.microsoft operators, as SessionOptions."
+                              f"optimized_model_filepath writes; {counts})" if optimised else
+                              f"another model's export ({counts})") + ": "
                               f"it was left untouched. Choose a new name, such as {path.stem}_2.onnx, or delete that "
                               "file first.")
     new_path.replace(path)

@@ -13,6 +13,8 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -2343,7 +2345,12 @@ def test_the_first_layer_check_says_the_module_was_trained_since_it_was_converte
     with torch.no_grad():
         first.weight.add_(0.1)  # what 04.2's fine-tuning does to the same module
     message = exercises.check_first_layer_trainable(module, path).message
-    assert "trained since it was converted" in message, message
+    assert "trained after it was converted" in message and "convert received_path again" in message, message
+    # Pass 18 (K18): the untouched conversion checked against the fine-tuned export was told to convert that file
+    fine_tuned = helpers.export_model(module, torch.randn(2, 10), tmp_path / "fine_tuned.onnx", quiet=True).path
+    fresh = onnx2pytorch.ConvertModel(onnx.load(str(path)))
+    message = exercises.check_first_layer_trainable(fresh, fine_tuned).message
+    assert "pass received_path, not a fine-tuned export" in message, message
 
 
 def test_the_timing_check_names_nanoseconds() -> None:
@@ -2777,3 +2784,126 @@ def test_pass_20_weak_answers_name_the_problem(tmp_path) -> None:
         helpers.save_weights(helpers.make_linear_model(), path)
     message = exercises.check_median_export(tmp_path / "any.onnx", troubleshoot.MedianHead().double()).message
     assert "now holds torch.float64 weights" in message, message  # was torch's raw dtype error
+
+
+# --- before pass 21: what passes 18 and 20 named weak and left ---
+
+
+def test_sync_names_the_setup_cells_it_replaces(tmp_path, monkeypatch, capsys) -> None:
+    """Pass 20: an instructor's hand edit in a setup cell was replaced with only "updated ..."."""
+    import nbformat
+    from helpers.workshop import cli
+
+    edited = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01 · T"),
+                                             nbformat.v4.new_code_cell("# Course setup\nimport my_own_thing")])
+    nbformat.write(edited, tmp_path / "01_define_and_train.ipynb")
+    same = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 02 · T"),
+                                           nbformat.v4.new_code_cell(helpers.course.setup_cell_source())])
+    nbformat.write(same, tmp_path / "02_export_to_onnx.ipynb")
+    assert cli._setup_cells_to_rewrite(tmp_path) == ["01_define_and_train.ipynb"]
+    monkeypatch.setattr(cli, "_setup_cells_to_rewrite", lambda: ["01_define_and_train.ipynb"])
+    monkeypatch.setattr(cli, "sync_course", lambda: [])
+    assert cli.main(["sync"]) == 0
+    out = capsys.readouterr().out
+    assert "01_define_and_train.ipynb) was replaced" in out and "edit made by hand in a setup cell is gone" in out
+
+
+def test_the_training_check_names_targets_broadcast_against_the_predictions() -> None:
+    """Pass 18 (K1): a loop whose loss compared (batch, 1) predictions with (batch,) targets learnt the mean, and
+    the check said only "check the loop"."""
+    from helpers import exercises
+
+    task_b = helpers.make_regression_data(n_samples=256, seed=1, rule_seed=1)
+    torch.manual_seed(0)
+    model = torch.nn.Linear(10, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's "target size different to the input size"
+        for _ in range(20):
+            for batch in torch.randperm(256).split(32):
+                loss = torch.nn.functional.mse_loss(model(task_b.x[batch]), task_b.y[batch].squeeze())
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+    message = exercises.check_trained_regressor(model, task_b, helpers.make_linear_model()).message
+    assert "targets shaped (batch,)" in message, message
+    message = exercises.check_trained_regressor(torch.nn.Linear(10, 1), task_b, helpers.make_linear_model()).message
+    assert "Check the loop" in message, message  # untrained: its predictions spread, so not this mistake
+
+
+def test_the_timing_check_names_times_of_another_device_or_loop() -> None:
+    """Pass 18 (K20/K23): times measured on another device, or a device made again after the timing, were told to
+    warm up."""
+    from helpers import bench, exercises
+
+    timed = bench.SimulatedGPU(kernel_ms=5)
+    for _ in range(3):
+        timed.run()
+    timed.synchronize()
+    times = []
+    for _ in range(6):
+        start = time.perf_counter()
+        timed.run()
+        timed.synchronize()
+        times.append(time.perf_counter() - start)
+    assert exercises.check_async_timing(times, timed).passed
+    other = bench.SimulatedGPU(kernel_ms=5)  # another device, run fewer times than there are times
+    for _ in range(4):
+        other.run()
+        other.synchronize()
+    message = exercises.check_async_timing(times, other).message
+    assert "cannot come from the device given to the check" in message and "warm" not in message, message
+    fast = bench.SimulatedGPU(kernel_ms=1, cold_calls=0)  # enough calls, but far less busy than the times add up to
+    for _ in range(10):
+        fast.run()
+        fast.synchronize()
+    assert "cannot come from the device given to the check" in exercises.check_async_timing(times, fast).message
+
+
+def test_an_export_names_an_onnxruntime_optimised_graph_in_its_place(tmp_path) -> None:
+    """Pass 18 (K25): a graph onnxruntime optimised, where the export goes, was "another model's export"."""
+    import onnxruntime as ort
+
+    mlp = helpers.make_mlp()
+    exported = helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "mlp.onnx", quiet=True).path
+    options = ort.SessionOptions()
+    options.optimized_model_filepath = str(tmp_path / "optimised.onnx")
+    options.log_severity_level = 3
+    ort.InferenceSession(str(exported), options, providers=["CPUExecutionProvider"])
+    before = (tmp_path / "optimised.onnx").read_bytes()
+    with pytest.raises(FileExistsError, match="a graph onnxruntime optimised") as refused:
+        helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "optimised.onnx", quiet=True)
+    assert "optimized_model_filepath" in str(refused.value)
+    assert (tmp_path / "optimised.onnx").read_bytes() == before
+
+
+def test_a_file_converted_down_to_an_older_opset_is_explained(tmp_path) -> None:
+    """Pass 18 (K26): 07.1 exported at opset 17 got only the checker's "Unrecognized attribute" words."""
+    from helpers import exercises
+
+    class Normalise(torch.nn.Module):
+        def forward(self, x):
+            return torch.cond(x.abs().max() > 1, lambda x: x / x.abs().max(), lambda x: x.clone(), (x,))
+
+    path = tmp_path / "cond17.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Normalise(), (torch.randn(3, 4),), path, opset_version=17, verbose=False,
+                          dynamic_shapes=({0: torch.export.Dim("batch")},))
+    result = exercises.check_cond_export(path)
+    if result.passed:
+        pytest.skip("this torch/onnx pair converts the graph down to opset 17 correctly")
+    assert "at opset 17" in result.message and "Export without opset_version" in result.message, result.message
+
+
+def test_the_custom_op_check_names_a_limit_declared_int(tmp_path) -> None:
+    """Pass 18 (K30): `limit: int` in the op's signature got torch's raw cast error for limit=0.5."""
+    from helpers import exercises
+
+    @torch.library.custom_op("careless_k30::clip_to", mutates_args=())
+    def clip_to(x: torch.Tensor, limit: int) -> torch.Tensor:
+        return x.clamp(-limit, limit)
+    clip_to.register_fake(lambda x, limit: torch.empty_like(x))
+    message = exercises.check_custom_clip_op((clip_to, tmp_path / "clip.onnx")).message
+    assert "declares limit as int" in message and "limit: float" in message, message
+

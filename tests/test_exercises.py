@@ -299,7 +299,7 @@ def test_async_timing_needs_warm_up_and_synchronize() -> None:
     device = bench.SimulatedGPU(kernel_ms=5)
     for _ in range(12):
         device.run()
-    assert "not measured on this device" in exercises.check_async_timing([0.0051] * 10, device).message
+    assert "cannot come from the device" in exercises.check_async_timing([0.0051] * 10, device).message
     device = bench.SimulatedGPU(kernel_ms=5)
     _timed(device, 3, True, repeat=5)
     assert "not measured on this device" in exercises.check_async_timing([0.0051] * 7, device).message
@@ -371,6 +371,10 @@ def test_static_int8_must_be_qdq_and_keep_accuracy(cnn_file, tmp_path) -> None:
     assert "QOperator format" in exercises.check_static_int8(qoperator, path, test).message
     dynamic = optimize.quantize_dynamic_int8(path, tmp_path / "dynamic.onnx")
     assert "dynamic" in exercises.check_static_int8(dynamic, path, test).message
+    other = helpers.export_model(helpers.make_small_cnn(seed=5), torch.randn(2, 1, 16, 16), tmp_path / "other.onnx").path
+    other_int8 = _own(optimize.quantize_static_int8(other, tmp_path / "other_int8.onnx", calibration))  # pass 20
+    message = exercises.check_static_int8(other_int8, path, test).message
+    assert "None of your int8 file's weights matches" in message and "calibrate" not in message, message
 
 
 def test_extended_file_is_fused_and_portable(cnn_file, tmp_path) -> None:
@@ -504,6 +508,8 @@ def test_custom_op_session_must_run_the_contrib_file(tmp_path) -> None:
     assert "InferenceSession" in exercises.check_custom_op_session(wrapped, model).message
     other = exercises.check_custom_op_session(session, custom_ops.ScaledSwishNet(seed=1))  # pass 20: blamed the session
     assert other.passed is False and "pass the notebook's model" in other.message, other.message
+    clip_half = torch.nn.Hardtanh(-0.5, 0.5)  # pass 18 (K31): 08.1's module given as the model
+    assert "given a Hardtanh as the model" in exercises.check_custom_op_session(session, clip_half).message
     standard = helpers.export_model(model, torch.randn(2, 8), tmp_path / "standard.onnx", verify=False,
                                     custom_translation_table=custom_ops.translation_table("standard")).path
     plain = ort.InferenceSession(standard, options, providers=["CPUExecutionProvider"])  # computes the same

@@ -154,6 +154,10 @@ def served(tmp_path_factory):
     def slash(batch: Bounded):  # pass 18: FastAPI's 307 redirect was told to add the route
         return {"logits": run(batch.images).tolist()}
 
+    @app.post("/other_file/predict_batch")
+    def other_file(batch: Bounded):  # pass 18 (K49): the server runs the int8 file, the check was given fp32
+        return {"logits": (run(batch.images) + 0.05).tolist()}
+
     @app.get("/static/predict_batch")
     def static():  # pass 16: a page server's address (no POST) was told to add the route
         return {}
@@ -192,6 +196,7 @@ def test_batch_endpoint_check_does_not_blame_the_student_for_the_notebooks_objec
     ("/dicts", "list of 4 numbers"),
     ("/static", "Declare it with @app.post, not @app.get"),  # pass 18: a GET route is FastAPI's own 405
     ("/slash", "a redirect"),
+    ("/other_file", "two different files"),
 ])
 def test_batch_endpoint_shortcuts_are_rejected(served, test_images, prefix, hint) -> None:
     url, path = served

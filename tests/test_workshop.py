@@ -160,6 +160,19 @@ def test_publish_students_says_that_uncommitted_edits_are_left_out(clone, monkey
     assert "NOT in the student copies" in capsys.readouterr().out
 
 
+def test_publish_students_without_a_git_identity_says_how_to_set_one(clone, monkeypatch, capsys) -> None:
+    """Pass 20: git's raw "Author identity unknown" came through; now the course says what to run, before work."""
+    for name in GIT_IDENTITY:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    _git(clone, "config", "user.useConfigOnly", "true")  # no guessing from the host name, on any machine
+    with pytest.raises(ValueError, match="git does not know who you are") as refused:
+        workshop.publish_students(clone)
+    assert 'git config user.name "Your Name"' in str(refused.value)
+    assert not _git(clone, "for-each-ref", "refs/heads/students")
+
+
 def test_student_copies_never_replace_the_course_notebooks_or_earlier_copies(tmp_path) -> None:
     from helpers import course
 

@@ -81,8 +81,15 @@ def _load_checked(path: Path):
     try:
         onnx.checker.check_model(model, full_check=True)
     except onnx.checker.ValidationError as error:
-        raise _Wrong(tr("onnx.checker rejects {name}: {error}", name=path.name,
-                        error=str(error).strip().splitlines()[0])) from error
+        first = str(error).strip().splitlines()[0]
+        opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 18)
+        if model.producer_name == "pytorch" and opset < 18:  # pass 18 (K26): the checker's words alone
+            raise _Wrong(tr("onnx.checker rejects {name} at opset {opset}: {error}. torch.onnx.export builds the graph "
+                            "at opset 18 and converts it down when asked for less, and its warning says that "
+                            "conversion may not succeed: here it left a node the older opset does not know. Export "
+                            "without opset_version (or with 18 or newer).", name=path.name, opset=opset,
+                            error=first)) from error
+        raise _Wrong(tr("onnx.checker rejects {name}: {error}", name=path.name, error=first)) from error
     return model
 
 

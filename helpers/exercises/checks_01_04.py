@@ -80,6 +80,14 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
             "The notebook's model solves this task and your answer does not: are the two models swapped in the call "
             "(check_trained_regressor(your_model, task_b, model)), or did your loop train the notebook's model "
             "instead of yours?"))  # pass 18
+        spread, target_spread = float(prediction.std()), float(data.y.std())
+        _require(loss <= target or spread >= 0.1 * target_spread or  # pass 18: a (batch,) target got "check the loop"
+                 abs(float(prediction.mean() - data.y.mean())) > 0.5 * target_spread, tr(
+            "Your model predicts about the same value for every row (spread {spread:.3f}, the targets' "
+            "{target_spread:.3f}), near the targets' mean: that is what training learns when the loss compares "
+            "predictions shaped (batch, 1) with targets shaped (batch,), which mse_loss broadcasts to (batch, batch) "
+            "(its UserWarning: a target size different to the input size). Keep the targets (batch, 1), as data.y "
+            "is: no .squeeze() or .view(-1).", spread=spread, target_spread=target_spread))
         _require(loss <= target, tr("Its mean squared error on this task is {loss:.3f}; a trained model reaches "
                                     "below {target:.3f}. Check the loop: zero_grad, loss.backward(), step, on "
                                     "this task's rows, for enough epochs.", loss=loss, target=target))
@@ -256,9 +264,9 @@ def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: st
             "received_path, the file you converted.", name=Path(onnx_path).name,
             file_layers=len(_layers_in_order(onnx_path)), module_layers=len(_linear_layers(answer))))
         _require(same or sum(p.numel() for p in answer.parameters()) != stored, tr(  # pass 17: re-run after 04.2
-            "Your module has {name}'s layers but other weights: it has been trained since it was converted (04.2 "
-            "fine-tunes it in place), or it was converted from another file. Convert that file again to re-check "
-            "this exercise.", name=Path(onnx_path).name))
+            "Your module has {name}'s layers but other weights. Either your module was trained after it was "
+            "converted (04.2 fine-tunes it in place: convert received_path again), or {name} is not the file you "
+            "converted (pass received_path, not a fine-tuned export).", name=Path(onnx_path).name))  # pass 18: K18
         _require(same, tr("Your module does not compute what {name} computes: convert that file.",
                           name=Path(onnx_path).name))
         layers = _linear_layers(answer)

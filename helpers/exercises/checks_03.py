@@ -154,8 +154,9 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
             "The outputs {names} hold the prediction twice: append the first Relu's output, not the prediction.",
             names=names))
         _require(len(set(names)) == len(names), tr(  # pass 14: a cell run twice appended the output twice
-            "The outputs {names} name one value twice (the cell ran twice on the same model?): load mlp_path inside "
-            "your cell, then append the output once.", names=names))
+            "The outputs {names} name one value twice: the cell ran twice on the same model, or a model with the "
+            "new output was saved over mlp_path (then run the cell that exports mlp_path again). Load mlp_path "
+            "inside your cell, append the output once, and save to mlp_hidden_path.", names=names))  # pass 18: K13
         _require(len(names) != 1 or names[0] == "prediction", tr(  # pass 14: "nothing was added" to a replaced output
             "The model's only output is {name}: the prediction output is gone. Append the new output next to it "
             "(graph.output.append), do not replace it.", name=names[0] if names else ""))

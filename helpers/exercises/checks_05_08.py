@@ -70,6 +70,11 @@ def check_async_timing(answer: Any, device: Any, exercise: str = "05.1", *, note
         _require(not all(step > 0.5 * kernel for step in steps), tr(  # pass 16: blamed on warm-up
             "Each time is about one call longer than the one before: the clock was read once, before the loop. "
             "Read it again before each call (t0 = time.perf_counter() inside the loop)."))
+        _require(device.launched >= len(times) and sum(times) <= device.busy_seconds * 1.02 + 1e-3, tr(  # K20/K23
+            "These {count} times cannot come from the device given to the check: it ran {launched} call(s) and was "
+            "busy {busy_ms:.0f} ms in all, your times add up to {total_ms:.0f} ms. Pass the device you timed (one "
+            "made again since is a new device), and time its calls in your own loop.", count=len(times),
+            launched=device.launched, busy_ms=device.busy_seconds * 1000, total_ms=sum(times) * 1000))
         _require(device.launched > len(times), tr("Every call was timed: run a few untimed warm-up calls first."))
         _require(max(times) < cold / 2, tr("One call took {slowest_ms:.0f} ms: cold calls or unfinished "
                                            "warm-up work were timed. Warm up, then synchronize before the first timing.",
@@ -155,11 +160,41 @@ def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: s
         mine, theirs = (_ort_session(p).get_inputs()[0].shape for p in (path, fp32_path))
         _require(mine[1:] == theirs[1:], tr("Your file takes inputs of shape {mine}, the fp32 file {theirs}: quantize "
                                             "the fp32 file of this notebook, not another model.", mine=mine, theirs=theirs))
+        _require(_weights_match(path, fp32_path) is not False, tr(  # pass 20: "calibrate on more images"
+            "None of your int8 file's weights matches {name}'s (dequantized, they are another model's): quantize "
+            "fp32_path, the file of the CNN trained above (a CNN trained or made again has other weights).",
+            name=Path(fp32_path).name))
         int8 = accuracy(_run(_ort_session(path), images), labels)
         _require(int8 >= fp32 - 0.05, tr("int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and "
                                          "representative) images.", int8=int8, fp32=fp32))
     return _judge(exercise, answer, check, fp32_path=fp32_path, test=test,
                   fits=lambda: (_nonempty(test), _run(_ort_session(fp32_path), test.images.numpy())))
+
+
+def _weights_match(int8_path: Path, fp32_path: str | Path) -> bool | None:
+    """Whether any weight a DequantizeLinear node reads from an initializer equals (to half a step) a weight of the
+    fp32 file; None where the file stores no quantized weights."""
+    import onnx
+    from onnx import numpy_helper
+
+    def stored(path: Any) -> tuple[Any, dict[str, np.ndarray]]:
+        graph = onnx.load(str(path)).graph
+        return graph, {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    graph, init = stored(int8_path)
+    originals = [w for w in stored(fp32_path)[1].values() if w.ndim >= 2]
+    found = []
+    for node in (n for n in graph.node if n.op_type == "DequantizeLinear" and n.input[0] in init):
+        q, scale = init[node.input[0]].astype(np.float32), init.get(node.input[1])
+        zero = init[node.input[2]].astype(np.float32) if len(node.input) > 2 and node.input[2] in init else 0.0
+        if q.ndim < 2 or scale is None:
+            continue
+        if np.ndim(scale) == 1:  # per channel, along the node's axis
+            shape = [1] * q.ndim
+            shape[next((a.i for a in node.attribute if a.name == "axis"), 1)] = -1
+            scale, zero = scale.reshape(shape), np.reshape(zero, shape) if np.ndim(zero) else zero
+        weight = (q - zero) * scale
+        found.append(any(w.shape == weight.shape and np.max(np.abs(w - weight)) <= 0.6 * np.max(scale) for w in originals))
+    return any(found) if found else None
 
 
 def _nonempty(test: Any) -> None:

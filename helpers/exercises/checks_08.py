@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..custom_ops import ScaledSwishNet
 from ..i18n import tr
 from .artifacts import (_close, _load_unchecked, _onnx_path, _op_types, _ort_session, _random, _require_ort_session, _run,
                         _torch_out)
@@ -34,6 +35,10 @@ def check_custom_clip_op(answer: Any, exercise: str = "08.1") -> ExerciseResult:
         _require(parameters is None or len(parameters) == 2, tr(
             "Your op takes ({parameters}): the exercise's op takes (x, limit) and clips to [-limit, limit].",
             parameters=", ".join(parameters or [])))
+        limit_type = [str(a.type) for a in op._opoverload._schema.arguments][1:] if hasattr(op, "_opoverload") else []
+        _require(not limit_type or limit_type[0] in ("float", "Tensor"), tr(  # pass 18 (K30): torch's raw cast error
+            "Your op declares limit as {kind}, so limit=0.5 cannot be passed to it: annotate it limit: float.",
+            kind=limit_type[0] if limit_type else ""))
         _require(_close(op(torch.from_numpy(x), 0.5).numpy(), np.clip(x, -0.5, 0.5)),
                  tr("In PyTorch, your op(x, 0.5) should equal x.clamp(-0.5, 0.5)."))
         domains = _op_types(_onnx_path(path))
@@ -98,6 +103,9 @@ def check_custom_op_session(answer: Any, model: nn.Module, exercise: str = "08.2
                  tr("This session's model has standard operators only: open the custom-domain file, whose node "
                     "needs the kernel library."))
         x = _random(5, 8)
+        _require(isinstance(model, ScaledSwishNet) or not isinstance(model, nn.Module), tr(
+            "The check was given a {type_name} as the model: pass the notebook's model, the ScaledSwishNet the "
+            "custom-domain file was exported from (model).", type_name=type(model).__name__))  # pass 18 (K31)
         _require(_close(_run(answer, x), _torch_out(model, x)),
                  tr("This session does not compute what the check's model does: open the custom-domain file, and "
                     "pass the notebook's model (the ScaledSwishNet it was exported from) to the check."))  # pass 20

@@ -203,6 +203,13 @@ def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str =
             "Each row of \"logits\" must be a list of 4 numbers, one row per image; the first is {row}.",
             row=str(rows[0])[:80]))  # pass 16: a dict per image gave float()'s TypeError
         expected = session.run(None, {session.get_inputs()[0].name: images})[0]
+        got = np.asarray(logits.tolist(), np.float32)
+        _require(got.shape != expected.shape or np.allclose(got, expected, rtol=1e-4, atol=1e-4) or  # pass 18 (K49)
+                 not np.array_equal(got.argmax(1), expected.argmax(1)) or np.allclose(got.sum(1), 1, atol=1e-3), tr(
+            "Your endpoint picks the same class as {name} for the 5 images, but its logits differ by up to "
+            "{difference:.3f}: the server and the check run two different files (the int8 file on one side?). Give "
+            "the check the file your endpoint's session runs.", name=Path(str(onnx_path)).name,
+            difference=float(np.abs(got - expected).max())))
         _require(np.allclose(np.asarray(logits.tolist(), np.float32), expected, rtol=1e-4, atol=1e-4),
                  tr("The logits differ from the model's for the same 5 images: run the whole batch, shaped (n, 1, 16, "
                     "16), through the session and return its output (logits, not probabilities), row for row. (Ran the "

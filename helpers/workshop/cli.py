@@ -170,12 +170,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
 
 
+def _setup_cells_to_rewrite(directory: Path = NOTEBOOKS_DIR) -> list[str]:
+    """The notebooks whose setup cell differs from ``setup_cell_source()``: sync replaces each."""
+    wanted, names = course.setup_cell_source(), []
+    for path in course.all_notebooks(directory):
+        try:
+            cells = course.read_notebook(path)["cells"]
+        except ValueError:  # sync_course names the broken notebook
+            continue
+        setup = next((c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).startswith(
+            "# Course setup")), None)
+        if setup is not None and "".join(setup["source"]) != wanted:
+            names.append(path.relative_to(directory).as_posix())
+    return names
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "sync":
         course.check_repo_url(course.REPO_URL)  # read now: a fork edits it, tests change it
+        rewritten = _setup_cells_to_rewrite()
         changed = sync_course()  # every file checked before any is written
         for path in changed:
             print("updated", path.relative_to(NOTEBOOKS_DIR.parent).as_posix())
+        if rewritten:  # pass 20: a hand edit in a setup cell went with only "updated ..."
+            print(f"The setup cell of {len(rewritten)} notebook(s) ({', '.join(rewritten)}) was replaced by "
+                  "helpers.course.setup_cell_source(): after a new REPO_URL or BRANCH that is the point, but an edit "
+                  "made by hand in a setup cell is gone (git diff notebooks/ shows it). Make lasting changes to the "
+                  "setup cell in setup_cell_source() in helpers/course.py, then run sync.")
         if not changed:
             print(f"Everything already points at {course.REPO_URL} (branch {course.BRANCH!r}): nothing to update.")
     elif args.command == "handout":

@@ -234,6 +234,10 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
         raise ValueError(f"{source} names no commit in {repo}" + (": the repository has no commit yet. Commit the "
                          "course first (git add -A && git commit), then publish." if source == "HEAD" else
                          ". Give a branch, tag or commit of the course, e.g. main."))
+    if not _git(repo, "var", "GIT_COMMITTER_IDENT", check=False):  # pass 20: git's raw "Author identity unknown"
+        raise ValueError(f"git does not know who you are in {repo}, and a commit needs an author: run "
+                         "git config user.name \"Your Name\" and git config user.email you@example.org there (add "
+                         "--global for every repository), then publish again. Nothing was written.")
     tree = _student_tree(repo, source)
     if parent and _git(repo, "rev-parse", f"{parent}^{{tree}}") == tree:
         return None
