@@ -13,8 +13,9 @@ from typing import Any
 from .i18n_ko import KOREAN as _KOREAN_01_09  # English template -> Korean template, placeholders identical
 from .i18n_ko_10 import KOREAN_10
 from .i18n_ko_16 import KOREAN_16
+from .i18n_ko_21 import KOREAN_21
 
-KOREAN: dict[str, str] = {**_KOREAN_01_09, **KOREAN_10, **KOREAN_16}
+KOREAN: dict[str, str] = {**_KOREAN_01_09, **KOREAN_10, **KOREAN_16, **KOREAN_21}
 
 __all__ = ["LANGUAGES", "set_language", "get_language", "tr"]
 

@@ -33,10 +33,12 @@ KOREAN: dict[str, str] = {
         "onnxruntime.InferenceSession을 답으로 제출하세요. 받은 답은 {type_name} 객체입니다.",
     # 01
     "Answer with your trained module, not a {type_name}.": "학습시킨 모듈을 답으로 제출하세요. 받은 답은 {type_name} 객체입니다.",
-    "That is the model trained earlier in this notebook: make a new one (torch.manual_seed, nn.Linear(10, 1)) "
-    "and train it yourself.":
-        "이 노트북 앞부분에서 학습시킨 모델을 그대로 넘겼습니다. 새 모델을 만들어(torch.manual_seed, nn.Linear(10, "
-        "1)) 직접 학습시키세요.",
+    "Your answer is the same model as the check's third argument, the notebook's model: make a new one "
+    "(torch.manual_seed, nn.Linear(10, 1)) and train it yourself, then pass it first and the notebook's model third: "
+    "check_trained_regressor(your_model, task_b, model).":
+        "답이 확인 함수의 세 번째 인자, 곧 노트북의 모델과 같은 모델입니다. 새 모델을 만들어(torch.manual_seed, "
+        "nn.Linear(10, 1)) 직접 학습시킨 뒤, 그 모델을 첫 번째로, 노트북의 모델을 세 번째로 넘기세요: "
+        "check_trained_regressor(your_model, task_b, model).",
     "Your model maps {input_shape} to {output_shape}; expected {expected_shape}.":
         "모델에 {input_shape}을(를) 넣으면 {output_shape}이(가) 나옵니다. {expected_shape}이(가) 나와야 합니다.",
     "Its mean squared error on this task is {loss:.3f}; a trained model reaches below {target:.3f}. Check the "
@@ -143,10 +145,14 @@ KOREAN: dict[str, str] = {
     "synchronize before the first timing.":
         "호출 하나가 {slowest_ms:.0f} ms 걸렸습니다. 처음의 느린 호출이나 끝나지 않은 워밍업 작업까지 잰 것입니다. "
         "워밍업한 뒤 첫 측정 전에 동기화(synchronize)하세요.",
-    "graph_optimization_level is {level}: set ORT_DISABLE_ALL in SessionOptions.":
-        "graph_optimization_level이 {level}입니다. SessionOptions에서 ORT_DISABLE_ALL로 설정하세요.",
-    "intra_op_num_threads is {threads}: set it to 1 in SessionOptions.":
-        "intra_op_num_threads가 {threads}입니다. SessionOptions에서 1로 설정하세요.",
+    "graph_optimization_level is {level} in this session: set ORT_DISABLE_ALL in SessionOptions before creating the "
+    "InferenceSession (it copies the options; later changes do nothing).":
+        "이 세션의 graph_optimization_level이 {level}입니다. InferenceSession을 만들기 전에 SessionOptions에서 "
+        "ORT_DISABLE_ALL로 설정하세요(세션은 옵션을 복사하므로 나중에 바꾸면 효과가 없습니다).",
+    "intra_op_num_threads is {threads} in this session: set it to 1 in SessionOptions before creating the "
+    "InferenceSession (it copies the options; later changes do nothing).":
+        "이 세션의 intra_op_num_threads가 {threads}입니다. InferenceSession을 만들기 전에 SessionOptions에서 1로 "
+        "설정하세요(세션은 옵션을 복사하므로 나중에 바꾸면 효과가 없습니다).",
     "The session does not compute what the model does: open this model's file.":
         "세션의 계산 결과가 모델과 다릅니다. 이 모델의 파일로 세션을 만드세요.",
     # 06

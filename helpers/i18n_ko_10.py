@@ -71,10 +71,6 @@ KOREAN_10: dict[str, str] = {
         "확인 함수에 넘긴 cache_path가 3절의 캐시 파일이 아닙니다. 출력의 차원 수가 {ranks}입니다. 캐시 파일이라면 "
         "로짓이 (batch, new tokens, vocabulary) 모양이고, 캐시된 키와 값(past)을 입력으로 받습니다. 다른 연습 문제의 파일이 아니라 "
         "cache_path를 넘기세요.",
-    "Your function ran the session {runs} time(s) for {steps} new tokens: each new token comes from one run of the "
-    "session (its logits), not from the PyTorch model.":
-        "새 토큰 {steps}개를 만드는 동안 함수가 세션을 {runs}번 실행했습니다. 새 토큰은 하나마다 세션을 한 번 "
-        "실행해 얻은 로짓에서 골라야 합니다. PyTorch 모델로 만들면 안 됩니다.",
     "{name} is in onnxruntime's own .ort format, which only onnxruntime reads: save the optimised graph with "
     "a name ending in .onnx.":
         '{name}은(는) onnxruntime만 읽는 자체 .ort 형식입니다. 최적화한 그래프를 .onnx로 끝나는 이름으로 저장하세요.',

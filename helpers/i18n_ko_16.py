@@ -304,41 +304,4 @@ KOREAN_16: dict[str, str] = {
     "pairs as there are classes (all of them when k is larger).":
         "{call}이(가) {out}을(를) 반환했습니다. 리스트 끝을 넘어선 자리에서 나오는 null 항목이 있습니다. 클래스 수보다 많은 쌍을 "
         "반환하지 말고, k가 더 크면 전부 반환하세요.",
-    # before pass 21: what passes 18 and 20 named weak
-    "onnx.checker rejects {name} at opset {opset}: {error}. torch.onnx.export builds the graph at opset 18 and "
-    "converts it down when asked for less, and its warning says that conversion may not succeed: here it left a node "
-    "the older opset does not know. Export without opset_version (or with 18 or newer).":
-        "onnx.checker가 opset {opset}의 {name}을(를) 거부합니다: {error}. torch.onnx.export는 그래프를 opset 18로 만든 뒤 더 "
-        "낮은 버전을 요청받으면 변환하는데, 그 경고가 말하듯 변환이 실패할 수 있습니다. 여기서는 옛 opset이 모르는 노드가 "
-        "남았습니다. opset_version 없이(또는 18 이상으로) 내보내세요.",
-    "Your model predicts about the same value for every row (spread {spread:.3f}, the targets' {target_spread:.3f}), "
-    "near the targets' mean: that is what training learns when the loss compares predictions shaped (batch, 1) with "
-    "targets shaped (batch,), which mse_loss broadcasts to (batch, batch) (its UserWarning: a target size different "
-    "to the input size). Keep the targets (batch, 1), as data.y is: no .squeeze() or .view(-1).":
-        "모델이 모든 행에 거의 같은 값을 예측합니다(퍼짐 {spread:.3f}, 정답의 퍼짐 {target_spread:.3f}). 정답의 평균 "
-        "근처입니다. 손실이 (batch, 1) 모양의 예측과 (batch,) 모양의 정답을 비교하면 학습은 이렇게 됩니다. mse_loss가 둘을 "
-        "(batch, batch)로 브로드캐스트하기 때문입니다(UserWarning: target size가 input size와 다름). 정답을 data.y처럼 "
-        "(batch, 1)로 두세요. .squeeze()나 .view(-1)을 쓰지 마세요.",
-    "These {count} times cannot come from the device given to the check: it ran {launched} call(s) and was busy "
-    "{busy_ms:.0f} ms in all, your times add up to {total_ms:.0f} ms. Pass the device you timed (one made again since "
-    "is a new device), and time its calls in your own loop.":
-        "이 {count}개의 시간은 확인 함수에 넘긴 장치에서 나올 수 없습니다. 그 장치는 {launched}번 호출되었고 모두 "
-        "{busy_ms:.0f} ms 동안 일했는데, 시간의 합은 {total_ms:.0f} ms입니다. 측정한 바로 그 장치를 넘기고(그 뒤 다시 만든 "
-        "장치는 새 장치입니다), 직접 만든 반복문에서 그 호출을 측정하세요.",
-    "None of your int8 file's weights matches {name}'s (dequantized, they are another model's): quantize fp32_path, "
-    "the file of the CNN trained above (a CNN trained or made again has other weights).":
-        "int8 파일의 가중치 중 {name}의 가중치와 일치하는 것이 없습니다(역양자화해 보면 다른 모델의 가중치입니다). 위에서 "
-        "학습한 CNN의 파일인 fp32_path를 양자화하세요(다시 학습하거나 다시 만든 CNN은 가중치가 다릅니다).",
-    "Your op declares limit as {kind}, so limit=0.5 cannot be passed to it: annotate it limit: float.":
-        "연산자가 limit을 {kind}(으)로 선언해서 limit=0.5를 넘길 수 없습니다. limit: float으로 표기하세요.",
-    "The check was given a {type_name} as the model: pass the notebook's model, the ScaledSwishNet the custom-domain "
-    "file was exported from (model).":
-        "확인 함수가 모델로 {type_name}을(를) 받았습니다. 사용자 정의 도메인 파일을 내보낸 노트북의 모델, ScaledSwishNet"
-        "(model)을 넘기세요.",
-    "Your endpoint picks the same class as {name} for the 5 images, but its logits differ by up to "
-    "{difference:.3f}: the server and the check run two different files (the int8 file on one side?). Give the check "
-    "the file your endpoint's session runs.":
-        "엔드포인트가 이미지 5장에 대해 {name}과(와) 같은 클래스를 고르지만 로짓이 최대 {difference:.3f}만큼 다릅니다. "
-        "서버와 확인 함수가 서로 다른 파일을 실행합니다(한쪽이 int8 파일인가요?). 엔드포인트의 세션이 실행하는 파일을 확인 "
-        "함수에 넘기세요.",
 }

@@ -66,11 +66,9 @@ class RegressionData:
 
 def make_regression_data(n_samples: int = 512, n_features: int = N_FEATURES, noise: float = 0.1,
                          seed: int = 0, rule_seed: int | None = None) -> RegressionData:
-    """Seeded data that follows a known linear rule plus Gaussian noise, so training has a right answer.
-
-    The rule is ``linspace(-1, 1)`` weights and bias 0.5, or, with ``rule_seed``, random weights and
-    bias drawn from that seed (a different task on the same kind of inputs).
-    """
+    """Seeded data that follows a known linear rule plus Gaussian noise, so training has a right answer: the rule is
+    ``linspace(-1, 1)`` weights and bias 0.5, or, with ``rule_seed``, random weights and bias drawn from that seed (a
+    different task on the same kind of inputs)."""
     for name, value in (("n_samples", n_samples), ("n_features", n_features), ("seed", seed)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name} must be a whole number, got {value!r}.")
@@ -181,14 +179,19 @@ def plot_losses(history: TrainingHistory, ax=None, title: str = "Training loss")
     return fig
 
 
-def save_weights(model: nn.Module, path: str | Path) -> Path:
-    """Save the model's ``state_dict`` (tensors only, safe to load with ``weights_only=True``)."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"save_weights needs a torch.nn.Module, got a {type(model).__name__}.")
-    if isinstance(path, (str, Path)) and Path(path).is_file() and _written_by_us(Path(path)) and not \
-            _holds_a_state_dict(Path(path), model):  # pass 20: "not a file this function wrote" for its own file
+def save_weights(model: nn.Module, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Save the model's ``state_dict`` (tensors only, safe to load with ``weights_only=True``). A file it wrote is
+    replaced by the same weights (a cell run again), by other weights of the model only with ``overwrite=True``."""
+    if not isinstance(model, nn.Module) or not isinstance(overwrite, bool):
+        raise TypeError(f"save_weights needs a torch.nn.Module and overwrite=True or False, got a "
+                        f"{type(model).__name__} and {overwrite!r}.")
+    ours = isinstance(path, (str, Path)) and Path(path).is_file() and _written_by_us(Path(path))
+    if ours and not _holds_a_state_dict(Path(path), model):  # pass 20: "not a file this function wrote" for its own
         raise FileExistsError(f"{path} holds another model's weights (saved by save_weights); it was left untouched. "
                               "Choose a new name for this model's, or delete that file first.")
+    if ours and not overwrite and not _holds_a_state_dict(Path(path), model, equal=True):  # pass 21: trained ones lost
+        raise FileExistsError(f"{path} holds other weights of this model (saved earlier, trained differently or not at "
+                              "all); it was left untouched. Pass overwrite=True to replace them.")
     path = output_file(path, "save_weights's path", (".pt", ".pth"), replaceable=lambda f: _holds_a_state_dict(f, model))
     state = model.state_dict()  # marked as ours in its _metadata (load_state_dict reads only 'version' there)
     getattr(state, "_metadata", {}).setdefault("", {})["written_by"] = "helpers.save_weights"
@@ -197,17 +200,16 @@ def save_weights(model: nn.Module, path: str | Path) -> Path:
 
 
 def _written_by_us(path: Path) -> bool:
-    try:
-        state = torch.load(path, weights_only=True, map_location="cpu")
-    except Exception:  # not weights at all: output_file's checks name it
+    try:  # not weights at all: output_file's checks name it
+        return torch.load(path, weights_only=True, map_location="cpu")._metadata[""]["written_by"] == "helpers.save_weights"
+    except Exception:
         return False
-    return getattr(state, "_metadata", {}).get("", {}).get("written_by") == "helpers.save_weights"
 
 
-def _holds_a_state_dict(path: Path, model: nn.Module) -> bool:
+def _holds_a_state_dict(path: Path, model: nn.Module, equal: bool = False) -> bool:
     """Weights of ``model``'s names and shapes (pass 17), saved by save_weights or equal to its own (pass 18)."""
     state, mine = torch.load(path, weights_only=True, map_location="cpu"), model.state_dict()
-    ours = getattr(state, "_metadata", {}).get("", {}).get("written_by") == "helpers.save_weights"
+    ours = not equal and getattr(state, "_metadata", {}).get("", {}).get("written_by") == "helpers.save_weights"
     return isinstance(state, dict) and state.keys() == mine.keys() and all(isinstance(state[k], torch.Tensor) and (
         state[k].shape == v.shape) and (ours or torch.equal(state[k], v)) for k, v in mine.items())
 

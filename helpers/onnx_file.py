@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import onnx
 from onnx import numpy_helper
@@ -178,30 +178,49 @@ def _nodes_everywhere(model: onnx.ModelProto) -> Iterator[onnx.NodeProto]:
 DERIVED_KEY = "helpers.derived_by"  # metadata entry on every file a helper derives from another (optimised, int8, fp16)
 
 
-def mark_derived(path: Path, how: str) -> None:
-    """Note in a written ``.onnx`` that a helper derived it (``how``), so a later call may replace it, and only it."""
+_SOURCE_KEY = "helpers.derived_from"  # the source's architecture (node types, weight names and shapes), digested
+
+
+def _architecture(source: Any) -> str:
+    """A digest of a model's node types and stored tensors' names and shapes: the same model retrained keeps it."""
+    graph = (source if isinstance(source, onnx.ModelProto) else onnx.load(str(source), load_external_data=False)).graph
+    parts = [node.op_type for node in graph.node] + [f"{t.name}{list(t.dims)}" for t in graph.initializer]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def mark_derived(path: Path, how: str, source: Any = None) -> None:
+    """Note in a written ``.onnx`` that a helper derived it (``how``), from which model (``source``), so a later call
+    may replace it, and only it."""
     path = Path(path)
     if path.suffix.lower() != ".onnx" or not path.is_file():
         return
     model = onnx.load(str(path), load_external_data=False)  # any external data stays where it was written
-    kept = [entry for entry in model.metadata_props if entry.key != DERIVED_KEY]  # the source's own entries
+    kept = [entry for entry in model.metadata_props if entry.key not in (DERIVED_KEY, _SOURCE_KEY)]  # the source's own
     del model.metadata_props[:]
     model.metadata_props.extend(kept)
     model.metadata_props.add(key=DERIVED_KEY, value=how)
+    if source is not None:
+        model.metadata_props.add(key=_SOURCE_KEY, value=_architecture(source))
     onnx.save(model, str(path))
 
 
-def refuse_to_replace_a_source(path: Path, what: str) -> None:
+def refuse_to_replace_a_source(path: Path, what: str, source: Any = None) -> None:
     """Refuse to write a derived graph over an existing ``.onnx`` that no helper derived (it carries no
-    ``DERIVED_KEY`` note): it is someone's model, an int8 or float16 file made by hand too (pass 18)."""
+    ``DERIVED_KEY`` note): it is someone's model, an int8 or float16 file made by hand too (pass 18); nor over one
+    derived from another model than ``source`` (pass 21)."""
     path = Path(path)
     if path.suffix.lower() != ".onnx" or not path.is_file():
         return
     try:
         model = onnx.load(str(path), load_external_data=False)
         derived = any(e.key == DERIVED_KEY for e in model.metadata_props)
+        origin = next((e.value for e in model.metadata_props if e.key == _SOURCE_KEY), None)
     except Exception:  # not an ONNX file at all: someone else's file
-        derived = False
+        derived, origin = False, None
+    if derived and source is not None and origin is not None and origin != _architecture(source):
+        raise FileExistsError(f"{what} {path} holds a file derived from another model than the one given: it "
+                              f"was left untouched. Choose a new name, such as {path.stem}.new.onnx, or delete that "
+                              "file first.")
     if not derived:
         raise FileExistsError(f"{what} {path} already exists and is not a file the course's helpers derived: it may "
                               "be a model you exported (were the two paths swapped?). It was left untouched; choose a "

@@ -44,7 +44,7 @@ def optimize_graph(onnx_path: str | Path, level: str, output_path: str | Path) -
     if level not in OPTIMIZATION_LEVELS:
         raise ValueError(f"level must be one of {', '.join(OPTIMIZATION_LEVELS)}, not {level!r}.")
     output_path = output_file(output_path, "optimize_graph's output_path", (".onnx",), source=onnx_path)
-    refuse_to_replace_a_source(output_path, "optimize_graph's output_path")
+    refuse_to_replace_a_source(output_path, "optimize_graph's output_path", onnx_path)
     create_session(onnx_path, device="cpu", optimization=level, optimized_model_path=output_path)
     return output_path
 
@@ -104,10 +104,10 @@ def quantize_dynamic_int8(onnx_path: str | Path, output_path: str | Path) -> Pat
     load_onnx(onnx_path, check=False)
     _refuse_quantized(onnx_path)
     output_path = output_file(output_path, "quantize_dynamic_int8's output_path", (".onnx",), source=onnx_path)
-    refuse_to_replace_a_source(output_path, "quantize_dynamic_int8's output_path")
+    refuse_to_replace_a_source(output_path, "quantize_dynamic_int8's output_path", onnx_path)
     with _quiet(), _preprocessed(onnx_path) as pre:
         quantize_dynamic(str(pre), str(output_path), weight_type=QuantType.QInt8)
-    mark_derived(output_path, "quantize_dynamic_int8")
+    mark_derived(output_path, "quantize_dynamic_int8", onnx_path)
     return output_path
 
 
@@ -147,7 +147,7 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
     inputs, _ = tensor_infos(source)
     _refuse_quantized(onnx_path)
     output_path = output_file(output_path, "quantize_static_int8's output_path", (".onnx",), source=onnx_path)
-    refuse_to_replace_a_source(output_path, "quantize_static_int8's output_path")
+    refuse_to_replace_a_source(output_path, "quantize_static_int8's output_path", onnx_path)
     calibration = _calibration_array(calibration)
     if len(inputs) != 1:
         raise ValueError(f"quantize_static_int8 handles one-input models; this one has {len(inputs)}. Write a "
@@ -172,7 +172,7 @@ def quantize_static_int8(onnx_path: str | Path, output_path: str | Path, calibra
     with _quiet(), _preprocessed(onnx_path) as pre:
         quantize_static(str(pre), str(output_path), Reader(), quant_format=QuantFormat.QDQ,
                         per_channel=per_channel, weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8)
-    mark_derived(output_path, "quantize_static_int8")
+    mark_derived(output_path, "quantize_static_int8", onnx_path)
     return output_path
 
 
@@ -203,7 +203,7 @@ def convert_to_fp16(onnx_path: str | Path, output_path: str | Path, *, keep_io_t
 
     require_bool(keep_io_types, "keep_io_types")
     output_path = output_file(output_path, "convert_to_fp16's output_path", (".onnx",), source=onnx_path)
-    refuse_to_replace_a_source(output_path, "convert_to_fp16's output_path")
+    refuse_to_replace_a_source(output_path, "convert_to_fp16's output_path", onnx_path)
     source = load_onnx(onnx_path)
     if _holds_float16(source):
         raise ValueError(f"{Path(onnx_path).name} already holds float16 weights: pass the float32 file as onnx_path and "
@@ -216,7 +216,7 @@ def convert_to_fp16(onnx_path: str | Path, output_path: str | Path, *, keep_io_t
     model = _sort_topologically(model)  # the converter appends its input casts at the end of the node list
     onnx.checker.check_model(model)
     onnx.save(model, str(output_path))
-    mark_derived(output_path, "convert_to_fp16")
+    mark_derived(output_path, "convert_to_fp16", onnx_path)
     return output_path
 
 

@@ -105,7 +105,7 @@ def create_session(onnx_path: str | Path | onnx.ModelProto, *, device: str = "au
         note = ("onnxruntime fell back to CPUExecutionProvider: the CUDA provider did not load"
                 + (f" (onnxruntime said: {why})" if why else ""))
     if optimized_model_path is not None:
-        mark_derived(optimized_model_path, f"onnxruntime {ort.__version__}, optimisation level {optimization}")
+        mark_derived(optimized_model_path, f"onnxruntime {ort.__version__}, optimisation level {optimization}", model)
     inputs, outputs = tensor_infos(model)
     path = None if isinstance(onnx_path, onnx.ModelProto) else as_path(onnx_path, "onnx_path")  # ~ expanded
     return Session(ort_session, provider, note, inputs, outputs, path)
@@ -124,7 +124,7 @@ def _check_session_arguments(threads: Any, optimized_model_path: Any, custom_op_
                                     "create it first (the model itself is fine).")
         optimized_model_path = output_file(optimized_model_path, "optimized_model_path", (".onnx", ".ort"),
                                            source=source)
-        refuse_to_replace_a_source(optimized_model_path, "optimized_model_path")
+        refuse_to_replace_a_source(optimized_model_path, "optimized_model_path", source)
         if optimized_model_path.suffix.lower() == ".ort" and optimized_model_path.exists():  # no room in .ort for a note
             raise FileExistsError(f"optimized_model_path {optimized_model_path} already exists, and an .ort file "
                                   "cannot say who wrote it: it was left untouched. Delete it first, or choose a new "

@@ -2239,7 +2239,12 @@ def test_save_weights_never_replaces_another_models_weights(tmp_path) -> None:
     assert path.read_bytes() == before
     mine = tmp_path / "mine.pt"
     helpers.save_weights(helpers.make_linear_model(seed=0), mine)
-    assert helpers.save_weights(helpers.make_linear_model(seed=1), mine) == mine  # the same model, retrained: replaced
+    trained = helpers.load_weights(helpers.make_linear_model(seed=5), mine)
+    with pytest.raises(FileExistsError, match="Pass overwrite=True"):  # pass 21: the model made again replaced them
+        helpers.save_weights(helpers.make_linear_model(seed=1), mine)
+    assert torch.equal(helpers.load_weights(helpers.make_linear_model(), mine).linear.weight, trained.linear.weight)
+    assert helpers.save_weights(helpers.make_linear_model(seed=0), mine) == mine  # the same weights: a cell run again
+    assert helpers.save_weights(helpers.make_linear_model(seed=1), mine, overwrite=True) == mine  # retrained, on purpose
 
 
 def test_export_model_never_replaces_another_model_it_exported(tmp_path) -> None:
@@ -2450,10 +2455,19 @@ def test_the_load_test_client_script_run_by_hand_says_what_it_is(job) -> None:
 # --- pass 18 (independent, 505 inputs: 17 wrong in 10 problems, 52 weak) ---
 
 
-def test_the_optimised_file_check_refuses_the_fp32_file_itself(linear_onnx) -> None:
+def test_the_optimised_file_check_refuses_the_fp32_file_itself(tmp_path, linear_onnx) -> None:
+    import onnxruntime as ort
     from helpers import exercises
 
-    message = exercises.check_extended_optimized_file(linear_onnx, linear_onnx, np.ones((2, 10), np.float32)).message
+    example = np.ones((2, 10), np.float32)
+    message = exercises.check_extended_optimized_file(linear_onnx, linear_onnx, example).message
+    assert "That is the fp32 file itself (linear.onnx), unchanged" in message, message  # pass 21: "delete that file"
+    mlp = helpers.export_model(helpers.make_mlp(), torch.randn(2, 10), tmp_path / "mlp.onnx", quiet=True).path
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    options.optimized_model_filepath = str(mlp)  # the optimised graph written over the export itself
+    ort.InferenceSession(str(mlp), options, providers=["CPUExecutionProvider"])
+    message = exercises.check_extended_optimized_file(mlp, mlp, example).message
     assert "optimized_model_filepath is the fp32 file itself" in message, message
 
 
@@ -2497,7 +2511,7 @@ def test_save_weights_never_replaces_a_users_own_weights_of_the_same_class(tmp_p
         helpers.save_weights(helpers.make_linear_model(seed=3), path)
     assert path.read_bytes() == before
     helpers.save_weights(helpers.make_linear_model(seed=1), path)  # the same weights: nothing is lost
-    helpers.save_weights(helpers.make_linear_model(seed=3), path)  # now save_weights' own file: replaced
+    helpers.save_weights(helpers.make_linear_model(seed=3), path, overwrite=True)  # save_weights' own file: replaced
     assert torch.equal(torch.load(path, weights_only=True)["linear.weight"],
                        helpers.make_linear_model(seed=3).linear.weight)
 
@@ -2746,7 +2760,7 @@ def test_pass_19_weak_answers_name_the_problem(tmp_path, linear_model) -> None:
     assert "declared INT64" in message and "Type Error" not in message, message
 
 
-def test_bench_interrupted_exits_130_and_leaves_no_empty_folder(tmp_path, monkeypatch) -> None:
+def test_bench_interrupted_exits_130_and_leaves_no_empty_folder(tmp_path, monkeypatch, capsys) -> None:
     from helpers.bench import cli
 
     def interrupted(args):
@@ -2756,6 +2770,7 @@ def test_bench_interrupted_exits_130_and_leaves_no_empty_folder(tmp_path, monkey
     with pytest.raises(SystemExit) as stop:
         cli.main(["--models", "linear", "--backends", "pytorch-cpu", "--output", str(output), "--no-progress"])
     assert stop.value.code == 130 and not output.exists()
+    assert "nothing was written" in capsys.readouterr().err  # pass 21: "written to" the folder that is not there
 
 
 # --- pass 20 (independent, 186 inputs on notebooks 06, 08, 09, 11.1 and the file-writing helpers: 2 wrong, 9 weak) ---
@@ -2802,10 +2817,34 @@ def test_sync_names_the_setup_cells_it_replaces(tmp_path, monkeypatch, capsys) -
     nbformat.write(same, tmp_path / "02_export_to_onnx.ipynb")
     assert cli._setup_cells_to_rewrite(tmp_path) == ["01_define_and_train.ipynb"]
     monkeypatch.setattr(cli, "_setup_cells_to_rewrite", lambda: ["01_define_and_train.ipynb"])
-    monkeypatch.setattr(cli, "sync_course", lambda: [])
+    written = []
+    monkeypatch.setattr(cli, "sync_course", lambda: written.append(True) or [])
+    monkeypatch.setattr(cli, "_uncommitted", lambda path: False)  # committed: git diff shows what sync changed
     assert cli.main(["sync"]) == 0
     out = capsys.readouterr().out
     assert "01_define_and_train.ipynb) was replaced" in out and "edit made by hand in a setup cell is gone" in out
+    # Pass 21: an edit git did not hold yet was lost for good, and "git diff" showed nothing
+    monkeypatch.setattr(cli, "_uncommitted", lambda path: True)
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["sync"])
+    assert refused.value.code == 2 and len(written) == 1
+    assert "changes git does not hold yet" in capsys.readouterr().err
+    assert cli.main(["sync", "--force"]) == 0 and len(written) == 2
+
+
+def test_uncommitted_reads_git_status(tmp_path) -> None:
+    from helpers.workshop import cli
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    notebook = tmp_path / "01_x.ipynb"
+    notebook.write_text("{}")
+    assert cli._uncommitted(notebook)  # new, not committed
+    subprocess.run(["git", "-C", str(tmp_path), "add", "."], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm",
+                    "x"], check=True)
+    assert not cli._uncommitted(notebook)
+    notebook.write_text("{ }")
+    assert cli._uncommitted(notebook)
 
 
 def test_the_training_check_names_targets_broadcast_against_the_predictions() -> None:
@@ -2907,3 +2946,67 @@ def test_the_custom_op_check_names_a_limit_declared_int(tmp_path) -> None:
     message = exercises.check_custom_clip_op((clip_to, tmp_path / "clip.onnx")).message
     assert "declares limit as int" in message and "limit: float" in message, message
 
+
+
+# --- pass 21 (independent, 259 inputs: 8 wrong, 17 weak) ---
+
+
+def test_a_derived_file_is_replaced_only_by_one_derived_from_the_same_model(tmp_path, linear_onnx) -> None:
+    """Pass 21: convert_to_fp16(mlp) wrote over an int8 file derived from another model, without a word."""
+    from helpers import optimize
+
+    mlp = helpers.export_model(helpers.make_mlp(), torch.randn(2, 10), tmp_path / "mlp.onnx", quiet=True).path
+    derived = optimize.quantize_dynamic_int8(linear_onnx, tmp_path / "derived.onnx")
+    before = derived.read_bytes()
+    with pytest.raises(FileExistsError, match="derived from another model"):
+        optimize.convert_to_fp16(mlp, derived)
+    assert derived.read_bytes() == before
+    assert optimize.convert_to_fp16(linear_onnx, derived) == derived  # the same model: a cell run again, or another step
+    retrained = helpers.make_mlp(seed=3)  # the same architecture, other weights: the same model retrained
+    again = helpers.export_model(retrained, torch.randn(2, 10), tmp_path / "mlp.onnx", quiet=True).path
+    first = optimize.quantize_dynamic_int8(mlp, tmp_path / "mlp_int8.onnx")
+    assert optimize.quantize_dynamic_int8(again, first) == first
+
+
+def test_pass_21_checks_name_the_real_problem(tmp_path, linear_model) -> None:
+    """Pass 21: 03.2's copy saved over mlp_path, or with the new output first, passed; 01.1 given the answer as the
+    notebook's model too, 02.1 given the Linear model instead of mlp, and 05.2 options set after the session was
+    made each got a message about something else."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper
+    from helpers import exercises
+
+    mlp = helpers.make_mlp(hidden=32)
+    mlp_path = helpers.export_model(mlp, torch.randn(2, 10), tmp_path / "mlp.onnx", quiet=True).path
+    extended = onnx.load(mlp_path)
+    relu = next(n for n in extended.graph.node if n.op_type == "Relu").output[0]
+    hidden = helper.make_tensor_value_info(relu, TensorProto.FLOAT, ["batch", 32])
+    extended.graph.output.append(hidden)
+    onnx.save(extended, tmp_path / "mlp_with_hidden.onnx")
+    assert exercises.check_hidden_output(tmp_path / "mlp_with_hidden.onnx", mlp, notebook_file=mlp_path).passed
+    onnx.save(extended, mlp_path)  # saved over the notebook's own export
+    message = exercises.check_hidden_output(mlp_path, mlp, notebook_file=mlp_path).message
+    assert "That is mlp_path, the MLP's own export" in message, message
+    first = onnx.load(tmp_path / "mlp_with_hidden.onnx")
+    first.graph.output.insert(0, first.graph.output.pop())  # the new output before the prediction
+    message = exercises.check_hidden_output(first, mlp).message
+    assert "comes before the prediction" in message, message
+
+    task_b = helpers.make_regression_data(n_samples=256, seed=1, rule_seed=1)
+    mine = helpers.make_linear_model(seed=4)
+    message = exercises.check_trained_regressor(mine, task_b, mine).message
+    assert "same model as the check's third argument" in message, message
+
+    path = tmp_path / "mlp_export.onnx"
+    torch.onnx.export(helpers.make_mlp(), (torch.randn(2, 10),), path, input_names=["features"],
+                      output_names=["prediction"], dynamic_shapes=({0: torch.export.Dim("batch")},),
+                      external_data=False, verbose=False, opset_version=18)
+    message = exercises.check_onnx_export(path, linear_model).message
+    assert "and the model given to the check has 11" in message, message
+
+    options = ort.SessionOptions()
+    session = ort.InferenceSession(str(mlp_path), options, providers=["CPUExecutionProvider"])
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # too late: the session copied them
+    message = exercises.check_session_options(session, mlp, np.ones((2, 10), np.float32)).message
+    assert "before creating the InferenceSession" in message, message

@@ -451,6 +451,11 @@ def test_pair_sum_export_must_accept_every_even_batch(tmp_path) -> None:
     torch.onnx.export(dynamic.PairSum().eval(), (torch.randn(4, 3),), fixed, **arguments)
     assert exercises.check_pair_sum_export(good).passed
     assert "batch is fixed to 4" in exercises.check_pair_sum_export(fixed).message
+    plain = tmp_path / "plain.onnx"  # pass 21: torch.onnx.export fixes a plain Dim itself, and the check said nothing
+    torch.onnx.export(dynamic.PairSum().eval(), (torch.randn(4, 3),), plain,
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), **arguments)
+    message = exercises.check_pair_sum_export(plain).message
+    assert "plain dimension batch" in message and "2 * Dim('half')" in message, message
 
 
 def _clip_file(tmp_path, name: str, use_op: bool = True, dynamic: bool = True, limit: float = 0.5, width: int = 8):

@@ -31,15 +31,18 @@ def model():
 class _WithCache(torch.nn.Module):
     """Notebook 10's cache wrapper; ``last`` keeps the last position's logits, ``position`` picks another one."""
 
-    def __init__(self, lm, last: bool = False, position: int = -1, swap: bool = False) -> None:
+    def __init__(self, lm, last: bool = False, position: int = -1, swap: bool = False, mean: bool = False,
+                 presents_first: bool = False) -> None:
         super().__init__()
         self.lm, self.last, self.position, self.swap = lm, last, position, swap
+        self.mean, self.presents_first = mean, presents_first
 
     def forward(self, input_ids, attention_mask, past):
         logits, present = language_model.reference_step(self.lm, input_ids, attention_mask, past)
         if self.swap:  # values before keys
             present = [present[i ^ 1] for i in range(len(present))]
-        return (logits[:, self.position, :] if self.last else logits, *present)
+        kept = logits.mean(1) if self.mean else logits[:, self.position, :] if self.last else logits
+        return (*present, kept) if self.presents_first else (kept, *present)
 
 
 def _export(module, path, *, cache: bool = True, dynamic: bool = True):
@@ -94,6 +97,24 @@ def test_last_token_check_accepts_last_position_logits(last_path, model) -> None
     assert "give the check the model the file was exported from" in message, message
 
 
+def test_last_token_check_compares_the_model_with_section_3s_file(tmp_path, last_path, model, cache_path) -> None:
+    """Pass 21: the model cell run again after training, exported and checked with that model, passed; a mean over
+    positions and outputs in the wrong order were blamed on the weights and on "every position"."""
+    assert exercises.check_last_token_export(last_path, model, cache_path=cache_path).passed
+    torch.manual_seed(1)
+    again = transformers.LlamaForCausalLM(model.config).eval()
+    message = exercises.check_last_token_export(last_path, again, cache_path=cache_path).message
+    assert "computes other logits than cache_path" in message, message
+    mean = _export(_WithCache(model, last=True, mean=True), tmp_path / "mean.onnx")
+    message = exercises.check_last_token_export(mean, model, cache_path=cache_path).message
+    assert "though the model is the one section 3 exported" in message, message
+    order = _export(_WithCache(model, last=True, presents_first=True), tmp_path / "order.onnx")
+    message = exercises.check_last_token_export(order, model, cache_path=cache_path).message
+    assert "return the logits first" in message, message
+    message = exercises.check_batched_generation(lambda session, prompts, steps: [], again, cache_path).message
+    assert "computes other logits than cache_path" in message, message
+
+
 @pytest.mark.parametrize("shortcut, hint", [
     ("full logits", "logits for every position"),
     ("no cache", "a cache file takes input_ids"),
@@ -114,7 +135,8 @@ def test_last_token_check_rejects_each_shortcut(tmp_path, model, cache_path, sho
 
 
 def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cache=True, with_prompt=False,
-             grow_mask=True, mark_padding=True, feed_back=True, mask_dtype=np.int64, past_dtype=np.float32):
+             grow_mask=True, mark_padding=True, feed_back=True, mask_dtype=np.int64, past_dtype=np.float32,
+             one_row_past=False):
     """Notebook 10's answer to 10.2, and (by its flags) each shortcut a student might take."""
     if not together:
         return [_batched(session, [p], max_new_tokens, left=left, cache=cache)[0] for p in prompts]
@@ -125,7 +147,7 @@ def _batched(session, prompts, max_new_tokens, *, left=True, together=True, cach
     mask = np.array([([0] * len(q) + [1] * len(p)) if left else ([1] * len(p) + [0] * len(q))
                      for p, q in zip(prompts, pad)], dtype=mask_dtype)
     mask = mask if mark_padding else np.ones_like(mask)
-    empty = {n: np.zeros((len(prompts), heads, 0, size), past_dtype) for n in names}
+    empty = {n: np.zeros((1 if one_row_past else len(prompts), heads, 0, size), past_dtype) for n in names}
     past, text, new = dict(empty), ids, []
     for _ in range(max_new_tokens):
         feed_ids = ids if cache else text
@@ -155,6 +177,7 @@ def test_batched_generation_check_accepts_the_left_padded_batch(model, cache_pat
     (dict(feed_back=False), "feed the present keys and values it returned"),  # pass 17: "add a column to the mask"
     (dict(mask_dtype=np.int32), "attention_mask is int32, and the file takes int64"),  # pass 18: raw InvalidArgument
     (dict(past_dtype=np.float64), "is float64, and the file takes float"),
+    (dict(one_row_past=True), "build the past with one row per prompt"),  # pass 21: broadcast, accepted silently
 ])
 def test_batched_generation_check_rejects_each_shortcut(model, cache_path, shortcut, hint) -> None:
     def answer(session, prompts, max_new_tokens):
@@ -257,4 +280,9 @@ def test_batched_generation_check_names_a_function_that_takes_one_prompt(model, 
         ids = np.array([prompt], dtype=np.int64)  # a list of prompts of different lengths: ragged
         return ids.tolist()
     result = exercises.check_batched_generation(one_prompt, model, cache_path)
-    assert result.passed is False and "treated the list of prompts as one prompt" in result.message, result.message
+    assert result.passed is False and "a function for one prompt" in result.message, result.message
+
+    def unpadded(session, prompts, max_new_tokens):  # pass 21: "one prompt" for prompts not padded
+        return _batched(session, prompts, max_new_tokens) if np.array(prompts, dtype=np.int64) is None else []
+    result = exercises.check_batched_generation(unpadded, model, cache_path)
+    assert "pad them on the left with the pad token to the longest" in result.message, result.message

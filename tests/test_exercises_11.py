@@ -25,6 +25,9 @@ needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is
 
 
 def _js(tmp_path, text: str):
+    """``text`` saved as topk.js beside a page, as in the site folder webpage.prepare_site writes."""
+    for name in ("index.html", ".prepared-by-helpers"):
+        (tmp_path / name).write_text("")
     path = tmp_path / "topk.js"
     path.write_text(text)
     return path
@@ -34,6 +37,11 @@ def _js(tmp_path, text: str):
 def test_topk_solution_passes(tmp_path) -> None:
     assert exercises.check_topk_js(_js(tmp_path, SOLUTION)).passed is True
     assert exercises.check_topk_js(str(_js(tmp_path, SOLUTION))).passed is True
+    elsewhere = tmp_path / "artifacts"  # pass 21: saved beside the other artifacts, where no page loads it
+    elsewhere.mkdir()
+    (elsewhere / "topk.js").write_text(SOLUTION)
+    message = exercises.check_topk_js(elsewhere / "topk.js").message
+    assert "holds no page" in message and "site.folder / 'topk.js'" in message, message
 
 
 @needs_node
@@ -61,6 +69,8 @@ def test_topk_solution_passes(tmp_path) -> None:
     ("return Object.entries(probabilities).sort((a, b) => b[1] - a[1]).slice(0, k);", "the indices are text"),
     ("return probabilities.map((p, i) => [p, i]).sort((a, b) => b[0] - a[0]).slice(0, k);",
      "each pair is [probability, index]"),
+    # pass 21: 1-based indices got the sort-order hint
+    ("return probabilities.map((p, i) => [i + 1, p]).sort((a, b) => b[1] - a[1]).slice(0, k);", "one too large"),
     # pass 20: null slots past the end got the pair-format hint
     ("const s = probabilities.map((p, i) => [i, p]).sort((a, b) => b[1] - a[1]); "
      "return Array.from({length: k}, (_, j) => s[j] ?? null);", "null entries"),
@@ -158,6 +168,14 @@ def served(tmp_path_factory):
     def other_file(batch: Bounded):  # pass 18 (K49): the server runs the int8 file, the check was given fp32
         return {"logits": (run(batch.images) + 0.05).tolist()}
 
+    @app.post("/bare_list/predict_batch")
+    def bare_list(images: list[Image]):  # pass 21: a bare-list parameter, FastAPI's 422, was told to add the route
+        return {"logits": run(images).tolist()}
+
+    @app.post("/created/predict_batch", status_code=201)
+    def created(batch: Bounded):  # pass 21: 201 was told to add the route
+        return {"logits": run(batch.images).tolist()}
+
     @app.get("/static/predict_batch")
     def static():  # pass 16: a page server's address (no POST) was told to add the route
         return {}
@@ -197,6 +215,8 @@ def test_batch_endpoint_check_does_not_blame_the_student_for_the_notebooks_objec
     ("/static", "Declare it with @app.post, not @app.get"),  # pass 18: a GET route is FastAPI's own 405
     ("/slash", "a redirect"),
     ("/other_file", "two different files"),
+    ("/bare_list", "its parameter does not take that body"),
+    ("/created", "another status than 200"),
 ])
 def test_batch_endpoint_shortcuts_are_rejected(served, test_images, prefix, hint) -> None:
     url, path = served

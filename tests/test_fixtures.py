@@ -29,7 +29,7 @@ def test_the_file_follows_weights_retrained_after_the_export(tmp_path) -> None:
     model, weights = helpers.ensure_trained_linear(tmp_path)
     with torch.no_grad():
         model.linear.weight.add_(1e-3)
-    helpers.save_weights(model, weights)
+    helpers.save_weights(model, weights, overwrite=True)  # retrained on purpose
     with pytest.warns(UserWarning, match="linear.replaced.onnx"):
         helpers.ensure_linear_onnx(tmp_path)
     assert torch.equal(_stored_weight(path), model.linear.weight.detach())

@@ -151,6 +151,10 @@ def test_publish_students_never_writes_over_a_branch_with_other_work(clone, caps
     with pytest.raises(ValueError, match="holds other work"):
         workshop.publish_students(clone, main)
     assert _git(clone, "rev-parse", main) == main_tip  # the course's branch did not move
+    _git(clone, "branch", "students", main)  # pass 21: the student branch itself holds other work
+    with pytest.raises(ValueError, match="holds other work") as refused:
+        workshop.publish_students(clone, "students")
+    assert "Use the student branch" not in str(refused.value) and "git branch -m students" in str(refused.value)
 
 
 def test_publish_students_says_that_uncommitted_edits_are_left_out(clone, monkeypatch, capsys) -> None:

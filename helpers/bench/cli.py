@@ -195,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # pass 19: a raw traceback, and an empty folder left behind
         if not existed and args.output.is_dir() and not any(args.output.iterdir()):
             args.output.rmdir()
+        if not args.output.is_dir():  # pass 21: "written to" a folder that was never made
+            parser.exit(130, f"\n{parser.prog}: interrupted before any model finished: nothing was written.\n")
         parser.exit(130, f"\n{parser.prog}: interrupted. Every model that finished was written to {args.output}; the "
                          "one being measured was not.\n")
     return 0

@@ -35,8 +35,10 @@ def check_trained_regressor(answer: Any, data: Any, notebook_model: nn.Module, e
     def check() -> None:
         _require(isinstance(answer, nn.Module), tr("Answer with your trained module, not a {type_name}.",
                                                    type_name=type(answer).__name__))
-        _require(answer is not notebook_model, tr("That is the model trained earlier in this notebook: make a new "
-                                                  "one (torch.manual_seed, nn.Linear(10, 1)) and train it yourself."))
+        _require(answer is not notebook_model, tr(  # pass 21: the answer given as the third argument too
+            "Your answer is the same model as the check's third argument, the notebook's model: make a new one "
+            "(torch.manual_seed, nn.Linear(10, 1)) and train it yourself, then pass it first and the notebook's "
+            "model third: check_trained_regressor(your_model, task_b, model)."))
         shared = {id(p) for p in notebook_model.parameters()} & {id(p) for p in answer.parameters()}
         _require(not shared, tr("Your model reuses the notebook model's layer (its parameters are the same tensors), "
                                 "so training one trained both: make a new LinearRegressor() and train that."))
@@ -207,6 +209,11 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
                     "output_names=['{output_name}'].", names=names, input_name=input_name, output_name=output_name))
         _require(_symbolic_batch(onnx_model), tr("Dimension 0 is a fixed number: declare it with dynamic_shapes="
                                                  "({{0: torch.export.Dim('batch')}},)."))
+        stored = sum(int(np.prod(i.dims)) for i in onnx_model.graph.initializer)
+        count = sum(p.numel() for p in model.parameters())
+        _require(abs(stored - count) <= 0.1 * max(stored, count), tr(  # pass 21: "did you export this model" for both
+            "Your file stores {stored} weights, and the model given to the check has {count}: export the model the "
+            "exercise names, and give that same model to the check.", stored=stored, count=count))
         session = _ort_session(path)
         for batch in (1, 5):
             x = _random(batch, *_input_dims(model), seed=batch)

@@ -143,11 +143,19 @@ def check_linear_built_by_hand(answer: Any, model: nn.Module, exercise: str = "0
     return _judge(exercise, answer, check, model=model)
 
 
-def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2") -> ExerciseResult:
-    """Exercise: the MLP's ONNX graph with one more output, the activation after the first Relu."""
+def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2", *,
+                        notebook_file: Any = None) -> ExerciseResult:
+    """Exercise: the MLP's ONNX graph with one more output, the activation after the first Relu.
+
+    ``notebook_file``: ``mlp_path``, the export the copy is made from, which must stay as exported."""
     def check() -> None:
         import onnx
 
+        same = notebook_file is not None and isinstance(answer, (str, Path)) and Path(answer).exists() and \
+            Path(answer).resolve() == Path(notebook_file).resolve()
+        _require(not same, tr(  # pass 21: a copy saved over mlp_path passed, and broke the next run
+            "That is mlp_path, the MLP's own export: save your copy to mlp_hidden_path and answer with that (if you "
+            "saved over mlp_path, run the cell that exports it again to restore it)."))
         extended = _onnx_model_answer(answer)
         names = [value.name for value in extended.graph.output]
         _require(names.count("prediction") < 2, tr(  # pass 18: "the cell ran twice?" for the prediction appended
@@ -164,6 +172,9 @@ def check_hidden_output(answer: Any, mlp: nn.Sequential, exercise: str = "03.2")
                                      "the first Relu node's output to graph.output, as a ValueInfoProto from "
                                      "onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, ['batch', 32]).",
                                      names=names))
+        _require(len(names) < 2 or names[0] == "prediction" or "prediction" not in names, tr(  # pass 21: insert(0)
+            "The new output comes before the prediction ({names}): append it (graph.output.append), so that output 0 "
+            "stays the prediction that every caller reads first.", names=names))
         _require(len(names) == 2, tr("The model has {count} outputs ({names}): keep the prediction and add one, the "
                                      "first Relu's output.", count=len(names), names=", ".join(names)))  # pass 17
         values = {v for node in extended.graph.node for v in node.output} | {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from numbers import Real
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,12 @@ def check_session_options(answer: Any, model: nn.Module, example: np.ndarray, ex
         _require_ort_session(answer)
         options = answer.get_session_options()
         _require(options.graph_optimization_level == ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
-                 tr("graph_optimization_level is {level}: set ORT_DISABLE_ALL in SessionOptions.",
+                 tr("graph_optimization_level is {level} in this session: set ORT_DISABLE_ALL in SessionOptions "
+                    "before creating the InferenceSession (it copies the options; later changes do nothing).",
                     level=options.graph_optimization_level))
         _require(options.intra_op_num_threads == 1,
-                 tr("intra_op_num_threads is {threads}: set it to 1 in SessionOptions.",
+                 tr("intra_op_num_threads is {threads} in this session: set it to 1 in SessionOptions before "
+                    "creating the InferenceSession (it copies the options; later changes do nothing).",
                     threads=options.intra_op_num_threads))
         try:
             output = _run(answer, example)
@@ -207,6 +210,10 @@ def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: n
     """Exercise: the graph onnxruntime saved at the ``extended`` level (fused, with no layout for one CPU)."""
     def check() -> None:
         path = _onnx_path(answer)
+        replaced = "com.microsoft" in _op_types(path)  # onnxruntime's fused nodes: its optimised graph is there
+        _require(path.resolve() != Path(fp32_path).resolve() or replaced, tr(  # pass 21: "delete that file"
+            "That is the fp32 file itself ({name}), unchanged: answer with the path you gave "
+            "optimized_model_filepath, where onnxruntime saved the optimised graph.", name=Path(fp32_path).name))
         _require(path.resolve() != Path(fp32_path).resolve(), tr(  # pass 18: "correct", and the fp32 file was gone
             "optimized_model_filepath is the fp32 file itself ({name}): the optimised graph replaced the export. "
             "Delete that file, run the cell that exported it again, then save the optimised graph under a new name.",
@@ -292,4 +299,9 @@ def check_pair_sum_export(answer: Any, exercise: str = "07.2") -> ExerciseResult
                 "export dynamic.PairSum().", batch=batch, shape=np.shape(output), expected=(batch // 2, width)))
             _require(_close(output, x.reshape(-1, 2, width).sum(1)),
                      tr("Wrong sums at batch {batch}: export dynamic.PairSum().", batch=batch))
+        name = inputs[0].shape[0]
+        _require(not re.fullmatch(r"(?!s\d+$)[A-Za-z_]\w*", str(name)), tr(  # pass 21: a plain Dim passed silently
+            "Your file's batch is the plain dimension {name}, so the file does not show that the batch must be even: "
+            "declare dynamic_shapes=({{0: 2 * Dim('half')}},). (torch.onnx.export does not refuse a plain dimension "
+            "here: it applies torch.export's suggested fix, or infers the sizes, without a word.)", name=name))
     return _judge(exercise, answer, check)

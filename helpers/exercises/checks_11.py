@@ -99,6 +99,10 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
         _require(path.name == "topk.js", tr(  # pass 18: artifacts/top_k.js passed, which no page loads
             "The page loads a file named topk.js from its own folder (<script src=\"topk.js\">), not {name}: save "
             "your function as site.folder / 'topk.js'.", name=path.name))
+        _require((path.parent / "index.html").is_file() and (path.parent / ".prepared-by-helpers").is_file(), tr(
+            "{folder} holds no page: the page loads topk.js from its own folder, site.folder (where "
+            "webpage.prepare_site wrote index.html). Save your function as site.folder / 'topk.js'.",
+            folder=path.parent))  # pass 21: artifacts/topk.js passed, which no page loads
         report = _run_node(path)
         _require("error" not in report, tr("Your file does not define a function topK(probabilities, k): the page "
                                            "calls it by that name."))
@@ -132,6 +136,9 @@ def check_topk_js(answer: Any, exercise: str = "11.1") -> ExerciseResult:
             _require(not (isinstance(out, list) and [p[0] for p in out] == [e[0] for e in expected] and out != expected),
                      tr("{call} returned {out}: the classes are right, the probabilities are not the ones given. Return "
                         "each probability unchanged (no rounding, no toFixed).", call=name, out=json.dumps(out)))
+            _require(not (isinstance(out, list) and out and [[p[0] - 1, p[1]] for p in out] == expected), tr(
+                "{call} returned {out}: each index is one too large. Indices count from 0, as the page's class names "
+                "do: return [i, p] with map((p, i) => [i, p]), not i + 1.", call=name, out=json.dumps(out)[:120]))
             source = path.read_text(encoding="utf-8", errors="replace")  # no sort at all: a loop of one's own (pass 18)
             compares = _comparator(source) if ".sort(" in source else "function"
             _require(out == expected, tr("{call} returned {out}, expected {expected}. A compare function must return a "
@@ -193,6 +200,13 @@ def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str =
         _require(status not in (405, 501), tr(  # pass 16: the page server's address was told to add the route
             "POST {url} answered {status}: that server does not take POST requests (the page's static file server?). "
             "Answer with server_url, the address of section 5's FastAPI server.", url=url, status=status))
+        _require(status != 422 or not fastapi, tr(  # pass 21: a bare-list parameter was told to add the route
+            "POST {url} answered 422 to a valid body {{\"images\": [...]}}: the route exists, but its parameter does "
+            "not take that body (FastAPI says: {detail}). Take one pydantic model with an images field, as the "
+            "exercise's body is.", url=url, detail=str(reply.get("detail"))[:160] if fastapi else ""))
+        _require(not 200 < status < 300, tr(  # pass 21: status_code=201 was told to add the route
+            "POST {url} answered {status}: the route works, but answers with another status than 200 OK. Leave "
+            "status_code out of @app.post.", url=url, status=status))
         _require(status == 200, tr("POST {path} with 5 images answered {status}: add @app.post(\"{path}\") taking "
                                    "{{\"images\": [...]}} to the app of section 5.", path=BATCH_PATH, status=status))
         logits = np.asarray(reply.get("logits") if isinstance(reply, dict) else None, dtype=object)

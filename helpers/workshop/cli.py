@@ -56,8 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     handout.add_argument("--hub-url", action=GivenOnce, help="the hub's address, e.g. https://hub.example.org (with --launch hub)")
     handout.add_argument("--solutions", action="store_true", help="link the full notebooks instead of the copies")
     handout.add_argument("--notebooks", nargs="+", metavar="NN", action="extend", help="the day's notebooks by number (default: all)")
-    sub.add_parser("sync", help="rewrite the notebooks' setup cells and Colab badges, and the links in the README "
-                                "and guides, from helpers.course")
+    sync = sub.add_parser("sync", help="rewrite the notebooks' setup cells and Colab badges, and the links in the "
+                                       "README and guides, from helpers.course")
+    sync.add_argument("--force", action="store_true", help="replace setup cells that hold uncommitted edits too")
     return parser
 
 
@@ -170,6 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(2, f"{parser.prog} {args.command}: error: {error}\n")
 
 
+def _uncommitted(path: Path) -> bool:
+    """Whether git holds no committed copy of ``path`` as it is now (changed, new, or no git at all)."""
+    done = subprocess.run(["git", "-C", str(path.parent), "status", "--porcelain", "--", path.name],
+                          capture_output=True, text=True)
+    return done.returncode != 0 or bool(done.stdout.strip())
+
+
 def _setup_cells_to_rewrite(directory: Path = NOTEBOOKS_DIR) -> list[str]:
     """The notebooks whose setup cell differs from ``setup_cell_source()``: sync replaces each."""
     wanted, names = course.setup_cell_source(), []
@@ -189,6 +197,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "sync":
         course.check_repo_url(course.REPO_URL)  # read now: a fork edits it, tests change it
         rewritten = _setup_cells_to_rewrite()
+        unsaved = [name for name in rewritten if _uncommitted(NOTEBOOKS_DIR / name)]
+        if unsaved and not args.force:  # pass 21: an uncommitted hand edit was lost, "git diff" could not show it
+            raise ValueError(f"the setup cell of {', '.join(unsaved)} differs from helpers.course.setup_cell_source(), "
+                             "and the notebook has changes git does not hold yet: sync would replace them for good. "
+                             "Commit them first (git diff then shows what sync changed), move lasting edits to "
+                             "setup_cell_source() in helpers/course.py, or pass --force to replace them. Nothing "
+                             "was written.")
         changed = sync_course()  # every file checked before any is written
         for path in changed:
             print("updated", path.relative_to(NOTEBOOKS_DIR.parent).as_posix())

@@ -228,8 +228,10 @@ def publish_students(repo: Path, branch: str = STUDENT_BRANCH, source: str = "HE
     parent = local or _published_elsewhere(repo, branch, remotes)
     if parent and not _git(repo, "log", "-1", "--format=%s", parent).startswith(_MESSAGE_START):
         raise ValueError(f"{branch} holds other work (its last commit is not a student copy): publishing there "
-                         f"would put blanked notebooks on top of it. Use the student branch ({STUDENT_BRANCH}) "
-                         "or a new branch name.")
+                         "would put blanked notebooks on top of it. " + (  # pass 21: it named the branch it refused
+                             f"Use the student branch ({STUDENT_BRANCH}) or a new branch name." if branch != STUDENT_BRANCH
+                             else f"Move that work to a branch of its own (git branch -m {branch} <name>), or publish "
+                                  "to a new branch name with --branch."))
     if not _git(repo, "rev-parse", "--verify", "--quiet", f"{source}^{{commit}}", check=False):
         raise ValueError(f"{source} names no commit in {repo}" + (": the repository has no commit yet. Commit the "
                          "course first (git add -A && git commit), then publish." if source == "HEAD" else

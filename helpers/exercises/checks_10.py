@@ -1,9 +1,8 @@
-"""Checks for the exercises of notebooks 09 (when the export fails or the numbers differ) and 10 (a small
-language model, exported).
+"""Checks for the exercises of notebook 10 (a small language model, exported with its cache).
 
-Each check runs the student's file or function in onnxruntime against the PyTorch model the notebook passes
-in, and names the usual half-fix: a fixed batch, a mean for a median, an opset number edited by hand, logits for
-every position, a cache that is not fed back, prompts padded on the wrong side or run one at a time.
+Each check runs the student's file or function in onnxruntime against the PyTorch model the notebook passes in,
+and names the usual half-fix: logits for every position, a cache that is not fed back, prompts padded on the wrong
+side or run one at a time, a model made again after training.
 """
 
 from __future__ import annotations
@@ -16,117 +15,10 @@ from torch import nn
 
 from ..i18n import tr
 from ..language_model import greedy_reference, reference_step
-from ..onnx_file import tensor_infos
-from .artifacts import _close, _load_checked, _load_unchecked, _onnx_path, _ort_session, _random, _run
+from .artifacts import _close, _load_checked, _load_unchecked, _onnx_path, _ort_session
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
-__all__ = ["check_median_export", "check_old_runtime_file", "check_last_token_export", "check_batched_generation"]
-
-OLD_RUNTIME_OPSET, OLD_RUNTIME_IR = 15, 8  # ONNX 1.10's opset and IR version (onnx.helper.VERSION_TABLE)
-
-
-def _rows_with_outliers(batch: int, features: int, seed: int) -> np.ndarray:
-    x = _random(batch, features, seed=seed)
-    x[:, 0] += 40.0  # one wild value per row: a mean moves, a median does not
-    return x
-
-
-def _run_batch(session: Any, x: np.ndarray) -> np.ndarray:
-    try:
-        return _run(session, x)  # a float64 file is named as such (pass 18)
-    except _Wrong:
-        raise
-    except Exception as error:  # onnxruntime's InvalidArgument / Fail: a shape the file does not accept
-        raise _Wrong(tr("onnxruntime refuses a batch of {batch}: export with dynamic_shapes=({{0: Dim('batch')}},) "
-                        "so that any batch size is accepted.", batch=len(x))) from error
-
-
-def _single_float_input(session: Any, features: int) -> None:
-    inputs = session.get_inputs()
-    _require(len(inputs) == 1 and len(inputs[0].shape) == 2 and inputs[0].shape[1] == features,
-             tr("This file's input is {signature}, not (batch, {features}): export the model the exercise gives.",
-                signature=", ".join(f"{i.name}: {i.shape}" for i in inputs), features=features))
-    _require(not isinstance(inputs[0].shape[0], int),
-             tr("The batch is fixed to {batch} in this file: export with dynamic_shapes=({{0: Dim('batch')}},).",
-                batch=inputs[0].shape[0]))
-
-
-def check_median_export(answer: Any, model: nn.Module, exercise: str = "09.1") -> ExerciseResult:
-    """Exercise: ``troubleshoot.MedianHead`` exported (rewritten or translated) so that onnxruntime runs it."""
-    def check() -> None:
-        kinds = sorted({str(p.dtype) for p in model.parameters() if p.dtype != torch.float32})
-        _require(not kinds, tr(  # pass 20: a student's .double() on a wrapper changed the shared model in place
-            "The notebook's median_head now holds {dtypes} weights: a .double() or .half() on it (or on a module that "
-            "wraps it) changes it in place. Run its cell again, and convert a copy (copy.deepcopy) if you need one.",
-            dtypes=", ".join(kinds)))
-        path = _onnx_path(answer)
-        _load_checked(path)
-        session = _ort_session(path)
-        features = getattr(model, "features", 8)
-        _single_float_input(session, features)
-        for batch, seed in ((1, 1), (5, 2), (17, 3)):
-            x = _rows_with_outliers(batch, features, seed)
-            got = _run_batch(session, x)
-            with torch.no_grad():
-                values = torch.from_numpy(x)
-                expected = model.eval()(values).numpy()
-                mean_head = model.head(values.mean(-1, keepdim=True)).numpy()
-                upper_head = model.head(values.sort(-1).values[:, features // 2:features // 2 + 1]).numpy()
-            _require(got.shape == expected.shape, tr("The output has shape {got}, not {expected}: return the head's "
-                                                     "three scores.", got=got.shape, expected=expected.shape))
-            _require(not _close(mean_head, got), tr("These are the scores of the row's mean, not its median: one wild "
-                                                    "value moves a mean. Take the middle value of the sorted row."))
-            _require(features % 2 or not _close(upper_head, got),
-                     tr("These are the scores of the upper middle value: torch.median takes the lower one for an "
-                        "even count, index (n - 1) // 2 of the sorted row."))
-            _require(_close(expected, got, rtol=1e-4, atol=1e-5),
-                     tr("onnxruntime's scores differ from PyTorch's at batch {batch}: compare your rewrite or "
-                        "translation with model(x) in PyTorch first.", batch=batch))
-    return _judge(exercise, answer, check, median_head=model)
-
-
-def check_old_runtime_file(answer: Any, model: nn.Module, exercise: str = "09.2") -> ExerciseResult:
-    """Exercise: the Standardize file converted for a runtime that reads opset 15 and IR version 8 at most."""
-    import onnx
-
-    def check() -> None:
-        path = _onnx_path(answer)
-        proto = _load_unchecked(path)
-        inputs = [list(info.shape) for info in tensor_infos(proto)[0]]  # the real inputs, initializers aside
-        _require(len(inputs) == 1 and len(inputs[0]) == 2 and inputs[0][1] == 16, tr(  # pass 17: "convert it" first
-            "This file's input is {inputs}, not (batch, 16): it is not the Standardize model. Convert standardize_path, "
-            "the float32 file of section 7.", inputs=inputs))
-        opset = next((entry.version for entry in proto.opset_import if entry.domain in ("", "ai.onnx")), None)
-        _require(opset is not None and opset <= OLD_RUNTIME_OPSET,
-                 tr("The file uses opset {opset}: convert it with onnx.version_converter.convert_version(model, "
-                    "{target}).", opset=opset, target=OLD_RUNTIME_OPSET))
-        half = [n.name or n.op_type for n in proto.graph.node if n.op_type == "Cast" and any(
-            a.name == "to" and a.i == onnx.TensorProto.FLOAT16 for a in n.attribute)] + [
-            i.name for i in proto.graph.initializer if i.data_type == onnx.TensorProto.FLOAT16]
-        _require(not half, tr("This file computes in float16 ({names}): the customer asked for the float32 Standardize. "
-                              "Convert standardize_path, the float32 file of section 7.", names=", ".join(half[:3])))
-        needed = onnx.helper.find_min_ir_version_for(list(proto.opset_import), ignore_unknown=True)
-        _require(proto.ir_version >= needed, tr(  # pass 16: IR 3 got the opset-edited-by-hand explanation
-            "The file's IR version is {ir}, older than opset {opset} allows (IR {needed} goes with it): set "
-            "model.ir_version = {needed}.", ir=proto.ir_version, opset=opset, needed=needed))
-        _require(proto.ir_version <= OLD_RUNTIME_IR,
-                 tr("The file's IR version is {ir}: the runtime reads IR {target} at most. The converter changes the "
-                    "opset only; set model.ir_version = {target} yourself.", ir=proto.ir_version, target=OLD_RUNTIME_IR))
-        try:
-            _load_checked(path)
-        except _Wrong as wrong:
-            raise _Wrong(tr("{problem} (Editing opset_import by hand leaves the original opset's nodes behind: "
-                            "convert; and remove attributes the older operator does not have.)", problem=wrong)) from wrong
-        session = _ort_session(path)
-        _single_float_input(session, 16)
-        for batch, seed in ((1, 4), (7, 5)):
-            x = _random(batch, 16, seed=seed, scale=3.0)
-            with torch.no_grad():
-                expected = model.eval()(torch.from_numpy(x)).numpy()
-            _require(_close(expected, _run_batch(session, x), rtol=1e-4, atol=1e-5),
-                     tr("The converted file computes something else than Standardize at batch {batch}: convert the "
-                        "float32 file from section 7.", batch=batch))
-    return _judge(exercise, answer, check, standardize=model)
+__all__ = ["check_last_token_export", "check_batched_generation"]
 
 
 # Notebook 10: the tiny language model. (batch, new tokens, past length) of the steps the cache file is run at.
@@ -151,11 +43,33 @@ def _probabilities(values: Any) -> bool:
     return values.ndim == 2 and bool((values >= 0).all()) and np.allclose(values.sum(-1), 1.0, atol=1e-3)
 
 
-def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1") -> ExerciseResult:
-    """Exercise: the cache export that returns only the last position's logits, ``(batch, vocab)``."""
+def _model_matches(model: nn.Module, cache_path: Any) -> bool:
+    """Whether ``model`` computes what ``cache_path`` (section 3's cache file, exported from the trained model)
+    computes, on one step with a past: False for a model made again from its config after training."""
+    session = _ort_session(cache_path)
+    ids, mask, past, feeds = _cache_feeds(session, model, 1, 3, 2, seed=7)
+    return _close(reference_step(model, ids, mask, past)[0].numpy(), session.run(None, feeds)[0], rtol=1e-3, atol=1e-4)
+
+
+def _require_model_of(model: nn.Module, cache_path: Any) -> None:
+    _require(cache_path is None or _model_matches(model, cache_path), tr(  # pass 21: an untrained model passed
+        "The model given to the check computes other logits than cache_path, the file section 3 exported from the "
+        "trained model: was the model's cell run again after training (new random weights)? Run the training cell "
+        "again, then export and check."))
+
+
+def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1", *,
+                            cache_path: Any = None) -> ExerciseResult:
+    """Exercise: the cache export that returns only the last position's logits, ``(batch, vocab)``.
+
+    ``cache_path``: section 3's cache file, which the model given to the check must match (not one made again)."""
     def check() -> None:
         path = _onnx_path(answer)
         _load_checked(path)
+        _require_model_of(model, cache_path)
+        _require("MatMulNBits" not in {n.op_type for n in _load_unchecked(path).graph.node}, tr(  # pass 21
+            "This file is quantized (MatMulNBits): its logits differ from the model's by design. Answer with the "
+            "float32 export of your wrapper."))
         session = _ort_session(path)
         layers = model.config.num_hidden_layers
         inputs, outputs = session.get_inputs(), session.get_outputs()
@@ -165,6 +79,9 @@ def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1
         _require(len(outputs) == 1 + 2 * layers, tr(
             "This file has {count} outputs: return the logits, then each layer's present key and value.",
             count=len(outputs)))
+        _require(len(outputs[0].shape) != 4 or len(outputs[-1].shape) == 4, tr(  # pass 21: "logits for every position"
+            "The first output is shaped like a cache tensor (4 dimensions) and the last is not: return the logits "
+            "first, then each layer's present key and value."))
         _require(len(outputs[0].shape) != 3 or outputs[0].shape[1] != 1, tr(  # pass 16: logits_to_keep=1 alone
             "The first output is shaped (batch, 1, vocab): logits_to_keep=1 keeps the sequence axis. Return "
             "logits[:, -1, :], shaped (batch, vocab)."))
@@ -199,7 +116,10 @@ def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1
             _require(_close(logits[:, -1].numpy(), got[0], rtol=1e-3, atol=1e-4), tr(  # pass 18 (K35)
                 "The logits differ from those of the model given to the check, at batch {batch}, past length {past}: "
                 "export the trained model, and give the check the model the file was exported from (one made again "
-                "from its config has new random weights).", batch=batch, past=past_length))
+                "from its config has new random weights).", batch=batch, past=past_length) if cache_path is None else
+                tr("The logits differ from the model's last position at batch {batch}, past length {past}, though "
+                   "the model is the one section 3 exported: return logits[:, -1, :] itself (no mean, no other "
+                   "position).", batch=batch, past=past_length))  # pass 21: a mean was blamed on the weights
             _require(all(_close(p.numpy(), g, rtol=1e-3, atol=1e-4) for p, g in zip(present, got[1:])), tr(
                 "The present keys and values differ from the model's: return them in the order of the inputs "
                 "(layer 0 key, layer 0 value, layer 1 key, ...)."))
@@ -239,6 +159,11 @@ class _RecordingSession:
                 numpy_type={"float": "float32", "double": "float64"}.get(types.get(name), types.get(name))))
         if isinstance(feeds, dict) and first in feeds:
             self.calls.append(tuple(np.shape(feeds[first])))
+            rows = np.shape(feeds[past])[0] if past in feeds and np.ndim(feeds[past]) == 4 else None
+            _require(rows is None or rows == np.shape(feeds[first])[0], tr(  # pass 21: an empty past of batch 1
+                "The past {name} has a batch of {rows}, input_ids {batch}: build the past with one row per prompt, "
+                "np.zeros((len(prompts), heads, 0, head_dim)).", name=past, rows=rows,
+                batch=np.shape(feeds[first])[0]))
             if {"attention_mask", past} <= set(feeds):  # pass 16: onnxruntime's GatherND error named nothing
                 width, total = np.shape(feeds["attention_mask"])[-1], np.shape(feeds[past])[2] + np.shape(feeds[first])[-1]
                 _require(len(self.calls) == 1 or np.shape(feeds[past])[2] > 0 or width == total, tr(
@@ -279,6 +204,10 @@ def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exe
             "The check's cache_path is a quantized file (MatMulNBits): its tokens may differ from PyTorch's. Pass "
             "cache_path, the float32 cache file of section 3."))  # pass 18: int4_path
         ranks = [len(o.shape) for o in plain.get_outputs()]
+        _require(len(plain.get_inputs()) <= 2 or ranks[0] != 3 or _model_matches(model, cache_path), tr(  # pass 21
+            "The model given to the check computes other logits than cache_path, the file section 3 exported from the "
+            "trained model: was the model's cell run again after training (new random weights)? Run the training cell "
+            "again, then check."))
         _require(len(plain.get_inputs()) > 2 and ranks[0] == 3, tr(
             "The check's cache_path is not section 3's cache file (its outputs have ranks {ranks}; that file's logits "
             "are (batch, new tokens, vocabulary) and it takes the past keys and values): pass cache_path, not another "
@@ -289,6 +218,11 @@ def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exe
         except ValueError as error:  # pass 18: generate_greedy, which takes one prompt, given the list of them
             if "sequence" not in str(error):
                 raise
+            _require("inhomogeneous" not in str(error), tr(  # pass 21: numpy's ragged array, "one prompt"
+                "Your function made one array of the prompts, which have different lengths ({lengths}): it gets a list "
+                "of prompts, and must pad them on the left with the pad token to the longest first, marking the "
+                "padding with 0 in attention_mask (a function for one prompt, as generate_greedy, is not enough).",
+                lengths=", ".join(str(len(p)) for p in prompts)))
             raise _Wrong(tr("Your function treated the list of prompts as one prompt ({error}): it is called with "
                             "a list of prompts, each a list of token ids, and pads them into one batch.",
                             error=str(error)[:80])) from error
@@ -303,9 +237,9 @@ def check_batched_generation(answer: Any, model: nn.Module, cache_path: Any, exe
             "Your function never ran the session it was given: generate with session.run, not with the PyTorch "
             "model or another session."))
         _require(len(session.calls) + session.bound_runs >= steps, tr(
-            "Your function ran the session {runs} time(s) for {steps} new tokens: each new token comes from one run "
-            "of the session (its logits), not from the PyTorch model.", runs=len(session.calls) + session.bound_runs,
-            steps=steps))
+            "Your function ran the session {runs} time(s) for {steps} new tokens: each new token needs one run (the "
+            "first reads the prompts, each later one the token before): loop max_new_tokens times, and generate with "
+            "the session, not the PyTorch model.", runs=len(session.calls) + session.bound_runs, steps=steps))
         first_batch = session.calls[0][0] if session.calls else len(prompts)  # IOBinding runs are not recorded
         _require(first_batch == len(prompts), tr(
             "The first run had a batch of {batch}: put the {count} prompts in one batch (left-padded to the longest), "
