@@ -252,8 +252,10 @@ KOREAN_16: dict[str, str] = {
     "with that many columns.":
         "이 파일은 값 {features}개짜리 행을 받는데, 연습 문제의 행에는 값이 {expected}개 있습니다. 그만큼의 열을 가진 예시 입력으로 "
         "내보내세요.",
-    "Your file clips to ±{limit}: call the op with limit=0.5.":
-        "파일이 ±{limit}(으)로 자릅니다. 연산자를 limit=0.5로 호출하세요.",
+    "Your file clips to ±{limit}, not ±0.5: the module must call your op with limit=0.5, and the translation must use "
+    "its limit argument (op.Constant(value_float=limit)), not a fixed bound.":
+        "파일이 ±0.5가 아니라 ±{limit}(으)로 자릅니다. 모듈은 연산자를 limit=0.5로 호출해야 하고, 변환 함수는 고정된 경계가 "
+        "아니라 limit 인자를 써야 합니다(op.Constant(value_float=limit)).",
     "The check's cache_path is a quantized file (MatMulNBits): its tokens may differ from PyTorch's. Pass "
     "cache_path, the float32 cache file of section 3.":
         "확인 함수에 넘긴 cache_path가 양자화된 파일(MatMulNBits)입니다. 토큰이 PyTorch와 다를 수 있습니다. 3절의 float32 "

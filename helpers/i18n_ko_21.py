@@ -120,4 +120,13 @@ KOREAN_21: dict[str, str] = {
     "[i, p] with map((p, i) => [i, p]), not i + 1.":
         "{call}이(가) {out}을(를) 반환했습니다. 인덱스가 모두 하나씩 큽니다. 인덱스는 페이지의 클래스 이름처럼 0부터 셉니다. "
         "i + 1이 아니라 map((p, i) => [i, p])로 [i, p]를 반환하세요.",
+    "The check's arguments look swapped: your int8 file comes first, then the fp32 file (check_static_int8(answer_06_1, "
+    "cnn_path, test, ...)).":
+        "확인 함수의 인자가 뒤바뀐 것 같습니다. int8 파일을 먼저, 그다음에 fp32 파일을 넘기세요"
+        "(check_static_int8(answer_06_1, cnn_path, test, ...)).",
+    "Your file applies the output layer to every position and slices afterwards, so it still computes all the "
+    "logits: pass logits_to_keep=1 to the model, which projects the last position only (the Slice then sits before "
+    "the last MatMul).":
+        "파일이 출력층을 모든 위치에 적용한 뒤에 잘라 내므로 여전히 로짓을 전부 계산합니다. 모델에 logits_to_keep=1을 넘겨 "
+        "마지막 위치만 투영하게 하세요(그러면 Slice가 마지막 MatMul 앞에 놓입니다).",
 }

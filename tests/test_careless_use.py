@@ -3010,3 +3010,13 @@ def test_pass_21_checks_name_the_real_problem(tmp_path, linear_model) -> None:
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # too late: the session copied them
     message = exercises.check_session_options(session, mlp, np.ones((2, 10), np.float32)).message
     assert "before creating the InferenceSession" in message, message
+
+
+def test_schedule_says_when_nothing_changed(tmp_path, capsys) -> None:
+    """Pass 22: `workshop schedule` printed "updated" for a guide it left as it was."""
+    from helpers.workshop import cli
+
+    guide = tmp_path / "INSTRUCTORS.md"
+    shutil.copy(ROOT / "INSTRUCTORS.md", guide)  # committed in step with its agenda
+    assert cli.main(["schedule", "--output", str(guide)]) == 0
+    assert "already up to date" in capsys.readouterr().out

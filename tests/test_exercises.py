@@ -371,6 +371,7 @@ def test_static_int8_must_be_qdq_and_keep_accuracy(cnn_file, tmp_path) -> None:
     assert "QOperator format" in exercises.check_static_int8(qoperator, path, test).message
     dynamic = optimize.quantize_dynamic_int8(path, tmp_path / "dynamic.onnx")
     assert "dynamic" in exercises.check_static_int8(dynamic, path, test).message
+    assert "arguments look swapped" in exercises.check_static_int8(path, static, test).message  # pass 22
     other = helpers.export_model(helpers.make_small_cnn(seed=5), torch.randn(2, 1, 16, 16), tmp_path / "other.onnx").path
     other_int8 = _own(optimize.quantize_static_int8(other, tmp_path / "other_int8.onnx", calibration))  # pass 20
     message = exercises.check_static_int8(other_int8, path, test).message
@@ -490,7 +491,7 @@ def test_custom_clip_op_needs_the_operator_and_a_standard_file(tmp_path) -> None
     fixed_clip, fixed = _clip_file(tmp_path, "clip_fixed", dynamic=False)  # pass 16: onnxruntime's "Got: 6 Expected: 2"
     assert "batch is fixed to 2" in exercises.check_custom_clip_op((fixed_clip, fixed)).message
     wide_clip, wide = _clip_file(tmp_path, "clip_wide", limit=1.0)  # pass 18: "check the translation"
-    assert "clips to ±1.0: call the op with limit=0.5" in exercises.check_custom_clip_op((wide_clip, wide)).message
+    assert "clips to ±1.0, not ±0.5" in exercises.check_custom_clip_op((wide_clip, wide)).message
     four_clip, four = _clip_file(tmp_path, "clip_four", width=4)  # pass 18: onnxruntime's raw InvalidArgument
     assert "rows of 4 values" in exercises.check_custom_clip_op((four_clip, four)).message
 

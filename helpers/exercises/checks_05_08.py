@@ -156,6 +156,10 @@ def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: s
         qoperators = sorted(op for op in ops if op.startswith("QLinear"))
         _require(not qoperators, tr("This file is in the QOperator format ({ops}): pass quant_format=QuantFormat.QDQ "
                                     "to quantize_static.", ops=", ".join(qoperators)))  # pass 17: it passed
+        theirs_ops = set().union(*_op_types(fp32_path).values())
+        _require({"QuantizeLinear", "DequantizeLinear"} <= ops or not {"QuantizeLinear"} <= theirs_ops, tr(  # pass 22
+            "The check's arguments look swapped: your int8 file comes first, then the fp32 file "
+            "(check_static_int8(answer_06_1, cnn_path, test, ...))."))
         _require({"QuantizeLinear", "DequantizeLinear"} <= ops, tr("No QuantizeLinear/DequantizeLinear nodes: the file "
                                                                    "is not quantised (quant_format=QuantFormat.QDQ)."))
         images, labels = test.images.numpy(), test.labels.numpy()

@@ -59,8 +59,10 @@ def check_custom_clip_op(answer: Any, exercise: str = "08.1") -> ExerciseResult:
             "with that many columns.", features=features, expected=x.shape[-1]))
         output = _run(_ort_session(path), x)
         limits = [limit for limit in (1.0, 0.25, 2.0) if _close(output, np.clip(x, -limit, limit))]
-        _require(not limits, tr("Your file clips to ±{limit}: call the op with limit=0.5.",  # pass 18
-                                limit=limits[0] if limits else None))
+        _require(not limits, tr(  # pass 18; pass 22: a translation with fixed bounds was told to pass limit=0.5
+            "Your file clips to ±{limit}, not ±0.5: the module must call your op with limit=0.5, and the translation "
+            "must use its limit argument (op.Constant(value_float=limit)), not a fixed bound.",
+            limit=limits[0] if limits else None))
         _require(_close(output, np.clip(x, -0.5, 0.5)),
                  tr("onnxruntime's output is not x clipped to [-0.5, 0.5]: check the translation."))
     return _judge(exercise, answer, check)

@@ -43,6 +43,27 @@ def _probabilities(values: Any) -> bool:
     return values.ndim == 2 and bool((values >= 0).all()) and np.allclose(values.sum(-1), 1.0, atol=1e-3)
 
 
+def _projects_every_position(path: Any, model: nn.Module) -> bool:
+    """Whether the output layer (the MatMul reading a (hidden, vocab) weight) sees more than one position when four
+    new tokens are fed: the whole logits tensor is computed, whatever is sliced from it later."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import numpy_helper
+
+    proto = onnx.load(str(path))
+    hidden, vocab = model.config.hidden_size, model.config.vocab_size
+    shapes = {i.name: tuple(numpy_helper.to_array(i).shape) for i in proto.graph.initializer}
+    heads = [n for n in proto.graph.node if n.op_type in ("MatMul", "Gemm") and
+             any(shapes.get(name) in ((hidden, vocab), (vocab, hidden)) for name in n.input)]
+    if not heads:
+        return False
+    proto.graph.output.append(onnx.helper.make_tensor_value_info(heads[-1].input[0], onnx.TensorProto.FLOAT, None))
+    session = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    feeds = _cache_feeds(session, model, 1, 4, 0, seed=11)[3]
+    seen = session.run([heads[-1].input[0]], feeds)[0]
+    return seen.ndim == 3 and seen.shape[1] > 1
+
+
 def _model_matches(model: nn.Module, cache_path: Any) -> bool:
     """Whether ``model`` computes what ``cache_path`` (section 3's cache file, exported from the trained model)
     computes, on one step with a past: False for a model made again from its config after training."""
@@ -123,6 +144,10 @@ def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1
             _require(all(_close(p.numpy(), g, rtol=1e-3, atol=1e-4) for p, g in zip(present, got[1:])), tr(
                 "The present keys and values differ from the model's: return them in the order of the inputs "
                 "(layer 0 key, layer 0 value, layer 1 key, ...)."))
+        _require(not _projects_every_position(path, model), tr(  # pass 22: a slice after the output layer passed
+            "Your file applies the output layer to every position and slices afterwards, so it still computes all "
+            "the logits: pass logits_to_keep=1 to the model, which projects the last position only (the Slice then "
+            "sits before the last MatMul)."))
     return _judge(exercise, answer, check, language_model=model)
 
 

@@ -224,8 +224,9 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "timings":
         _timings(args.output)
     elif args.command == "schedule":
+        before = Path(args.output).read_bytes() if Path(args.output).is_file() else None
         update_schedule(args.output, schedule_markdown(read_agenda(args.output)))
-        print("updated", args.output)
+        print("updated" if Path(args.output).read_bytes() != before else "already up to date:", args.output)  # pass 22
     else:
         _sizing(args.notebooks, args.users, args.output)
     return 0
