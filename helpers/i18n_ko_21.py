@@ -129,4 +129,8 @@ KOREAN_21: dict[str, str] = {
     "the last MatMul).":
         "파일이 출력층을 모든 위치에 적용한 뒤에 잘라 내므로 여전히 로짓을 전부 계산합니다. 모델에 logits_to_keep=1을 넘겨 "
         "마지막 위치만 투영하게 하세요(그러면 Slice가 마지막 MatMul 앞에 놓입니다).",
+    "The Gemm's second input (B) is {name}, shaped {shape}: B is the weight, 2-D (out, in), and the third (C) "
+    "the bias: make_node('Gemm', ['features', 'weight', 'bias'], ...).":
+        "Gemm의 두 번째 입력(B)이 {shape} 모양의 {name}입니다. B는 2차원 (out, in)인 weight이고, 세 번째(C)가 bias입니다. "
+        "make_node('Gemm', ['features', 'weight', 'bias'], ...)처럼 쓰세요.",
 }

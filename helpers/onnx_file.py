@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -257,8 +258,8 @@ def own_export_ops(path: Path) -> list[str] | None:
     traced = any(p.key == "pkg.torch.onnx.stack_trace" for node in model.graph.node for p in node.metadata_props)
     if not _plain(model):
         return None
-    if not traced:
-        return _signature(model, False)
+    if not traced:  # export_model's own file: replaced by the same graph, with a warning when its weights change
+        return _signature(model, False) + [_signature(model, True)[-1].replace("weights ", "exported ")]
     try:  # pass 18: the user's own export is replaced by the same weights only
         return _signature(onnx.load(str(path)), True)
     except Exception:  # its .data is gone or damaged: nothing can match it, so it is kept
@@ -270,8 +271,15 @@ def refuse_another_models_export(path: Path, previous_ops: list[str] | None, new
     same graph (a cell run again); another model's export (say exercise 02.1's answer) is not replaced."""
     if previous_ops is None or new_path == path:
         return
+    exported = bool(previous_ops) and previous_ops[-1].startswith("exported ")
     new_ops = _signature(onnx.load(str(new_path), load_external_data=False),
-                         bool(previous_ops) and previous_ops[-1].startswith("weights "))
+                         bool(previous_ops) and previous_ops[-1].startswith(("weights ", "exported ")))
+    if exported:
+        new_ops[-1] = new_ops[-1].replace("weights ", "exported ")
+        if new_ops[:-1] == previous_ops[:-1] and new_ops != previous_ops:  # pass 22: a re-created model, say
+            warnings.warn(f"{path} held an export of this graph with other weights; it now holds this model's. To "
+                          f"keep both, export to a new name, such as {path.stem}_2.onnx.", UserWarning, stacklevel=3)
+            previous_ops = new_ops
     if new_ops[:-1] == previous_ops[:-1] and new_ops != previous_ops and previous_ops[-1].startswith("weights "):
         new_path.unlink(missing_ok=True)
         raise FileExistsError(f"{path} holds a torch.onnx.export of this graph with other weights (your own export, "
@@ -279,7 +287,7 @@ def refuse_another_models_export(path: Path, previous_ops: list[str] | None, new
                               f"{path.stem}_2.onnx, or delete that file first.")
     if new_ops != previous_ops:
         new_path.unlink(missing_ok=True)
-        previous_ops = [op for op in previous_ops if not op.startswith("weights ")]
+        previous_ops = [op for op in previous_ops if not op.startswith(("weights ", "exported "))]
         counts = ", ".join(f"{previous_ops.count(op)} {op}" for op in dict.fromkeys(previous_ops))
         optimised = any(node.domain == "com.microsoft" for node in onnx.load(str(path), load_external_data=False).graph.node)
         raise FileExistsError(f"{path} already holds " + (  # pass 18 (K25): was "another model's export"

@@ -575,7 +575,9 @@ def test_sizing_some_notebooks_into_the_guide_is_refused(capsys) -> None:
     before = guide.read_text(encoding="utf-8")
     with pytest.raises(SystemExit) as stopped:
         cli.main(["sizing", "--notebooks", str(helpers.course.list_notebooks()[0])])
-    assert stopped.value.code == 2 and "would lose the others' rows" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "would lose the others' rows" in err
+    assert "<!-- sizing:start -->, <!-- sizing:end -->" in err, err  # pass 22: "the sizing markers", unnamed
     assert guide.read_text(encoding="utf-8") == before
 
 
@@ -2963,7 +2965,8 @@ def test_a_derived_file_is_replaced_only_by_one_derived_from_the_same_model(tmp_
     assert derived.read_bytes() == before
     assert optimize.convert_to_fp16(linear_onnx, derived) == derived  # the same model: a cell run again, or another step
     retrained = helpers.make_mlp(seed=3)  # the same architecture, other weights: the same model retrained
-    again = helpers.export_model(retrained, torch.randn(2, 10), tmp_path / "mlp.onnx", quiet=True).path
+    with pytest.warns(UserWarning, match="other weights"):
+        again = helpers.export_model(retrained, torch.randn(2, 10), tmp_path / "mlp.onnx", quiet=True).path
     first = optimize.quantize_dynamic_int8(mlp, tmp_path / "mlp_int8.onnx")
     assert optimize.quantize_dynamic_int8(again, first) == first
 
@@ -3020,3 +3023,34 @@ def test_schedule_says_when_nothing_changed(tmp_path, capsys) -> None:
     shutil.copy(ROOT / "INSTRUCTORS.md", guide)  # committed in step with its agenda
     assert cli.main(["schedule", "--output", str(guide)]) == 0
     assert "already up to date" in capsys.readouterr().out
+
+
+def test_pass_22_export_model_says_when_it_replaces_its_export_with_other_weights(tmp_path) -> None:
+    """Pass 22: export_model replaced its own earlier export of the same graph by a re-created (untrained) model's,
+    without a word; a cell run again (the same weights) stays silent, and another graph is still refused."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = helpers.make_mlp(seed=0)
+    path = helpers.export_model(model, torch.randn(2, 10), tmp_path / "mlp.onnx").path
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        helpers.export_model(model, torch.randn(2, 10), path)  # run again: nothing to say
+    recreated = helpers.make_mlp(seed=5)
+    with pytest.warns(UserWarning, match=r"other weights; it now holds this model's.*mlp_2\.onnx"):
+        helpers.export_model(recreated, torch.randn(2, 10), path)
+    stored = sorted(numpy_helper.to_array(t).sum() for t in onnx.load(path).graph.initializer)
+    assert stored == pytest.approx(sorted(p.detach().sum().item() for p in recreated.parameters()), rel=1e-4)
+    with pytest.raises(FileExistsError, match="another model's export"):
+        helpers.export_model(torch.nn.Linear(10, 1), torch.randn(2, 10), path)
+
+
+def test_pass_22_a_hand_built_gemm_with_weight_and_bias_swapped_is_named() -> None:
+    """Pass 22: make_node('Gemm', ['features', 'bias', 'weight']) got onnx.checker's raw shape-inference text."""
+    from helpers import exercises
+
+    swapped, model = _hand_built()
+    swapped.graph.node[0].input[1], swapped.graph.node[0].input[2] = "bias", "weight"
+    result = exercises.check_linear_built_by_hand(swapped, model)
+    assert not result.passed and "B is the weight, 2-D (out, in)" in result.message, result.message
+    assert exercises.check_linear_built_by_hand(*_hand_built()).passed

@@ -220,6 +220,25 @@ def test_timings_are_reported_as_measured_so_a_late_failure_loses_none(monkeypat
     assert [t.name[:2] for t in seen] == ["01", "02"] and seen[0].seconds == 12.5
 
 
+def test_timings_of_some_notebooks_go_to_another_file_not_the_guide(tmp_path, monkeypatch, capsys) -> None:
+    """Pass 22: timings ran every notebook or none; one notebook's time may not replace the guide's agenda."""
+    guide = ROOT / "INSTRUCTORS.md"
+    before = guide.read_text(encoding="utf-8")
+    monkeypatch.setattr(workshop.cli, "time_notebooks", lambda **kw: pytest.fail("notebooks ran before the check"))
+    with pytest.raises(SystemExit) as stopped:
+        workshop.main(["timings", "--notebooks", "05"])
+    assert stopped.value.code == 2 and "agenda and schedule in INSTRUCTORS.md" in capsys.readouterr().err
+    assert guide.read_text(encoding="utf-8") == before
+    asked = []
+    monkeypatch.setattr(workshop.cli, "time_notebooks", lambda notebooks, on_measured: asked.extend(notebooks) or [
+        workshop.NotebookTiming(p.name, "Title", [], 30, 50.0) for p in notebooks])
+    doc = tmp_path / "GUIDE.md"
+    doc.write_text("<!-- agenda:start -->\n<!-- agenda:end -->\n<!-- schedule:start -->\n<!-- schedule:end -->\n")
+    assert workshop.main(["timings", "--notebooks", "05", "--output", str(doc)]) == 0
+    assert [p.name[:2] for p in asked] == ["05"] and "05_benchmark_cpu_gpu.ipynb" in doc.read_text()
+    assert "the schedule was left as it was" in capsys.readouterr().out
+
+
 # --------------------------------------------------------------------------- schedule
 
 def _timings() -> list[workshop.NotebookTiming]:

@@ -68,6 +68,10 @@ def _named_slips(built: Any) -> None:
         _require(node.input[0] not in shapes or node.input[1] in shapes, tr(  # pass 18: A and B swapped
             "The Gemm reads {first} first: its first input (A) is the features, the second (B) the weight: "
             "make_node('Gemm', ['features', 'weight', 'bias'], ...).", first=node.input[0]))
+        _require(node.input[1] not in shapes or len(shapes[node.input[1]]) == 2, tr(  # pass 22: weight and bias swapped
+            "The Gemm's second input (B) is {name}, shaped {shape}: B is the weight, 2-D (out, in), and the third (C) "
+            "the bias: make_node('Gemm', ['features', 'weight', 'bias'], ...).", name=node.input[1],
+            shape=tuple(shapes.get(node.input[1], ()))))
         transposed = any(a.name == "transB" and a.i == 1 for a in node.attribute)
         weight = shapes.get(node.input[1])
         _require(transposed or not weight or len(weight) != 2 or weight[0] == weight[1] or weight[0] != 1, tr(

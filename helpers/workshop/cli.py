@@ -2,7 +2,7 @@
 
     python -m helpers.workshop student [--output student]   # notebooks with solution cells blanked
     python -m helpers.workshop publish-students [--branch students]  # commit student copies to a branch
-    python -m helpers.workshop timings [--output INSTRUCTORS.md]  # execute every notebook, write agenda and schedule
+    python -m helpers.workshop timings [--notebooks NN ...] [--output INSTRUCTORS.md]  # execute, write agenda+schedule
     python -m helpers.workshop schedule [--output INSTRUCTORS.md]  # rewrite the schedule from the agenda's timings
     python -m helpers.workshop sizing [--notebooks ...] [--users 30]  # peak memory and CPU: JupyterHub sizing
     python -m helpers.workshop handout --launch hub --hub-url URL  # a student handout (hub, colab, binder, local)
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--branch", default=STUDENT_BRANCH, action=GivenOnce)
     publish.add_argument("--repo", type=cli_path, default=Path.cwd(), action=GivenOnce, help="the course repository (default: here)")
     timings = sub.add_parser("timings", help="execute every notebook, write the agenda and schedule into a file")
+    timings.add_argument("--notebooks", type=cli_path, nargs="+", default=None, action="extend", help="default: every course notebook")
     timings.add_argument("--output", type=cli_path, default=guide, action=GivenOnce)
     schedule = sub.add_parser("schedule", help="rewrite the schedule from the agenda's run times (executes nothing)")
     schedule.add_argument("--output", type=cli_path, default=guide, action=GivenOnce)
@@ -84,9 +85,9 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         missing = [m for m in _MARKERS[args.command] if m not in text]
         if missing:
             parser.error(f"{args.output} has no {' or '.join(missing)} marker: is it the instructor guide?")
-    if args.command == "sizing":
-        if args.users < 1:
-            parser.error(f"--users must be at least 1, got {args.users}.")
+    if args.command == "sizing" and args.users < 1:
+        parser.error(f"--users must be at least 1, got {args.users}.")
+    if args.command in ("sizing", "timings"):  # pass 22: timings measured every notebook or none
         by_number = {p.name[:2]: p for p in list_notebooks()}  # pass 18: "01 02", as handout takes them
         args.notebooks = [by_number.get(str(p).zfill(2), p) if str(p).isdigit() and not p.exists() else p
                           for p in args.notebooks or []] or None
@@ -99,9 +100,11 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         guide = NOTEBOOKS_DIR.parent / "INSTRUCTORS.md"
         if args.notebooks and args.output.resolve() == guide.resolve() and set(names) != {
                 p.resolve() for p in list_notebooks()}:
-            parser.error(f"--notebooks measures {len(names)} notebook(s), but the sizing in {guide.name} covers every "
+            what = "sizing" if args.command == "sizing" else "agenda and schedule"
+            parser.error(f"--notebooks measures {len(names)} notebook(s), but the {what} in {guide.name} covers every "
                          "course notebook and would lose the others' rows: write this measurement elsewhere with "
-                         "--output FILE (a Markdown file with the sizing markers), or leave --notebooks out.")
+                         "--output FILE, a Markdown file holding each of these lines: "
+                         f"{', '.join(_MARKERS[args.command])}; or leave --notebooks out.")
 
 
 def _dirty(repo: Path) -> list[str]:
@@ -134,10 +137,14 @@ def _publish(repo: Path, branch: str) -> None:
         print(f"committed {commit[:12]} to {branch}. Publish it with: git push origin {branch}")
 
 
-def _timings(document: Path) -> None:
-    measured = time_notebooks(on_measured=lambda t: print(f"{t.name}: {t.seconds:.1f} s", flush=True))
+def _timings(document: Path, notebooks: Sequence[Path] | None) -> None:
+    measured = time_notebooks(notebooks=notebooks, on_measured=lambda t: print(f"{t.name}: {t.seconds:.1f} s", flush=True))
     update_agenda(document, agenda_markdown(measured))
-    update_schedule(document, schedule_markdown(measured))
+    if notebooks:
+        print("the schedule was left as it was: it plans the day from every notebook's time (timings without "
+              "--notebooks measures them all)")
+    else:
+        update_schedule(document, schedule_markdown(measured))
     print("updated", document)
 
 
@@ -222,7 +229,7 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "publish-students":
         _publish(args.repo, args.branch)
     elif args.command == "timings":
-        _timings(args.output)
+        _timings(args.output, args.notebooks)
     elif args.command == "schedule":
         before = Path(args.output).read_bytes() if Path(args.output).is_file() else None
         update_schedule(args.output, schedule_markdown(read_agenda(args.output)))
