@@ -49,10 +49,19 @@ def ensure_trained_linear(directory: str | Path | None = None, seed: int = 0) ->
     model = make_linear_model(seed)
     if path.exists():
         try:
-            return load_weights(model, path), path
+            load_weights(model, path)
         except (ValueError, TypeError, RuntimeError, OSError) as error:  # pass 12: "save again" was refused
             raise ValueError(f"{path} cannot be read ({str(error).split('. ')[0].removeprefix(str(path) + ' ')}): "
                              "delete or move it, and ensure_trained_linear() trains and saves it again.") from error
+        data = make_regression_data(seed=seed)
+        with torch.no_grad():
+            error = float(torch.mean((model.eval()(data.x) - data.y) ** 2))
+        if error > 10 * data.noise ** 2:  # pass 23: untrained weights (training cell skipped) fed notebooks 02-05
+            raise ValueError(f"{path} holds weights that do not fit the course's task (mean squared error {error:.3g}; "
+                             f"trained, about {data.noise ** 2:.2g}): they were saved before training. Run notebook "
+                             "01's training cell, then its save cell, or delete the file and ensure_trained_linear() "
+                             "trains and saves it again.")
+        return model, path
     train_regressor(model, make_regression_data(seed=seed), seed=seed)
     save_weights(model, path)
     return model.eval(), path

@@ -133,4 +133,8 @@ KOREAN_21: dict[str, str] = {
     "the bias: make_node('Gemm', ['features', 'weight', 'bias'], ...).":
         "Gemm의 두 번째 입력(B)이 {shape} 모양의 {name}입니다. B는 2차원 (out, in)인 weight이고, 세 번째(C)가 bias입니다. "
         "make_node('Gemm', ['features', 'weight', 'bias'], ...)처럼 쓰세요.",
+    "This file holds the same quantized weights and scales as the file section 3 wrote: a copy. "
+    "Write your own CalibrationDataReader (one image per get_next) and quantize to a new file.":
+        "이 파일은 3절에서 쓴 파일과 양자화된 가중치와 스케일이 같습니다. 즉 복사본입니다. "
+        "직접 CalibrationDataReader(get_next 한 번에 이미지 한 장)를 작성하고 새 파일로 양자화하세요.",
 }

@@ -367,6 +367,12 @@ def test_static_int8_must_be_qdq_and_keep_accuracy(cnn_file, tmp_path) -> None:
     assert "fp32 file itself" in exercises.check_static_int8(path, path, test).message  # pass 17: judged against itself
     notebooks = exercises.check_static_int8(static, path, test, notebook_file=static)  # pass 17: section 3's file
     assert "section 3 wrote" in notebooks.message, notebooks.message
+    import shutil
+    copy = shutil.copy(static, tmp_path / "copy.onnx")  # pass 23: a copy of section 3's file passed
+    assert "a copy" in exercises.check_static_int8(copy, path, test, notebook_file=static).message
+    other_calibration = helpers.make_shapes_data(32, seed=3).images.numpy()
+    own = _own(optimize.quantize_static_int8(path, tmp_path / "own.onnx", other_calibration))
+    assert exercises.check_static_int8(own, path, test, notebook_file=static).passed
     qoperator = _qoperator(path, tmp_path / "qoperator.onnx", calibration)  # pass 17: the QOperator format passed
     assert "QOperator format" in exercises.check_static_int8(qoperator, path, test).message
     dynamic = optimize.quantize_dynamic_int8(path, tmp_path / "dynamic.onnx")

@@ -54,3 +54,13 @@ def test_a_students_own_linear_onnx_is_kept_under_a_new_name_not_overwritten(tmp
             helpers.ensure_linear_onnx(tmp_path)
         assert (tmp_path / kept).read_bytes() == written
         mine.write_bytes(written)
+
+
+def test_untrained_weights_in_the_course_file_are_refused(tmp_path) -> None:
+    """Pass 23: weights saved before training (notebook 01's training cell skipped) fed notebooks 02-05 silently."""
+    model, path = helpers.ensure_trained_linear(tmp_path)
+    assert helpers.ensure_trained_linear(tmp_path)[1] == path  # trained weights load again
+    torch.manual_seed(0)
+    torch.save(helpers.LinearRegressor().state_dict(), path)
+    with pytest.raises(ValueError, match="saved before training"):
+        helpers.ensure_trained_linear(tmp_path)
