@@ -137,4 +137,8 @@ KOREAN_21: dict[str, str] = {
     "Write your own CalibrationDataReader (one image per get_next) and quantize to a new file.":
         "이 파일은 3절에서 쓴 파일과 양자화된 가중치와 스케일이 같습니다. 즉 복사본입니다. "
         "직접 CalibrationDataReader(get_next 한 번에 이미지 한 장)를 작성하고 새 파일로 양자화하세요.",
+    "cnn_path itself now holds an int8 model: quantize_static wrote over the fp32 file. Delete it and run "
+    "section 3's export cell again to restore it, then quantize to a new file (such as my_int8.onnx) and answer with that.":
+        "cnn_path 자체에 이제 int8 모델이 들어 있습니다. quantize_static이 fp32 파일을 덮어썼습니다. 그 파일을 지우고 3절의 내보내기 셀을 "
+        "다시 실행해 복구한 뒤, 새 파일(예: my_int8.onnx)로 양자화하고 그 파일로 답하세요.",
 }

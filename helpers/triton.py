@@ -123,6 +123,11 @@ def write_triton_repository(onnx_path: str | Path, repository: str | Path, model
     same repository is left alone; this model's config and version folder are rewritten.
     """
     _whole(version, "version", 1, 1 << 30)
+    if isinstance(repository, (str, os.PathLike)) and isinstance(onnx_path, (str, os.PathLike)) and \
+            Path(repository).suffix.lower() == ".onnx" and Path(onnx_path).suffix.lower() != ".onnx":  # pass 23
+        raise ValueError(f"write_triton_repository takes the .onnx file first, then the repository folder; got "
+                         f"{str(onnx_path)!r} and {str(repository)!r}: swap them, write_triton_repository("
+                         f"{str(repository)!r}, {str(onnx_path)!r}, {model_name!r}).")
     known = [name for name in inspect.signature(triton_config).parameters if name not in ("onnx_path", "model_name")]
     unknown = sorted(set(config) - set(known))
     if unknown:

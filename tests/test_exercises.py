@@ -370,6 +370,7 @@ def test_static_int8_must_be_qdq_and_keep_accuracy(cnn_file, tmp_path) -> None:
     import shutil
     copy = shutil.copy(static, tmp_path / "copy.onnx")  # pass 23: a copy of section 3's file passed
     assert "a copy" in exercises.check_static_int8(copy, path, test, notebook_file=static).message
+    assert "wrote over the fp32 file" in exercises.check_static_int8(copy, copy, test).message  # pass 23
     other_calibration = helpers.make_shapes_data(32, seed=3).images.numpy()
     own = _own(optimize.quantize_static_int8(path, tmp_path / "own.onnx", other_calibration))
     assert exercises.check_static_int8(own, path, test, notebook_file=static).passed

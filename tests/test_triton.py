@@ -105,3 +105,12 @@ def test_plain_dynamic_batching_by_default_and_a_scalar_per_example_reshaped(tmp
     text = triton.triton_config(path, "scalar")
     assert "dynamic_batching {\n  max_queue_delay_microseconds: 100\n}" in text and "preferred_batch_size" not in text
     assert text.count("dims: [ 1 ]\n    reshape: { shape: [ ] }") == 2  # Triton needs dims; the example is a scalar
+
+
+def test_swapped_file_and_repository_are_named(tmp_path, linear_onnx) -> None:
+    """Pass 23: the two paths swapped got "No file at .../repo ... create the file first"."""
+    from helpers.triton import write_triton_repository
+
+    with pytest.raises(ValueError, match="takes the .onnx file first"):
+        write_triton_repository(tmp_path / "repo", linear_onnx, "linear")
+    assert not (tmp_path / "repo").exists()

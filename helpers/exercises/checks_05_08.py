@@ -142,6 +142,10 @@ def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: s
     file: not ``notebook_file``, the one the notebook's section 3 wrote)."""
     def check() -> None:
         path = _onnx_path(answer)
+        _require(path.resolve() != Path(fp32_path).resolve() or "QuantizeLinear" not in set().union(
+            *_op_types(path).values()), tr(  # pass 23: the fp32 file was lost, and 06.2 would optimise int8
+            "cnn_path itself now holds an int8 model: quantize_static wrote over the fp32 file. Delete it and run "
+            "section 3's export cell again to restore it, then quantize to a new file (such as my_int8.onnx) and answer with that."))
         _require(path.resolve() != Path(fp32_path).resolve(), tr(  # pass 17: judged against itself
             "That is the fp32 file itself: answer with the int8 file your quantize_static call wrote."))
         _require(notebook_file is None or path.resolve() != Path(notebook_file).resolve(), tr(  # pass 17
