@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     publish = sub.add_parser("publish-students", help="commit student copies of HEAD to a branch (nothing is pushed)")
     publish.add_argument("--branch", default=STUDENT_BRANCH, action=GivenOnce)
     publish.add_argument("--repo", type=cli_path, default=Path.cwd(), action=GivenOnce, help="the course repository (default: here)")
-    timings = sub.add_parser("timings", help="execute every notebook, write the agenda and schedule into a file")
+    timings = sub.add_parser("timings", help="execute the notebooks (default: all), write the agenda (and, for all, the schedule) into a file")
     timings.add_argument("--notebooks", type=cli_path, nargs="+", default=None, action="extend", help="default: every course notebook")
     timings.add_argument("--output", type=cli_path, default=guide, action=GivenOnce)
     schedule = sub.add_parser("schedule", help="rewrite the schedule from the agenda's run times (executes nothing)")
