@@ -191,8 +191,6 @@ KOREAN: dict[str, str] = {
     "Wrong sums at batch {batch}: export dynamic.PairSum().":
         "배치 크기 {batch}에서 합이 틀립니다. dynamic.PairSum()을 내보내세요.",
     # 08
-    "Answer with a pair: (your custom op, the path of the exported file).":
-        "(직접 만든 사용자 정의 연산자, 내보낸 파일의 경로) 쌍을 답으로 제출하세요.",
     "The first item must be what @torch.library.custom_op returned (your decorated function).":
         "첫 번째 항목은 @torch.library.custom_op가 반환한 것(데코레이터를 붙인 함수)이어야 합니다.",
     "Register a fake implementation with @your_op.register_fake: torch.export needs it to know the output's shape.":

@@ -141,4 +141,40 @@ KOREAN_21: dict[str, str] = {
     "section 3's export cell again to restore it, then quantize to a new file (such as my_int8.onnx) and answer with that.":
         "cnn_path 자체에 이제 int8 모델이 들어 있습니다. quantize_static이 fp32 파일을 덮어썼습니다. 그 파일을 지우고 3절의 내보내기 셀을 "
         "다시 실행해 복구한 뒤, 새 파일(예: my_int8.onnx)로 양자화하고 그 파일로 답하세요.",
+    "{name} no longer holds the received file: a torch.onnx.export wrote over it (helpers.export_model wrote "
+    "the received file without the exporter's stack traces). Delete it (received_path.unlink()), run the cell "
+    "that exports `pretrained` to it again, then export your fine-tuned module to a new file, such as "
+    "my_fine_tuned.onnx.":
+        "{name}에는 더 이상 받은 파일이 없습니다. torch.onnx.export가 그 위에 덮어썼습니다(받은 파일은 helpers.export_model이 "
+        "내보내기 도구의 스택 트레이스 없이 쓴 것입니다). 파일을 지우고(received_path.unlink()) `pretrained`를 그 경로로 "
+        "내보내는 셀을 다시 실행한 뒤, 미세 조정한 모듈은 my_fine_tuned.onnx 같은 새 파일로 내보내세요.",
+    "Your file was exported from a {top}, not from the module onnx2pytorch converted from the received file: "
+    "the exercise fine-tunes what came back from ONNX. Fine-tune answer_04_1 (04.1's ConvertModel) and "
+    "export that.":
+        "파일이 받은 파일을 onnx2pytorch로 변환한 모듈이 아니라 {top}에서 내보낸 것입니다. 이 연습은 ONNX에서 되돌아온 "
+        "모듈을 미세 조정합니다. answer_04_1(04.1의 ConvertModel)을 미세 조정해 그것을 내보내세요.",
+    "Every layer of your file differs from the received file's: your module was not converted from "
+    "received_path, or all of its layers trained. Convert received_path (04.1), keep only its first layer "
+    "trainable, then fine-tune it.":
+        "파일의 모든 층이 받은 파일의 층과 다릅니다. 모듈을 received_path에서 변환하지 않았거나 모든 층이 학습되었습니다. "
+        "received_path를 변환하고(04.1) 첫 번째 층만 학습 가능하게 둔 뒤 미세 조정하세요.",
+    "Answer with three items: (your custom op, the custom_translation_table you exported with, the path of "
+    "the exported file). The check runs your translation with another limit too.":
+        "세 가지로 답하세요: (직접 만든 연산자, 내보낼 때 쓴 custom_translation_table, 내보낸 파일의 경로). 확인 함수는 "
+        "다른 limit 값으로도 변환 함수를 실행해 봅니다.",
+    "The second item must be the custom_translation_table you exported with, a dict whose key is your op's "
+    "overload ({name}) and whose value is its translation.":
+        "두 번째 항목은 내보낼 때 쓴 custom_translation_table이어야 합니다. 키가 연산자의 오버로드({name})이고 값이 그 "
+        "변환 함수인 dict입니다.",
+    "Your translation does not use its limit argument: a module that calls your op with limit=1.0, exported "
+    "with your table, clips to ±{seen:.2g}. Build the bounds from limit: op.Constant(value_float=limit).":
+        "변환 함수가 limit 인자를 쓰지 않습니다. 연산자를 limit=1.0으로 호출하는 모듈을 여러분의 테이블로 내보내면 "
+        "±{seen:.2g}로 자릅니다. 경계값을 limit으로 만드세요: op.Constant(value_float=limit).",
+    "Exporting a module that calls your op with limit=1.0 through your table failed: {error}":
+        "연산자를 limit=1.0으로 호출하는 모듈을 여러분의 테이블로 내보내지 못했습니다: {error}",
+    "Neither the logits nor the present keys and values match the model given to the check (batch "
+    "{batch}, past length {past}): your file was exported from another model, say one made again from its "
+    "config (new random weights). Wrap the trained model, export that, and check again.":
+        "로짓도, present 키와 값도 확인 함수에 준 모델과 맞지 않습니다(배치 {batch}, 과거 길이 {past}). 파일을 다른 모델, 예를 들어 "
+        "설정으로 다시 만든 모델(새 무작위 가중치)에서 내보냈습니다. 학습한 모델을 감싸서 내보낸 뒤 다시 확인하세요.",
 }

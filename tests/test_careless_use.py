@@ -2945,7 +2945,7 @@ def test_the_custom_op_check_names_a_limit_declared_int(tmp_path) -> None:
     def clip_to(x: torch.Tensor, limit: int) -> torch.Tensor:
         return x.clamp(-limit, limit)
     clip_to.register_fake(lambda x, limit: torch.empty_like(x))
-    message = exercises.check_custom_clip_op((clip_to, tmp_path / "clip.onnx")).message
+    message = exercises.check_custom_clip_op((clip_to, {}, tmp_path / "clip.onnx")).message
     assert "declares limit as int" in message and "limit: float" in message, message
 
 

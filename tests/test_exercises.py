@@ -108,6 +108,9 @@ def test_onnx_export_check_inspects_the_file(tmp_path) -> None:
     other = _export(helpers.make_mlp(hidden=16, seed=2), tmp_path / "other.onnx")
     assert "disagree" in exercises.check_onnx_export(other, mlp).message
     assert not exercises.check_onnx_export(tmp_path / "missing.onnx", mlp).passed
+    linear = helpers.export_model(helpers.make_linear_model(seed=0), torch.randn(2, 10), tmp_path / "linear.onnx").path
+    message = exercises.check_onnx_export(linear, mlp).message  # pass 23: notebook 02's linear.onnx, written by the
+    assert "stores 11 weights" in message, message  # helper, was blamed on the helper, not on being the wrong model
 
 
 def test_inference_session_check_wants_an_onnxruntime_session(tmp_path) -> None:
@@ -237,7 +240,13 @@ def test_fine_tuned_file_keeps_the_frozen_layers_and_learns(tmp_path, task_b) ->
     everything.requires_grad_(True)
     helpers.train_regressor(everything, task_b, epochs=40, lr=0.02, batch_size=16)
     result = exercises.check_fine_tuned_file(_export_converted(everything, tmp_path / "all.onnx"), received, task_b)
-    assert "changed" in result.message  # all layers trained: the frozen ones moved
+    assert "Every layer of your file differs" in result.message  # all layers trained: the frozen ones moved
+    last_only = _convert(received)  # notebook 04's own fine-tuning: every layer frozen but the last
+    last_only.requires_grad_(False)
+    _linear(last_only)[-1].requires_grad_(True)
+    helpers.train_regressor(last_only, task_b, epochs=40, lr=0.02, batch_size=16)
+    result = exercises.check_fine_tuned_file(_export_converted(last_only, tmp_path / "last.onnx"), received, task_b)
+    assert not result.passed and "Layer(s) 3 changed" in result.message, result.message
     biases = _convert(received)  # pass 16: "freeze the weights" left the later layers' biases training, and passed
     for name, parameter in biases.named_parameters():
         parameter.requires_grad_(not name.endswith("weight") or parameter is _linear(biases)[0].weight)
@@ -260,12 +269,29 @@ def test_fine_tuned_file_keeps_the_frozen_layers_and_learns(tmp_path, task_b) ->
 
 def _linear(module):
     return [m for m in module.modules() if isinstance(m, torch.nn.Linear)]
-    last_only = _convert(received)  # notebook 04's own fine-tuning: every layer frozen but the last
-    last_only.requires_grad_(False)
-    list(last_only.modules())[-1].requires_grad_(True)
-    helpers.train_regressor(last_only, task_b, epochs=40, lr=0.02, batch_size=16)
-    result = exercises.check_fine_tuned_file(_export_converted(last_only, tmp_path / "last.onnx"), received, task_b)
-    assert not result.passed and "the first did not" in result.message
+
+
+def test_pass_23_fine_tuned_file_needs_the_converted_module_and_the_received_file(tmp_path, task_b) -> None:
+    import shutil
+
+    pretrained = helpers.make_mlp(hidden=8, seed=0)  # the PyTorch model the received file came from
+    helpers.train_regressor(pretrained, helpers.make_regression_data(n_samples=128, seed=0), epochs=5, lr=0.02)
+    received = helpers.export_model(pretrained, torch.randn(2, 10), tmp_path / "received.onnx").path
+    pretrained.requires_grad_(False)  # cheat: fine-tune the original, never converted back from ONNX
+    pretrained[0].requires_grad_(True)
+    helpers.train_regressor(pretrained, task_b, epochs=40, lr=0.02, batch_size=16)
+    cheat = tmp_path / "original.onnx"
+    torch.onnx.export(pretrained.eval(), (torch.randn(2, 10),), cheat, input_names=["features"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False)
+    result = exercises.check_fine_tuned_file(cheat, received, task_b)
+    assert result.passed is False and "exported from a torch.nn.modules.container.Sequential" in result.message
+    good = _convert(received)
+    helpers.train_regressor(good, task_b, epochs=40, lr=0.02, batch_size=16)
+    assert exercises.check_fine_tuned_file(_export_converted(good, tmp_path / "good.onnx"), received, task_b).passed
+    overwritten = _export_converted(good, shutil.copy(received, tmp_path / "received_2.onnx"))  # over received_path
+    for answer in (overwritten, tmp_path / "good.onnx"):  # the path itself, then a new file as the check advised
+        message = exercises.check_fine_tuned_file(answer, overwritten, task_b).message
+        assert "no longer holds the received file" in message and "received_path.unlink()" in message, message
 
 
 def _timed(device, warmup: int, sync: bool, repeat: int = 8) -> list[float]:
@@ -464,6 +490,9 @@ def test_pair_sum_export_must_accept_every_even_batch(tmp_path) -> None:
                       dynamic_shapes=({0: torch.export.Dim("batch")},), **arguments)
     message = exercises.check_pair_sum_export(plain).message
     assert "plain dimension batch" in message and "2 * Dim('half')" in message, message
+    packaged = helpers.export_model(dynamic.PairSum(), torch.randn(4, 3), tmp_path / "packaged.onnx",  # pass 23
+                                    input_names=["x"], output_names=["y"], dynamic_shapes=({0: 2 * torch.export.Dim("half")},))
+    assert "helpers.export_model" in exercises.check_pair_sum_export(packaged.path).message
 
 
 def _clip_file(tmp_path, name: str, use_op: bool = True, dynamic: bool = True, limit: float = 0.5, width: int = 8):
@@ -485,22 +514,33 @@ def _clip_file(tmp_path, name: str, use_op: bool = True, dynamic: bool = True, l
     torch.onnx.export(Half().eval(), (torch.randn(2, width),), path, input_names=["x"], output_names=["y"],
                       dynamic_shapes=({0: torch.export.Dim("batch")},) if dynamic else None, external_data=False,
                       verbose=False, custom_translation_table=table if use_op else None)
-    return clip, path
+    return clip, table, path
 
 
 def test_custom_clip_op_needs_the_operator_and_a_standard_file(tmp_path) -> None:
-    clip, path = _clip_file(tmp_path, "clip_good")
-    assert exercises.check_custom_clip_op((clip, path)).passed
-    _, plain = _clip_file(tmp_path, "clip_plain", use_op=False)
-    assert "custom_op" in exercises.check_custom_clip_op((torch.clamp, plain)).message  # no custom operator at all
-    assert "pair" in exercises.check_custom_clip_op(path).message
-    assert "translated from your op" in exercises.check_custom_clip_op((clip, plain)).message  # pass 12: x.clamp
-    fixed_clip, fixed = _clip_file(tmp_path, "clip_fixed", dynamic=False)  # pass 16: onnxruntime's "Got: 6 Expected: 2"
-    assert "batch is fixed to 2" in exercises.check_custom_clip_op((fixed_clip, fixed)).message
-    wide_clip, wide = _clip_file(tmp_path, "clip_wide", limit=1.0)  # pass 18: "check the translation"
-    assert "clips to ±1.0, not ±0.5" in exercises.check_custom_clip_op((wide_clip, wide)).message
-    four_clip, four = _clip_file(tmp_path, "clip_four", width=4)  # pass 18: onnxruntime's raw InvalidArgument
-    assert "rows of 4 values" in exercises.check_custom_clip_op((four_clip, four)).message
+    from onnxscript import opset18 as op
+
+    clip, table, path = _clip_file(tmp_path, "clip_good")
+    assert exercises.check_custom_clip_op((clip, table, path)).passed
+    _, plain_table, plain = _clip_file(tmp_path, "clip_plain", use_op=False)
+    assert "custom_op" in exercises.check_custom_clip_op((torch.clamp, plain_table, plain)).message  # no custom op
+    assert "three items" in exercises.check_custom_clip_op(path).message
+    assert "three items" in exercises.check_custom_clip_op((clip, path)).message  # pass 23: the old pair
+    assert "translated from your op" in exercises.check_custom_clip_op((clip, table, plain)).message  # pass 12
+    fixed_clip, fixed_table, fixed = _clip_file(tmp_path, "clip_fixed", dynamic=False)  # pass 16
+    assert "batch is fixed to 2" in exercises.check_custom_clip_op((fixed_clip, fixed_table, fixed)).message
+    wide_clip, wide_table, wide = _clip_file(tmp_path, "clip_wide", limit=1.0)  # pass 18: "check the translation"
+    assert "clips to ±1.0, not ±0.5" in exercises.check_custom_clip_op((wide_clip, wide_table, wide)).message
+    four_clip, four_table, four = _clip_file(tmp_path, "clip_four", width=4)  # pass 18: onnxruntime's raw error
+    assert "rows of 4 values" in exercises.check_custom_clip_op((four_clip, four_table, four)).message
+    assert "second item" in exercises.check_custom_clip_op((clip, path, path)).message  # the table left out
+    assert "second item" in exercises.check_custom_clip_op((clip, wide_table, path)).message  # another op's table
+    key = next(iter(table))  # pass 23: a translation with fixed ±0.5 bounds, not limit, passed
+    fixed_bounds = {key: lambda x, limit: op.Clip(x, op.Constant(value_float=-0.5), op.Constant(value_float=0.5))}
+    message = exercises.check_custom_clip_op((clip, fixed_bounds, path)).message
+    assert "does not use its limit argument" in message and "±0.5" in message, message
+    broken = {key: lambda x: op.Clip(x)}  # a translation with the wrong signature
+    assert "failed" in exercises.check_custom_clip_op((clip, broken, path)).message
 
 
 def test_custom_op_session_must_run_the_contrib_file(tmp_path) -> None:

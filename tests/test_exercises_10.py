@@ -123,6 +123,9 @@ def test_last_token_check_compares_the_model_with_section_3s_file(tmp_path, last
     assert "return the logits first" in message, message
     message = exercises.check_batched_generation(lambda session, prompts, steps: [], again, cache_path).message
     assert "computes other logits than cache_path" in message, message
+    untrained = _export(_WithCache(again, last=True), tmp_path / "untrained.onnx")  # pass 23: blamed the slicing
+    message = exercises.check_last_token_export(untrained, model, cache_path=cache_path).message
+    assert "exported from another model" in message, message
 
 
 @pytest.mark.parametrize("shortcut, hint", [

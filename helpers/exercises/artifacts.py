@@ -178,3 +178,19 @@ def _op_types(path: str | Path) -> dict[str, set[str]]:
     for node in onnx.load(str(path)).graph.node:
         found.setdefault(node.domain or "ai.onnx", set()).add(node.op_type)
     return found
+
+
+def _layers_in_order(path: str | Path) -> list[list[np.ndarray]]:
+    """Each layer's stored tensors (weight matrix, bias), in the order the graph's nodes read them: a node that
+    reads a 2-D initializer is a layer, and every initializer it reads is that layer's."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    stored = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    return [[stored[name] for name in node.input if name in stored] for node in graph.node
+            if any(name in stored and stored[name].ndim == 2 for name in node.input)]
+
+
+def _same_tensors(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return len(a) == len(b) and all(x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b))

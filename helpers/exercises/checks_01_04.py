@@ -13,8 +13,8 @@ from torch import nn
 from ..environment import artifacts_dir
 from ..i18n import tr
 from ..onnx_file import default_opset
-from .artifacts import (_close, _load_checked, _onnx_path, _ort_session, _random,
-                        _require_ort_session, _run, _torch_out)
+from .artifacts import (_close, _layers_in_order, _load_checked, _onnx_path, _ort_session, _random,
+                        _require_ort_session, _run, _same_tensors, _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = [
@@ -193,6 +193,11 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
             _require(not any(i.data_location == onnx.TensorProto.EXTERNAL for i in stored), tr(
                 "{name}.data sits beside your file: export with external_data=False to keep one file.", name=path.name))
         onnx_model = _load_checked(path)
+        stored = sum(int(np.prod(i.dims)) for i in onnx_model.graph.initializer)
+        count = sum(p.numel() for p in model.parameters())
+        _require(abs(stored - count) <= 0.1 * max(stored, count), tr(  # pass 21, 23: names the wrong model first
+            "Your file stores {stored} weights, and the model given to the check has {count}: export the model the "
+            "exercise names, and give that same model to the check.", stored=stored, count=count))
         keys = {prop.key for node in onnx_model.graph.node for prop in node.metadata_props}
         _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 13: export_model's file passed
             "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
@@ -209,11 +214,6 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
                     "output_names=['{output_name}'].", names=names, input_name=input_name, output_name=output_name))
         _require(_symbolic_batch(onnx_model), tr("Dimension 0 is a fixed number: declare it with dynamic_shapes="
                                                  "({{0: torch.export.Dim('batch')}},)."))
-        stored = sum(int(np.prod(i.dims)) for i in onnx_model.graph.initializer)
-        count = sum(p.numel() for p in model.parameters())
-        _require(abs(stored - count) <= 0.1 * max(stored, count), tr(  # pass 21: "did you export this model" for both
-            "Your file stores {stored} weights, and the model given to the check has {count}: export the model the "
-            "exercise names, and give that same model to the check.", stored=stored, count=count))
         session = _ort_session(path)
         for batch in (1, 5):
             x = _random(batch, *_input_dims(model), seed=batch)
@@ -289,37 +289,28 @@ def check_first_layer_trainable(answer: Any, onnx_path: str | Path, exercise: st
     return _judge(exercise, answer, check, onnx_path=onnx_path)
 
 
-def _layers_in_order(path: str | Path) -> list[list[np.ndarray]]:
-    """Each layer's stored tensors (weight matrix, bias), in the order the graph's nodes read them: a node that
-    reads a 2-D initializer is a layer, and every initializer it reads is that layer's."""
-    import onnx
-    from onnx import numpy_helper
-
-    graph = onnx.load(str(path)).graph
-    stored = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    return [[stored[name] for name in node.input if name in stored] for node in graph.node
-            if any(name in stored and stored[name].ndim == 2 for name in node.input)]
-
-
-def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
-    return len(a) == len(b) and all(x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b))
-
-
 def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exercise: str = "04.2") -> ExerciseResult:
     """Exercise: a re-exported file whose first layer was fine-tuned on ``data`` and the rest kept as received."""
     def check() -> None:
-        path = _onnx_path(answer)
-        _require(Path(path).resolve() != Path(received_path).resolve(), tr("That is the received file: export your "
-                                                                           "fine-tuned module to a new one."))
+        path, received_file = _onnx_path(answer), _load_checked(Path(received_path))
+        traced = {prop.key for node in received_file.graph.node for prop in node.metadata_props}
+        overwritten = tr(  # pass 23: the fine-tuned export written over received_path
+            "{name} no longer holds the received file: a torch.onnx.export wrote over it (helpers.export_model wrote "
+            "the received file without the exporter's stack traces). Delete it (received_path.unlink()), run the cell "
+            "that exports `pretrained` to it again, then export your fine-tuned module to a new file, such as "
+            "my_fine_tuned.onnx.", name=Path(received_path).name)
+        same_file = Path(path).resolve() == Path(received_path).resolve()
+        _require(not same_file or "pkg.torch.onnx.stack_trace" not in traced, overwritten)
+        _require(not same_file, tr("That is the received file: export your fine-tuned module to a new one."))
         onnx_model = _load_checked(path)
         keys = {prop.key for node in onnx_model.graph.node for prop in node.metadata_props}
-        traced = {prop.key for node in _load_checked(Path(received_path)).graph.node for prop in node.metadata_props}
         _require(not (keys and "pkg.torch.onnx.stack_trace" not in keys) or "pkg.torch.onnx.stack_trace" not in traced, tr(
             "The check's arguments look swapped: your answer comes first, then received_path "
             "(check_fine_tuned_file(answer_04_2, received_path, task_b))."))  # pass 19
         _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 16: export_model's file passed
             "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
             "to call torch.onnx.export yourself, with every argument that matters."))
+        _require("pkg.torch.onnx.stack_trace" not in traced, overwritten)
         _require(_symbolic_batch(onnx_model), tr("Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) "
                                                  "for a module whose forward takes *inputs."))
         received, mine = _layers_in_order(received_path), _layers_in_order(path)  # first layer first
@@ -328,9 +319,18 @@ def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exe
                  tr("Your file's layers have weights of shapes {mine}, the received file's {received}: export the "
                     "module converted from the received file (first layer fine-tuned), not another model.",
                     mine=shapes[0], received=shapes[1]))
-        changed = [i for i, (a, b) in enumerate(zip(mine, received)) if not _same(a, b)]
+        classes = [p.value for n in onnx_model.graph.node for p in n.metadata_props if p.key.endswith("class_hierarchy")]
+        _require(not classes or any("onnx2pytorch" in c for c in classes), tr(  # pass 23: `pretrained` fine-tuned
+            "Your file was exported from a {top}, not from the module onnx2pytorch converted from the received file: "
+            "the exercise fine-tunes what came back from ONNX. Fine-tune answer_04_1 (04.1's ConvertModel) and "
+            "export that.", top=classes[0].split("'")[1] if classes and "'" in classes[0] else "PyTorch module"))
+        changed = [i for i, (a, b) in enumerate(zip(mine, received)) if not _same_tensors(a, b)]
         _require(changed, tr("Your file holds the received weights unchanged: train the first layer on the new task "
                              "before exporting."))
+        _require(any(np.array_equal(a[0], b[0]) for a, b in zip(mine, received)) or len(mine) < 2, tr(
+            "Every layer of your file differs from the received file's: your module was not converted from "
+            "received_path, or all of its layers trained. Convert received_path (04.1), keep only its first layer "
+            "trainable, then fine-tune it."))
         _require(changed == [0], tr("Layer(s) {layers} changed (weights or biases): only the first layer may train. "
                                     "Freeze every other layer whole, requires_grad_(False) on all its parameters.",
                                     layers=", ".join(str(i + 1) for i in changed if i)))  # pass 16: biases slipped

@@ -11,7 +11,7 @@ from torch import nn
 from ..i18n import tr
 from .artifacts import (_close, _load_unchecked, _onnx_path, _op_types, _ort_session, _random, _require_ort_session, _run,
                         _torch_out)
-from .verdict import ExerciseResult, _judge, _require
+from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = ["check_custom_clip_op", "check_custom_op_session"]
 
@@ -22,9 +22,10 @@ __all__ = ["check_custom_clip_op", "check_custom_op_session"]
 def check_custom_clip_op(answer: Any, exercise: str = "08.1") -> ExerciseResult:
     """Exercise: a ``torch.library.custom_op`` clip with a fake, and a file that runs it with standard ONNX ops."""
     def check() -> None:
-        _require(isinstance(answer, (tuple, list)) and len(answer) == 2, tr("Answer with a pair: (your custom op, the path "
-                                                                    "of the exported file)."))
-        op, path = answer
+        _require(isinstance(answer, (tuple, list)) and len(answer) == 3, tr(  # pass 23: a fixed ±0.5 passed
+            "Answer with three items: (your custom op, the custom_translation_table you exported with, the path of "
+            "the exported file). The check runs your translation with another limit too."))
+        op, table, path = answer
         _require(type(op).__name__ == "CustomOpDef", tr("The first item must be what @torch.library.custom_op "
                                                         "returned (your decorated function)."))
         _require(op._abstract_fn is not None, tr("Register a fake implementation with @your_op.register_fake: "
@@ -65,7 +66,36 @@ def check_custom_clip_op(answer: Any, exercise: str = "08.1") -> ExerciseResult:
             limit=limits[0] if limits else None))
         _require(_close(output, np.clip(x, -0.5, 0.5)),
                  tr("onnxruntime's output is not x clipped to [-0.5, 0.5]: check the translation."))
+        _require(isinstance(table, dict) and op._opoverload in table, tr(
+            "The second item must be the custom_translation_table you exported with, a dict whose key is your op's "
+            "overload ({name}) and whose value is its translation.", name=name))
+        wider = _clip_through(op, table, x)
+        _require(_close(wider, np.clip(x, -1.0, 1.0)), tr(
+            "Your translation does not use its limit argument: a module that calls your op with limit=1.0, exported "
+            "with your table, clips to ±{seen:.2g}. Build the bounds from limit: op.Constant(value_float=limit).",
+            seen=float(np.abs(wider).max())))
     return _judge(exercise, answer, check)
+
+
+def _clip_through(op: Any, table: dict, x: np.ndarray) -> np.ndarray:
+    """``x`` through a file exported from a module that calls ``op`` with limit=1.0, translated with ``table``."""
+    import tempfile
+    import warnings
+
+    class ClipOne(nn.Module):
+        def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+            return op(inputs, 1.0)
+
+    with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path = f"{folder}/clip_one.onnx"
+        try:
+            torch.onnx.export(ClipOne().eval(), (torch.from_numpy(x),), path, custom_translation_table=table,
+                              external_data=False, verbose=False)
+        except Exception as error:  # the translation itself fails, say a wrong signature
+            raise _Wrong(tr("Exporting a module that calls your op with limit=1.0 through your table failed: "
+                            "{error}", error=str(error).splitlines()[0] if str(error) else type(error).__name__)) from error
+        return _run(_ort_session(path), x)
 
 
 def _session_domains(session: Any) -> set[str] | None:

@@ -134,6 +134,12 @@ def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1
                 scale=scale))  # pass 18
             _require(length == 1 or not _close(logits[:, 0].numpy(), got[0], rtol=1e-3, atol=1e-4), tr(
                 "The first output is the logits of the first new position: take the last one, logits[:, -1, :]."))
+            same_cache = all(_close(p.numpy(), g, rtol=1e-3, atol=1e-4) for p, g in zip(present, got[1:]))
+            _require(cache_path is None or same_cache or _close(expected, got[0], rtol=1e-3, atol=1e-4), tr(  # pass 23
+                "Neither the logits nor the present keys and values match the model given to the check (batch "
+                "{batch}, past length {past}): your file was exported from another model, say one made again from its "
+                "config (new random weights). Wrap the trained model, export that, and check again.", batch=batch,
+                past=past_length))
             _require(_close(logits[:, -1].numpy(), got[0], rtol=1e-3, atol=1e-4), tr(  # pass 18 (K35)
                 "The logits differ from those of the model given to the check, at batch {batch}, past length {past}: "
                 "export the trained model, and give the check the model the file was exported from (one made again "
@@ -141,7 +147,7 @@ def check_last_token_export(answer: Any, model: nn.Module, exercise: str = "10.1
                 tr("The logits differ from the model's last position at batch {batch}, past length {past}, though "
                    "the model is the one section 3 exported: return logits[:, -1, :] itself (no mean, no other "
                    "position).", batch=batch, past=past_length))  # pass 21: a mean was blamed on the weights
-            _require(all(_close(p.numpy(), g, rtol=1e-3, atol=1e-4) for p, g in zip(present, got[1:])), tr(
+            _require(same_cache, tr(
                 "The present keys and values differ from the model's: return them in the order of the inputs "
                 "(layer 0 key, layer 0 value, layer 1 key, ...)."))
         _require(not _projects_every_position(path, model), tr(  # pass 22: a slice after the output layer passed
