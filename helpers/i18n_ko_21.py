@@ -177,4 +177,8 @@ KOREAN_21: dict[str, str] = {
     "config (new random weights). Wrap the trained model, export that, and check again.":
         "로짓도, present 키와 값도 확인 함수에 준 모델과 맞지 않습니다(배치 {batch}, 과거 길이 {past}). 파일을 다른 모델, 예를 들어 "
         "설정으로 다시 만든 모델(새 무작위 가중치)에서 내보냈습니다. 학습한 모델을 감싸서 내보낸 뒤 다시 확인하세요.",
+    "Your endpoint called run {count} times for one request of 5 images: stack the images into one (n, 1, "
+    "16, 16) array and run the session once for the whole batch.":
+        "엔드포인트가 이미지 5장짜리 요청 하나에 run을 {count}번 호출했습니다. 이미지를 (n, 1, 16, 16) 배열 하나로 쌓아 "
+        "배치 전체에 세션을 한 번만 실행하세요.",
 }

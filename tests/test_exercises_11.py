@@ -176,6 +176,10 @@ def served(tmp_path_factory):
     def created(batch: Bounded):  # pass 21: 201 was told to add the route
         return {"logits": run(batch.images).tolist()}
 
+    @app.post("/one_by_one/predict_batch")
+    def one_by_one(batch: Bounded):  # pass 23: a run per image passed ("the check cannot count your runs")
+        return {"logits": [run([image])[0].tolist() for image in batch.images]}
+
     @app.get("/static/predict_batch")
     def static():  # pass 16: a page server's address (no POST) was told to add the route
         return {}
@@ -217,11 +221,21 @@ def test_batch_endpoint_check_does_not_blame_the_student_for_the_notebooks_objec
     ("/other_file", "two different files"),
     ("/bare_list", "its parameter does not take that body"),
     ("/created", "another status than 200"),
+    ("/one_by_one", "called run 5 times"),
 ])
 def test_batch_endpoint_shortcuts_are_rejected(served, test_images, prefix, hint) -> None:
     url, path = served
     result = exercises.check_batch_endpoint(url + prefix, path, test_images)
     assert result.passed is False and hint in result.message, result.message
+
+
+def test_batch_endpoint_check_leaves_onnxruntime_as_it_was(served, test_images) -> None:
+    import onnxruntime as ort
+
+    url, path = served
+    before = ort.InferenceSession.__dict__.get("run"), ort.InferenceSession.run
+    exercises.check_batch_endpoint(url + "/one_by_one", path, test_images)
+    assert (ort.InferenceSession.__dict__.get("run"), ort.InferenceSession.run) == before
 
 
 def test_batch_endpoint_answers_that_are_not_a_running_server(served, test_images, free_port) -> None:

@@ -8,6 +8,7 @@ server: a batch answered row for row, and 4xx answers for an empty, oversized or
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -16,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -168,6 +169,29 @@ def _post(url: str, body: Any) -> tuple[int, Any]:
             return error.code, None
 
 
+@contextlib.contextmanager
+def _counting_runs() -> Iterator[list[int]]:
+    """Record the batch size of every ``onnxruntime.InferenceSession.run`` in this process while the block runs."""
+    import onnxruntime as ort
+
+    runs: list[int] = []
+    original, own = ort.InferenceSession.run, ort.InferenceSession.__dict__.get("run")
+
+    def counted(self: Any, output_names: Any, input_feed: Any, *args: Any, **kwargs: Any) -> Any:
+        first = next(iter(input_feed.values()), None) if isinstance(input_feed, dict) else None
+        runs.append(int(np.shape(first)[0]) if np.ndim(first) else 0)
+        return original(self, output_names, input_feed, *args, **kwargs)
+
+    ort.InferenceSession.run = counted
+    try:
+        yield runs
+    finally:
+        if own is None:
+            del ort.InferenceSession.run  # the inherited Session.run answers again
+        else:
+            ort.InferenceSession.run = own
+
+
 def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str = "11.2") -> ExerciseResult:
     """Exercise: ``POST {answer}/predict_batch`` with {"images": [16x16, ...]} answers {"logits": [[4 numbers], ...]}."""
     def check() -> None:
@@ -178,7 +202,8 @@ def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str =
         session = _ort_session(onnx_path)
         images = np.asarray(test.images[:5], np.float32)
         try:
-            status, reply = _post(url, {"images": images[:, 0].tolist()})
+            with _counting_runs() as runs:  # the server runs in this kernel's thread: its session's runs are seen
+                status, reply = _post(url, {"images": images[:, 0].tolist()})
         except OSError as error:
             raise _Wrong(tr("No answer from {url} ({error}): is the server of section 5 still running? Run its cell "
                             "again, then the cell that adds your endpoint.", url=url, error=error)) from error
@@ -229,6 +254,9 @@ def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str =
                     "16), through the session and return its output (logits, not probabilities), row for row. (Ran the "
                     "endpoint's cell again after a fix? The first route still answers: run section 5's cell to "
                     "restart the server, then your cell once.)"))
+        _require(len(runs) <= 1, tr(  # pass 23: one run per image passed (0 runs seen: a server in another process)
+            "Your endpoint called run {count} times for one request of 5 images: stack the images into one (n, 1, "
+            "16, 16) array and run the session once for the whole batch.", count=len(runs)))
         for count in (1, MAX_BATCH):  # the bounds themselves are allowed
             status, reply = _post(url, {"images": [images[0, 0].tolist()] * count})
             _require(status == 200 and isinstance(reply, dict) and len(reply.get("logits") or []) == count,
