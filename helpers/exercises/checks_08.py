@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -92,9 +93,13 @@ def _clip_through(op: Any, table: dict, x: np.ndarray) -> np.ndarray:
         try:
             torch.onnx.export(ClipOne().eval(), (torch.from_numpy(x),), path, custom_translation_table=table,
                               external_data=False, verbose=False)
-        except Exception as error:  # the translation itself fails, say a wrong signature
+        except Exception as error:  # the translation itself fails, say a wrong signature: name the first cause
+            cause = error
+            while cause.__cause__ is not None:
+                cause = cause.__cause__
+            text = re.sub(r"\x1b\[[0-9;]*m", "", str(cause)).strip()
             raise _Wrong(tr("Exporting a module that calls your op with limit=1.0 through your table failed: "
-                            "{error}", error=str(error).splitlines()[0] if str(error) else type(error).__name__)) from error
+                            "{error}", error=text.splitlines()[0] if text else type(cause).__name__)) from error
         return _run(_ort_session(path), x)
 
 
