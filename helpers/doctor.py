@@ -180,6 +180,25 @@ def _runtime_checks(report: EnvironmentReport, usable: bool) -> list[Check]:
     return checks
 
 
+def _node_check() -> Check:
+    """Node.js and the page's onnxruntime-web, which notebook 11 and exercise 11.1's check use (not blocking)."""
+    node = shutil.which("node")
+    version = ""
+    if node:
+        try:
+            version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            node = None
+    if not node:
+        return Check("Node.js", tr("not found"), "warn", tr(
+            "Notebook 11 skips its web page without it, and exercise 11.1 cannot be checked: install Node.js 18 or "
+            "newer, then run make setup (npm ci in helpers/web)."))
+    if not (Path(__file__).parent / "web" / "node_modules" / "onnxruntime-web").is_dir():
+        return Check("Node.js", tr("{version}; onnxruntime-web not installed", version=version), "warn", tr(
+            "Notebook 11's page needs it: run make setup, or npm ci in helpers/web."))
+    return Check("Node.js", tr("{version}, with onnxruntime-web", version=version), "ok")
+
+
 def _live_report() -> tuple[EnvironmentReport, dict[str, str]]:
     """This machine's report, importing torch and onnxruntime here only once a child process could."""
     packages = {name: package_version(name) for name in MINIMUM}
@@ -202,6 +221,7 @@ def diagnose(report: EnvironmentReport | None = None, free_gb: float | None = No
     Without ``report`` it inspects this machine (importing each package in a child process first);
     with one (as ``setup_notebook`` passes) it trusts the report and imports nothing.
     """
+    live = report is None  # this machine: its Node.js too (a notebook's own setup check leaves it out)
     if report is None:
         report, errors = _live_report()
     errors = errors or {}
@@ -219,7 +239,7 @@ def diagnose(report: EnvironmentReport | None = None, free_gb: float | None = No
     checks.append(_disk_check(free, installing))
     checks += _settings_checks()
     checks.append(_platform_check(report.platform))
-    return checks
+    return checks + ([_node_check()] if live else [])
 
 
 def format_checks(checks: list[Check]) -> str:

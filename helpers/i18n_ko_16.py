@@ -210,7 +210,7 @@ KOREAN_16: dict[str, str] = {
     "export dynamic.PairSum().":
         "이 파일은 {batch}개 행에 대해 {shape}을(를) 반환합니다. PairSum이라면 {expected}(두 행씩 더한 합)여야 합니다. "
         "dynamic.PairSum()을 내보내세요.",
-    "an array of inputs, such as test.images[:8].numpy()": "test.images[:8].numpy() 같은 입력 배열",
+    "an array of inputs (a NumPy array of examples, as the cell above passes)": "입력 배열(위 셀이 넘기는 것과 같은 예제의 NumPy 배열)",
     "The check's model has {count} Linear layers: pass the notebook's Linear model (model), the one your "
     "graph rebuilds.":
         "확인 함수에 넘긴 모델에는 Linear 층이 {count}개 있습니다. 그래프로 다시 만든 노트북의 Linear 모델(model)을 넘기세요.",

@@ -178,7 +178,31 @@ KOREAN_21: dict[str, str] = {
         "로짓도, present 키와 값도 확인 함수에 준 모델과 맞지 않습니다(배치 {batch}, 과거 길이 {past}). 파일을 다른 모델, 예를 들어 "
         "설정으로 다시 만든 모델(새 무작위 가중치)에서 내보냈습니다. 학습한 모델을 감싸서 내보낸 뒤 다시 확인하세요.",
     "Your endpoint called run {count} times for one request of 5 images: stack the images into one (n, 1, "
-    "16, 16) array and run the session once for the whole batch.":
+    "16, 16) array and run the session once for the whole batch. (Ran the endpoint's cell again after a "
+    "fix? The first route still answers: run section 5's cell to restart the server, then your cell once, "
+    "or remove the old route first as the exercise shows.)":
         "엔드포인트가 이미지 5장짜리 요청 하나에 run을 {count}번 호출했습니다. 이미지를 (n, 1, 16, 16) 배열 하나로 쌓아 "
-        "배치 전체에 세션을 한 번만 실행하세요.",
+        "배치 전체에 세션을 한 번만 실행하세요. (고친 뒤 엔드포인트 셀을 다시 실행했나요? 처음 추가한 라우트가 계속 "
+        "응답합니다. 5절의 셀을 실행해 서버를 다시 띄운 뒤 엔드포인트 셀을 한 번만 실행하거나, 연습 문제에 나온 대로 "
+        "예전 라우트를 먼저 지우세요.)",
+    "Your file's input range ({found_lo:.3f} to {found_hi:.3f}) is not that of the 100 training images the "
+    "exercise picks ({lo:.3f} to {hi:.3f}): calibrate on train.images[np.random.default_rng(0).choice("
+    "len(train), 100, replace=False)] with the default MinMax method; not on the test set, which the check "
+    "scores, nor on fewer images.":
+        "파일의 입력 범위({found_lo:.3f} ~ {found_hi:.3f})가 연습 문제가 고르는 학습 이미지 100장의 범위({lo:.3f} ~ {hi:.3f})와 "
+        "다릅니다. train.images[np.random.default_rng(0).choice(len(train), 100, replace=False)]로 기본 MinMax 방법을 써서 "
+        "보정하세요. 확인 함수가 점수를 매기는 테스트 세트나 더 적은 이미지로 보정하면 안 됩니다.",
+    "This file computes neither branch of the rule (x, or x divided by its largest |value|) on any input: "
+    "it is another model's file. Export your ScaleDown and answer with that file.":
+        "이 파일은 어떤 입력에서도 규칙의 두 분기(x, 또는 x를 가장 큰 |값|으로 나눈 것) 중 어느 것도 계산하지 않습니다. 다른 "
+        "모델의 파일입니다. 여러분의 ScaleDown을 내보내고 그 파일로 답하세요.",
+    "Notebook 11 skips its web page without it, and exercise 11.1 cannot be checked: install Node.js 18 or "
+    "newer, then run make setup (npm ci in helpers/web).":
+        "없으면 노트북 11은 웹 페이지를 건너뛰고 연습 문제 11.1을 확인할 수 없습니다. Node.js 18 이상을 설치한 뒤 make setup"
+        "(helpers/web에서 npm ci)을 실행하세요.",
+    "{version}; onnxruntime-web not installed": "{version}, onnxruntime-web 설치 안 됨",
+    "Notebook 11's page needs it: run make setup, or npm ci in helpers/web.":
+        "노트북 11의 페이지에 필요합니다. make setup을 실행하거나 helpers/web에서 npm ci를 실행하세요.",
+    "{version}, with onnxruntime-web": "{version}, onnxruntime-web 포함",
+    "not found": "찾을 수 없음",
 }

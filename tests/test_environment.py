@@ -385,3 +385,18 @@ def test_free_memory_hands_freed_heap_pages_back_to_the_system() -> None:
     before, after = map(float, done.stdout.split())
     assert before - after > 150, f"resident {before:.0f} MB -> {after:.0f} MB: the freed pages were not returned"
     assert "resident memory" in str(helpers.free_memory())
+
+
+def test_doctor_warns_without_node_or_the_pages_onnxruntime_web(monkeypatch, tmp_path) -> None:
+    """Pass 24: "Ready for the course." on a machine without Node.js, which notebook 11 and check 11.1 need."""
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: None)
+    row = doctor._node_check()
+    assert row.verdict == "warn" and "install Node.js" in row.fix and "11.1" in row.fix
+    fake_node = tmp_path / "node"
+    fake_node.write_text("#!/bin/sh\necho v20.0.0\n")
+    fake_node.chmod(0o755)
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: str(fake_node))
+    monkeypatch.setattr(doctor, "__file__", str(tmp_path / "helpers" / "doctor.py"))  # no web/node_modules there
+    row = doctor._node_check()
+    assert row.verdict == "warn" and "v20.0.0" in row.detail and "npm ci" in row.fix
+    assert "Node.js" not in {c.name for c in doctor.diagnose(_report(), free_gb=50, ram_gb=16)}  # a notebook's check

@@ -411,6 +411,34 @@ def test_static_int8_must_be_qdq_and_keep_accuracy(cnn_file, tmp_path) -> None:
     assert "None of your int8 file's weights matches" in message and "calibrate" not in message, message
 
 
+def test_static_int8_must_be_calibrated_on_the_picked_training_images(cnn_file, tmp_path) -> None:
+    """Pass 24: calibrating on the test set (which the check scores), on one image repeated or on 10 images passed."""
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, quantize_static
+
+    class Reader(CalibrationDataReader):
+        def __init__(self, images, batch: int = 1) -> None:
+            self.feeds = iter([{"features": images[i:i + batch]} for i in range(0, len(images), batch)])
+
+        def get_next(self):
+            return next(self.feeds, None)
+
+    _, path = cnn_file
+    train, test = helpers.make_shapes_data(300, seed=0), helpers.make_shapes_data(200, seed=1)
+    picked = train.images.numpy()[np.random.default_rng(0).choice(len(train), 100, replace=False)]
+
+    def check(name, images, batch=1):
+        quantize_static(str(path), str(tmp_path / name), Reader(images, batch), quant_format=QuantFormat.QDQ)
+        return exercises.check_static_int8(tmp_path / name, path, test, train=train)
+    assert check("right.onnx", picked).passed
+    assert check("batches.onnx", picked, batch=32).passed  # the same images in batches: the same ranges, the same file
+    for name, images in (("test.onnx", test.images.numpy()[:100]), ("ten.onnx", picked[:10]),
+                         ("one.onnx", np.repeat(picked[:1], 100, axis=0)), ("first.onnx", train.images.numpy()[:100])):
+        result = check(name, images)
+        assert result.passed is False and "not that of the 100 training images" in result.message, (name, result)
+    small = exercises.check_static_int8(tmp_path / "right.onnx", path, test, train=helpers.make_shapes_data(50, seed=0))
+    assert small.passed is None and "picks 100" in small.message, small.message
+
+
 def test_extended_file_is_fused_and_portable(cnn_file, tmp_path) -> None:
     from helpers import optimize
 
@@ -469,6 +497,13 @@ def test_cond_export_needs_an_if_node(tmp_path) -> None:
     torch.onnx.export(_ScaleDown().eval(), (torch.randn(3, 4),), fixed, input_names=["x"], output_names=["y"],
                       external_data=False, verbose=False)
     assert "batch is fixed to 3" in exercises.check_cond_export(fixed).message
+    packaged = helpers.export_model(_ScaleDown(), torch.randn(3, 4), tmp_path / "packaged.onnx", input_names=["x"],
+                                    output_names=["y"]).path  # pass 24: the helper passed where 07.2 refused it
+    assert "helpers.export_model" in exercises.check_cond_export(packaged).message
+    sign_gate = tmp_path / "sign_gate.onnx"  # pass 24: notebook 07's own cond model was told to check both branches
+    torch.onnx.export(dynamic.SignGateCond().eval(), (torch.randn(3, 4),), sign_gate, input_names=["x"], output_names=["y"],
+                      dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False)
+    assert "another model's file" in exercises.check_cond_export(sign_gate).message
     three = tmp_path / "three.onnx"  # pass 16: the right rule on 3 features got onnxruntime's "Expected: 3"
     torch.onnx.export(_ScaleDown().eval(), (torch.randn(2, 3),), three, input_names=["x"], output_names=["y"],
                       dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False, verbose=False)
@@ -522,6 +557,10 @@ def test_custom_clip_op_needs_the_operator_and_a_standard_file(tmp_path) -> None
 
     clip, table, path = _clip_file(tmp_path, "clip_good")
     assert exercises.check_custom_clip_op((clip, table, path)).passed
+    overload = next(iter(table))  # pass 24: the registered overload, as the notebook prints it, was refused
+    assert exercises.check_custom_clip_op((overload, table, path)).passed
+    assert exercises.check_custom_clip_op((torch.ops.testlib.clip_good, table, path)).passed  # the packet too
+    assert "custom_op" in exercises.check_custom_clip_op((torch.ops.aten.clamp.default, table, path)).message
     _, plain_table, plain = _clip_file(tmp_path, "clip_plain", use_op=False)
     assert "custom_op" in exercises.check_custom_clip_op((torch.clamp, plain_table, plain)).message  # no custom op
     assert "three items" in exercises.check_custom_clip_op(path).message

@@ -193,6 +193,8 @@ def test_student_copies_never_replace_the_course_notebooks_or_earlier_copies(tmp
 @pytest.mark.parametrize("args,words", [
     (["sizing", "--users", "-5"], "--users must be at least 1"),
     (["timings", "--output", "INSTRUCTOR.md"], "is not a file"),
+    (["timings", "--notebooks", "05", "--output", "no-such-folder/agenda.md"], "holding these lines"),  # pass 24: circular
+    (["sizing", "--output", "no-such-folder/sizing.md"], "<!-- sizing:start -->, <!-- sizing:end -->"),
     (["schedule", "--output", "README.md"], "marker"),
     (["sizing", "--notebooks", "notebooks/99_missing.ipynb"], "no such notebook"),
 ])
@@ -384,6 +386,23 @@ def test_the_handout_gives_every_notebook_and_the_links_of_its_launch_path(launc
         assert course.binder_url(course.STUDENT_BRANCH) in text
     assert f"/{course.BRANCH}/" not in text  # student copies unless --solutions
     assert "Shut Down Kernel" in text
+
+
+def test_the_handout_says_when_the_student_branch_was_never_published(tmp_path, capsys) -> None:
+    """Pass 24: a handout printed before publish-students linked a branch that did not exist, without a word."""
+    from helpers.workshop import cli
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    _git(tmp_path, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "first")
+    assert cli._note_unpublished(tmp_path, "students")
+    note = capsys.readouterr().err
+    assert "publish-students, then git push origin students" in note and "'students' branch" in note, note
+    _git(tmp_path, "update-ref", "refs/remotes/origin/students", "HEAD")  # fetched from a colleague's push
+    assert not cli._note_unpublished(tmp_path, "students")
+    _git(tmp_path, "update-ref", "-d", "refs/remotes/origin/students")
+    _git(tmp_path, "branch", "students")  # published here, not pushed yet: publish-students said to push
+    assert not cli._note_unpublished(tmp_path, "students") and capsys.readouterr().err == ""
+    assert not cli._note_unpublished(tmp_path / "not-a-clone", "students")  # an installed package: nothing known
 
 
 @pytest.mark.parametrize("args,words", [

@@ -194,3 +194,21 @@ def _layers_in_order(path: str | Path) -> list[list[np.ndarray]]:
 
 def _same_tensors(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
     return len(a) == len(b) and all(x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def _input_quantization(path: Any) -> tuple[float, int, int, int] | None:
+    """(scale, zero point, lowest and highest integer) of the QuantizeLinear reading the graph's first input, whose
+    range quantize_static took from the calibration images; None where no such node has one scale."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    stored = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "QuantizeLinear" and graph.input and node.input[0] == graph.input[0].name and \
+                len(node.input) > 2 and node.input[1] in stored and node.input[2] in stored:
+            scale, zero = stored[node.input[1]], stored[node.input[2]]
+            if scale.size == 1 and np.issubdtype(zero.dtype, np.integer):
+                info = np.iinfo(zero.dtype)
+                return float(scale.reshape(())), int(zero.reshape(())), int(info.min), int(info.max)
+    return None

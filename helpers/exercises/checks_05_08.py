@@ -1,9 +1,8 @@
-"""Checks for the exercises of notebooks 05–07: benchmark, optimise and quantise, dynamic graphs (08's in checks_08)."""
+"""Checks for the exercises of notebooks 05 and 06: benchmark, optimise and quantise (07 and 08: their own modules)."""
 
 from __future__ import annotations
 
 import math
-import re
 from numbers import Real
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,8 @@ from torch import nn
 
 from ..i18n import tr
 from ..models import accuracy
-from .artifacts import (_close, _derived_by, _load_checked, _load_unchecked, _onnx_path, _op_types, _ort_session,
-                        _random, _require_ort_session, _run, _torch_out)
+from .artifacts import (_close, _derived_by, _input_quantization, _onnx_path, _op_types, _ort_session,
+                        _require_ort_session, _run, _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = [
@@ -22,8 +21,6 @@ __all__ = [
     "check_session_options",
     "check_static_int8",
     "check_extended_optimized_file",
-    "check_cond_export",
-    "check_pair_sum_export",
 ]
 
 
@@ -137,9 +134,10 @@ def _batched(example: Any) -> None:
 
 
 def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: str = "06.1", *,
-                      notebook_file: Any = None) -> ExerciseResult:
+                      notebook_file: Any = None, train: Any = None) -> ExerciseResult:
     """Exercise: a statically quantised (QDQ) copy of ``fp32_path`` whose accuracy on ``test`` stays close (your own
-    file: not ``notebook_file``, the one the notebook's section 3 wrote)."""
+    file: not ``notebook_file``, the one the notebook's section 3 wrote), calibrated on the 100 images of ``train``
+    that ``np.random.default_rng(0)`` picks (checked where ``train`` is given)."""
     def check() -> None:
         path = _onnx_path(answer)
         _require(path.resolve() != Path(fp32_path).resolve() or "QuantizeLinear" not in set().union(
@@ -178,11 +176,28 @@ def check_static_int8(answer: Any, fp32_path: str | Path, test: Any, exercise: s
             "None of your int8 file's weights matches {name}'s (dequantized, they are another model's): quantize "
             "fp32_path, the file of the CNN trained above (a CNN trained or made again has other weights).",
             name=Path(fp32_path).name))
+        quantized = _input_quantization(path) if train is not None else None
+        if quantized is not None:  # pass 24: the test set, one image repeated, or 10 images passed
+            scale, zero, low, high = quantized
+            picked = np.asarray(train.images)[np.random.default_rng(0).choice(len(train), 100, replace=False)]
+            lo, hi = min(float(picked.min()), 0.0), max(float(picked.max()), 0.0)  # MinMax keeps 0 in the range
+            expected = (hi - lo) / (high - low), 2 * max(-lo, hi) / (high - low)  # asymmetric, symmetric
+            _require(any(abs(scale - e) <= 1e-4 * e for e in expected), tr(
+                "Your file's input range ({found_lo:.3f} to {found_hi:.3f}) is not that of the 100 training images the "
+                "exercise picks ({lo:.3f} to {hi:.3f}): calibrate on train.images[np.random.default_rng(0).choice("
+                "len(train), 100, replace=False)] with the default MinMax method; not on the test set, which the check "
+                "scores, nor on fewer images.", found_lo=(low - zero) * scale, found_hi=(high - zero) * scale, lo=lo,
+                hi=hi))
         int8 = accuracy(_run(_ort_session(path), images), labels)
         _require(int8 >= fp32 - 0.05, tr("int8 accuracy {int8:.1%} vs fp32 {fp32:.1%}: calibrate on more (and "
                                          "representative) images.", int8=int8, fp32=fp32))
-    return _judge(exercise, answer, check, fp32_path=fp32_path, test=test,
-                  fits=lambda: (_nonempty(test), _run(_ort_session(fp32_path), test.images.numpy())))
+    def fits() -> None:
+        _nonempty(test)
+        _run(_ort_session(fp32_path), test.images.numpy())
+        if train is not None and len(train.images) < 100:
+            raise ValueError(f"train holds {len(train.images)} images; the exercise picks 100")
+    return _judge(exercise, answer, check, fp32_path=fp32_path, test=test, fits=fits,
+                  **({} if train is None else {"train": train}))
 
 
 def _stored(path: Any) -> list[bytes]:
@@ -254,77 +269,3 @@ def check_extended_optimized_file(answer: Any, fp32_path: str | Path, example: n
                  tr("The optimised graph does not compute what the original does: optimise the fp32 file."))
     return _judge(exercise, answer, check, fp32_path=fp32_path, example=example,
                   fits=lambda: _run(_ort_session(fp32_path), example))
-
-
-# --- 07 · dynamic graphs and control flow ---
-
-
-def check_cond_export(answer: Any, exercise: str = "07.1") -> ExerciseResult:
-    """Exercise: "divide by the largest |value| if it exceeds 1, else keep x", exported with ``torch.cond``."""
-    def reference(x: np.ndarray) -> np.ndarray:
-        peak = np.abs(x).max()
-        return x / peak if peak > 1 else x
-
-    def check() -> None:
-        path = _onnx_path(answer)
-        _load_checked(path)
-        ops = set().union(*_op_types(path).values())
-        _require("If" in ops, tr("The graph has no If node: the exercise asks for torch.cond in forward (a Python if "
-                                 "keeps only the branch the example took, and a rule written without a branch has "
-                                 "none)."))  # pass 12: a branch-free rule was told a branch was frozen in
-        session = _ort_session(path)
-        batch = session.get_inputs()[0].shape[0]
-        _require(not isinstance(batch, int), tr("The batch is fixed to {batch} in this file: export with "
-                                                "dynamic_shapes=({{0: Dim('batch')}},).", batch=batch))  # pass 14
-        shape = session.get_inputs()[0].shape
-        _require(len(session.get_inputs()) == 1 and len(shape) == 2, tr(
-            "This file's input is {signature}: the rule takes one input of rows, (batch, features).",
-            signature=", ".join(f"{i.name}: {i.shape}" for i in session.get_inputs())))
-        features = shape[1] if isinstance(shape[1], int) else 4  # the file's own width (pass 16: 4 was assumed)
-        near = _random(4, features, seed=3)  # peaks just above and below 1 (pass 12: a threshold of 2.5 passed)
-        negative = _random(2, features, seed=5)
-        negative[0, 0] = -4.0  # the largest |value| is negative (pass 14: x.max() instead of x.abs().max() passed)
-        for x in (_random(3, features, scale=3.0), _random(5, features, seed=8, scale=0.1), negative,
-                  *(near / np.abs(near).max() * peak for peak in (1.05, 0.95))):
-            _require(_close(_run(session, x), reference(x)), tr("onnxruntime's output differs from the rule for a "
-                                                                "batch of {batch}: check both branches.", batch=len(x)))
-    return _judge(exercise, answer, check)
-
-
-def check_pair_sum_export(answer: Any, exercise: str = "07.2") -> ExerciseResult:
-    """Exercise: ``dynamic.PairSum`` exported with an even, dynamic batch (``2 * Dim``)."""
-    def check() -> None:
-        path = _onnx_path(answer)
-        session = _ort_session(path)
-        inputs = session.get_inputs()
-        _require(len(inputs) == 1 and len(inputs[0].shape) == 2,  # pass 18: any width of rows is PairSum's
-                 tr("This file's input is {signature}, not PairSum's rows (batch, features): export "
-                    "dynamic.PairSum().", signature=", ".join(f"{i.name}: {i.shape}" for i in inputs)))
-        width = inputs[0].shape[1] if isinstance(inputs[0].shape[1], int) else 3
-        _require(not isinstance(inputs[0].shape[0], int),
-                 tr("The batch is fixed to {batch} in this file: declare dynamic_shapes=({{0: 2 * Dim('half')}},) so "
-                    "every even batch is allowed.", batch=inputs[0].shape[0]))
-        for batch in (2, 6, 10):
-            x = _random(batch, width, seed=batch)
-            try:
-                output = _run(session, x)
-            except _Wrong:  # pass 18: a float64 file was told to declare 2 * Dim
-                raise
-            except Exception as error:
-                raise _Wrong(tr("onnxruntime refuses a batch of {batch}: declare dynamic_shapes=({{0: 2 * "
-                                "Dim('half')}},) so every even batch is allowed.", batch=batch)) from error
-            _require(np.shape(output) == (batch // 2, width), tr(  # pass 18: a (batch, 10) model of another exercise
-                "For {batch} rows this file returns {shape}, not PairSum's {expected} (the sums of pairs of rows): "
-                "export dynamic.PairSum().", batch=batch, shape=np.shape(output), expected=(batch // 2, width)))
-            _require(_close(output, x.reshape(-1, 2, width).sum(1)),
-                     tr("Wrong sums at batch {batch}: export dynamic.PairSum().", batch=batch))
-        keys = {prop.key for node in _load_unchecked(path).graph.node for prop in node.metadata_props}
-        _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 23: export_model's file passed
-            "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
-            "to call torch.onnx.export yourself, with every argument that matters."))
-        name = inputs[0].shape[0]
-        _require(not re.fullmatch(r"(?!s\d+$)[A-Za-z_]\w*", str(name)), tr(  # pass 21: a plain Dim passed silently
-            "Your file's batch is the plain dimension {name}, so the file does not show that the batch must be even: "
-            "declare dynamic_shapes=({{0: 2 * Dim('half')}},). (torch.onnx.export does not refuse a plain dimension "
-            "here: it applies torch.export's suggested fix, or infers the sizes, without a word.)", name=name))
-    return _judge(exercise, answer, check)

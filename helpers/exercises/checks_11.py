@@ -256,7 +256,9 @@ def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str =
                     "restart the server, then your cell once.)"))
         _require(len(runs) <= 1, tr(  # pass 23: one run per image passed (0 runs seen: a server in another process)
             "Your endpoint called run {count} times for one request of 5 images: stack the images into one (n, 1, "
-            "16, 16) array and run the session once for the whole batch.", count=len(runs)))
+            "16, 16) array and run the session once for the whole batch. (Ran the endpoint's cell again after a "
+            "fix? The first route still answers: run section 5's cell to restart the server, then your cell once, "
+            "or remove the old route first as the exercise shows.)", count=len(runs)))
         for count in (1, MAX_BATCH):  # the bounds themselves are allowed
             status, reply = _post(url, {"images": [images[0, 0].tolist()] * count})
             _require(status == 200 and isinstance(reply, dict) and len(reply.get("logits") or []) == count,

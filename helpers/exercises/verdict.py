@@ -124,6 +124,8 @@ _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
              lambda v: hasattr(getattr(v, "x", None), "shape") and hasattr(getattr(v, "y", None), "shape")),
     "test": ("a helpers.ImageData (its .images and .labels)",
              lambda v: hasattr(getattr(v, "images", None), "shape") and hasattr(getattr(v, "labels", None), "shape")),
+    "train": ("a helpers.ImageData (its .images and .labels)",
+              lambda v: hasattr(getattr(v, "images", None), "shape") and hasattr(getattr(v, "labels", None), "shape")),
     "onnx_path": _FILE, "fp32_path": _FILE, "received_path": _FILE,
     "opset": ("a whole number such as 18", lambda v: isinstance(v, int) and not isinstance(v, bool)),
     "median_head": ("helpers.troubleshoot.MedianHead()", lambda v: type(v).__name__ == "MedianHead"),
@@ -131,7 +133,7 @@ _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "language_model": ("the notebook's Hugging Face model (LlamaForCausalLM)",
                        lambda v: _is_module(v) and hasattr(v, "generate") and hasattr(v, "config")),
     "cache_path": _FILE,
-    "example": ("an array of inputs, such as test.images[:8].numpy()",  # pass 18: ImageData gave a raw tensor(string)
+    "example": ("an array of inputs (a NumPy array of examples, as the cell above passes)",  # pass 18: ImageData gave a raw tensor(string)
                 lambda v: hasattr(v, "shape") and hasattr(v, "dtype") and not isinstance(v, type)),
 }
 

@@ -73,7 +73,9 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse what cannot work before any notebook runs: a guide without its markers, nonsense numbers."""
     if args.command in _MARKERS:
         if not args.output.is_file():
-            parser.error(f"--output {args.output} is not a file: give the instructor guide (default INSTRUCTORS.md).")
+            parser.error(f"--output {args.output} is not a file: give the instructor guide (default INSTRUCTORS.md), "
+                         f"or create a file of your own holding these lines, each on its own line, and give that: "
+                         f"{', '.join(_MARKERS[args.command])}.")  # pass 24: a new file was sent to the guide only
         if not os.access(args.output, os.W_OK):
             parser.error(f"--output {args.output} is read-only: make it writable first (the measurements would be "
                          "lost at the end).")
@@ -200,6 +202,22 @@ def _setup_cells_to_rewrite(directory: Path = NOTEBOOKS_DIR) -> list[str]:
     return names
 
 
+def _note_unpublished(repo: Path, branch: str = STUDENT_BRANCH) -> bool:
+    """Say on stderr when the handout's links open a student branch this clone has not seen (local or fetched);
+    returns whether it said so. Outside a git clone (an installed package) nothing can be known: nothing is said."""
+    try:
+        done = subprocess.run(["git", "-C", str(repo), "for-each-ref", "--format=%(refname)", f"refs/heads/{branch}",
+                               f"refs/remotes/*/{branch}"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    if done.returncode != 0 or done.stdout.strip():
+        return False
+    print(f"note: the links above open the {branch!r} branch, which this clone has neither made nor fetched: run "
+          f"python -m helpers.workshop publish-students, then git push origin {branch}, before the students use them "
+          f"(git fetch first if someone else published it).", file=sys.stderr)  # pass 24: links to nothing
+    return True
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "sync":
         course.check_repo_url(course.REPO_URL)  # read now: a fork edits it, tests change it
@@ -223,6 +241,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Everything already points at {course.REPO_URL} (branch {course.BRANCH!r}): nothing to update.")
     elif args.command == "handout":
         print(student_handout(args.launch, args.hub_url, solutions=args.solutions, notebooks=args.notebooks))
+        if not args.solutions:
+            _note_unpublished(NOTEBOOKS_DIR.parent)
     elif args.command == "student":
         for path in write_student_copies(args.output, overwrite=args.overwrite):
             print("wrote", path)
