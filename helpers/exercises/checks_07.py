@@ -33,11 +33,12 @@ def check_cond_export(answer: Any, exercise: str = "07.1") -> ExerciseResult:
 
     def check() -> None:
         path = _onnx_path(answer)
-        _require_own_export(_load_checked(path))
+        checked = _load_checked(path)
         ops = set().union(*_op_types(path).values())
         _require("If" in ops, tr("The graph has no If node: the exercise asks for torch.cond in forward (a Python if "
                                  "keeps only the branch the example took, and a rule written without a branch has "
                                  "none)."))  # pass 12: a branch-free rule was told a branch was frozen in
+        _require_own_export(checked)  # pass 24: the helper's file passed (after the If: another model's file first)
         session = _ort_session(path)
         batch = session.get_inputs()[0].shape[0]
         _require(not isinstance(batch, int), tr("The batch is fixed to {batch} in this file: export with "
