@@ -134,9 +134,12 @@ KOREAN_10: dict[str, str] = {
     "one image without the list around it": "리스트로 감싸지 않은 이미지 한 장",
     "{n} images": "이미지 {n}장",
     "POST {path} with {why} answered {status}: refuse it with a 4xx answer (a pydantic Field with min_length=1 and "
-    "max_length={limit} on the list, 16x16 images) before the model runs.":
+    "max_length={limit} on the list, 16x16 images) before the model runs. (Your code has these bounds? Then an "
+    "older route answers: run section 5's cell to restart the server, then your cell once.)":
         "POST {path} 요청({why})에 {status} 응답이 왔습니다. 모델을 실행하기 전에 4xx 응답으로 "
-        "거부하세요(리스트에는 min_length=1, max_length={limit}인 pydantic Field, 이미지는 16x16).",
+        "거부하세요(리스트에는 min_length=1, max_length={limit}인 pydantic Field, 이미지는 16x16). (코드에 이미 이 범위가 "
+        "있나요? 그렇다면 예전 라우트가 응답하는 것입니다. 5절의 셀을 실행해 서버를 다시 띄운 뒤 엔드포인트 셀을 한 번만 "
+        "실행하세요.)",
     "No answer from {url} ({error}): is the server of section 5 still running? Run its cell again, then the cell "
     "that adds your endpoint.":
         "{url}에서 응답이 없습니다({error}). 5절의 서버가 아직 실행 중인가요? 서버 셀을 다시 실행한 뒤, "

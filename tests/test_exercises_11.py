@@ -180,6 +180,14 @@ def served(tmp_path_factory):
     def one_by_one(batch: Bounded):  # pass 23: a run per image passed ("the check cannot count your runs")
         return {"logits": [run([image])[0].tolist() for image in batch.images]}
 
+    @app.post("/stale/predict_batch")
+    def stale(batch: Unbounded):  # pass 25: the first version of the cell, still answering...
+        return {"logits": run(batch.images).tolist() if batch.images else []}
+
+    @app.post("/stale/predict_batch")
+    def stale_fixed(batch: Bounded):  # ...after the fixed cell added its route again, unreachable
+        return {"logits": run(batch.images).tolist()}
+
     @app.get("/static/predict_batch")
     def static():  # pass 16: a page server's address (no POST) was told to add the route
         return {}
@@ -222,6 +230,7 @@ def test_batch_endpoint_check_does_not_blame_the_student_for_the_notebooks_objec
     ("/bare_list", "its parameter does not take that body"),
     ("/created", "another status than 200"),
     ("/one_by_one", "called run 5 times"),
+    ("/stale", "an older route answers"),
 ])
 def test_batch_endpoint_shortcuts_are_rejected(served, test_images, prefix, hint) -> None:
     url, path = served

@@ -272,8 +272,10 @@ def check_batch_endpoint(answer: Any, onnx_path: Any, test: Any, exercise: str =
             status, _ = _post(url, body)
             _require(400 <= status < 500, tr("POST {path} with {why} answered {status}: refuse it with a 4xx answer "
                                              "(a pydantic Field with min_length=1 and max_length={limit} on the list, "
-                                             "16x16 images) before the model runs.", path=BATCH_PATH, why=why,
-                                             status=status, limit=MAX_BATCH))
+                                             "16x16 images) before the model runs. (Your code has these bounds? Then "
+                                             "an older route answers: run section 5's cell to restart the server, "
+                                             "then your cell once.)", path=BATCH_PATH, why=why, status=status,
+                                             limit=MAX_BATCH))  # pass 25: a route left from an earlier run
 
     def fits() -> None:  # pass 12: another model's file, or a test set of 3, was the student's fault
         if len(test.images) < 5:
