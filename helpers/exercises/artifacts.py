@@ -212,3 +212,11 @@ def _input_quantization(path: Any) -> tuple[float, int, int, int] | None:
                 info = np.iinfo(zero.dtype)
                 return float(scale.reshape(())), int(zero.reshape(())), int(info.min), int(info.max)
     return None
+
+
+def _require_own_export(model: Any) -> None:
+    """Refuse a file written by helpers.export_model, which removes the exporter's stack traces from the nodes."""
+    keys = {prop.key for node in model.graph.node for prop in node.metadata_props}
+    _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(
+        "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
+        "to call torch.onnx.export yourself, with every argument that matters."))

@@ -14,7 +14,7 @@ from ..environment import artifacts_dir
 from ..i18n import tr
 from ..onnx_file import default_opset
 from .artifacts import (_close, _layers_in_order, _load_checked, _onnx_path, _ort_session, _random,
-                        _require_ort_session, _run, _same_tensors, _torch_out)
+                        _require_ort_session, _require_own_export, _run, _same_tensors, _torch_out)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = [
@@ -198,10 +198,7 @@ def check_onnx_export(answer: Any, model: nn.Module, exercise: str = "02.1", *, 
         _require(abs(stored - count) <= 0.1 * max(stored, count), tr(  # pass 21, 23: names the wrong model first
             "Your file stores {stored} weights, and the model given to the check has {count}: export the model the "
             "exercise names, and give that same model to the check.", stored=stored, count=count))
-        keys = {prop.key for node in onnx_model.graph.node for prop in node.metadata_props}
-        _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 13: export_model's file passed
-            "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
-            "to call torch.onnx.export yourself, with every argument that matters."))
+        _require_own_export(onnx_model)  # pass 13: export_model's file passed
         try:
             found = default_opset(onnx_model)
         except ValueError:  # no standard operator set at all
@@ -307,9 +304,7 @@ def check_fine_tuned_file(answer: Any, received_path: str | Path, data: Any, exe
         _require(not (keys and "pkg.torch.onnx.stack_trace" not in keys) or "pkg.torch.onnx.stack_trace" not in traced, tr(
             "The check's arguments look swapped: your answer comes first, then received_path "
             "(check_fine_tuned_file(answer_04_2, received_path, task_b))."))  # pass 19
-        _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(  # pass 16: export_model's file passed
-            "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
-            "to call torch.onnx.export yourself, with every argument that matters."))
+        _require_own_export(onnx_model)  # pass 16: export_model's file passed
         _require("pkg.torch.onnx.stack_trace" not in traced, overwritten)
         _require(_symbolic_batch(onnx_model), tr("Keep the batch dynamic: dynamic_shapes=(({{0: Dim('batch')}},),) "
                                                  "for a module whose forward takes *inputs."))

@@ -8,21 +8,14 @@ from typing import Any
 import numpy as np
 
 from ..i18n import tr
-from .artifacts import _close, _load_checked, _load_unchecked, _onnx_path, _op_types, _ort_session, _random, _run
+from .artifacts import (_close, _load_checked, _load_unchecked, _onnx_path, _op_types, _ort_session, _random,
+                        _require_own_export, _run)
 from .verdict import ExerciseResult, _judge, _require, _Wrong
 
 __all__ = ["check_cond_export", "check_pair_sum_export"]
 
 
 # --- 07 · dynamic graphs and control flow ---
-
-
-def _require_own_export(model: Any) -> None:
-    """Refuse a file written by helpers.export_model, which removes the exporter's stack traces from the nodes."""
-    keys = {prop.key for node in model.graph.node for prop in node.metadata_props}
-    _require(not keys or "pkg.torch.onnx.stack_trace" in keys, tr(
-        "This file was written by helpers.export_model (it removes the exporter's stack traces): the exercise is "
-        "to call torch.onnx.export yourself, with every argument that matters."))
 
 
 def check_cond_export(answer: Any, exercise: str = "07.1") -> ExerciseResult:
